@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include <fstage/base/error.hpp>
+
+namespace fstage {
+
+namespace fs = std::filesystem;
+
+// Reads a whole file. Errors: not_found, io.
+Expected<std::string> read_file(const fs::path& path);
+
+// Writes `data` to `path` atomically: a temp file in the same directory, fsync, rename.
+// `mode` applies to the new file. Errors: io.
+Expected<void> write_file_atomic(const fs::path& path, std::string_view data, unsigned mode = 0644);
+
+// A directory created with mkdtemp beside `near` (or in $TMPDIR when empty), removed with its
+// contents on destruction unless release()d.
+class TempDir {
+ public:
+  static Expected<TempDir> create(const fs::path& near_dir, std::string_view prefix);
+  TempDir(TempDir&& other) noexcept;
+  TempDir& operator=(TempDir&& other) noexcept;
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  ~TempDir();
+
+  const fs::path& path() const { return m_path; }
+  // Stop owning the directory: it will not be removed.
+  fs::path release();
+
+ private:
+  explicit TempDir(fs::path p) : m_path(std::move(p)) {}
+  fs::path m_path;
+};
+
+// True when `child` (normalised, no symlink resolution) is `root` or lies below it.
+bool is_within(const fs::path& root, const fs::path& child);
+
+// A relative path that is safe to join under a root: not absolute, no "..", no empty
+// components, no NUL. Used for every path that comes from a template, archive or repo.
+bool is_safe_relative(std::string_view rel);
+
+// $XDG_CONFIG_HOME/fstage or ~/.config/fstage.
+fs::path config_dir();
+
+}  // namespace fstage

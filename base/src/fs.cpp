@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <fstage/base/fs.hpp>
+
+#include <sys/stat.h>
+
+namespace fstage {
+
+Expected<std::string> read_file(const fs::path& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    return fail(Error::from_errno("open", path.string(), errno));
+  }
+  std::string out;
+  char buf[65536];
+  while (true) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      int err = errno;
+      ::close(fd);
+      return fail(Error::from_errno("read", path.string(), err));
+    }
+    if (n == 0) {
+      break;
+    }
+    out.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  return out;
+}
+
+static bool write_all(int fd, std::string_view data) {
+  while (!data.empty()) {
+    ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      return false;
+    }
+    data.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return true;
+}
+
+Expected<void> write_file_atomic(const fs::path& path, std::string_view data, unsigned mode) {
+  fs::path dir = path.parent_path().empty() ? fs::path(".") : path.parent_path();
+  std::string tmpl = (dir / ("." + path.filename().string() + ".tmp.XXXXXX")).string();
+  int fd = ::mkstemp(tmpl.data());
+  if (fd < 0) {
+    return fail(Error::from_errno("create", tmpl, errno));
+  }
+  bool ok = ::fchmod(fd, mode) == 0 && write_all(fd, data) && ::fsync(fd) == 0;
+  int err = errno;
+  ::close(fd);
+  if (!ok || ::rename(tmpl.c_str(), path.c_str()) != 0) {
+    err = ok ? errno : err;
+    ::unlink(tmpl.c_str());
+    return fail(Error::from_errno("write", path.string(), err));
+  }
+  return {};
+}
+
+Expected<TempDir> TempDir::create(const fs::path& near_dir, std::string_view prefix) {
+  fs::path base = near_dir;
+  if (base.empty()) {
+    const char* t = std::getenv("TMPDIR");
+    base = t && *t ? t : "/tmp";
+  }
+  std::string tmpl = (base / (std::string(prefix) + "XXXXXX")).string();
+  if (::mkdtemp(tmpl.data()) == nullptr) {
+    return fail(Error::from_errno("mkdtemp", tmpl, errno));
+  }
+  return TempDir(fs::path(tmpl));
+}
+
+TempDir::TempDir(TempDir&& other) noexcept : m_path(std::move(other.m_path)) {
+  other.m_path.clear();
+}
+
+TempDir& TempDir::operator=(TempDir&& other) noexcept {
+  if (this != &other) {
+    std::error_code ec;
+    if (!m_path.empty()) {
+      fs::remove_all(m_path, ec);
+    }
+    m_path = std::move(other.m_path);
+    other.m_path.clear();
+  }
+  return *this;
+}
+
+TempDir::~TempDir() {
+  if (!m_path.empty()) {
+    std::error_code ec;
+    fs::remove_all(m_path, ec);
+  }
+}
+
+fs::path TempDir::release() {
+  fs::path p = std::move(m_path);
+  m_path.clear();
+  return p;
+}
+
+bool is_within(const fs::path& root, const fs::path& child) {
+  fs::path r = root.lexically_normal();
+  fs::path c = child.lexically_normal();
+  auto rel = c.lexically_relative(r);
+  if (rel.empty()) {
+    return false;
+  }
+  auto first = *rel.begin();
+  return first != "..";
+}
+
+bool is_safe_relative(std::string_view rel) {
+  if (rel.empty() || rel.front() == '/' || rel.find('\0') != std::string_view::npos) {
+    return false;
+  }
+  std::size_t start = 0;
+  while (start <= rel.size()) {
+    std::size_t end = rel.find('/', start);
+    if (end == std::string_view::npos) {
+      end = rel.size();
+    }
+    std::string_view part = rel.substr(start, end - start);
+    if (part.empty() || part == ".." || part == ".") {
+      return false;
+    }
+    start = end + 1;
+  }
+  return true;
+}
+
+fs::path config_dir() {
+  const char* xdg = std::getenv("XDG_CONFIG_HOME");
+  if (xdg && *xdg == '/') {
+    return fs::path(xdg) / "fstage";
+  }
+  const char* home = std::getenv("HOME");
+  return fs::path(home && *home ? home : "/") / ".config" / "fstage";
+}
+
+}  // namespace fstage

@@ -1,0 +1,19 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// One register_<name> per subcommand file: binds its options and sets ctx.action when selected.
+
+namespace CLI {
+class App;
+}
+
+namespace fstage::cli {
+
+struct Context;
+
+void register_init(CLI::App& app, Context& ctx);
+void register_templates(CLI::App& app, Context& ctx);
+void register_validate(CLI::App& app, Context& ctx);
+void register_help(CLI::App& app, Context& ctx);
+
+}  // namespace fstage::cli

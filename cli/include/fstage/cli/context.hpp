@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <iosfwd>
+#include <map>
+#include <optional>
+#include <string>
+
+#include <fstage/base/error.hpp>
+
+namespace fstage::cli {
+
+enum class ColorMode { auto_, always, never };
+
+// Everything a command may touch of the outside world, injected so tests can run the whole
+// CLI in-process over string streams and a fake environment (ninja's DiskInterface idea).
+struct Context {
+  std::ostream* out = nullptr;  // command output and --json only
+  std::ostream* err = nullptr;  // diagnostics, logs, progress
+  std::map<std::string, std::string> env;
+  std::filesystem::path cwd;
+  bool stdin_tty = false;
+  bool stdout_tty = false;
+  bool stderr_tty = false;
+
+  // Global options, filled by the parser.
+  int verbosity = 0;  // -1 quiet, 0 normal, 1+ verbose
+  ColorMode color = ColorMode::auto_;
+
+  // Set by the selected subcommand's parse callback; run() executes it after parsing.
+  std::function<Expected<int>()> action;
+
+  // The real process: std::cout/cerr, environ, getcwd, isatty.
+  static Context real();
+
+  std::optional<std::string> getenv(const std::string& name) const;
+  // Whether to colour stderr: --color, NO_COLOR, TERM=dumb and isatty decide.
+  bool use_color() const;
+  // Resolve a user-given path against cwd.
+  std::filesystem::path resolve(const std::filesystem::path& p) const;
+};
+
+}  // namespace fstage::cli

@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <exception>
+#include <ostream>
+
+#include <CLI/CLI.hpp>
+
+#include <fstage/base/strings.hpp>
+#include <fstage/base/version.hpp>
+#include <fstage/cli/app.hpp>
+#include <fstage/cli/exit_codes.hpp>
+
+#include "../commands/commands.hpp"
+
+namespace fstage::cli {
+
+std::unique_ptr<CLI::App> make_app(Context& ctx) {
+  auto app = std::make_unique<CLI::App>("fstage: the local toolchain for FunctionGraph functions",
+                                        "fstage");
+  app->set_version_flag("-V,--version", std::string("fstage ") + std::string(version()) +
+                                            " (commit " + std::string(commit()) + ")");
+  app->require_subcommand(0, 1);
+  app->allow_extras();
+  app->fallthrough();
+  app->add_flag_callback(
+      "-q,--quiet", [&ctx] { ctx.verbosity = -1; }, "Only print errors");
+  app->add_flag_function(
+      "-v,--verbose", [&ctx](std::int64_t n) { ctx.verbosity = static_cast<int>(n); },
+      "More detail on stderr (repeat for more)");
+  app->add_option_function<std::string>(
+         "--color",
+         [&ctx](const std::string& v) {
+           ctx.color = v == "always"  ? ColorMode::always
+                       : v == "never" ? ColorMode::never
+                                      : ColorMode::auto_;
+         },
+         "Colour diagnostics: auto, always or never (NO_COLOR is honoured)")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
+
+  register_init(*app, ctx);
+  register_templates(*app, ctx);
+  register_validate(*app, ctx);
+  register_help(*app, ctx);
+  for (auto* sub : app->get_subcommands({})) {
+    sub->allow_extras();
+  }
+  return app;
+}
+
+void render_error(const Error& e, const Context& ctx) {
+  const bool color = ctx.use_color();
+  const char* red = color ? "\033[1;31m" : "";
+  const char* cyan = color ? "\033[1;36m" : "";
+  const char* reset = color ? "\033[0m" : "";
+  std::ostream& err = *ctx.err;
+  err << "fstage: " << red << "error:" << reset << " " << e.message << "\n";
+  for (const auto& d : e.details) {
+    err << "  " << d << "\n";
+  }
+  for (const auto& c : e.context) {
+    err << "  caused by: " << c << "\n";
+  }
+  if (!e.hint.empty()) {
+    err << cyan << "hint:" << reset << " " << e.hint << "\n";
+  }
+}
+
+void warn(const Context& ctx, const std::string& message) {
+  if (ctx.verbosity < 0) {
+    return;
+  }
+  const bool color = ctx.use_color();
+  *ctx.err << "fstage: " << (color ? "\033[1;33m" : "") << "warning:" << (color ? "\033[0m" : "")
+           << " " << message << "\n";
+}
+
+// Arguments no option or subcommand took: a typo of a subcommand or a flag. Suggest the
+// closest name, as ninja's ChooseTool does.
+static Error unexpected_argument(const CLI::App& where, const std::string& arg) {
+  std::vector<std::string> names;
+  std::string what = "argument";
+  std::string word = arg;
+  if (arg.starts_with("-")) {
+    what = "option";
+    word = arg.substr(0, arg.find('='));
+    for (const auto* opt : where.get_options()) {
+      for (const auto& l : opt->get_lnames()) {
+        names.push_back("--" + l);
+      }
+      for (const auto& s : opt->get_snames()) {
+        names.push_back("-" + s);
+      }
+    }
+  } else {
+    for (const auto* sub : where.get_subcommands({})) {
+      names.push_back(sub->get_name());
+    }
+    if (!names.empty() && where.get_parent() == nullptr) {
+      what = "command";
+    }
+  }
+  std::string cmd = where.get_parent() ? "fstage " + where.get_name() : "fstage";
+  Error e(ErrorCode::usage, "unknown " + what + " " + quote(word) + did_you_mean(word, names));
+  e.hint = "run '" + cmd + " --help' for the list";
+  return e;
+}
+
+static const CLI::App* deepest_parsed(const CLI::App& app) {
+  for (const auto* sub : app.get_subcommands()) {
+    return deepest_parsed(*sub);
+  }
+  return &app;
+}
+
+int run(const std::vector<std::string>& args, Context& ctx) {
+  try {
+    auto app = make_app(ctx);
+    std::vector<std::string> reversed(args.rbegin(), args.rend());
+    try {
+      app->parse(reversed);
+    } catch (const CLI::CallForHelp&) {
+      *ctx.out << app->help();
+      return k_exit_ok;
+    } catch (const CLI::CallForAllHelp&) {
+      *ctx.out << app->help("", CLI::AppFormatMode::All);
+      return k_exit_ok;
+    } catch (const CLI::CallForVersion&) {
+      *ctx.out << app->version() << "\n";
+      return k_exit_ok;
+    } catch (const CLI::ParseError& pe) {
+      Error e(ErrorCode::usage, pe.what());
+      e.hint = "run 'fstage --help' for usage";
+      render_error(e, ctx);
+      return k_exit_usage;
+    }
+    const CLI::App* where = deepest_parsed(*app);
+    auto extras = where->remaining();
+    if (!extras.empty()) {
+      render_error(unexpected_argument(*where, extras.front()), ctx);
+      return k_exit_usage;
+    }
+    if (!ctx.action) {
+      *ctx.out << app->help();
+      return args.empty() ? k_exit_ok : k_exit_usage;
+    }
+    auto result = ctx.action();
+    if (!result) {
+      render_error(result.error(), ctx);
+      return exit_code_for(result.error().code);
+    }
+    return *result;
+  } catch (const std::exception& ex) {
+    Error e(ErrorCode::internal, std::string("internal error: ") + ex.what());
+    e.hint = "this is a bug in fstage; please report it with the command you ran";
+    render_error(e, ctx);
+    return k_exit_internal;
+  }
+}
+
+}  // namespace fstage::cli

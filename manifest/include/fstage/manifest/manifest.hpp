@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <fstage/base/error.hpp>
+#include <fstage/base/json.hpp>
+#include <fstage/manifest/runtimes.hpp>
+
+namespace fstage::manifest {
+
+// 1-based position in the manifest file.
+struct Location {
+  std::string file;
+  int line = 0;
+  int column = 0;
+  std::string str() const;  // "fstage.yaml:12:7"
+};
+
+// One problem found in a manifest: where, what was found, what was expected.
+struct Diagnostic {
+  Location where;
+  std::string message;      // "memory: 100 is not a valid memory size"
+  std::string expected;     // "one of 128, 256, 512, ..." (may be empty)
+  std::string hint;         // "did you mean 'handler'?" (may be empty)
+  std::string str() const;  // "fstage.yaml:12:7: memory: 100 is not ...; expected one of ..."
+};
+
+// A trigger as written in the manifest. `type` is the API trigger_type_code ("APIG", "TIMER",
+// "SMN", "OBS", "DIS", "KAFKA", "LTS", "CTS", "DDS"); `fields` holds the validated fields
+// (including defaults filled in) under the manifest's key names.
+struct Trigger {
+  std::string type;
+  OrderedJson fields = OrderedJson::object();
+  Location where;
+};
+
+struct Function {
+  std::string name;
+  Location where;
+  RuntimeInfo runtime{};  // resolved: runtime.name is the exact API spelling
+  std::string handler;
+  int memory = 128;        // MB
+  int timeout = 3;         // seconds
+  std::string code = ".";  // code directory, relative to the project root
+  std::vector<std::pair<std::string, std::string>> env;  // in file order
+  std::string initializer;                               // "" when none
+  int initializer_timeout = 3;                           // seconds
+  std::string description;
+  std::vector<Trigger> triggers;
+  std::vector<std::string> include;  // package: extra gitignore-style include patterns
+  std::vector<std::string> exclude;  // package: extra gitignore-style exclude patterns
+  std::string build;                 // package: custom build command ("" = runtime default)
+};
+
+struct Manifest {
+  std::filesystem::path path;  // the manifest file
+  std::filesystem::path root;  // its directory: the project root
+  std::string name;
+  std::string region = "cn-north-4";
+  std::string package = "default";
+  std::vector<Function> functions;  // in file order
+
+  const Function* find(std::string_view function_name) const;
+};
+
+// The result of checking a manifest: the manifest when there are no errors, and every
+// diagnostic found (errors first in file order, then warnings).
+struct Validation {
+  std::optional<Manifest> manifest;
+  std::vector<Diagnostic> errors;
+  std::vector<Diagnostic> warnings;
+};
+
+// Parses and validates manifest text. `origin` names the file in diagnostics.
+Validation validate_text(std::string_view text, std::string_view origin);
+
+// Reads and validates the manifest file. Never throws.
+Validation validate_file(const std::filesystem::path& file);
+
+// validate_file, as an Expected: errors become one invalid_input Error whose details are the
+// diagnostics (file:line:column: ...), not_found when the file is missing.
+Expected<Manifest> load_manifest(const std::filesystem::path& file);
+
+// The manifest for a command run in `dir`: `dir/fstage.yaml`, else the nearest parent that has
+// one. not_found (with a hint to run `fstage init`) when there is none.
+Expected<std::filesystem::path> find_manifest(const std::filesystem::path& dir);
+
+// Validation rules shared with other code (init checks names the same way).
+bool is_valid_function_name(std::string_view name);  // ≤60, letter first, [A-Za-z0-9_-], ends alnum
+bool is_valid_env_key(std::string_view key);         // letter first, [A-Za-z0-9_]
+std::span<const int> memory_sizes();                 // platform values, MB
+
+}  // namespace fstage::manifest

@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <algorithm>
+#include <cctype>
+
+#include <fstage/base/assets.hpp>
+#include <fstage/base/fs.hpp>
+#include <fstage/base/strings.hpp>
+#include <fstage/manifest/manifest.hpp>
+#include <fstage/scaffolds/git_template.hpp>
+#include <fstage/scaffolds/init.hpp>
+
+#include "project_writer.hpp"
+#include "trigger_blocks.hpp"
+
+namespace fstage::scaffolds {
+
+namespace {
+
+// "hello-world" → "helloworld": what a Java package segment allows.
+std::string java_segment(std::string_view name) {
+  std::string out;
+  for (char c : name) {
+    if (std::isalnum(static_cast<unsigned char>(c))) {
+      out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+  }
+  if (out.empty() || std::isdigit(static_cast<unsigned char>(out[0]))) {
+    out = "fn" + out;
+  }
+  return out;
+}
+
+Variables make_variables(const InitRequest& req, const std::string& name,
+                         const std::string& runtime, const std::string& trigger) {
+  Variables v;
+  v["name"] = name;
+  v["project"] = name;
+  v["runtime"] = runtime;
+  v["region"] = req.region;
+  v["trigger"] = trigger;
+  v["java_package"] = "com.example." + java_segment(name);
+  v["java_package_path"] = "com/example/" + java_segment(name);
+  v["go_module"] = "example.com/" + name;
+  v["triggers"] = trigger_block(trigger, name, req.region);
+  return v;
+}
+
+// Files of the built-in template: base/, then the trigger overlay replacing same-named files.
+std::vector<RenderedFile> builtin_files(const TemplateInfo& t, const std::string& trigger) {
+  std::map<std::string, RenderedFile> files;
+  auto collect = [&files](const std::string& prefix) {
+    for (const Asset* a : assets_under(prefix)) {
+      RenderedFile f;
+      f.path = std::string(a->path.substr(prefix.size()));
+      f.data = std::string(a->data);
+      files[f.path] = std::move(f);
+    }
+  };
+  collect("templates/" + t.id + "/base/");
+  if (!trigger.empty()) {
+    collect("templates/" + t.id + "/triggers/" + trigger + "/");
+  }
+  std::vector<RenderedFile> out;
+  for (auto& [path, f] : files) {
+    if (std::find(t.executable.begin(), t.executable.end(), path) != t.executable.end()) {
+      f.mode = 0755;
+    }
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+// The runtime API package a template builds against, written under lib/.
+void add_sdk_files(const std::string& sdk, std::vector<RenderedFile>& files) {
+  if (sdk == "java") {
+    if (const Asset* jar = find_asset("sdk/java/fstage-runtime-api.jar")) {
+      files.push_back({"lib/fstage-runtime-api.jar", std::string(jar->data), 0644, false});
+    }
+  } else if (sdk == "go-runtime") {
+    const std::string prefix = "sdk/go-runtime/";
+    for (const Asset* a : assets_under(prefix)) {
+      files.push_back({"lib/go-runtime/" + std::string(a->path.substr(prefix.size())),
+                       std::string(a->data), 0644, false});
+    }
+  }
+}
+
+// Renders {{vars}} into the path and the contents of text files; binary files and symlink
+// targets are copied untouched (a link's target is checked again after rendering).
+Expected<std::vector<RenderedFile>> render_all(std::vector<RenderedFile> files,
+                                               const Variables& vars) {
+  for (auto& f : files) {
+    std::string path = render(f.path, vars);
+    if (!is_safe_relative(path)) {
+      return fail(ErrorCode::unsafe,
+                  "template path " + quote(f.path) + " renders to unsafe " + quote(path),
+                  "template variables must not introduce '..', '/' at the start or empty parts");
+    }
+    f.path = std::move(path);
+    if (!f.symlink && !is_binary(f.data)) {
+      f.data = render(f.data, vars);
+    }
+  }
+  std::sort(files.begin(), files.end(),
+            [](const RenderedFile& a, const RenderedFile& b) { return a.path < b.path; });
+  for (std::size_t i = 1; i < files.size(); ++i) {
+    if (files[i].path == files[i - 1].path) {
+      return fail(ErrorCode::invalid_input,
+                  "template renders two files to " + quote(files[i].path));
+    }
+  }
+  return files;
+}
+
+Expected<manifest::RuntimeInfo> pick_runtime(const InitRequest& req, const TemplateInfo* t) {
+  std::string wanted = req.runtime;
+  if (wanted.empty()) {
+    if (t == nullptr) {
+      return fail(ErrorCode::usage, "missing --runtime", "pass -r RUNTIME or -t TEMPLATE");
+    }
+    wanted = t->runtimes.front();
+  }
+  auto rt = manifest::resolve_runtime(wanted);
+  if (!rt) {
+    auto names = manifest::runtime_spellings();
+    return fail(ErrorCode::usage, "unknown runtime " + quote(wanted) + did_you_mean(wanted, names),
+                "'fstage templates' lists the runtimes each template supports");
+  }
+  if (t != nullptr &&
+      std::find(t->runtimes.begin(), t->runtimes.end(), rt->name) == t->runtimes.end()) {
+    return fail(ErrorCode::usage,
+                "template " + quote(t->id) + " does not support runtime " + quote(rt->name),
+                "it supports: " + join(t->runtimes, ", "));
+  }
+  return *rt;
+}
+
+Expected<std::vector<RenderedFile>> render_git(const InitRequest& req, InitResult& meta) {
+  auto ref = FSTAGE_TRY(parse_git_template_ref(req.template_ref));
+  auto fetched = FSTAGE_TRY(fetch_git_template(ref));
+  meta.template_id = req.template_ref;
+  meta.warnings = fetched.warnings;
+  if (!req.runtime.empty()) {
+    auto rt = FSTAGE_TRY(pick_runtime(req, nullptr));
+    meta.runtime = std::string(rt.name);
+  }
+  Variables vars = make_variables(req, meta.name, meta.runtime, req.trigger);
+  return render_all(std::move(fetched.files), vars);
+}
+
+}  // namespace
+
+std::string function_name_from_dir(const std::filesystem::path& dir) {
+  std::string base = dir.lexically_normal().filename().string();
+  if (base.empty() || base == "." || base == "..") {
+    base = dir.lexically_normal().parent_path().filename().string();
+  }
+  std::string out;
+  for (char c : base) {
+    auto u = static_cast<unsigned char>(c);
+    out += std::isalnum(u) || c == '_' || c == '-' ? static_cast<char>(std::tolower(u)) : '-';
+  }
+  while (!out.empty() && !std::isalpha(static_cast<unsigned char>(out.front()))) {
+    out.erase(out.begin());
+  }
+  if (out.size() > 60) {
+    out.resize(60);
+  }
+  while (!out.empty() && !std::isalnum(static_cast<unsigned char>(out.back()))) {
+    out.pop_back();
+  }
+  return out;
+}
+
+Expected<std::vector<RenderedFile>> render_project(const InitRequest& req, InitResult& meta) {
+  meta.dir = req.dir;
+  meta.name =
+      req.name.empty() ? function_name_from_dir(std::filesystem::absolute(req.dir)) : req.name;
+  if (meta.name.empty() || !manifest::is_valid_function_name(meta.name)) {
+    return fail(ErrorCode::usage,
+                "invalid function name " + quote(meta.name.empty() ? req.dir.string() : meta.name),
+                "pass -n NAME: up to 60 letters, digits, '-' or '_', starting with a letter and "
+                "ending with a letter or digit");
+  }
+  if (req.template_ref.starts_with("git+")) {
+    return render_git(req, meta);
+  }
+
+  TemplateInfo t;
+  if (!req.template_ref.empty()) {
+    t = FSTAGE_TRY(find_template(req.template_ref));
+  } else if (!req.runtime.empty()) {
+    auto rt = manifest::resolve_runtime(req.runtime);
+    if (!rt) {
+      auto names = manifest::runtime_spellings();
+      return fail(ErrorCode::usage,
+                  "unknown runtime " + quote(req.runtime) + did_you_mean(req.runtime, names),
+                  "'fstage templates' lists the runtimes each template supports");
+    }
+    t = FSTAGE_TRY(template_for_runtime(*rt));
+  } else {
+    return fail(ErrorCode::usage, "missing --runtime", "pass -r RUNTIME or -t TEMPLATE");
+  }
+  auto rt = FSTAGE_TRY(pick_runtime(req, &t));
+  meta.runtime = std::string(rt.name);
+  meta.template_id = t.id;
+
+  std::string trigger = to_lower(req.trigger);
+  if (!trigger.empty() &&
+      std::find(t.triggers.begin(), t.triggers.end(), trigger) == t.triggers.end()) {
+    return fail(ErrorCode::usage,
+                "template " + quote(t.id) + " has no " + quote(req.trigger) + " trigger variant" +
+                    did_you_mean(trigger, t.triggers),
+                t.triggers.empty() ? "this template has no trigger variants"
+                                   : "its variants: " + join(t.triggers, ", "));
+  }
+  Variables vars = make_variables(req, meta.name, meta.runtime, trigger);
+  vars["handler"] = render(t.handler, vars);
+  vars["initializer"] = render(t.initializer, vars);
+  auto files = builtin_files(t, trigger);
+  if (!trigger.empty()) {
+    auto event = sample_event(trigger);
+    if (event) {
+      std::erase_if(files, [](const RenderedFile& f) { return f.path == "event.json"; });
+      files.push_back({"event.json", *event, 0644, false});
+    }
+  }
+  add_sdk_files(t.sdk, files);
+  return render_all(std::move(files), vars);
+}
+
+Expected<InitResult> init_project(const InitRequest& req) {
+  InitResult meta;
+  auto files = FSTAGE_TRY(render_project(req, meta));
+  FSTAGE_TRY(write_project(req.dir, files, req.force));
+  for (const auto& f : files) {
+    meta.files.push_back(f.path);
+  }
+  return meta;
+}
+
+}  // namespace fstage::scaffolds

@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "project_writer.hpp"
+
+#include <cerrno>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <fstage/base/fs.hpp>
+#include <fstage/base/strings.hpp>
+
+#include <sys/stat.h>
+
+namespace fstage::scaffolds {
+
+namespace {
+
+namespace stdfs = std::filesystem;
+
+Expected<void> make_dirs(const stdfs::path& dir, std::vector<stdfs::path>* created = nullptr) {
+  if (dir.empty()) {
+    return {};
+  }
+  struct stat st {};
+  if (::lstat(dir.c_str(), &st) == 0) {
+    if (S_ISDIR(st.st_mode)) {
+      return {};
+    }
+    return fail(ErrorCode::already_exists, dir.string() + " exists and is not a directory",
+                "move it away or choose another directory");
+  }
+  FSTAGE_TRY(make_dirs(dir.parent_path(), created));
+  if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {
+    return fail(Error::from_errno("mkdir", dir.string(), errno));
+  }
+  if (created) {
+    created->push_back(dir);
+  }
+  return {};
+}
+
+Expected<void> write_one(const stdfs::path& root, const RenderedFile& f) {
+  stdfs::path p = root / f.path;
+  FSTAGE_TRY(make_dirs(p.parent_path()));
+  if (f.symlink) {
+    if (::symlink(f.data.c_str(), p.c_str()) != 0) {
+      return fail(Error::from_errno("symlink", p.string(), errno));
+    }
+    return {};
+  }
+  int fd = ::open(p.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    return fail(Error::from_errno("create", p.string(), errno));
+  }
+  std::string_view data = f.data;
+  while (!data.empty()) {
+    ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n < 0) {
+      int err = errno;
+      ::close(fd);
+      return fail(Error::from_errno("write", p.string(), err));
+    }
+    data.remove_prefix(static_cast<std::size_t>(n));
+  }
+  // The template decides the mode, not the umask: 0644, or 0755 for executables.
+  bool ok = ::fchmod(fd, f.mode) == 0;
+  int err = errno;
+  ::close(fd);
+  if (!ok) {
+    return fail(Error::from_errno("chmod", p.string(), err));
+  }
+  return {};
+}
+
+// A link may point anywhere inside the project, never out of it.
+Expected<void> check_link(const RenderedFile& f) {
+  std::string_view target = f.data;
+  stdfs::path resolved = (stdfs::path("/project") / f.path).parent_path() / stdfs::path(target);
+  if (target.empty() || target.front() == '/' ||
+      !is_within("/project", resolved.lexically_normal())) {
+    return fail(ErrorCode::unsafe,
+                "symlink " + quote(f.path) + " -> " + quote(target) + " points outside the project",
+                "a template may only link to files inside itself");
+  }
+  return {};
+}
+
+// Every existing component between `dir` and the file must be a real directory: writing
+// through a symlinked directory could land outside the project.
+Expected<bool> target_exists(const stdfs::path& dir, const std::string& rel) {
+  stdfs::path cur = dir;
+  auto parts = split(rel, '/');
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    cur /= parts[i];
+    struct stat st {};
+    if (::lstat(cur.c_str(), &st) != 0) {
+      return false;
+    }
+    bool last = i + 1 == parts.size();
+    if (!last && S_ISLNK(st.st_mode)) {
+      return fail(ErrorCode::unsafe, cur.string() + " is a symlink; refusing to write through it",
+                  "remove the link or choose another directory");
+    }
+    if (!last && !S_ISDIR(st.st_mode)) {
+      return fail(ErrorCode::already_exists, cur.string() + " exists and is not a directory",
+                  "move it away or choose another directory");
+    }
+    if (last) {
+      return true;
+    }
+  }
+  return false;
+}
+
+struct Move {
+  stdfs::path target;
+  stdfs::path backup;  // empty when nothing was replaced
+};
+
+void roll_back(const std::vector<Move>& done, const std::vector<stdfs::path>& created) {
+  for (auto it = done.rbegin(); it != done.rend(); ++it) {
+    std::error_code ec;
+    stdfs::remove(it->target, ec);
+    if (!it->backup.empty()) {
+      ::rename(it->backup.c_str(), it->target.c_str());
+    }
+  }
+  for (auto it = created.rbegin(); it != created.rend(); ++it) {
+    ::rmdir(it->c_str());
+  }
+}
+
+Expected<void> move_into_existing(const stdfs::path& dir, const stdfs::path& stage,
+                                  const std::vector<RenderedFile>& files) {
+  std::vector<Move> done;
+  std::vector<stdfs::path> created;
+  for (const auto& f : files) {
+    stdfs::path target = dir / f.path;
+    Move m{target, {}};
+    auto step = [&]() -> Expected<void> {
+      FSTAGE_TRY(make_dirs(target.parent_path(), &created));
+      struct stat st {};
+      if (::lstat(target.c_str(), &st) == 0) {
+        if (S_ISDIR(st.st_mode)) {
+          return fail(ErrorCode::already_exists, target.string() + " is a directory",
+                      "the template has a file there; move the directory away");
+        }
+        stdfs::path backup = stage / "old" / f.path;
+        FSTAGE_TRY(make_dirs(backup.parent_path()));
+        if (::rename(target.c_str(), backup.c_str()) != 0) {
+          return fail(Error::from_errno("rename", target.string(), errno));
+        }
+        m.backup = backup;
+      }
+      stdfs::path staged = stage / "new" / f.path;
+      if (::rename(staged.c_str(), target.c_str()) != 0) {
+        int err = errno;
+        if (!m.backup.empty()) {
+          ::rename(m.backup.c_str(), target.c_str());
+          m.backup.clear();
+        }
+        return fail(Error::from_errno("rename", target.string(), err));
+      }
+      return {};
+    };
+    if (auto r = step(); !r) {
+      roll_back(done, created);
+      return r;
+    }
+    done.push_back(m);
+  }
+  return {};
+}
+
+}  // namespace
+
+Expected<void> write_project(const stdfs::path& dir_in, const std::vector<RenderedFile>& files,
+                             bool force) {
+  stdfs::path dir = stdfs::absolute(dir_in).lexically_normal();
+  if (dir.has_filename() == false) {
+    dir = dir.parent_path();
+  }
+  for (const auto& f : files) {
+    if (!is_safe_relative(f.path)) {
+      return fail(ErrorCode::unsafe, "refusing to write unsafe path " + quote(f.path));
+    }
+    if (f.symlink) {
+      FSTAGE_TRY(check_link(f));
+    }
+  }
+  struct stat st {};
+  bool exists = ::stat(dir.c_str(), &st) == 0;
+  if (exists && !S_ISDIR(st.st_mode)) {
+    return fail(ErrorCode::already_exists, dir.string() + " exists and is not a directory",
+                "choose another directory");
+  }
+  if (exists) {
+    std::vector<std::string> conflicts;
+    for (const auto& f : files) {
+      if (FSTAGE_TRY(target_exists(dir, f.path))) {
+        conflicts.push_back(f.path);
+      }
+    }
+    if (!conflicts.empty() && !force) {
+      Error e(ErrorCode::already_exists,
+              std::to_string(conflicts.size()) + " file(s) already exist in " + dir.string() +
+                  "; nothing was written",
+              "pass --force to overwrite them (other files are left alone), or choose another "
+              "directory");
+      for (std::size_t i = 0; i < conflicts.size() && i < 20; ++i) {
+        e.details.push_back(conflicts[i]);
+      }
+      if (conflicts.size() > 20) {
+        e.details.push_back("... and " + std::to_string(conflicts.size() - 20) + " more");
+      }
+      return fail(std::move(e));
+    }
+  }
+
+  stdfs::path parent = exists ? dir : dir.parent_path();
+  if (!exists) {
+    FSTAGE_TRY(make_dirs(parent));
+  }
+  auto stage = FSTAGE_TRY(TempDir::create(parent, ".fstage-init-"));
+  stdfs::path root = exists ? stage.path() / "new" : stage.path();
+  for (const auto& f : files) {
+    FSTAGE_TRY(write_one(root, f));
+  }
+  if (!exists) {
+    ::chmod(stage.path().c_str(), 0755);  // mkdtemp made it 0700
+    if (::rename(stage.path().c_str(), dir.c_str()) != 0) {
+      return fail(Error::from_errno("rename", dir.string(), errno));
+    }
+    stage.release();
+    return {};
+  }
+  return move_into_existing(dir, stage.path(), files);
+}
+
+}  // namespace fstage::scaffolds

@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <filesystem>
+#include <vector>
+
+#include <fstage/base/error.hpp>
+#include <fstage/scaffolds/templates.hpp>
+
+namespace fstage::scaffolds {
+
+// Writes `files` under `dir` so that either all of them land or none do:
+//  - every file is first written to a staging directory on the same filesystem;
+//  - a new `dir` is then renamed into place whole;
+//  - into an existing `dir`, each file is renamed into place, and with `force` the file it
+//    replaces is first moved aside, so a failure part-way puts every old file back.
+// Errors: already_exists (files present and !force, all of them listed), unsafe (a symlink
+// target leaving `dir`, a path through an existing symlink), io.
+Expected<void> write_project(const std::filesystem::path& dir,
+                             const std::vector<RenderedFile>& files, bool force);
+
+}  // namespace fstage::scaffolds

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package fstage needs to build, test and benchmark.
+# Usage: sudo scripts/install-deps.sh   (idempotent; quiet unless something fails)
+set -euo pipefail
+
+packages=(
+  # toolchain
+  build-essential cmake pkg-config git ca-certificates
+  # libraries (see ../shared/docs/STYLE.md: confined per folder)
+  libcli11-dev libgit2-dev libarchive-dev nlohmann-json3-dev libcurl4-openssl-dev
+  catch2 libyaml-cpp-dev libseccomp-dev libssl-dev libexpected-dev libfmt-dev
+  libcpp-httplib-dev
+  # language toolchains the templates and tests exercise
+  python3 nodejs default-jdk-headless golang-go
+  # test and benchmark tools
+  zip unzip bash-completion zsh fish tmux hyperfine wrk util-linux procps
+)
+
+if [ "$(id -u)" -ne 0 ]; then
+  SUDO=sudo
+else
+  SUDO=
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
