@@ -1,0 +1,31 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"huaweicloud.com/go-runtime/events/obs"
+	"huaweicloud.com/go-runtime/go-api/context"
+	"huaweicloud.com/go-runtime/pkg/runtime"
+)
+
+// handler serves an OBS trigger: S3-style notifications in Records.
+func handler(payload []byte, ctx context.RuntimeContext) (interface{}, error) {
+	var event obs.OBSTriggerEvent
+	if err := json.Unmarshal(payload, &event); err != nil {
+		return nil, fmt.Errorf("not an OBS event: %w", err)
+	}
+	objects := []map[string]interface{}{}
+	for _, record := range event.Records {
+		bucket, object := record.S3.Bucket.Name, record.S3.Object
+		ctx.GetLogger().Logf("%s: %s/%s (%d bytes)", record.EventName, bucket, object.DecodedKey(), object.Size)
+		objects = append(objects, map[string]interface{}{
+			"event": record.EventName, "bucket": bucket, "key": object.DecodedKey(), "size": object.Size,
+		})
+	}
+	return map[string]interface{}{"objects": objects}, nil
+}
+
+func main() {
+	runtime.Register(handler)
+}
