@@ -62,7 +62,7 @@ Expected<int> run_help(Context& ctx, const HelpOptions& opts) {
 void register_help(CLI::App& app, Context& ctx) {
   auto opts = std::make_shared<HelpOptions>();
   auto* cmd = app.add_subcommand("help", "Help on a command, or 'help exit-codes'");
-  cmd->add_option("topic", opts->topic, "A command name or 'exit-codes'");
+  cmd->add_option("topic", opts->topic, "A command name or 'exit-codes'")->type_name("TOPIC");
   cmd->add_flag("--json", opts->json, "With exit-codes: print the table as JSON");
   cmd->callback([&ctx, opts] { ctx.action = [&ctx, opts] { return run_help(ctx, *opts); }; });
 }

@@ -111,16 +111,22 @@ Expected<int> run_init(Context& ctx, InitOptions opts) {
 void register_init(CLI::App& app, Context& ctx) {
   auto opts = std::make_shared<InitOptions>();
   auto* cmd = app.add_subcommand("init", "Scaffold a function project from a template");
-  cmd->add_option("dir", opts->dir, "Directory to create the project in (default: .)");
+  cmd->add_option("dir", opts->dir, "Directory to create the project in (default: .)")
+      ->type_name("DIR");
   cmd->add_option("-r,--runtime", opts->runtime,
                   "Runtime: an API name (Python3.10, Node.js18.15, Java17, Go1.x, Custom, http) "
-                  "or an alias (python3.10, nodejs18, java17, go)");
+                  "or an alias (python3.10, nodejs18, java17, go)")
+      ->type_name("RUNTIME");
   cmd->add_option("-t,--template", opts->template_ref,
-                  "Built-in template id, or git+URL[#ref][:subdir]");
-  cmd->add_option("-n,--name", opts->name, "Function name (default: from the directory)");
+                  "Built-in template id, or git+URL[#ref][:subdir]")
+      ->type_name("TEMPLATE");
+  cmd->add_option("-n,--name", opts->name, "Function name (default: from the directory)")
+      ->type_name("NAME");
   cmd->add_option("--trigger", opts->trigger,
-                  "Trigger variant: apig, timer, smn, obs, dis, kafka, lts, cts, dds");
+                  "Trigger variant: apig, timer, smn, obs, dis, kafka, lts, cts, dds")
+      ->type_name("TRIGGER");
   cmd->add_option("--region", opts->region, "Region written into fstage.yaml")
+      ->type_name("REGION")
       ->capture_default_str();
   cmd->add_flag("-f,--force", opts->force, "Overwrite existing files");
   cmd->add_flag("--json", opts->json, "Print the result as JSON on stdout");

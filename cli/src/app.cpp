@@ -40,6 +40,11 @@ std::unique_ptr<CLI::App> make_app(Context& ctx) {
   register_templates(*app, ctx);
   register_validate(*app, ctx);
   register_help(*app, ctx);
+  register_completion(*app, ctx);
+  register_package(*app, ctx);
+  register_deploy(*app, ctx);
+  register_remote(*app, ctx);
+  register_configure(*app, ctx);
   for (auto* sub : app->get_subcommands({})) {
     sub->allow_extras();
   }
@@ -82,12 +87,14 @@ static Error unexpected_argument(const CLI::App& where, const std::string& arg) 
   if (arg.starts_with("-")) {
     what = "option";
     word = arg.substr(0, arg.find('='));
-    for (const auto* opt : where.get_options()) {
-      for (const auto& l : opt->get_lnames()) {
-        names.push_back("--" + l);
-      }
-      for (const auto& s : opt->get_snames()) {
-        names.push_back("-" + s);
+    for (const CLI::App* a = &where; a != nullptr; a = a->get_parent()) {
+      for (const auto* opt : a->get_options()) {
+        for (const auto& l : opt->get_lnames()) {
+          names.push_back("--" + l);
+        }
+        for (const auto& s : opt->get_snames()) {
+          names.push_back("-" + s);
+        }
       }
     }
   } else {
@@ -132,8 +139,12 @@ int run(const std::vector<std::string>& args, Context& ctx) {
       render_error(e, ctx);
       return k_exit_usage;
     }
+    // With fallthrough, a mistyped flag of a subcommand lands in the root's leftovers.
     const CLI::App* where = deepest_parsed(*app);
     auto extras = where->remaining();
+    if (extras.empty()) {
+      extras = app->remaining();
+    }
     if (!extras.empty()) {
       render_error(unexpected_argument(*where, extras.front()), ctx);
       return k_exit_usage;

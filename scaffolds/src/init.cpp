@@ -218,7 +218,9 @@ Expected<std::vector<RenderedFile>> render_project(const InitRequest& req, InitR
   vars["handler"] = render(t.handler, vars);
   vars["initializer"] = render(t.initializer, vars);
   auto files = builtin_files(t, trigger);
-  if (!trigger.empty()) {
+  // An overlay may bring its own event.json; otherwise the shared sample payload is used.
+  if (!trigger.empty() &&
+      find_asset("templates/" + t.id + "/triggers/" + trigger + "/event.json") == nullptr) {
     auto event = sample_event(trigger);
     if (event) {
       std::erase_if(files, [](const RenderedFile& f) { return f.path == "event.json"; });

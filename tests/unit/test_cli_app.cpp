@@ -102,6 +102,7 @@ TEST_CASE("cli::render_error follows the one format", "[cli]") {
   e.details = {"a.yaml:1:2: bad"};
   e.context = {"while testing"};
   cli::render_error(e, ctx);
-  CHECK(err.str() ==
-        "fstage: error: it broke\n  a.yaml:1:2: bad\n  caused by: while testing\nhint: try again\n");
+  CHECK(
+      err.str() ==
+      "fstage: error: it broke\n  a.yaml:1:2: bad\n  caused by: while testing\nhint: try again\n");
 }

@@ -21,9 +21,9 @@ const char* k_git = "git -c user.name=t -c user.email=t@example.com -c init.defa
 stdfs::path make_repo(const Scratch& s, const std::string& name, const std::string& setup) {
   stdfs::path work = s.path() / (name + "-work");
   std::string cmd = std::string("set -e; mkdir -p '") + work.string() + "'; cd '" + work.string() +
-                    "'; " + k_git + " init -q .; " + setup + "; " + k_git +
-                    " add -A; " + k_git + " commit -qm init; " + k_git + " tag v1; " + k_git +
-                    " clone -q --bare . '" + (s.path() / (name + ".git")).string() + "'";
+                    "'; " + k_git + " init -q .; " + setup + "; " + k_git + " add -A; " + k_git +
+                    " commit -qm init; " + k_git + " tag v1; " + k_git + " clone -q --bare . '" +
+                    (s.path() / (name + ".git")).string() + "'";
   REQUIRE(sh(cmd) == 0);
   return s.path() / (name + ".git");
 }
@@ -88,12 +88,14 @@ TEST_CASE("scaffolds::init_project refuses git templates that escape the target"
   SECTION("a crafted tree with a '..' entry") {
     // git itself refuses to add such a path, so build the tree objects by hand.
     stdfs::path bare = s.path() / "dotdot.git";
-    std::string cmd = std::string("set -e; ") + k_git + " init -q --bare '" + bare.string() +
-                      "'; cd '" + bare.string() +
-                      "'; b=$(echo pwned | git hash-object -w --stdin); "
-                      "in=$(printf \"100644 blob $b\\tevil.txt\\n\" | git mktree); "
-                      "out=$(printf \"040000 tree $in\\t..\\n100644 blob $b\\tok.txt\\n\" | git mktree); "
-                      "c=$(" + k_git + " commit-tree $out -m x); git update-ref refs/heads/main $c";
+    std::string cmd =
+        std::string("set -e; ") + k_git + " init -q --bare '" + bare.string() + "'; cd '" +
+        bare.string() +
+        "'; b=$(echo pwned | git hash-object -w --stdin); "
+        "in=$(printf \"100644 blob $b\\tevil.txt\\n\" | git mktree); "
+        "out=$(printf \"040000 tree $in\\t..\\n100644 blob $b\\tok.txt\\n\" | git mktree); "
+        "c=$(" +
+        k_git + " commit-tree $out -m x); git update-ref refs/heads/main $c";
     REQUIRE(sh(cmd) == 0);
     auto r = init_from(dir, "git+file://" + bare.string());
     REQUIRE_FALSE(r);

@@ -88,9 +88,9 @@ TEST_CASE("scaffolds::init_project resolves runtime aliases to API names", "[sca
     const char* alias;
     const char* name;
   };
-  for (auto c : {Case{"python3.9", "Python3.9"}, Case{"nodejs18", "Node.js18.15"},
-                 Case{"java11", "Java11"}, Case{"go", "Go1.x"}, Case{"custom", "Custom"},
-                 Case{"HTTP", "http"}}) {
+  for (auto c :
+       {Case{"python3.9", "Python3.9"}, Case{"nodejs18", "Node.js18.15"}, Case{"java11", "Java11"},
+        Case{"go", "Go1.x"}, Case{"custom", "Custom"}, Case{"HTTP", "http"}}) {
     INFO(c.alias);
     auto r = init_project(request(s.path() / c.alias, c.alias));
     REQUIRE(r);

@@ -23,7 +23,7 @@ TEST_CASE("scaffolds::is_binary spots NUL bytes and invalid UTF-8", "[scaffolds]
   CHECK_FALSE(is_binary("caf\xc3\xa9"));
   CHECK(is_binary(std::string("a\0b", 3)));
   CHECK(is_binary("\xff\xfe"));
-  CHECK(is_binary("PK\x03\x04\x14"));
+  CHECK(is_binary(std::string("PK\x03\x04\x14\x00", 6)));
 }
 
 TEST_CASE("scaffolds::function_name_from_dir follows the platform's name rules", "[scaffolds]") {
@@ -88,7 +88,8 @@ TEST_CASE("scaffolds::builtin_templates lists every runtime family", "[scaffolds
   CHECK(find_template("pyton").error().message.find("did you mean 'python'") != std::string::npos);
 }
 
-TEST_CASE("scaffolds::sample_event has a payload for every trigger variant", "[scaffolds][templates]") {
+TEST_CASE("scaffolds::sample_event has a payload for every trigger variant",
+          "[scaffolds][templates]") {
   auto all = builtin_templates();
   REQUIRE(all);
   for (const auto& t : *all) {

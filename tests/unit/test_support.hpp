@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include <sys/stat.h>
-
 #include <cstdlib>
 #include <filesystem>
 #include <sstream>
@@ -12,6 +10,8 @@
 #include <fstage/base/fs.hpp>
 #include <fstage/cli/app.hpp>
 #include <fstage/cli/context.hpp>
+
+#include <sys/stat.h>
 
 namespace fstage::test {
 
@@ -39,7 +39,8 @@ struct CliRun {
   std::ostringstream err;
   int code = -1;
 
-  CliRun(std::vector<std::string> args, const std::filesystem::path& cwd = std::filesystem::current_path()) {
+  CliRun(std::vector<std::string> args,
+         const std::filesystem::path& cwd = std::filesystem::current_path()) {
     cli::Context ctx;
     ctx.out = &out;
     ctx.err = &err;

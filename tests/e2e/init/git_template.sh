@@ -7,15 +7,15 @@ mkdir src && (cd src && git init -q . && mkdir tpl &&
   printf 'name: {{name}}\n' > tpl/NAME.txt && printf '#!/bin/sh\n' > tpl/bootstrap &&
   chmod +x tpl/bootstrap && git add -A && git commit -qm init && git tag v1)
 git clone -q --bare src tpl.git
-expect_exit 0 "$FSTAGE" init out -n hello -t "git+file://$T/tpl.git#v1:tpl"
-[ "$(cat out/NAME.txt)" = "name: hello" ] || fail "not rendered"
-[ -x out/bootstrap ] || fail "exec bit lost"
-[ ! -e out/.git ] || fail ".git copied"
+expect_exit 0 "$FSTAGE" init proj -n hello -t "git+file://$T/tpl.git#v1:tpl"
+[ "$(cat proj/NAME.txt)" = "name: hello" ] || fail "not rendered"
+[ -x proj/bootstrap ] || fail "exec bit lost"
+[ ! -e proj/.git ] || fail ".git copied"
 
 (cd src && ln -s ../../etc/passwd tpl/escape && git add -A && git commit -qm evil && git tag v2)
 rm -rf tpl.git && git clone -q --bare src tpl.git
-expect_exit 6 "$FSTAGE" init out2 -n hello -t "git+file://$T/tpl.git#v2:tpl"
+expect_exit 6 "$FSTAGE" init proj2 -n hello -t "git+file://$T/tpl.git#v2:tpl"
 assert_contains "$T/err" "points outside"
-[ ! -e out2 ] || fail "refused template left files behind"
+[ ! -e proj2 ] || fail "refused template left files behind"
 ls -A | grep -q '^\.fstage-init' && fail "staging directory left behind"
 echo ok

@@ -7,7 +7,7 @@ echo "custom" > demo/index.py
 before=$(cd demo && find . -exec stat -c '%n %s %Y' {} + | sort)
 expect_exit 5 "$FSTAGE" init demo -r nodejs18
 assert_contains "$T/err" "fstage: error:"
-assert_contains "$T/err" "index.py"
+assert_contains "$T/err" "fstage.yaml"
 assert_contains "$T/err" "hint:"
 after=$(cd demo && find . -exec stat -c '%n %s %Y' {} + | sort)
 [ "$before" = "$after" ] || fail "refused init changed the directory"
