@@ -77,15 +77,19 @@ std::string shell_tables(const CompletionCommand& root, const std::string& prefi
   }
   s << "  esac\n}\n\n";
   std::vector<std::string> vo(value_opts.begin(), value_opts.end());
-  s << "# The command path before the cursor: words that name subcommands, in order.\n";
-  s << prefix << "_path() {\n  local p='' i w n=$1; shift\n  for ((i = 1; i < n; i++)); do\n"
-    << "    w=${@:i+1:1}\n    case \"$w\" in\n";
+  s << "# The command path before the cursor: of the N words after `fstage` ($1 = N), those\n"
+    << "# that name subcommands, in order; values of options that take one are skipped.\n";
+  s << prefix << "_path() {\n  local p='' n=$1 w skip=0\n  shift\n"
+    << "  while [ \"$n\" -gt 0 ] && [ $# -gt 0 ]; do\n"
+    << "    w=$1\n    shift\n    n=$((n - 1))\n"
+    << "    if [ $skip = 1 ]; then skip=0; continue; fi\n"
+    << "    case \"$w\" in\n";
   std::vector<std::string> quoted;
   for (const auto& o : vo) {
     quoted.push_back(sh_quote(o));
   }
   if (!quoted.empty()) {
-    s << "      " << join(quoted, " | ") << ") ((i++)) ;;\n";
+    s << "      " << join(quoted, " | ") << ") skip=1 ;;\n";
   }
   s << "      -*) ;;\n"
     << "      *) if " << prefix
@@ -114,7 +118,7 @@ std::string bash_script(const CompletionCommand& root) {
 _fstage() {
   local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
   local path spec
-  path=$(_fstage_path "$COMP_CWORD" "${COMP_WORDS[@]}")
+  path=$(_fstage_path "$((COMP_CWORD - 1))" "${COMP_WORDS[@]:1}")
   COMPREPLY=()
   if [[ $cur == --*=* ]]; then
     spec=$(_fstage_option_value "$path" "${cur%%=*}")

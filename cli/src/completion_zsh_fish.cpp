@@ -34,7 +34,7 @@ std::string zsh_script(const CompletionCommand& root) {
 _fstage() {
   local cur=${words[CURRENT]} prev=${words[CURRENT-1]}
   local cmdpath spec
-  cmdpath=$(_fstage_path "$CURRENT" "${words[@]}")
+  cmdpath=$(_fstage_path "$((CURRENT - 2))" "${(@)words[2,-1]}")
   if [[ $cur == --*=* ]]; then
     spec=$(_fstage_option_value "$cmdpath" "${cur%%=*}")
     if [[ -n $spec ]]; then

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# `cmake --install` into a DESTDIR gives a working binary, man page and completions; CPack's
+# .deb installs with dpkg -i (into a private root) and the installed fstage runs.
+. "$(dirname "$0")/../lib/common.sh"
+: "${FSTAGE_BINARY_DIR:?}"
+
+DESTDIR="$T/root" cmake --install "$FSTAGE_BINARY_DIR" --prefix /usr >/dev/null
+for f in usr/bin/fstage usr/share/man/man1/fstage.1 usr/share/bash-completion/completions/fstage \
+         usr/share/zsh/vendor-completions/_fstage usr/share/fish/vendor_completions.d/fstage.fish; do
+  [ -f "root/$f" ] || fail "not installed: /$f"
+done
+expect_exit 0 "root/usr/bin/fstage" --version
+assert_contains "$T/out" "fstage "
+head -1 root/usr/share/man/man1/fstage.1 | grep -q '^\.TH FSTAGE 1' || fail "man page header"
+if command -v man >/dev/null; then
+  MANWIDTH=100 man -l root/usr/share/man/man1/fstage.1 2>/dev/null > man.txt
+  assert_contains man.txt "EXIT STATUS"
+  assert_contains man.txt "fstage init"
+fi
+
+command -v dpkg-deb >/dev/null || skip "dpkg-deb not available"
+(cd "$FSTAGE_BINARY_DIR" && cpack -G DEB -B "$T/pkg" >/dev/null) || fail "cpack failed"
+deb=$(ls "$T"/pkg/fstage_*.deb)
+dpkg-deb -I "$deb" > info.txt
+assert_contains info.txt "Package: fstage"
+mkdir -p droot/var/lib/dpkg/info droot/var/lib/dpkg/updates && touch droot/var/lib/dpkg/status
+dpkg --root="$T/droot" --admindir="$T/droot/var/lib/dpkg" --force-depends --force-not-root \
+  --force-script-chrootless --log=/dev/null -i "$deb" >/dev/null 2>dpkg.err || {
+  cat dpkg.err; fail "dpkg -i failed"; }
+expect_exit 0 "droot/usr/bin/fstage" --version
+dpkg --root="$T/droot" --admindir="$T/droot/var/lib/dpkg" -L fstage > files.txt
+assert_contains files.txt "/usr/share/man/man1/fstage.1"
+echo ok
