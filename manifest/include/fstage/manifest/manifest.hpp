@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -15,7 +16,8 @@
 
 namespace fstage::manifest {
 
-// 1-based position in the manifest file.
+// 1-based position in the manifest file; columns count characters (UTF-8 code points), not
+// bytes. line 0 means the whole file (it could not be read).
 struct Location {
   std::string file;
   int line = 0;
@@ -65,7 +67,8 @@ struct Manifest {
   std::string name;
   std::string region = "cn-north-4";
   std::string package = "default";
-  std::vector<Function> functions;  // in file order
+  std::vector<Function> functions;   // in file order
+  std::vector<Diagnostic> warnings;  // soft problems found while validating (print them)
 
   const Function* find(std::string_view function_name) const;
 };
@@ -81,12 +84,19 @@ struct Validation {
 // Parses and validates manifest text. `origin` names the file in diagnostics.
 Validation validate_text(std::string_view text, std::string_view origin);
 
-// Reads and validates the manifest file. Never throws.
-Validation validate_file(const std::filesystem::path& file);
+// Reads and validates the manifest file; also checks that each function's `code` directory
+// exists (relative to the file's directory). `origin` names the file in diagnostics (default:
+// `file` as given, e.g. "fstage.yaml" or "/abs/path/fstage.yaml"). Never throws.
+Validation validate_file(const std::filesystem::path& file, std::string_view origin = {});
 
-// validate_file, as an Expected: errors become one invalid_input Error whose details are the
-// diagnostics (file:line:column: ...), not_found when the file is missing.
-Expected<Manifest> load_manifest(const std::filesystem::path& file);
+// validate_file, as an Expected: errors become one invalid_input Error ("fstage.yaml: 3 errors"
+// with the diagnostics "file:line:column: ..." as details, or the single diagnostic as the
+// message); not_found when the file is missing. Warnings are in Manifest::warnings.
+Expected<Manifest> load_manifest(const std::filesystem::path& file, std::string_view origin = {});
+
+// The invalid_input Error for a failed validation: the single diagnostic as the message, or
+// "<origin>: N errors" with one detail line per diagnostic; a hint to re-run `fstage validate`.
+Error validation_error(std::span<const Diagnostic> errors, std::string_view origin);
 
 // The manifest for a command run in `dir`: `dir/fstage.yaml`, else the nearest parent that has
 // one. not_found (with a hint to run `fstage init`) when there is none.
@@ -96,5 +106,13 @@ Expected<std::filesystem::path> find_manifest(const std::filesystem::path& dir);
 bool is_valid_function_name(std::string_view name);  // ≤60, letter first, [A-Za-z0-9_-], ends alnum
 bool is_valid_env_key(std::string_view key);         // letter first, [A-Za-z0-9_]
 std::span<const int> memory_sizes();                 // platform values, MB
+
+// Handler strings per runtime (PLATFORM.md §1.1; rules documented in src/handler.cpp):
+// Python/Node.js/PHP "[dir/]file.function", Java "package.Class.method" (≥ 3 identifiers),
+// Go1.x the executable's name, Go1.8 "plugin.Function", Custom/http anything (normally
+// "bootstrap"); 1–128 characters without whitespace.
+bool is_valid_handler(const RuntimeInfo& runtime, std::string_view handler);
+// The expected handler format for messages: "[dir/]file.function, e.g. index.handler (...)".
+std::string handler_format(const RuntimeInfo& runtime);
 
 }  // namespace fstage::manifest

@@ -1,0 +1,294 @@
+// SPDX-License-Identifier: Apache-2.0
+// The top level of fstage.yaml and the public entry points.
+#include <algorithm>
+#include <system_error>
+
+#include <fstage/base/fs.hpp>
+#include <fstage/base/strings.hpp>
+#include <fstage/manifest/manifest.hpp>
+
+#include "checker.hpp"
+#include "yaml_tree.hpp"
+
+namespace fstage::manifest {
+
+namespace fs = std::filesystem;
+
+std::string Location::str() const {
+  if (line <= 0) {
+    return file;
+  }
+  return file + ":" + std::to_string(line) + ":" + std::to_string(column);
+}
+
+std::string Diagnostic::str() const {
+  std::string out = where.str() + ": " + message;
+  if (!expected.empty()) {
+    out += "; expected " + expected;
+  }
+  if (!hint.empty()) {
+    out += "; " + hint;
+  }
+  return out;
+}
+
+const Function* Manifest::find(std::string_view function_name) const {
+  for (const auto& f : functions) {
+    if (f.name == function_name) {
+      return &f;
+    }
+  }
+  return nullptr;
+}
+
+namespace {
+
+bool is_alpha(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+bool is_alnum(char c) {
+  return is_alpha(c) || (c >= '0' && c <= '9');
+}
+
+bool is_name(std::string_view s, std::size_t max) {
+  if (s.empty() || s.size() > max || !is_alpha(s.front()) || !is_alnum(s.back())) {
+    return false;
+  }
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return is_alnum(c) || c == '_' || c == '-'; });
+}
+
+// cn-north-4, ap-southeast-1, eu-west-101, eu-de: lowercase words joined by single dashes.
+bool is_region(std::string_view s) {
+  if (s.empty() || !is_alpha(s.front()) || s.back() == '-' || s.find("--") != s.npos ||
+      s.find('-') == s.npos) {
+    return false;
+  }
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+  });
+}
+
+constexpr std::string_view k_top_keys[] = {"name", "region", "package", "functions"};
+const char* const k_name_rule =
+    "1-60 letters, digits, '-' or '_', starting with a letter and ending with a letter or digit";
+
+// "/users/{id}" and "/users/{name}" are the same route.
+std::string route_shape(const std::string& path) {
+  std::string out;
+  bool in_param = false;
+  for (char c : path) {
+    if (c == '{') {
+      in_param = true;
+      out += "{";
+    } else if (c == '}') {
+      in_param = false;
+      out += "}";
+    } else if (!in_param || c == '+') {
+      out += c;
+    }
+  }
+  return out;
+}
+
+void check_routes(detail::Checker& c, const Manifest& m) {
+  struct Route {
+    std::string shape;
+    std::string method;
+    const Function* fn;
+    const Trigger* trigger;
+  };
+  std::vector<Route> seen;
+  for (const auto& f : m.functions) {
+    for (const auto& t : f.triggers) {
+      if (t.type != "APIG") {
+        continue;
+      }
+      Route r{route_shape(t.fields.value("path", "")), t.fields.value("method", "ANY"), &f, &t};
+      for (const auto& s : seen) {
+        bool clash =
+            s.shape == r.shape && (s.method == r.method || s.method == "ANY" || r.method == "ANY");
+        if (clash) {
+          // A trigger shared through an alias has the first one's position: name the function.
+          bool shared =
+              t.where.line == s.trigger->where.line && t.where.column == s.trigger->where.column;
+          const Location& at = shared ? f.where : t.where;
+          c.error_at(at.line, at.column,
+                     "functions." + f.name + ": APIG route " + r.method + " " +
+                         t.fields.value("path", "") + " is already taken by function '" +
+                         s.fn->name + "' at " + std::to_string(s.trigger->where.line) + ":" +
+                         std::to_string(s.trigger->where.column),
+                     "each method and path once per project");
+          break;
+        }
+      }
+      seen.push_back(std::move(r));
+    }
+  }
+}
+
+void check_top(detail::Checker& c, const detail::YamlNode& root, Manifest& m) {
+  using detail::YamlNode;
+  c.check_keys(root, k_top_keys, "");
+  if (const YamlNode* n = c.field(root, "name", "", true)) {
+    if (auto v = c.text(*n, "name", k_name_rule)) {
+      if (is_valid_function_name(*v)) {
+        m.name = *v;
+      } else {
+        c.error(*n, "name: " + quote(*v) + " is not a valid project name", k_name_rule);
+      }
+    }
+  }
+  if (const YamlNode* n = c.field(root, "region", "", false)) {
+    if (auto v = c.text(*n, "region", "a region id such as cn-north-4")) {
+      if (is_region(*v)) {
+        m.region = *v;
+      } else {
+        c.error(*n, "region: " + quote(*v) + " is not a region id",
+                "lowercase letters, digits and dashes, e.g. cn-north-4 or ap-southeast-1");
+      }
+    }
+  }
+  if (const YamlNode* n = c.field(root, "package", "", false)) {
+    if (auto v = c.text(*n, "package", "a package (app) name such as default")) {
+      if (is_name(*v, 64)) {
+        m.package = *v;
+      } else {
+        c.error(*n, "package: " + quote(*v) + " is not a valid package name",
+                "1-64 letters, digits, '-' or '_', starting with a letter");
+      }
+    }
+  }
+  const YamlNode* fns = c.field(root, "functions", "", true);
+  if (!fns) {
+    return;
+  }
+  const char* expected = "a mapping of function names to their settings";
+  if (fns->is_null() || (fns->is_map() && fns->entries.empty())) {
+    c.error(*fns, "functions: no functions are defined", expected);
+    return;
+  }
+  if (!c.expect_map(*fns, "functions", expected)) {
+    return;
+  }
+  for (const auto& e : fns->entries) {
+    if (auto f = detail::check_function(c, e)) {
+      m.functions.push_back(std::move(*f));
+    }
+  }
+  check_routes(c, m);
+}
+
+Validation validate_impl(std::string_view text, const std::string& origin,
+                         std::optional<fs::path> root, const fs::path& file) {
+  Validation v;
+  detail::Checker c(origin, std::move(root));
+  detail::YamlDocument doc = detail::parse_yaml(text, origin);
+  c.add_errors(std::move(doc.errors));
+  if (doc.root) {
+    Manifest m;
+    m.path = file;
+    m.root = file.parent_path();
+    if (doc.root->is_null()) {
+      c.error(*doc.root, "the manifest is empty", "a mapping with 'name' and 'functions'",
+              "run 'fstage init' to create one");
+    } else if (c.expect_map(*doc.root, "the manifest", "a mapping with name and functions")) {
+      check_top(c, *doc.root, m);
+    }
+    if (c.error_count() == 0) {
+      v.manifest = std::move(m);
+    }
+  }
+  v.errors = c.take_errors();
+  v.warnings = c.take_warnings();
+  if (v.manifest) {
+    v.manifest->warnings = v.warnings;
+  }
+  return v;
+}
+
+}  // namespace
+
+bool is_valid_function_name(std::string_view name) {
+  return is_name(name, 60);
+}
+
+bool is_valid_env_key(std::string_view key) {
+  if (key.empty() || !is_alpha(key.front())) {
+    return false;
+  }
+  return std::all_of(key.begin(), key.end(), [](char c) { return is_alnum(c) || c == '_'; });
+}
+
+std::span<const int> memory_sizes() {
+  static constexpr int k_sizes[] = {128,  256,  512,  768,  1024, 1280, 1536, 1792,
+                                    2048, 2560, 3072, 3584, 4096, 8192, 10240};
+  return k_sizes;
+}
+
+Validation validate_text(std::string_view text, std::string_view origin) {
+  return validate_impl(text, std::string(origin), std::nullopt, fs::path(origin));
+}
+
+Validation validate_file(const fs::path& file, std::string_view origin) {
+  std::string name = origin.empty() ? file.string() : std::string(origin);
+  auto text = read_file(file);
+  if (!text) {
+    Validation v;
+    v.errors.push_back(Diagnostic{Location{name, 0, 0}, text.error().message, "", ""});
+    return v;
+  }
+  fs::path root = file.parent_path();
+  return validate_impl(*text, name, root.empty() ? fs::path(".") : root, file);
+}
+
+Expected<Manifest> load_manifest(const fs::path& file, std::string_view origin) {
+  std::string name = origin.empty() ? file.string() : std::string(origin);
+  std::error_code ec;
+  if (!fs::exists(file, ec)) {
+    return fail(ErrorCode::not_found, name + ": no such file",
+                "run 'fstage init' to create a project, or pass -f FILE");
+  }
+  Validation v = validate_file(file, origin);
+  if (v.errors.empty() && v.manifest) {
+    return std::move(*v.manifest);
+  }
+  return fail(validation_error(v.errors, name));
+}
+
+Error validation_error(std::span<const Diagnostic> errors, std::string_view origin) {
+  Error e(ErrorCode::invalid_input, "", "fix the fields above; 'fstage validate' re-checks");
+  if (errors.size() == 1) {
+    e.message = errors.front().str();
+    e.hint = "fix it; 'fstage validate' re-checks";
+  } else {
+    e.message = std::string(origin) + ": " + std::to_string(errors.size()) + " errors";
+    for (const auto& d : errors) {
+      e.details.push_back(d.str());
+    }
+  }
+  return e;
+}
+
+Expected<fs::path> find_manifest(const fs::path& dir) {
+  std::error_code ec;
+  fs::path start = fs::absolute(dir, ec);
+  if (ec) {
+    start = dir;
+  }
+  start = start.lexically_normal();
+  for (fs::path d = start;; d = d.parent_path()) {
+    fs::path candidate = d / "fstage.yaml";
+    if (fs::is_regular_file(candidate, ec)) {
+      return candidate;
+    }
+    if (d == d.parent_path() || d.empty()) {
+      break;
+    }
+  }
+  return fail(ErrorCode::not_found,
+              "no fstage.yaml in " + start.string() + " or any parent directory",
+              "run 'fstage init' to create a project, or pass -f FILE");
+}
+
+}  // namespace fstage::manifest

@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: Apache-2.0
+// Private to fstage_manifest: a YAML document as a small tree with a 1-based position on every
+// node, built from yaml-cpp's event parser so that the checks yaml-cpp's Node API skips
+// (duplicate keys, tabs, invalid UTF-8, quoted vs plain scalars) can be made here.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <fstage/manifest/manifest.hpp>
+
+namespace fstage::manifest::detail {
+
+enum class NodeKind { null, scalar, sequence, map };
+
+// How a scalar was written: plain scalars may be numbers or booleans, the others are strings.
+enum class ScalarStyle { plain, single_quoted, double_quoted, block, tagged };
+
+struct YamlNode;
+using NodePtr = std::shared_ptr<const YamlNode>;
+
+struct YamlEntry {
+  NodePtr key;
+  NodePtr value;
+};
+
+struct YamlNode {
+  NodeKind kind = NodeKind::null;
+  int line = 1;    // 1-based
+  int column = 1;  // 1-based, in characters
+  // Scalars: 1-based column of the value's first character (after a quote, anchor or tag),
+  // 0 when sub-positions cannot be mapped (block scalars, escapes, several lines).
+  int content_column = 0;
+  std::string value;
+  ScalarStyle style = ScalarStyle::plain;
+  std::vector<NodePtr> items;      // sequence
+  std::vector<YamlEntry> entries;  // map, in file order, duplicates removed, merges applied
+
+  bool is_null() const { return kind == NodeKind::null; }
+  bool is_scalar() const { return kind == NodeKind::scalar; }
+  bool is_map() const { return kind == NodeKind::map; }
+  bool is_sequence() const { return kind == NodeKind::sequence; }
+  // The entry whose key is the scalar `key`, or nullptr.
+  const YamlEntry* find(std::string_view key) const;
+};
+
+struct YamlDocument {
+  NodePtr root;  // nullptr when the text could not be parsed or holds no document
+  std::vector<Diagnostic> errors;
+};
+
+// 1-based column of the byte at `offset` in `text`, counted in characters (UTF-8 code points)
+// as editors count them; yaml-cpp's marks count bytes.
+int char_column(std::string_view text, long offset);
+
+// Encoding and layout problems found in the raw text (invalid UTF-8, control characters, tabs
+// in indentation); parse_yaml stops when there are any.
+std::vector<Diagnostic> prescan_yaml(std::string_view text, const std::string& origin);
+
+// Parses one YAML document. Never throws: encoding problems, tabs in indentation, syntax
+// errors, duplicate keys, non-scalar keys and extra documents become errors at their position.
+YamlDocument parse_yaml(std::string_view text, const std::string& origin);
+
+}  // namespace fstage::manifest::detail
