@@ -101,7 +101,7 @@ Expected<int> run_init(Context& ctx, InitOptions opts) {
       }
     }
     std::string cd = opts.dir == "." ? "" : "cd " + opts.dir + " && ";
-    *ctx.err << "Next: " << cd << "fstage invoke -e event.json\n";
+    *ctx.err << "Next: " << cd << "fstage validate\n";
   }
   return k_exit_ok;
 }
