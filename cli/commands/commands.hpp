@@ -16,5 +16,6 @@ void register_templates(CLI::App& app, Context& ctx);
 void register_validate(CLI::App& app, Context& ctx);
 void register_help(CLI::App& app, Context& ctx);
 void register_completion(CLI::App& app, Context& ctx);
+void register_package(CLI::App& app, Context& ctx);
 
 }  // namespace fstage::cli

@@ -41,6 +41,7 @@ std::unique_ptr<CLI::App> make_app(Context& ctx) {
   register_validate(*app, ctx);
   register_help(*app, ctx);
   register_completion(*app, ctx);
+  register_package(*app, ctx);
   for (auto* sub : app->get_subcommands({})) {
     sub->allow_extras();
   }

@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: Apache-2.0
+// Java without maven: javac against lib/*.jar, then the jar is written by fstage's own zip
+// writer (manifest first, then every entry sorted, fixed times), so it is as reproducible as
+// the outer zip. The platform provides the runtime API, so lib/fstage-runtime-api.jar is on
+// the compile classpath but never in the artifact.
+#include <algorithm>
+#include <fstream>
+
+#include <fstage/base/fs.hpp>
+#include <fstage/base/strings.hpp>
+
+#include "package_internal.hpp"
+#include <sys/stat.h>
+
+namespace fstage::scaffolds::detail {
+
+namespace {
+
+constexpr std::string_view k_api_jar = "fstage-runtime-api.jar";
+
+std::string argfile_quote(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+    }
+    out += c;
+  }
+  return out + "\"";
+}
+
+Expected<std::vector<TreeEntry>> walk_plain(const fs::path& root) {
+  std::error_code ec;
+  if (!fs::is_directory(root, ec)) {
+    return std::vector<TreeEntry>{};
+  }
+  IgnoreMatcher none(root, "");
+  WalkSettings ws;
+  ws.root = fs::canonical(root, ec);
+  ws.project_root = ws.root;
+  return walk_tree(ws, none);
+}
+
+Expected<TreeEntry> manifest_entry(const fs::path& dir) {
+  fs::path mf = dir / "MANIFEST.MF";
+  FSTAGE_TRY(write_file_atomic(mf, "Manifest-Version: 1.0\r\nCreated-By: fstage\r\n\r\n"));
+  struct stat st {};
+  if (::stat(mf.c_str(), &st) != 0) {
+    return fail(Error::from_errno("stat", mf.string(), errno));
+  }
+  TreeEntry e;
+  e.name = "META-INF/MANIFEST.MF";
+  e.path = mf;
+  e.size = static_cast<std::uint64_t>(st.st_size);
+  e.stamp = stamp_of(st);
+  return e;
+}
+
+}  // namespace
+
+Expected<void> build_javac(const BuildInput& in, const fs::path& src, const fs::path& out,
+                           const fs::path& log) {
+  const auto& fn = *in.function;
+  const fs::path staging = src.parent_path();
+  std::vector<std::string> java_files;
+  std::vector<const TreeEntry*> jars;
+  for (const auto& e : *in.inputs) {
+    if (e.directory) {
+      continue;
+    }
+    if (e.name.starts_with("src/main/java/") && e.name.ends_with(".java")) {
+      java_files.push_back(e.name);
+    } else if (e.name.starts_with("lib/") && e.name.ends_with(".jar")) {
+      jars.push_back(&e);
+    }
+  }
+  if (java_files.empty()) {
+    return fail(ErrorCode::not_found, "no Java sources under src/main/java",
+                "put the handler class under src/main/java, add a pom.xml, or set `build:`");
+  }
+  std::string args;
+  for (const auto& f : java_files) {
+    args += argfile_quote(f) + "\n";
+  }
+  FSTAGE_TRY(write_file_atomic(staging / "javac.args", args));
+  std::vector<std::string> cp;
+  for (const auto* j : jars) {
+    cp.push_back(j->name);
+  }
+  const fs::path classes = staging / "classes";
+  fs::create_directories(classes);
+  std::vector<std::string> argv = {
+      "javac", "-encoding",     "UTF-8", "--release", std::string(fn.runtime.version),
+      "-d",    classes.string()};
+  if (!cp.empty()) {
+    argv.push_back("-cp");
+    argv.push_back(join(cp, ":"));
+  }
+  argv.push_back("@" + (staging / "javac.args").string());
+  auto env = in.options->env;
+  int status = FSTAGE_TRY(run_process(argv, src, env, log));
+  if (status != 0) {
+    Error e(ErrorCode::io, "build failed: javac exited with status " + std::to_string(status));
+    e.details = tail_lines(log, 20);
+    e.hint = "the full output is in " + log.string();
+    return fail(std::move(e));
+  }
+
+  // The jar: META-INF/ and the manifest first (java.util.jar expects it there), then classes
+  // and resources sorted; a class wins over a resource of the same name.
+  auto entries = FSTAGE_TRY(walk_plain(classes));
+  auto resources = FSTAGE_TRY(walk_plain(src / "src" / "main" / "resources"));
+  for (auto& r : resources) {
+    auto same = [&](const TreeEntry& e) { return e.name == r.name; };
+    if (std::none_of(entries.begin(), entries.end(), same)) {
+      entries.push_back(std::move(r));
+    }
+  }
+  std::erase_if(entries, [](const TreeEntry& e) {
+    return e.name == "META-INF/" || e.name == "META-INF/MANIFEST.MF";
+  });
+  std::sort(entries.begin(), entries.end(),
+            [](const TreeEntry& a, const TreeEntry& b) { return a.name < b.name; });
+  TreeEntry meta;
+  meta.name = "META-INF/";
+  meta.directory = true;
+  meta.mode = 0755;
+  entries.insert(entries.begin(), {meta, FSTAGE_TRY(manifest_entry(staging))});
+  ZipSettings zs;
+  zs.epoch = in.options->epoch;
+  zs.level = in.options->compression_level;
+  zs.jobs = in.options->jobs;
+  FSTAGE_TRY(write_zip_file(out / (fn.name + ".jar"), entries, zs, nullptr));
+
+  for (const auto* j : jars) {
+    if (fs::path(j->name).filename() != k_api_jar) {
+      FSTAGE_TRY(copy_entry(*j, out / j->name));
+    }
+  }
+  return {};
+}
+
+}  // namespace fstage::scaffolds::detail

@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: Apache-2.0
+// Which build step a function needs, decided from its runtime and the files at its code root.
+#include <fstage/base/fs.hpp>
+#include <fstage/base/strings.hpp>
+
+#include "package_internal.hpp"
+#include <sys/stat.h>
+
+namespace fstage::scaffolds::detail {
+
+namespace {
+
+bool is_file(const fs::path& p) {
+  struct stat st {};
+  return ::stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+// requirements.txt with at least one requirement (not only blank lines and comments).
+bool has_requirements(const fs::path& file) {
+  auto text = read_file(file);
+  if (!text) {
+    return true;  // let pip report what is wrong with it
+  }
+  for (const auto& line : split(*text, '\n')) {
+    auto t = trim(line);
+    if (!t.empty() && t.front() != '#') {
+      return true;
+    }
+  }
+  return false;
+}
+
+IgnoreRule build_rule(const char* pattern, const std::string& why) {
+  auto r = parse_ignore_line(pattern, "build step (" + why + ")", 0, "");
+  return *r;
+}
+
+}  // namespace
+
+std::string_view to_string(BuildKind k) {
+  switch (k) {
+    case BuildKind::none:
+      return "none";
+    case BuildKind::pip:
+      return "pip";
+    case BuildKind::npm:
+      return "npm";
+    case BuildKind::go:
+      return "go";
+    case BuildKind::javac:
+      return "javac";
+    case BuildKind::maven:
+      return "maven";
+    case BuildKind::custom:
+      return "custom";
+  }
+  return "none";
+}
+
+Expected<BuildPlan> plan_build(const manifest::Function& fn, const fs::path& code_root) {
+  using manifest::Language;
+  BuildPlan p;
+  if (!fn.build.empty()) {
+    p.kind = BuildKind::custom;
+    p.display = fn.build;
+    p.filter_output = true;
+    p.note =
+        "the zip holds what `build:` leaves in $FSTAGE_OUT (else the whole staging copy), "
+        "filtered by .fstageignore";
+    return p;
+  }
+  switch (fn.runtime.language) {
+    case Language::python:
+      if (is_file(code_root / "requirements.txt") &&
+          has_requirements(code_root / "requirements.txt")) {
+        p.kind = BuildKind::pip;
+        p.display = "python3 -m pip install -r requirements.txt --target <staging>";
+        p.keep_sources = true;
+        p.input_files = {"requirements.txt", "constraints.txt"};
+        p.note = "plus the packages pip installs from requirements.txt";
+      }
+      break;
+    case Language::nodejs:
+      if (is_file(code_root / "package-lock.json") || is_file(code_root / "npm-shrinkwrap.json")) {
+        p.kind = BuildKind::npm;
+        p.display = "npm ci --omit=dev";
+        p.keep_sources = true;
+        p.input_files = {"package.json", "package-lock.json", "npm-shrinkwrap.json", ".npmrc"};
+        p.extra_rules.push_back(build_rule("/node_modules/", "npm ci installs it"));
+        p.note = "plus node_modules/ as installed by npm ci --omit=dev";
+      }
+      break;
+    case Language::go: {
+      if (fn.handler.empty() || fn.handler.find('/') != std::string::npos ||
+          !is_safe_relative(fn.handler)) {
+        return fail(ErrorCode::invalid_input,
+                    "Go handler " + quote(fn.handler) + " is not a file name",
+                    "for Go the handler names the executable in the zip, e.g. `handler: handler`");
+      }
+      p.kind = BuildKind::go;
+      p.display =
+          "go build -trimpath -o " + fn.handler + " . (GOOS=linux GOARCH=amd64 CGO_ENABLED=0)";
+      p.note = "the zip holds only the executable " + quote(fn.handler);
+      break;
+    }
+    case Language::java:
+      if (is_file(code_root / "pom.xml")) {
+        p.kind = BuildKind::maven;
+        p.display = "mvn -q -o -B package -DskipTests";
+      } else {
+        p.kind = BuildKind::javac;
+        p.display =
+            "javac --release " + std::string(fn.runtime.version) + " src/main/java/**/*.java, jar";
+      }
+      p.extra_rules.push_back(build_rule("/target/", "build output"));
+      p.note = "the zip holds " + fn.name +
+               ".jar (plus lib/*.jar, never the platform's fstage-runtime-api.jar)";
+      break;
+    default:
+      break;
+  }
+  return p;
+}
+
+}  // namespace fstage::scaffolds::detail

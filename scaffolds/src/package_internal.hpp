@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// Internals of `fstage package`, shared by package*.cpp, zip*.cpp and build*.cpp.
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <fstage/base/error.hpp>
+#include <fstage/manifest/manifest.hpp>
+#include <fstage/scaffolds/ignore.hpp>
+#include <fstage/scaffolds/package.hpp>
+
+#include <sys/stat.h>
+#include <sys/types.h>
+
+namespace fstage::scaffolds::detail {
+
+namespace fs = std::filesystem;
+
+// ---- files (package_io.cpp) ----
+
+// What identifies a file's content cheaply: compared when a file is opened and after it has
+// been read, so that a file changing under us fails the run instead of packaging a torn copy.
+struct FileStamp {
+  std::uint64_t dev = 0;
+  std::uint64_t ino = 0;
+  std::uint64_t size = 0;
+  std::int64_t mtime_ns = 0;
+  bool operator==(const FileStamp&) const = default;
+};
+FileStamp stamp_of(const struct stat& st);
+
+// One zip entry and where its bytes come from.
+struct TreeEntry {
+  std::string name;  // zip name, '/'-separated; directories end in '/'
+  fs::path path;     // the file to read (empty for directories)
+  bool directory = false;
+  unsigned mode = 0644;  // normalised
+  std::uint64_t size = 0;
+  FileStamp stamp;  // at selection time
+};
+
+// 0755 when any exec bit is set, else 0644.
+unsigned normalise_mode(unsigned st_mode);
+
+// A name that may go into a zip: relative, no "." or ".." components, no backslash, no
+// control characters, valid UTF-8. Errors: unsafe, invalid_input.
+Expected<void> check_entry_name(std::string_view name);
+
+// Reads a selected file in chunks, verifying it is the file that was selected and that it did
+// not change while being read. Never holds more than one chunk. Errors: io, interrupted.
+class CheckedReader {
+ public:
+  static Expected<CheckedReader> open(const TreeEntry& e);
+  CheckedReader(CheckedReader&& o) noexcept;
+  CheckedReader& operator=(CheckedReader&&) = delete;
+  CheckedReader(const CheckedReader&) = delete;
+  ~CheckedReader();
+
+  // Up to `cap` bytes at `offset` without moving the read position (used by the deflate probe).
+  Expected<std::size_t> pread(char* buf, std::size_t cap, std::uint64_t offset);
+  // Next chunk; 0 at end of file (after verifying size and stamp).
+  Expected<std::size_t> read(char* buf, std::size_t cap);
+
+ private:
+  CheckedReader(int fd, const TreeEntry* e) : m_fd(fd), m_entry(e) {}
+  Error changed() const;
+  int m_fd = -1;
+  const TreeEntry* m_entry = nullptr;
+  std::uint64_t m_done = 0;
+};
+
+inline constexpr std::size_t k_chunk = 256 * 1024;
+
+// SHA-256 (OpenSSL EVP).
+class Sha256 {
+ public:
+  Sha256();
+  ~Sha256();
+  Sha256(const Sha256&) = delete;
+  Sha256& operator=(const Sha256&) = delete;
+  void update(const void* data, std::size_t n);
+  std::string hex();  // finishes
+
+ private:
+  void* m_ctx;
+};
+
+// SHA-256 of a selected file's content, read through CheckedReader.
+Expected<std::string> sha256_entry(const TreeEntry& e);
+// Copies a selected file to `dest` (parents created), mode normalised.
+Expected<void> copy_entry(const TreeEntry& e, const fs::path& dest);
+
+// SIGINT/SIGTERM set a flag while a guard is alive; loops poll interrupted(). The previous
+// handlers are restored when the last guard goes.
+class InterruptGuard {
+ public:
+  InterruptGuard();
+  ~InterruptGuard();
+  InterruptGuard(const InterruptGuard&) = delete;
+  InterruptGuard& operator=(const InterruptGuard&) = delete;
+};
+bool interrupted();
+Error interrupted_error();
+
+// ---- selection (package_walk.cpp, package_rules.cpp) ----
+
+struct WalkSettings {
+  fs::path root;          // canonical
+  fs::path project_root;  // canonical: symlinks must resolve inside it
+  bool allow_external_symlinks = false;
+  std::function<void(const std::string&)> warn;
+};
+
+// Files (and the directories holding them) under root that `matcher` keeps, sorted by zip
+// name. Excluded directories are not entered. Errors: unsafe, invalid_input, io, interrupted.
+Expected<std::vector<TreeEntry>> walk_tree(const WalkSettings& s, IgnoreMatcher& matcher);
+
+// Rule sets: forced (.git/, .fstage/), built-in defaults, the manifest's exclude/include.
+std::vector<IgnoreRule> forced_rules();
+std::vector<IgnoreRule> builtin_rules(bool code_is_project_root);
+std::vector<IgnoreRule> manifest_rules(const manifest::Function& fn);
+
+// The matcher for a function's code directory: forced, built-in (+ `extra`, rules the build
+// implies such as node_modules/), per-directory .fstageignore files, the manifest's lists.
+IgnoreMatcher source_matcher(const fs::path& code_root, const fs::path& project_root,
+                             const manifest::Function& fn, std::vector<IgnoreRule> extra = {});
+// Forced and built-in rules (+ `extra`) only: what a build may read, what build output keeps.
+IgnoreMatcher plain_matcher(const fs::path& root, bool code_is_project_root,
+                            std::vector<IgnoreRule> extra = {});
+
+// Canonical code root of `fn`. Errors: not_found, invalid_input.
+Expected<fs::path> code_root_of(const manifest::Manifest& m, const manifest::Function& fn);
+
+// ---- zip (zip_writer.cpp) ----
+
+struct ZipSettings {
+  std::int64_t epoch = k_default_epoch;
+  int level = 6;
+  int jobs = 0;       // parallel parts; 0 = one per CPU (at most 8). Never changes the bytes.
+  fs::path temp_dir;  // where parts go ("" = /tmp)
+  std::function<void(const PackageProgress&)> progress;
+  std::function<void(const std::string&, std::uint64_t)> on_chunk;
+};
+
+struct ZipStats {
+  std::size_t files = 0;
+  std::size_t directories = 0;
+  std::uint64_t bytes_in = 0;
+  std::uint64_t bytes_out = 0;
+  std::string sha256;
+};
+
+// Writes `entries` in order as a zip to `fd`: consecutive runs of entries are compressed in
+// parallel into parts, concatenated, and their central directories merged, so the bytes are
+// those of one sequential write whatever `jobs` is. Errors: io, interrupted, internal.
+Expected<ZipStats> write_zip(int fd, const std::vector<TreeEntry>& entries, const ZipSettings& s);
+
+// write_zip to a temp file beside `out`, fsync; `accept` may veto (limits) before the rename.
+// Nothing is left behind on any failure.
+Expected<ZipStats> write_zip_file(const fs::path& out, const std::vector<TreeEntry>& entries,
+                                  const ZipSettings& s,
+                                  const std::function<Expected<void>(const ZipStats&)>& accept);
+
+// ---- build (build*.cpp) ----
+
+enum class BuildKind { none, pip, npm, go, javac, maven, custom };
+std::string_view to_string(BuildKind k);
+
+struct BuildPlan {
+  BuildKind kind = BuildKind::none;
+  std::string display;                  // the command, for humans
+  std::vector<IgnoreRule> extra_rules;  // what the build implies is not input (target/, ...)
+  // pip/npm: the zip holds the selected sources plus the build output, and the build reads
+  // only these files at the code root. Other kinds read the whole code tree (built-in rules
+  // only: .fstageignore says what goes into the zip, not what a build may read).
+  bool keep_sources = false;
+  std::vector<std::string> input_files;
+  bool filter_output = false;  // custom: .fstageignore and the manifest filter the output
+  std::string note;            // for --list
+};
+// Decides the build step from the manifest and the files at the code root.
+Expected<BuildPlan> plan_build(const manifest::Function& fn, const fs::path& code_root);
+
+struct BuildInput {
+  const manifest::Manifest* manifest = nullptr;
+  const manifest::Function* function = nullptr;
+  fs::path code_root;
+  fs::path project_root;
+  const std::vector<TreeEntry>* inputs = nullptr;  // the build's input files
+  const PackageOptions* options = nullptr;
+};
+
+// Runs the plan in a staging directory (or reuses the cached output when the inputs are
+// unchanged). Returns the directory holding the build output.
+Expected<fs::path> run_build(const BuildPlan& plan, const BuildInput& in, BuildReport& report);
+
+// Runs argv (argv[0] looked up in env PATH) in `cwd`, output appended to `log`, in its own
+// process group; killed on interrupt. Returns the exit status (128+signal when killed).
+Expected<int> run_process(const std::vector<std::string>& argv, const fs::path& cwd,
+                          const std::map<std::string, std::string>& env, const fs::path& log);
+
+// The last `lines` lines of a text file (for build failure messages).
+std::vector<std::string> tail_lines(const fs::path& file, std::size_t lines);
+
+// A program in `path_env` (like execvp), or "" when absent.
+std::string find_program(std::string_view name, std::string_view path_env);
+
+// Java: compiles src/main/java with javac and writes `<function>.jar` into out.
+Expected<void> build_javac(const BuildInput& in, const fs::path& src, const fs::path& out,
+                           const fs::path& log);
+
+}  // namespace fstage::scaffolds::detail
