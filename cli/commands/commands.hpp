@@ -17,5 +17,8 @@ void register_validate(CLI::App& app, Context& ctx);
 void register_help(CLI::App& app, Context& ctx);
 void register_completion(CLI::App& app, Context& ctx);
 void register_package(CLI::App& app, Context& ctx);
+void register_deploy(CLI::App& app, Context& ctx);
+void register_remote(CLI::App& app, Context& ctx);
+void register_configure(CLI::App& app, Context& ctx);
 
 }  // namespace fstage::cli

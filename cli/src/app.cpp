@@ -42,6 +42,9 @@ std::unique_ptr<CLI::App> make_app(Context& ctx) {
   register_help(*app, ctx);
   register_completion(*app, ctx);
   register_package(*app, ctx);
+  register_deploy(*app, ctx);
+  register_remote(*app, ctx);
+  register_configure(*app, ctx);
   for (auto* sub : app->get_subcommands({})) {
     sub->allow_extras();
   }

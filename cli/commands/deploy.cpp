@@ -1,0 +1,239 @@
+// SPDX-License-Identifier: Apache-2.0
+// fstage deploy [FUNC...] [--publish[=VERSION]] [--alias NAME[=VERSION]] [--weight V=PCT]
+//               [--dry-run] [--json] [--artifact ZIP] + connection flags (remote_common.hpp)
+//
+// Packages each function (the package step), then makes the platform match: creates what is
+// missing, uploads code only when its SHA-512 differs from the remote digest, updates the
+// configuration only when a field differs, reconciles triggers, publishes and aliases on
+// request. The plan is printed (stderr) before anything is written; a second run right after
+// the first changes nothing and says so.
+#include <memory>
+#include <ostream>
+
+#include <CLI/CLI.hpp>
+
+#include <fstage/base/json.hpp>
+#include <fstage/base/strings.hpp>
+#include <fstage/cli/app.hpp>
+#include <fstage/cli/context.hpp>
+#include <fstage/cli/exit_codes.hpp>
+#include <fstage/deploy/crypto.hpp>
+#include <fstage/deploy/deploy.hpp>
+#include <fstage/manifest/manifest.hpp>
+#include <fstage/scaffolds/package.hpp>
+
+#include "commands.hpp"
+#include "remote_common.hpp"
+
+namespace fstage::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct DeployOptions {
+  RemoteFlags flags;
+  std::vector<std::string> functions;
+  std::string publish;
+  bool publish_given = false;
+  std::string alias;
+  std::vector<std::string> weights;
+  std::string artifact;
+  bool dry_run = false;
+  bool json = false;
+};
+
+Expected<deploy::DeployRequest> request_of(const DeployOptions& o) {
+  deploy::DeployRequest r;
+  r.dry_run = o.dry_run;
+  r.publish.enabled = o.publish_given;
+  r.publish.version = o.publish;
+  if (!o.alias.empty()) {
+    r.alias.enabled = true;
+    const auto eq = o.alias.find('=');
+    r.alias.name = o.alias.substr(0, eq);
+    r.alias.version = eq == std::string::npos ? "" : o.alias.substr(eq + 1);
+    if (r.alias.name.empty() || (eq != std::string::npos && r.alias.version.empty())) {
+      return fail(ErrorCode::usage, "--alias " + quote(o.alias) + " is not NAME or NAME=VERSION");
+    }
+  } else if (!o.weights.empty()) {
+    return fail(ErrorCode::usage, "--weight needs --alias");
+  }
+  for (const auto& w : o.weights) {
+    const auto eq = w.find('=');
+    int pct = -1;
+    if (eq != std::string::npos && eq > 0 && eq + 1 < w.size() &&
+        w.find_first_not_of("0123456789", eq + 1) == std::string::npos && w.size() - eq <= 4) {
+      pct = std::stoi(w.substr(eq + 1));
+    }
+    if (pct < 0 || pct > 100) {
+      return fail(ErrorCode::usage, "--weight " + quote(w) + " is not VERSION=PERCENT (0-100)");
+    }
+    r.alias.weights[w.substr(0, eq)] = pct;
+  }
+  return r;
+}
+
+Expected<std::vector<const manifest::Function*>> pick(const manifest::Manifest& m,
+                                                      const DeployOptions& o) {
+  std::vector<const manifest::Function*> out;
+  std::vector<std::string> names;
+  for (const auto& f : m.functions) {
+    names.push_back(f.name);
+  }
+  for (const auto& name : o.functions) {
+    const auto* f = m.find(name);
+    if (f == nullptr) {
+      return fail(ErrorCode::not_found,
+                  "no function " + quote(name) + " in " + m.path.filename().string() +
+                      did_you_mean(name, names),
+                  "functions: " + join(names, ", "));
+    }
+    out.push_back(f);
+  }
+  if (o.functions.empty()) {
+    for (const auto& f : m.functions) {
+      out.push_back(&f);
+    }
+  }
+  if (out.empty()) {
+    return fail(ErrorCode::invalid_input, "no functions in " + m.path.string());
+  }
+  if (!o.artifact.empty() && out.size() != 1) {
+    return fail(ErrorCode::usage,
+                "--artifact is one zip, and there are " + std::to_string(out.size()) + " functions",
+                "name the function: fstage deploy FUNC --artifact ZIP");
+  }
+  return out;
+}
+
+// The zip to deploy: the one given, or a fresh (deterministic) package.
+Expected<fs::path> artifact_for(const Context& ctx, const manifest::Manifest& m,
+                                const manifest::Function& fn, const DeployOptions& o) {
+  if (!o.artifact.empty()) {
+    return ctx.resolve(o.artifact);
+  }
+  scaffolds::PackageOptions popts;
+  popts.epoch = FSTAGE_TRY(scaffolds::parse_source_date_epoch(ctx.getenv("SOURCE_DATE_EPOCH")));
+  popts.env = ctx.env;
+  popts.on_warning = [&ctx, &fn](const std::string& w) { warn(ctx, fn.name + ": " + w); };
+  popts.on_status = [&ctx, &fn](const std::string& s) {
+    if (ctx.verbosity > 0) {
+      *ctx.err << "fstage: " << fn.name << ": " << s << "\n";
+    }
+  };
+  auto r = scaffolds::package_function(m, fn, popts);
+  if (!r) {
+    return fail(std::move(r).error().with_context("while packaging " + quote(fn.name)));
+  }
+  return r->output;
+}
+
+Expected<int> run(const Context& ctx, const DeployOptions& o, deploy::Redactor& redactor) {
+  auto req = FSTAGE_TRY(request_of(o));
+  auto path = FSTAGE_TRY(manifest::find_manifest(ctx.cwd));
+  auto m = FSTAGE_TRY(manifest::load_manifest(path));
+  auto fns = FSTAGE_TRY(pick(m, o));
+  UploadBar bar(ctx);
+  auto session = FSTAGE_TRY(open_session(ctx, o.flags, m.region, m.package, redactor, &bar));
+  auto state = deploy::DeployState::load(m.root / ".fstage" / "deploy-state.json");
+  if (!state.problem().empty()) {
+    warn(ctx, state.problem());
+  }
+  const bool human = ctx.verbosity >= 0;
+  Json report = Json::array();
+  int changed = 0;
+  for (const auto* fn : fns) {
+    const fs::path zip = FSTAGE_TRY(artifact_for(ctx, m, *fn, o));
+    std::error_code ec;
+    const auto bytes = fs::file_size(zip, ec);
+    if (ec) {
+      return fail(ErrorCode::not_found, zip.string() + ": " + ec.message());
+    }
+    const std::string digest = FSTAGE_TRY(deploy::sha512_file_hex(zip));
+    auto want = FSTAGE_TRY(deploy::desired_function(m, *fn, zip, digest, bytes));
+    auto on_plan = [&](const deploy::Plan& p) {
+      if (human) {
+        *ctx.err << deploy::render_plan(p);
+        for (const auto& n : p.notes) {
+          if (ctx.verbosity > 0 || n.find("left alone") != std::string::npos) {
+            *ctx.err << "  = " << n << "\n";
+          }
+        }
+      }
+    };
+    auto on_step = [&](const deploy::Action& a) {
+      if (ctx.verbosity > 0) {
+        bar.clear();
+        *ctx.err << "fstage: " << fn->name << ": " << a.summary << "\n";
+      }
+    };
+    auto out =
+        FSTAGE_TRY(deploy::deploy_function(session->api(), want, state, req, on_plan, on_step));
+    bar.clear();
+    changed += out.plan.empty() ? 0 : 1;
+    Json j = deploy::plan_to_json(out.plan);
+    j["applied"] = out.applied;
+    j["digest"] = digest;
+    j["bytes"] = bytes;
+    j["published_version"] = out.published_version;
+    j["func_urn"] = session->api().urn(fn->name);
+    report.push_back(std::move(j));
+    if (human && out.applied) {
+      *ctx.err << "fstage: deployed " << fn->name
+               << (out.published_version.empty() ? "" : " (version " + out.published_version + ")")
+               << "\n";
+    }
+  }
+  if (o.json) {
+    Json j = {{"dry_run", o.dry_run},
+              {"changed", changed > 0},
+              {"region", session->target().region},
+              {"functions", report}};
+    *ctx.out << j.dump(2) << "\n";
+  }
+  if (human) {
+    if (changed == 0) {
+      *ctx.err << "fstage: nothing to change: " << fns.size() << " function"
+               << (fns.size() == 1 ? " is" : "s are") << " up to date\n";
+    } else if (o.dry_run) {
+      *ctx.err << "fstage: dry run: " << changed << " function" << (changed == 1 ? "" : "s")
+               << " would change; nothing was written\n";
+    }
+  }
+  return k_exit_ok;
+}
+
+}  // namespace
+
+void register_deploy(CLI::App& app, Context& ctx) {
+  auto opts = std::make_shared<DeployOptions>();
+  auto* cmd = app.add_subcommand("deploy", "Create or update functions on FunctionGraph");
+  cmd->add_option("functions", opts->functions, "Functions to deploy (default: all)")
+      ->type_name("FUNCTION");
+  auto* publish =
+      cmd->add_option("--publish", opts->publish,
+                      "Publish a version afterwards; --publish=V names it (put FUNC names first)")
+          ->expected(0, 1);
+  cmd->add_option("--alias", opts->alias,
+                  "Create or move alias NAME (to VERSION, default: the "
+                  "version published now, else the newest)");
+  cmd->add_option("--weight", opts->weights,
+                  "Route PERCENT of the alias's traffic to VERSION (VERSION=PERCENT, repeatable)");
+  cmd->add_option("--artifact", opts->artifact,
+                  "Deploy this zip instead of packaging (one function)")
+      ->type_name("FILE");
+  cmd->add_flag("--dry-run", opts->dry_run, "Show the plan, write nothing");
+  cmd->add_flag("--json", opts->json, "The plan and outcome as JSON on stdout");
+  add_remote_flags(cmd, opts->flags);
+  cmd->callback([&ctx, opts, publish] {
+    opts->publish_given = publish->count() > 0;
+    ctx.action = [&ctx, opts] {
+      deploy::Redactor redactor =
+          deploy::redactor_from_env(deploy::Env(ctx.env.begin(), ctx.env.end()));
+      return redacted(redactor, run(ctx, *opts, redactor));
+    };
+  });
+}
+
+}  // namespace fstage::cli

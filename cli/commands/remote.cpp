@@ -1,0 +1,368 @@
+// SPDX-License-Identifier: Apache-2.0
+// fstage remote list | info FUNC | invoke FUNC [-e FILE] [--async] | logs FUNC | remove FUNC
+// [--version V]: the deployed side. Also the connection plumbing shared with deploy.cpp.
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <ostream>
+#include <sstream>
+
+#include <CLI/CLI.hpp>
+
+#include <fstage/base/fs.hpp>
+#include <fstage/base/json.hpp>
+#include <fstage/base/strings.hpp>
+#include <fstage/cli/app.hpp>
+#include <fstage/cli/context.hpp>
+#include <fstage/cli/exit_codes.hpp>
+#include <fstage/deploy/state.hpp>
+#include <fstage/manifest/manifest.hpp>
+
+#include "commands.hpp"
+#include "remote_common.hpp"
+
+namespace fstage::cli {
+
+void add_remote_flags(CLI::App* cmd, RemoteFlags& f) {
+  cmd->add_option("--profile", f.profile,
+                  "Credentials profile (default: environment, then 'default')");
+  cmd->add_option("-r,--region", f.region, "Region, e.g. cn-north-4 (default: fstage.yaml)")
+      ->type_name("REGION");
+  cmd->add_option("--endpoint", f.endpoint,
+                  "API endpoint URL for other clouds or tests (http:// only for loopback)");
+  cmd->add_option("--iam-endpoint", f.iam_endpoint, "IAM endpoint for the project-id lookup");
+  cmd->add_option("--ca-bundle", f.ca_bundle, "PEM file of CAs to trust (or FSTAGE_CA_BUNDLE)")
+      ->type_name("FILE");
+  cmd->add_option("--timeout", f.timeout, "Seconds per API call (default 60)")
+      ->check(CLI::Range(1, 3600));
+  cmd->add_option("--retries", f.retries, "Repeats of a failed call that is safe to repeat")
+      ->check(CLI::Range(0, 10));
+}
+
+std::string human_size(std::uint64_t n) {
+  char buf[32];
+  if (n >= (1u << 20)) {
+    std::snprintf(buf, sizeof buf, "%.1f MB", static_cast<double>(n) / (1 << 20));
+  } else if (n >= 1024) {
+    std::snprintf(buf, sizeof buf, "%.1f KB", static_cast<double>(n) / 1024);
+  } else {
+    std::snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(n));
+  }
+  return buf;
+}
+
+void UploadBar::update(std::uint64_t sent, std::uint64_t total) {
+  const auto now = std::chrono::steady_clock::now();
+  if (!m_ctx.stderr_tty || m_ctx.verbosity < 0 || total < (1u << 20) ||
+      (now - m_last < std::chrono::milliseconds(100) && sent < total)) {
+    return;
+  }
+  m_last = now;
+  const double frac = static_cast<double>(sent) / static_cast<double>(total);
+  const int filled = static_cast<int>(frac * 30);
+  *m_ctx.err << "\rupload [" << std::string(static_cast<std::size_t>(filled), '#')
+             << std::string(static_cast<std::size_t>(30 - filled), '.') << "] "
+             << static_cast<int>(frac * 100) << "% " << human_size(sent) << " / "
+             << human_size(total) << std::flush;
+  m_drawn = true;
+}
+
+void UploadBar::clear() {
+  if (m_drawn) {
+    *m_ctx.err << "\r\033[K" << std::flush;
+    m_drawn = false;
+  }
+}
+
+Expected<std::unique_ptr<deploy::Session>> open_session(const Context& ctx, const RemoteFlags& f,
+                                                        const std::string& manifest_region,
+                                                        const std::string& package,
+                                                        deploy::Redactor& redactor,
+                                                        UploadBar* bar) {
+  deploy::SessionOptions o;
+  o.env = deploy::Env(ctx.env.begin(), ctx.env.end());
+  o.profile = f.profile;
+  o.target.region_flag = f.region;
+  o.target.endpoint_flag = f.endpoint;
+  o.target.iam_endpoint_flag = f.iam_endpoint;
+  o.target.manifest_region = manifest_region;
+  o.target.package = package;
+  o.ca_bundle = f.ca_bundle.empty() ? "" : ctx.resolve(f.ca_bundle).string();
+  o.timeout_seconds = f.timeout;
+  o.retries = f.retries;
+  if (ctx.verbosity > 0) {
+    o.log = [&ctx, bar](const std::string& line) {
+      if (bar) {
+        bar->clear();
+      }
+      *ctx.err << "fstage: http: " << line << "\n";
+    };
+  }
+  o.on_retry = [&ctx, bar](const std::string& line) {
+    if (bar) {
+      bar->clear();
+    }
+    warn(ctx, line);
+  };
+  if (bar) {
+    o.on_upload = [bar](std::uint64_t sent, std::uint64_t total) { bar->update(sent, total); };
+  }
+  return deploy::Session::open(o, redactor);
+}
+
+Expected<int> redacted(const deploy::Redactor& redactor, Expected<int> r) {
+  if (!r) {
+    Error e = std::move(r).error();
+    redactor.apply(e);
+    return fail(std::move(e));
+  }
+  return r;
+}
+
+namespace {
+
+struct RemoteOptions {
+  RemoteFlags flags;
+  std::string function;
+  std::string event_file;
+  std::string version;
+  std::string qualifier = "latest";
+  std::string since = "1h";
+  int limit = 100;
+  bool async = false;
+  bool json = false;
+};
+
+// The manifest of the project around cwd, if any: its region and package are the defaults.
+struct ProjectDefaults {
+  std::string region;
+  std::string package = "default";
+  std::filesystem::path root;
+};
+
+ProjectDefaults project_defaults(const Context& ctx) {
+  ProjectDefaults d;
+  if (auto path = manifest::find_manifest(ctx.cwd)) {
+    if (auto m = manifest::load_manifest(*path)) {
+      d.region = m->region;
+      d.package = m->package;
+      d.root = m->root;
+    }
+  }
+  return d;
+}
+
+using Action = std::function<Expected<int>(const Context&, deploy::Session&, const RemoteOptions&,
+                                           const ProjectDefaults&)>;
+
+Expected<int> with_session(const Context& ctx, const RemoteOptions& o, const Action& act) {
+  deploy::Redactor redactor =
+      deploy::redactor_from_env(deploy::Env(ctx.env.begin(), ctx.env.end()));
+  auto body = [&]() -> Expected<int> {
+    ProjectDefaults d = project_defaults(ctx);
+    auto session = FSTAGE_TRY(open_session(ctx, o.flags, d.region, d.package, redactor, nullptr));
+    return act(ctx, *session, o, d);
+  };
+  return redacted(redactor, body());
+}
+
+void print_json(const Context& ctx, const Json& j) {
+  *ctx.out << j.dump(2, ' ', false, Json::error_handler_t::replace) << "\n";
+}
+
+Expected<int> do_list(const Context& ctx, deploy::Session& s, const RemoteOptions& o,
+                      const ProjectDefaults&) {
+  auto fns = FSTAGE_TRY(s.api().list_functions());
+  if (o.json) {
+    print_json(ctx, Json(fns));
+    return k_exit_ok;
+  }
+  for (const auto& f : fns) {
+    char line[256];
+    std::snprintf(line, sizeof line, "%-32s %-14s %6lld MB %6lld s  %s",
+                  f.value("func_name", "").c_str(), f.value("runtime", "").c_str(),
+                  f.value("memory_size", 0LL), f.value("timeout", 0LL),
+                  f.value("last_modified", "").c_str());
+    *ctx.out << line << "\n";
+  }
+  if (fns.empty() && ctx.verbosity >= 0) {
+    *ctx.err << "fstage: no functions in " << s.target().region << "\n";
+  }
+  return k_exit_ok;
+}
+
+Expected<int> do_info(const Context& ctx, deploy::Session& s, const RemoteOptions& o,
+                      const ProjectDefaults&) {
+  auto cfg = FSTAGE_TRY(s.api().get_function(o.function));
+  if (!cfg) {
+    return fail(ErrorCode::not_found,
+                "function " + quote(o.function) + " does not exist in " + s.target().region,
+                "deploy it with 'fstage deploy " + o.function + "'");
+  }
+  Json info = {{"config", *cfg}};
+  info["versions"] = FSTAGE_TRY(s.api().list_versions(o.function));
+  info["aliases"] = FSTAGE_TRY(s.api().list_aliases(o.function));
+  info["triggers"] = FSTAGE_TRY(s.api().list_triggers(o.function));
+  if (o.json) {
+    print_json(ctx, info);
+    return k_exit_ok;
+  }
+  std::ostream& out = *ctx.out;
+  out << cfg->value("func_urn", "") << "\n";
+  for (const char* k :
+       {"runtime", "handler", "memory_size", "timeout", "code_size", "digest", "last_modified"}) {
+    if (cfg->contains(k)) {
+      const Json& v = (*cfg)[k];
+      out << "  " << k << ": " << (v.is_string() ? v.get<std::string>() : v.dump()) << "\n";
+    }
+  }
+  out << "versions:";
+  for (const auto& v : info["versions"]) {
+    out << " " << v.value("version", "");
+  }
+  out << "\naliases:";
+  for (const auto& a : info["aliases"]) {
+    out << " " << a.value("name", "") << "->" << a.value("version", "");
+  }
+  out << "\ntriggers:\n";
+  for (const auto& t : info["triggers"]) {
+    out << "  " << t.value("trigger_type_code", "") << " " << t.value("trigger_id", "") << " "
+        << t.value("trigger_status", "") << " " << t.value("event_data", Json::object()).dump()
+        << "\n";
+  }
+  return k_exit_ok;
+}
+
+Expected<int> do_invoke(const Context& ctx, deploy::Session& s, const RemoteOptions& o,
+                        const ProjectDefaults&) {
+  std::string event = "{}";
+  if (o.event_file == "-") {
+    std::stringstream ss;
+    ss << std::cin.rdbuf();
+    event = ss.str();
+  } else if (!o.event_file.empty()) {
+    event = FSTAGE_TRY(read_file(ctx.resolve(o.event_file)));
+  }
+  FSTAGE_TRY(parse_json(event, o.event_file.empty() ? "event" : o.event_file));
+  auto cfg = FSTAGE_TRY(s.api().get_function(o.function, o.qualifier));
+  if (!cfg) {
+    return fail(ErrorCode::not_found, "function " + quote(o.function) + " does not exist",
+                "deploy it with 'fstage deploy " + o.function + "'");
+  }
+  const int timeout = static_cast<int>(cfg->value("timeout", 3LL)) + 30;
+  auto r = FSTAGE_TRY(s.api().invoke(o.function, o.qualifier, event, o.async, timeout));
+  if (o.json) {
+    print_json(ctx, {{"request_id", r.request_id},
+                     {"result", r.result},
+                     {"log", r.log},
+                     {"function_error", r.function_error},
+                     {"async", o.async}});
+  } else if (o.async) {
+    *ctx.out << r.request_id << "\n";
+  } else {
+    if (!r.log.empty() && ctx.verbosity >= 0) {
+      *ctx.err << r.log << (r.log.ends_with('\n') ? "" : "\n");
+    }
+    *ctx.out << r.result << "\n";
+  }
+  return r.function_error ? k_exit_function_error : k_exit_ok;
+}
+
+Expected<long long> parse_since(const std::string& s) {
+  if (s.empty() || s.find_first_not_of("0123456789") != s.size() - 1) {
+    return fail(ErrorCode::usage, "--since " + quote(s) + " is not a duration",
+                "use a number and a unit: 30s, 15m, 2h, 1d");
+  }
+  const long long n = std::stoll(s.substr(0, s.size() - 1));
+  switch (s.back()) {
+    case 's':
+      return n * 1000;
+    case 'm':
+      return n * 60'000;
+    case 'h':
+      return n * 3'600'000;
+    case 'd':
+      return n * 86'400'000;
+    default:
+      return fail(ErrorCode::usage, "--since " + quote(s) + " has an unknown unit",
+                  "use s, m, h or d");
+  }
+}
+
+Expected<int> do_logs(const Context& ctx, deploy::Session& s, const RemoteOptions& o,
+                      const ProjectDefaults&) {
+  const long long window = FSTAGE_TRY(parse_since(o.since));
+  Json detail = FSTAGE_TRY(s.api().log_detail(o.function));
+  const long long now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
+  auto lines = FSTAGE_TRY(s.api().query_logs(detail, now - window, now, o.limit));
+  if (o.json) {
+    print_json(ctx, {{"function", o.function}, {"lines", lines}});
+    return k_exit_ok;
+  }
+  for (const auto& l : lines) {
+    *ctx.out << l << "\n";
+  }
+  return k_exit_ok;
+}
+
+Expected<int> do_remove(const Context& ctx, deploy::Session& s, const RemoteOptions& o,
+                        const ProjectDefaults& d) {
+  FSTAGE_TRY(s.api().delete_function(o.function, o.version));
+  if (o.version.empty() && !d.root.empty()) {
+    auto state = deploy::DeployState::load(d.root / ".fstage" / "deploy-state.json");
+    state.forget(s.api().urn(o.function, ""));
+    FSTAGE_TRY(state.save());
+  }
+  if (o.json) {
+    print_json(ctx, {{"function", o.function}, {"version", o.version}, {"removed", true}});
+  } else if (ctx.verbosity >= 0) {
+    *ctx.err << "fstage: removed " << o.function
+             << (o.version.empty() ? "" : " version " + o.version) << "\n";
+  }
+  return k_exit_ok;
+}
+
+CLI::App* sub(CLI::App* parent, Context& ctx, std::shared_ptr<RemoteOptions> opts, const char* name,
+              const char* help, Action act, bool takes_function) {
+  auto* cmd = parent->add_subcommand(name, help);
+  if (takes_function) {
+    cmd->add_option("function", opts->function, "The function's name")
+        ->required()
+        ->type_name("FUNCTION");
+  }
+  cmd->add_flag("--json", opts->json, "JSON on stdout");
+  add_remote_flags(cmd, opts->flags);
+  cmd->callback([&ctx, opts, act] {
+    ctx.action = [&ctx, opts, act] { return with_session(ctx, *opts, act); };
+  });
+  return cmd;
+}
+
+}  // namespace
+
+void register_remote(CLI::App& app, Context& ctx) {
+  auto* remote =
+      app.add_subcommand("remote", "The deployed side: list, info, invoke, logs, remove");
+  remote->require_subcommand(1);
+  auto opts = std::make_shared<RemoteOptions>();
+  sub(remote, ctx, opts, "list", "List the functions in the region", do_list, false);
+  sub(remote, ctx, opts, "info", "Configuration, versions, aliases and triggers", do_info, true);
+  auto* inv = sub(remote, ctx, opts, "invoke", "Invoke the deployed function (tail log on stderr)",
+                  do_invoke, true);
+  inv->add_option("-e,--event", opts->event_file, "Event JSON file ('-' for stdin; default {})")
+      ->type_name("FILE");
+  inv->add_flag("--async", opts->async, "Invoke asynchronously and print the request id");
+  inv->add_option("--qualifier", opts->qualifier, "Version or !alias (default latest)");
+  auto* logs = sub(remote, ctx, opts, "logs", "Recent log lines from LTS", do_logs, true);
+  logs->add_option("--since", opts->since, "How far back: 30s, 15m, 2h, 1d (default 1h)");
+  logs->add_option("--limit", opts->limit, "At most this many lines (default 100)")
+      ->check(CLI::Range(1, 5000));
+  auto* rm =
+      sub(remote, ctx, opts, "remove", "Delete the function, or one version", do_remove, true);
+  rm->add_option("--version", opts->version, "Delete only this version");
+}
+
+}  // namespace fstage::cli

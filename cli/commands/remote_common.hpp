@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// What `fstage deploy` and `fstage remote ...` share: the connection flags, opening a session
+// with redacted logging, the upload progress bar, and the redaction of errors. Defined in
+// remote.cpp.
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include <fstage/base/error.hpp>
+#include <fstage/cli/context.hpp>
+#include <fstage/deploy/credentials.hpp>
+#include <fstage/deploy/session.hpp>
+
+namespace CLI {
+class App;
+}
+
+namespace fstage::cli {
+
+struct RemoteFlags {
+  std::string profile;
+  std::string region;
+  std::string endpoint;
+  std::string iam_endpoint;
+  std::string ca_bundle;
+  int timeout = 60;
+  int retries = 4;
+};
+
+// --profile, --region, --endpoint, --iam-endpoint, --ca-bundle, --timeout, --retries.
+void add_remote_flags(CLI::App* cmd, RemoteFlags& flags);
+
+// A one-line upload bar on stderr: only on a terminal, not when quiet, only for big bodies.
+class UploadBar {
+ public:
+  explicit UploadBar(const Context& ctx) : m_ctx(ctx) {}
+  ~UploadBar() { clear(); }
+  UploadBar(const UploadBar&) = delete;
+  UploadBar& operator=(const UploadBar&) = delete;
+  void update(std::uint64_t sent, std::uint64_t total);
+  void clear();
+
+ private:
+  const Context& m_ctx;
+  bool m_drawn = false;
+  std::chrono::steady_clock::time_point m_last{};
+};
+
+// Opens the session: credentials (their values added to `redactor` first), target, project id.
+// Verbose (-v) request lines and retry notices go to ctx.err, redacted.
+Expected<std::unique_ptr<deploy::Session>> open_session(const Context& ctx, const RemoteFlags& f,
+                                                        const std::string& manifest_region,
+                                                        const std::string& package,
+                                                        deploy::Redactor& redactor, UploadBar* bar);
+
+// `r` with every text of its error passed through `redactor`.
+Expected<int> redacted(const deploy::Redactor& redactor, Expected<int> r);
+
+// Function names of the manifest for messages and did-you-mean.
+std::string human_size(std::uint64_t bytes);
+
+}  // namespace fstage::cli

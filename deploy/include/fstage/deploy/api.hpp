@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// Typed calls for the FunctionGraph v2 endpoints fstage uses (PLATFORM.md §4.2), plus the IAM
+// project lookup. Every call is authorised per attempt (fresh X-Sdk-Date), goes through the
+// retrying HttpClient, and turns error responses into Errors with a hint where one is known.
+//
+// Creates (function, version, alias, trigger) are not blindly repeated: when an attempt ends
+// ambiguously (5xx, timeout, dropped connection) or with "already exists", the remote state is
+// read, and the create is repeated only when that read shows the object absent.
+
+#include <filesystem>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <fstage/base/error.hpp>
+#include <fstage/base/json.hpp>
+#include <fstage/deploy/credentials.hpp>
+#include <fstage/deploy/http_client.hpp>
+#include <fstage/deploy/target.hpp>
+
+namespace fstage::deploy {
+
+struct InvokeResult {
+  long status = 0;
+  std::string request_id;
+  std::string result;  // the function's return value, serialised (sync only)
+  std::string log;     // the tail log (sync with tail only)
+  bool function_error = false;
+};
+
+class Api {
+ public:
+  Api(HttpClient& http, Target target, Credentials creds);
+
+  const Target& target() const { return m_target; }
+  void set_project_id(std::string id) { m_target.project_id = std::move(id); }
+
+  // "urn:fss:<region>:<project>:function:<package>:<name>:<qualifier>" ("" = no qualifier).
+  std::string urn(const std::string& function, const std::string& qualifier = "latest") const;
+
+  // IAM: the id of the project named after the region. Errors: not_found (no such project),
+  // auth, network, remote.
+  Expected<std::string> lookup_project_id();
+
+  // The function's config (latest, or `qualifier`); nullopt when it does not exist.
+  Expected<std::optional<Json>> get_function(const std::string& name,
+                                             const std::string& qualifier = "latest");
+  Expected<std::vector<Json>> list_functions();
+  // POST with `fields` plus func_code.file = base64(zip) (read from disk into the body once).
+  Expected<Json> create_function(const Json& fields, const std::filesystem::path& zip);
+  Expected<Json> update_code(const std::string& name, const std::filesystem::path& zip);
+  Expected<Json> update_config(const std::string& name, const Json& fields);
+  // Deletes the function, or one version of it. Errors: not_found.
+  Expected<void> delete_function(const std::string& name, const std::string& version = "");
+
+  Expected<std::vector<Json>> list_versions(const std::string& name);
+  // Publishes latest as `version` ("" = the platform names it). `known` are the versions that
+  // existed before, so an ambiguous failure can be told apart from success.
+  Expected<Json> publish_version(const std::string& name, const std::string& version,
+                                 const std::string& digest, const std::set<std::string>& known);
+
+  Expected<std::vector<Json>> list_aliases(const std::string& name);
+  Expected<std::optional<Json>> get_alias(const std::string& name, const std::string& alias);
+  Expected<Json> create_alias(const std::string& name, const Json& body);
+  Expected<Json> update_alias(const std::string& name, const std::string& alias, const Json& body);
+
+  Expected<std::vector<Json>> list_triggers(const std::string& name);
+  Expected<Json> create_trigger(const std::string& name, const Json& body);
+  Expected<Json> update_trigger(const std::string& name, const std::string& type,
+                                const std::string& id, const Json& body);
+  // A trigger already gone counts as deleted.
+  Expected<void> delete_trigger(const std::string& name, const std::string& type,
+                                const std::string& id);
+
+  Expected<InvokeResult> invoke(const std::string& name, const std::string& qualifier,
+                                const std::string& event, bool async, int timeout_seconds);
+
+  Expected<Json> log_detail(const std::string& name);
+  // LTS log lines of the function's stream between the two times (ms since the epoch).
+  Expected<std::vector<std::string>> query_logs(const Json& detail, long long start_ms,
+                                                long long end_ms, int limit);
+
+ private:
+  struct Call {
+    std::string method = "GET";
+    std::string base;  // "" = the FunctionGraph endpoint
+    std::string path;
+    Pairs query;
+    Pairs headers;
+    std::string_view body;
+    bool retry_safe = true;
+    bool progress = false;
+    bool project_header = true;
+    int timeout_seconds = 0;
+  };
+  Expected<HttpResponse> raw(const Call& c);
+  // raw() + error mapping + JSON parsing (null for an empty body).
+  Expected<Json> call(const Call& c);
+  std::string fgs(const std::string& rest) const;  // "/v2/<project>/fgs" + rest
+  Expected<Json> create(const Call& c, const std::function<Expected<std::optional<Json>>()>& find);
+
+  HttpClient& m_http;
+  Target m_target;
+  Credentials m_creds;
+};
+
+// The Error for an API error response: message with error_code and error_msg, ErrorCode by
+// status (401/403 auth, 404 not_found, 413 limit, else remote), and a hint where one is known
+// (FSS.1071 -> OBS, clock skew from the response's Date header, ...).
+Error api_error(const HttpResponse& resp, const std::string& what, const Credentials& creds);
+
+// The JSON body for a code upload: `fields` plus "func_code": {"file": base64(zip)}, with the
+// base64 written straight from the file into the one buffer. Errors: not_found, io.
+Expected<std::string> json_with_code(const Json& fields, const std::filesystem::path& zip);
+
+}  // namespace fstage::deploy

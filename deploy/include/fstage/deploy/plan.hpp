@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// The plan: what must change on the platform to make one function match the manifest and its
+// artifact. Pure (no network): built from the desired state and a snapshot of the remote one,
+// so every rule is unit-tested without a server.
+//
+// Rules:
+//   - absent function: create it with the code (one POST);
+//   - code: uploaded only when the artifact's SHA-512 differs from the remote `digest`;
+//   - configuration: PUT only when a managed field differs (runtime, handler, memory_size,
+//     timeout, user_data as a JSON object, description, initializer_handler/_timeout);
+//   - --publish [V]: skipped when the newest version already has this code and configuration
+//     (the platform's FSS.1016), an error when V exists with different content;
+//   - --alias NAME[=V]: created, moved, or left alone when it already points there;
+//   - triggers: a manifest trigger matches a remote one of the same type whose event_data holds
+//     the same values; unmatched manifest triggers are created; unmatched remote triggers are
+//     deleted only when fstage created them (recorded in the deploy state, or named "fstage_…");
+//     a status-only difference (enabled: false) is an update.
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <fstage/base/error.hpp>
+#include <fstage/base/json.hpp>
+#include <fstage/manifest/manifest.hpp>
+
+namespace fstage::deploy {
+
+// Name prefix of the triggers fstage creates (for the types whose event_data has a name).
+inline constexpr std::string_view k_trigger_name_prefix = "fstage_";
+
+struct DesiredTrigger {
+  std::string type;  // trigger_type_code
+  Json event_data;   // as the API wants it
+  std::string status = "ACTIVE";
+  std::string label;  // for the plan: "TIMER Rate 5m"
+};
+
+struct DesiredFunction {
+  std::string name;
+  Json config;         // func_name, package, runtime, handler, memory_size, timeout, user_data, ...
+  std::string digest;  // SHA-512 hex of the artifact
+  std::filesystem::path artifact;
+  std::uint64_t artifact_bytes = 0;
+  std::vector<DesiredTrigger> triggers;
+};
+
+// The API's view of a manifest trigger. Errors: invalid_input (a type fstage cannot map).
+Expected<DesiredTrigger> desired_trigger(const manifest::Trigger& t);
+
+// Desired state of `fn` from the manifest and its packaged artifact.
+Expected<DesiredFunction> desired_function(const manifest::Manifest& m,
+                                           const manifest::Function& fn,
+                                           const std::filesystem::path& artifact,
+                                           const std::string& digest, std::uint64_t bytes);
+
+struct RemoteState {
+  std::optional<Json> config;  // nullopt: the function does not exist
+  std::vector<Json> triggers;
+  std::vector<Json> versions;  // as listed (may include "latest")
+  std::optional<Json> alias;   // the alias named in AliasRequest, when it exists
+};
+
+struct PublishRequest {
+  bool enabled = false;
+  std::string version;  // "" = let the platform name it
+};
+
+struct AliasRequest {
+  bool enabled = false;
+  std::string name;
+  std::string version;                 // "" = the version published now, else the newest one
+  std::map<std::string, int> weights;  // additional_version_weights
+};
+
+enum class Step {
+  create_function,
+  update_code,
+  update_config,
+  publish_version,
+  create_alias,
+  update_alias,
+  delete_trigger,
+  create_trigger,
+  update_trigger,
+};
+
+std::string_view to_string(Step s);
+
+struct Change {
+  std::string field;
+  std::string from;
+  std::string to;
+};
+
+struct Action {
+  Step step;
+  std::string summary;  // one line, e.g. "update configuration"
+  std::vector<Change> changes;
+  Json body;               // what to send (config fields, trigger, alias); code comes separately
+  std::string trigger_id;  // update/delete trigger
+  std::string trigger_type;
+};
+
+// Placeholder alias version meaning "the version this deploy publishes".
+inline constexpr std::string_view k_published_now = "(the version published now)";
+
+struct Plan {
+  std::string function;
+  bool exists = false;
+  std::vector<Action> actions;
+  std::vector<std::string> notes;  // things left alone, and why
+  bool empty() const { return actions.empty(); }
+};
+
+// Errors: already_exists (--publish V where V holds other content), usage (--alias without a
+// version to point at).
+Expected<Plan> make_plan(const DesiredFunction& want, const RemoteState& have,
+                         const std::set<std::string>& owned_trigger_ids,
+                         const PublishRequest& publish, const AliasRequest& alias);
+
+// The config body for PUT …/config: the remote's updatable fields overlaid with the desired.
+Json config_update_body(const DesiredFunction& want, const Json& remote);
+
+// Field-by-field differences of the managed configuration ("" when equal).
+std::vector<Change> config_changes(const Json& want, const Json& remote);
+
+// Human rendering, one line per action (indented), for stderr.
+std::string render_plan(const Plan& p);
+Json plan_to_json(const Plan& p);
+
+}  // namespace fstage::deploy

@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <fstage/deploy/deploy.hpp>
+
+namespace fstage::deploy {
+
+namespace {
+
+struct Executor {
+  Api& api;
+  const DesiredFunction& want;
+  DeployState& state;
+  DeployOutcome& out;
+  std::set<std::string> known_versions;
+
+  std::string urn() const { return api.urn(want.name, ""); }
+
+  Expected<void> create_function(const Action& a) {
+    Json remote = FSTAGE_TRY(api.create_function(a.body, want.artifact));
+    // The function may have existed after all (created by a lost earlier attempt, or by
+    // someone else meanwhile): converge it like any existing one.
+    if (remote.value("digest", "") != want.digest) {
+      FSTAGE_TRY(api.update_code(want.name, want.artifact));
+    }
+    if (!config_changes(want.config, remote).empty()) {
+      FSTAGE_TRY(api.update_config(want.name, config_update_body(want, remote)));
+    }
+    return {};
+  }
+
+  Expected<void> alias(const Action& a) {
+    Json body = a.body;
+    if (body.value("version", "") == k_published_now) {
+      body["version"] = out.published_version;
+    }
+    const std::string name = body.value("name", "");
+    if (a.step == Step::update_alias) {
+      FSTAGE_TRY(api.update_alias(want.name, name, body));
+      return {};
+    }
+    Json got = FSTAGE_TRY(api.create_alias(want.name, body));
+    if (got.value("version", "") != body["version"] ||
+        got.value("additional_version_weights", Json::object()) !=
+            body["additional_version_weights"]) {
+      FSTAGE_TRY(api.update_alias(want.name, name, body));
+    }
+    return {};
+  }
+
+  Expected<void> run(const Action& a) {
+    switch (a.step) {
+      case Step::create_function:
+        return create_function(a);
+      case Step::update_code:
+        FSTAGE_TRY(api.update_code(want.name, want.artifact));
+        return {};
+      case Step::update_config:
+        FSTAGE_TRY(api.update_config(want.name, a.body));
+        return {};
+      case Step::publish_version: {
+        Json v = FSTAGE_TRY(api.publish_version(want.name, a.body.value("version", ""), want.digest,
+                                                known_versions));
+        out.published_version = v.value("version", "");
+        return {};
+      }
+      case Step::create_alias:
+      case Step::update_alias:
+        return alias(a);
+      case Step::delete_trigger:
+        FSTAGE_TRY(api.delete_trigger(want.name, a.trigger_type, a.trigger_id));
+        state.remove_trigger(urn(), a.trigger_id);
+        return state.save();
+      case Step::create_trigger: {
+        Json t = FSTAGE_TRY(api.create_trigger(want.name, a.body));
+        state.add_trigger(urn(), t.value("trigger_id", ""));
+        return state.save();
+      }
+      case Step::update_trigger:
+        FSTAGE_TRY(api.update_trigger(want.name, a.trigger_type, a.trigger_id, a.body));
+        return {};
+    }
+    return {};
+  }
+};
+
+}  // namespace
+
+Expected<RemoteState> read_remote(Api& api, const DesiredFunction& want, const DeployRequest& req) {
+  RemoteState r;
+  r.config = FSTAGE_TRY(api.get_function(want.name));
+  if (!r.config) {
+    return r;
+  }
+  r.triggers = FSTAGE_TRY(api.list_triggers(want.name));
+  if (req.publish.enabled || req.alias.enabled) {
+    r.versions = FSTAGE_TRY(api.list_versions(want.name));
+  }
+  if (req.alias.enabled) {
+    r.alias = FSTAGE_TRY(api.get_alias(want.name, req.alias.name));
+  }
+  return r;
+}
+
+Expected<DeployOutcome> deploy_function(Api& api, const DesiredFunction& want, DeployState& state,
+                                        const DeployRequest& req,
+                                        const std::function<void(const Plan&)>& on_plan,
+                                        const std::function<void(const Action&)>& on_step) {
+  RemoteState remote = FSTAGE_TRY(read_remote(api, want, req));
+  DeployOutcome out;
+  out.plan = FSTAGE_TRY(
+      make_plan(want, remote, state.triggers(api.urn(want.name, "")), req.publish, req.alias));
+  if (on_plan) {
+    on_plan(out.plan);
+  }
+  if (req.dry_run) {
+    return out;
+  }
+  Executor ex{api, want, state, out, {}};
+  for (const auto& v : remote.versions) {
+    ex.known_versions.insert(v.value("version", ""));
+  }
+  for (const auto& a : out.plan.actions) {
+    if (on_step) {
+      on_step(a);
+    }
+    auto r = ex.run(a);
+    if (!r) {
+      Error e = std::move(r).error();
+      return fail(std::move(e).with_context("while deploying " + want.name + ": " + a.summary));
+    }
+  }
+  out.applied = !out.plan.empty();
+  return out;
+}
+
+}  // namespace fstage::deploy

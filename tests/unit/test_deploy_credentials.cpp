@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: Apache-2.0
+// Credentials: environment vs profiles, the 0600 rule, and redaction.
+#include <catch2/catch.hpp>
+
+#include <fstage/base/fs.hpp>
+#include <fstage/deploy/credentials.hpp>
+
+#include "test_support.hpp"
+#include <sys/stat.h>
+
+using namespace fstage;
+using namespace fstage::deploy;
+
+namespace {
+
+const std::string k_ak = "AKUNITTEST0000000001";
+const std::string k_sk = "SKUNITTEST00000000000000000000000000000001";
+
+}  // namespace
+
+TEST_CASE("deploy::load_credentials reads the SDK environment variables", "[deploy][credentials]") {
+  test::Scratch s;
+  Env env = {{"HUAWEICLOUD_SDK_AK", k_ak},
+             {"HUAWEICLOUD_SDK_SK", k_sk},
+             {"HUAWEICLOUD_SDK_SECURITY_TOKEN", "tok"},
+             {"HUAWEICLOUD_SDK_PROJECT_ID", "p1"}};
+  auto c = load_credentials(env, s.path(), "").value();
+  CHECK(c.access_key == k_ak);
+  CHECK(c.secret_key == k_sk);
+  CHECK(c.security_token == "tok");
+  CHECK(c.project_id == "p1");
+  CHECK_FALSE(c.token_auth());
+  SECTION("half of a pair is an auth error") {
+    env.erase("HUAWEICLOUD_SDK_SK");
+    auto e = load_credentials(env, s.path(), "");
+    REQUIRE_FALSE(e.has_value());
+    CHECK(e.error().code == ErrorCode::auth);
+    CHECK(e.error().message.find(k_ak) == std::string::npos);
+  }
+  SECTION("a token alone selects token auth") {
+    auto t = load_credentials({{"FSTAGE_AUTH_TOKEN", "tokentoken"}}, s.path(), "").value();
+    CHECK(t.token_auth());
+  }
+}
+
+TEST_CASE("deploy::load_credentials without anything says how to configure",
+          "[deploy][credentials]") {
+  test::Scratch s;
+  auto e = load_credentials({}, s.path(), "");
+  REQUIRE_FALSE(e.has_value());
+  CHECK(e.error().code == ErrorCode::auth);
+  CHECK(e.error().hint.find("fstage configure") != std::string::npos);
+}
+
+TEST_CASE("deploy::write_profile writes 0600 and load_credentials reads it back",
+          "[deploy][credentials]") {
+  test::Scratch s;
+  const auto file = s.path() / "fstage" / "credentials";
+  Profile p{"ci", {{"access_key", k_ak}, {"secret_key", k_sk}, {"region", "ap-southeast-1"}}};
+  REQUIRE(write_profile(file, p).has_value());
+  CHECK(test::file_mode(file) == 0600);
+  REQUIRE(write_profile(file, Profile{"default", {{"access_key", "a"}, {"secret_key", "b"}}}));
+  auto c = load_credentials({{"FSTAGE_PROFILE", "ci"}}, s.path() / "fstage", "").value();
+  CHECK(c.secret_key == k_sk);
+  CHECK(c.region == "ap-southeast-1");
+  CHECK(load_credentials({}, s.path() / "fstage", "").value().access_key == "a");
+  SECTION("env project id overrides the profile's") {
+    auto c2 = load_credentials({{"HUAWEICLOUD_SDK_PROJECT_ID", "p9"}}, s.path() / "fstage", "ci");
+    CHECK(c2.value().project_id == "");  // an explicit --profile is taken as is
+  }
+  SECTION("a file others can read is refused") {
+    ::chmod(file.c_str(), 0644);
+    auto e = load_credentials({}, s.path() / "fstage", "ci");
+    REQUIRE_FALSE(e.has_value());
+    CHECK(e.error().code == ErrorCode::auth);
+    CHECK(e.error().message.find("0644") != std::string::npos);
+    CHECK(e.error().hint.find("chmod 600") != std::string::npos);
+  }
+  SECTION("an unknown profile is not_found with a suggestion") {
+    auto e = load_credentials({}, s.path() / "fstage", "cj");
+    REQUIRE_FALSE(e.has_value());
+    CHECK(e.error().code == ErrorCode::not_found);
+    CHECK(e.error().message.find("did you mean 'ci'") != std::string::npos);
+  }
+}
+
+TEST_CASE("deploy::read_profiles reports syntax errors without values", "[deploy][credentials]") {
+  test::Scratch s;
+  const auto file = s.path() / "credentials";
+  REQUIRE(write_file_atomic(file, "[a]\nsecret_kee = " + k_sk + "\n", 0600));
+  auto e = read_profiles(file);
+  REQUIRE_FALSE(e.has_value());
+  CHECK(e.error().message.find("did you mean 'secret_key'") != std::string::npos);
+  CHECK(e.error().message.find(k_sk) == std::string::npos);
+}
+
+TEST_CASE("deploy::Redactor masks secrets and signature material", "[deploy][credentials]") {
+  Redactor r;
+  Credentials c;
+  c.access_key = k_ak;
+  c.secret_key = k_sk;
+  r.add(c);
+  r.add("abc");  // too short to mask safely: ignored
+  CHECK(r("key " + k_ak + " and " + k_sk) == "key **** and ****");
+  CHECK(r("Authorization: SDK-HMAC-SHA256 Access=X, SignedHeaders=a;b, Signature=0fe1") ==
+        "Authorization: ****");
+  CHECK(r("SDK-HMAC-SHA256 Access=ZZ, SignedHeaders=host, Signature=0fe1") ==
+        "SDK-HMAC-SHA256 Access=****, SignedHeaders=host, Signature=****");
+  CHECK(r("X-Auth-Token: t0k3n\nnext") == "X-Auth-Token: ****\nnext");
+  CHECK(r("abc stays") == "abc stays");
+  Error e(ErrorCode::auth, "bad " + k_sk, "hint " + k_ak);
+  e.details.push_back(k_sk);
+  r.apply(e);
+  CHECK(e.message == "bad ****");
+  CHECK(e.hint == "hint ****");
+  CHECK(e.details[0] == "****");
+  CHECK(mask_secret(k_ak) == "****0001");
+  CHECK(mask_secret("short") == "****");
+}
