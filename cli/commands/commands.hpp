@@ -20,5 +20,7 @@ void register_package(CLI::App& app, Context& ctx);
 void register_deploy(CLI::App& app, Context& ctx);
 void register_remote(CLI::App& app, Context& ctx);
 void register_configure(CLI::App& app, Context& ctx);
+void register_invoke(CLI::App& app, Context& ctx);
+void register_event(CLI::App& app, Context& ctx);
 
 }  // namespace fstage::cli

@@ -45,6 +45,8 @@ std::unique_ptr<CLI::App> make_app(Context& ctx) {
   register_deploy(*app, ctx);
   register_remote(*app, ctx);
   register_configure(*app, ctx);
+  register_invoke(*app, ctx);
+  register_event(*app, ctx);
   for (auto* sub : app->get_subcommands({})) {
     sub->allow_extras();
   }

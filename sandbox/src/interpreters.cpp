@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
-#include <array>
 #include <cctype>
-#include <cstdio>
+#include <cerrno>
+#include <fcntl.h>
 #include <mutex>
+#include <spawn.h>
 #include <unistd.h>
 #include <vector>
 
+#include <fstage/base/fs.hpp>
 #include <fstage/base/strings.hpp>
 #include <fstage/sandbox/interpreters.hpp>
 
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 namespace fstage::sandbox {
@@ -53,25 +56,94 @@ bool is_executable_file(const fs::path& p) {
   return fs::is_regular_file(p, ec) && ::access(p.c_str(), X_OK) == 0;
 }
 
-// Runs `exe args...` and returns its combined output (at most 4 KiB). Used once per
-// interpreter per process.
+// Runs `exe args...` (no shell) and returns its combined output (at most 4 KiB).
 std::string capture(const fs::path& exe, const std::vector<std::string>& args) {
-  std::string cmd = "'" + exe.string() + "'";
-  for (const auto& a : args) {
-    cmd += " " + a;
+  int pipefd[2];
+  if (::pipe2(pipefd, O_CLOEXEC) != 0) {
+    return {};
   }
-  cmd += " 2>&1";
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_adddup2(&fa, pipefd[1], 1);
+  posix_spawn_file_actions_adddup2(&fa, pipefd[1], 2);
+  std::vector<std::string> storage = {exe.string()};
+  storage.insert(storage.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : storage) {
+    argv.push_back(a.data());
+  }
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  int rc = ::posix_spawn(&pid, exe.c_str(), &fa, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&fa);
+  ::close(pipefd[1]);
   std::string out;
-  FILE* p = ::popen(cmd.c_str(), "r");
-  if (!p) {
-    return out;
+  if (rc == 0) {
+    char buf[512];
+    ssize_t n;
+    while ((n = ::read(pipefd[0], buf, sizeof(buf))) > 0 && out.size() < 4096) {
+      out.append(buf, static_cast<std::size_t>(n));
+    }
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
   }
-  std::array<char, 512> buf{};
-  while (out.size() < 4096 && std::fgets(buf.data(), buf.size(), p)) {
-    out += buf.data();
-  }
-  ::pclose(p);
+  ::close(pipefd[0]);
   return out;
+}
+
+// Versions are remembered across runs, keyed by the binary's path, size and mtime: asking
+// an interpreter costs milliseconds (a JVM, tens), paid on every cold `fstage invoke`.
+// The cache is $XDG_CACHE_HOME/fstage/interpreters (or ~/.cache/...); none when neither is
+// usable.
+fs::path cache_file(const std::map<std::string, std::string>& env) {
+  auto xdg = env.find("XDG_CACHE_HOME");
+  if (xdg != env.end() && !xdg->second.empty()) {
+    return fs::path(xdg->second) / "fstage/interpreters";
+  }
+  auto home = env.find("HOME");
+  if (home != env.end() && !home->second.empty() && home->second != "/") {
+    return fs::path(home->second) / ".cache/fstage/interpreters";
+  }
+  return {};
+}
+
+std::string cache_key(const fs::path& p) {
+  struct stat st {};
+  if (::stat(p.c_str(), &st) != 0) {
+    return {};
+  }
+  return p.string() + "\t" + std::to_string(st.st_size) + "\t" + std::to_string(st.st_mtim.tv_sec) +
+         "." + std::to_string(st.st_mtim.tv_nsec);
+}
+
+std::string cached_version(const fs::path& cache, const std::string& key) {
+  auto text = read_file(cache);
+  if (cache.empty() || key.empty() || !text) {
+    return {};
+  }
+  for (const auto& line : split(*text, '\n')) {
+    if (line.size() > key.size() && line.starts_with(key) && line[key.size()] == '\t') {
+      return line.substr(key.size() + 1);
+    }
+  }
+  return {};
+}
+
+void remember_version(const fs::path& cache, const std::string& key, const std::string& version) {
+  if (cache.empty() || key.empty() || version.empty()) {
+    return;
+  }
+  std::string text = read_file(cache).value_or("");
+  std::string kept;
+  for (const auto& line : split(text, '\n')) {
+    if (!line.empty() && !line.starts_with(key.substr(0, key.find('\t') + 1))) {
+      kept += line + "\n";
+    }
+  }
+  std::error_code ec;
+  fs::create_directories(cache.parent_path(), ec);
+  (void)write_file_atomic(cache, kept + key + "\t" + version + "\n");
 }
 
 // Extracts the first dotted version number: "Python 3.11.2" → "3.11.2", "v20.1.0" →
@@ -160,7 +232,14 @@ Expected<Interpreter> find_interpreter(Language lang,
                 std::string("install it (apt-get install ") + spec->package + ") or set " +
                     spec->env_var + " to its path");
   }
-  Interpreter in{*found, parse_version(capture(*found, spec->version_args))};
+  fs::path version_cache = cache_file(env);
+  std::string version_key = cache_key(*found);
+  std::string version = cached_version(version_cache, version_key);
+  if (version.empty()) {
+    version = parse_version(capture(*found, spec->version_args));
+    remember_version(version_cache, version_key, version);
+  }
+  Interpreter in{*found, version};
   cache.emplace(std::make_pair(lang, key), in);
   return in;
 }

@@ -20,7 +20,9 @@ struct Interpreter {
 // Finds the interpreter for `lang` once and caches it: $FSTAGE_<LANG> (e.g. FSTAGE_PYTHON)
 // wins, then the well-known system paths (/usr/bin/python3 ...), then $PATH. A pyenv/asdf
 // shim on PATH is skipped in favour of a real binary because each start of a shim costs
-// hundreds of milliseconds. Errors: not_found with a hint naming the package to install.
+// hundreds of milliseconds. The version is asked once per binary and remembered in
+// $XDG_CACHE_HOME/fstage/interpreters (or ~/.cache/fstage/...), keyed by path, size and
+// mtime. Errors: not_found with a hint naming the package to install.
 Expected<Interpreter> find_interpreter(manifest::Language lang,
                                        const std::map<std::string, std::string>& env);
 

@@ -1,0 +1,400 @@
+// SPDX-License-Identifier: Apache-2.0
+// `fstage invoke [FUNCTION] [-e FILE|-] [--trigger T --set path=value] [--json] [--repeat N]`:
+// runs a function in the local sandbox. The result goes to stdout; the function's logs go to
+// stderr in the platform's format, followed by a REPORT line.
+//
+// Exit codes (cli/include/fstage/cli/exit_codes.hpp): 0 ok; 10 function error (also a runtime
+// that crashed or exited: status "killed"); 11 timeout; 12 out of memory; 13 sandbox failure
+// or isolation weaker than --require-isolation; 7 request or response over 6 MB; 3 malformed
+// event JSON.
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <ctime>
+#include <iostream>
+#include <iterator>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include <fstage/base/fs.hpp>
+#include <fstage/base/json.hpp>
+#include <fstage/base/strings.hpp>
+#include <fstage/cli/app.hpp>
+#include <fstage/cli/context.hpp>
+#include <fstage/cli/exit_codes.hpp>
+#include <fstage/manifest/manifest.hpp>
+#include <fstage/sandbox/function.hpp>
+#include <fstage/sandbox/triggers.hpp>
+#include <fstage/scaffolds/templates.hpp>
+
+#include "commands.hpp"
+#include <sys/resource.h>
+
+namespace fstage::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+namespace sb = fstage::sandbox;
+
+struct InvokeOptions {
+  std::string function;
+  std::string event_file;
+  std::string trigger;
+  std::vector<std::string> sets;
+  std::string manifest;
+  std::string network = "none";
+  std::string interpreter;
+  bool json = false;
+  bool require_isolation = false;
+  int repeat = 1;
+};
+
+// "2022-09-20T11:43:57Z", as the platform's log lines print it.
+std::string utc_now() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  ::gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::string fixed(double v, int digits) {
+  char buf[64];
+  std::snprintf(buf, sizeof(buf), "%.*f", digits, v);
+  return buf;
+}
+
+// Billed in 100 ms steps, rounded up, at least one step.
+long billed_ms(double duration_ms) {
+  return std::max(100L, static_cast<long>(std::ceil(duration_ms / 100.0)) * 100);
+}
+
+double mb(std::uint64_t bytes) {
+  return static_cast<double>(bytes) / (1024.0 * 1024.0);
+}
+
+int status_exit_code(const sb::InvokeResult& r) {
+  switch (r.status) {
+    case sb::InvokeStatus::ok:
+      return k_exit_ok;
+    case sb::InvokeStatus::function_error:
+      return r.response_too_large ? k_exit_limit : k_exit_function_error;
+    case sb::InvokeStatus::killed:
+      return k_exit_function_error;
+    case sb::InvokeStatus::timeout:
+      return k_exit_timeout;
+    case sb::InvokeStatus::oom:
+      return k_exit_oom;
+    case sb::InvokeStatus::sandbox_error:
+      return k_exit_sandbox;
+  }
+  return k_exit_sandbox;
+}
+
+Expected<std::string> read_event(const Context& ctx, const InvokeOptions& o, std::string& origin) {
+  if (!o.event_file.empty() && !o.trigger.empty()) {
+    return fail(ErrorCode::usage, "give either --event or --trigger, not both");
+  }
+  if (!o.sets.empty() && o.trigger.empty()) {
+    return fail(ErrorCode::usage, "--set edits a sample event: use it with --trigger",
+                "e.g. fstage invoke --trigger apig --set body=hello");
+  }
+  if (!o.trigger.empty()) {
+    origin = o.trigger + " sample event";
+    std::string text = FSTAGE_TRY(scaffolds::sample_event(o.trigger));
+    OrderedJson event = FSTAGE_TRY(parse_ordered_json(text, origin));
+    event = FSTAGE_TRY(sb::apply_assignments(std::move(event), o.sets));
+    return event.dump();
+  }
+  if (o.event_file.empty()) {
+    origin = "event";
+    return std::string("{}");
+  }
+  if (o.event_file == "-") {
+    origin = "<stdin>";
+    return std::string(std::istreambuf_iterator<char>(std::cin), {});
+  }
+  origin = o.event_file;
+  return read_file(ctx.resolve(o.event_file));
+}
+
+Expected<sb::FunctionSpec> load_spec(const Context& ctx, const InvokeOptions& o,
+                                     std::vector<std::string>& warnings) {
+  fs::path file =
+      o.manifest.empty() ? FSTAGE_TRY(manifest::find_manifest(ctx.cwd)) : ctx.resolve(o.manifest);
+  manifest::Manifest m = FSTAGE_TRY(manifest::load_manifest(file));
+  for (const auto& w : m.warnings) {
+    warnings.push_back(w.str());
+  }
+  const manifest::Function* fn = nullptr;
+  if (!o.function.empty()) {
+    fn = m.find(o.function);
+    if (fn == nullptr) {
+      std::vector<std::string> names;
+      for (const auto& f : m.functions) {
+        names.push_back(f.name);
+      }
+      return fail(ErrorCode::not_found,
+                  "no function " + quote(o.function) + " in " + file.filename().string() +
+                      did_you_mean(o.function, names),
+                  "functions: " + join(names, ", "));
+    }
+  } else if (m.functions.size() == 1) {
+    fn = &m.functions.front();
+  } else {
+    std::vector<std::string> names;
+    for (const auto& f : m.functions) {
+      names.push_back(f.name);
+    }
+    return fail(ErrorCode::usage,
+                file.filename().string() + " defines " + std::to_string(names.size()) +
+                    " functions; name one",
+                "fstage invoke " + (names.empty() ? std::string("NAME") : names.front()));
+  }
+  sb::FunctionSpec spec;
+  spec.name = fn->name;
+  spec.runtime = fn->runtime;
+  spec.handler = fn->handler;
+  spec.initializer = fn->initializer;
+  spec.initializer_timeout = fn->initializer_timeout;
+  spec.memory_mb = fn->memory;
+  spec.timeout_s = fn->timeout;
+  spec.code_dir = (m.root / fn->code).lexically_normal();
+  spec.env = fn->env;
+  spec.package = m.package;
+  spec.region = m.region;
+  return spec;
+}
+
+OrderedJson to_json(const sb::InvokeResult& r, const std::string& log_text) {
+  OrderedJson j = OrderedJson::object();
+  j["request_id"] = r.request_id;
+  j["status"] = std::string(sb::to_string(r.status));
+  j["result"] = r.status == sb::InvokeStatus::ok ? OrderedJson(r.result) : OrderedJson(nullptr);
+  OrderedJson err =
+      r.error.empty() ? OrderedJson(nullptr) : OrderedJson::parse(r.error, nullptr, false);
+  j["error"] = err.is_discarded() ? OrderedJson(r.error) : err;
+  j["logs"] = log_text;
+  j["cold"] = r.cold;
+  j["duration_ms"] = std::round(r.duration_ms * 1000) / 1000;
+  j["billed_duration_ms"] = billed_ms(r.duration_ms);
+  j["init_duration_ms"] = std::round(r.init_duration_ms * 1000) / 1000;
+  j["memory_size_mb"] = r.memory_size_mb;
+  j["max_memory_used_bytes"] = r.max_memory_bytes;
+  j["max_memory_used_mb"] = std::round(mb(r.max_memory_bytes) * 1000) / 1000;
+  j["memory_source"] = r.memory_source;
+  OrderedJson iso = OrderedJson::object();
+  iso["tier"] = std::string(sb::to_string(r.isolation.tier));
+  iso["summary"] = r.isolation.summary;
+  iso["enforced"] = r.isolation.enforced;
+  iso["not_enforced"] = r.isolation.not_enforced;
+  j["isolation"] = iso;
+  j["warnings"] = r.warnings;
+  j["exit_code"] = status_exit_code(r);
+  return j;
+}
+
+// The platform's log framing around the function's output.
+std::string start_line(const std::string& id, const std::string& version) {
+  return utc_now() + " Start invoke request '" + id + "', version: " + version + "\n";
+}
+
+std::string finish_line(const sb::InvokeResult& r) {
+  return utc_now() + " Finish invoke request '" + r.request_id +
+         "', duration: " + fixed(r.duration_ms, 3) +
+         "ms, billing duration: " + std::to_string(billed_ms(r.duration_ms)) +
+         "ms, memory used: " + fixed(mb(r.max_memory_bytes), 3) +
+         "MB, billing memory: " + std::to_string(r.memory_size_mb) + "MB\n";
+}
+
+std::string report_line(const sb::InvokeResult& r) {
+  std::string s = "REPORT RequestId: " + r.request_id + "\tDuration: " + fixed(r.duration_ms, 2) +
+                  " ms\tBilled Duration: " + std::to_string(billed_ms(r.duration_ms)) +
+                  " ms\tMemory Size: " + std::to_string(r.memory_size_mb) +
+                  " MB\tMax Memory Used: " + fixed(mb(r.max_memory_bytes), 1) + " MB";
+  if (r.cold) {
+    s += "\tInit Duration: " + fixed(r.init_duration_ms, 2) + " ms";
+  }
+  s += "\tStatus: " + std::string(sb::to_string(r.status));
+  s += "\tIsolation: " + std::string(sb::to_string(r.isolation.tier));
+  return s + "\n";
+}
+
+// Peak RSS of this process alone (the supervisor), without the sandboxes it reaped.
+long self_max_rss_kb() {
+  rusage ru{};
+  ::getrusage(RUSAGE_SELF, &ru);
+  return ru.ru_maxrss;
+}
+
+double percentile(std::vector<double> v, double p) {
+  if (v.empty()) {
+    return 0;
+  }
+  std::sort(v.begin(), v.end());
+  auto idx = static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(v.size()))) - 1;
+  return v[std::min(idx, v.size() - 1)];
+}
+
+Expected<int> run_invoke(Context& ctx, const InvokeOptions& o) {
+  if (o.repeat < 1) {
+    return fail(ErrorCode::usage, "--repeat must be at least 1");
+  }
+  if (o.network != "none" && o.network != "host") {
+    return fail(ErrorCode::usage, "--network is 'none' or 'host'");
+  }
+  std::vector<std::string> warnings;
+  sb::FunctionSpec spec = FSTAGE_TRY(load_spec(ctx, o, warnings));
+  std::string origin;
+  std::string event = FSTAGE_TRY(read_event(ctx, o, origin));
+  if (event.size() > sb::k_max_request_bytes) {
+    return fail(ErrorCode::limit,
+                "request body too large: " + std::to_string(event.size()) +
+                    " bytes; the platform accepts at most " +
+                    std::to_string(sb::k_max_request_bytes) +
+                    " (6 MB) for a synchronous invocation",
+                "pass large data by reference (an OBS object) instead");
+  }
+  FSTAGE_TRY(parse_json(event, origin));  // malformed JSON: origin:line:column
+
+  const sb::Capabilities& caps = sb::probe(sb::ProbeOptions::from_env(ctx.env));
+  if (o.require_isolation && !caps.namespaces) {
+    Error e(ErrorCode::sandbox,
+            "isolation required, but this host only offers " + sb::describe(caps));
+    for (const auto& n : caps.notes) {
+      e.details.push_back(n);
+    }
+    e.hint = "run `fstage doctor` for the fixes, or drop --require-isolation";
+    return fail(std::move(e));
+  }
+  sb::RunnerOptions ro;
+  ro.host_env = ctx.env;
+  if (!o.interpreter.empty()) {
+    // Same as FSTAGE_PYTHON / FSTAGE_NODE / FSTAGE_JAVA / FSTAGE_GO for this run.
+    const char* var = spec.runtime.language == manifest::Language::python   ? "FSTAGE_PYTHON"
+                      : spec.runtime.language == manifest::Language::nodejs ? "FSTAGE_NODE"
+                      : spec.runtime.language == manifest::Language::java   ? "FSTAGE_JAVA"
+                                                                            : "FSTAGE_GO";
+    ro.host_env[var] = ctx.resolve(o.interpreter).string();
+  }
+  ro.network_host = o.network == "host";
+  if (!o.json) {
+    ro.on_output = [&ctx](std::string_view chunk) {
+      ctx.err->write(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+      ctx.err->flush();
+    };
+  }
+  auto runner = FSTAGE_TRY(sb::FunctionRunner::create(spec, ro, caps));
+  for (const auto& w : runner->warnings()) {
+    warnings.push_back(w);
+  }
+  if (!o.json) {
+    for (const auto& w : warnings) {
+      warn(ctx, w);
+    }
+  }
+
+  OrderedJson records = OrderedJson::array();
+  std::vector<double> warm;
+  double cold_ms = 0;
+  int exit_code = k_exit_ok;
+  for (int i = 0; i < o.repeat; ++i) {
+    sb::InvokeRequest req;
+    req.request_id = sb::new_request_id();
+    req.event = event;
+    std::string start = start_line(req.request_id, spec.version);
+    if (!o.json) {
+      *ctx.err << start << std::flush;
+    }
+    sb::InvokeResult r = runner->invoke(req);
+    std::string finish = finish_line(r);
+    if (r.cold) {
+      cold_ms = r.init_duration_ms + r.duration_ms;
+    } else {
+      warm.push_back(r.duration_ms);
+    }
+    if (exit_code == k_exit_ok) {
+      exit_code = status_exit_code(r);
+    }
+    if (o.json) {
+      records.push_back(to_json(r, start + r.logs + finish));
+      continue;
+    }
+    if (!r.logs.empty() && r.logs.back() != '\n') {
+      *ctx.err << "\n";
+    }
+    *ctx.err << finish << report_line(r);
+    for (const auto& n : r.isolation.not_enforced) {
+      warn(ctx, "not enforced: " + n);
+    }
+    const std::string& body = r.status == sb::InvokeStatus::ok ? r.result : r.error;
+    *ctx.out << body;
+    if (!body.empty() && body.back() != '\n') {
+      *ctx.out << "\n";
+    }
+    ctx.out->flush();
+  }
+  if (o.json) {
+    OrderedJson out = o.repeat == 1 ? records.front() : OrderedJson::object();
+    if (o.repeat > 1) {
+      out["invocations"] = records;
+    }
+    if (o.repeat > 1 || !warnings.empty()) {
+      out["warnings_fstage"] = warnings;
+    }
+    if (o.repeat > 1) {
+      out["summary"] = {{"cold_ms", cold_ms},
+                        {"warm_count", warm.size()},
+                        {"warm_p50_ms", percentile(warm, 50)},
+                        {"warm_p99_ms", percentile(warm, 99)},
+                        {"fstage_max_rss_kb", self_max_rss_kb()}};
+    }
+    *ctx.out << out.dump(2, ' ', false, OrderedJson::error_handler_t::replace) << "\n";
+  } else if (o.repeat > 1) {
+    *ctx.err << "SUMMARY invocations: " << o.repeat << "\tcold: " << fixed(cold_ms, 2)
+             << " ms\twarm p50: " << fixed(percentile(warm, 50), 3)
+             << " ms\twarm p99: " << fixed(percentile(warm, 99), 3)
+             << " ms\tfstage peak RSS: " << self_max_rss_kb() / 1024 << " MB\n";
+  }
+  return exit_code;
+}
+
+}  // namespace
+
+void register_invoke(CLI::App& app, Context& ctx) {
+  auto opts = std::make_shared<InvokeOptions>();
+  auto* cmd = app.add_subcommand("invoke", "Run a function once in the local sandbox");
+  cmd->add_option("function", opts->function,
+                  "Function to run (default: the manifest's only function)")
+      ->type_name("FUNCTION");
+  cmd->add_option("-e,--event", opts->event_file, "Event JSON file, or - for stdin")
+      ->type_name("FILE");
+  cmd->add_option("--trigger", opts->trigger,
+                  "Use a trigger's sample event (see `fstage event list`)")
+      ->type_name("EVENT");
+  cmd->add_option("--set", opts->sets, "Edit the sample event: path=value (repeatable)");
+  cmd->add_option("-f,--manifest", opts->manifest, "Manifest file (default: nearest fstage.yaml)")
+      ->type_name("FILE");
+  cmd->add_option("--network", opts->network, "none (default) or host")->type_name("{none,host}");
+  cmd->add_option("--interpreter", opts->interpreter,
+                  "Interpreter to run the function with (default: found on the host, or "
+                  "FSTAGE_PYTHON/FSTAGE_NODE/FSTAGE_JAVA)");
+  cmd->add_option("--repeat", opts->repeat,
+                  "Invoke N times on one warm instance; report cold and warm timings");
+  cmd->add_flag("--json", opts->json,
+                "Print one JSON record (status, result, error, logs, figures)");
+  cmd->add_flag("--require-isolation", opts->require_isolation,
+                "Fail instead of running without namespace isolation");
+  cmd->footer(
+      "Exit codes: 0 ok, 10 function error or crashed runtime, 11 timeout, 12 out of memory,\n"
+      "13 sandbox failure, 7 request/response over 6 MB, 3 malformed event.");
+  cmd->callback([&ctx, opts] { ctx.action = [&ctx, opts] { return run_invoke(ctx, *opts); }; });
+}
+
+}  // namespace fstage::cli

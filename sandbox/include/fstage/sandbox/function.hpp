@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: Apache-2.0
+// Running a function: a warm runtime instance in a sandbox, serving one invocation at a time.
+// Init (interpreter start, module import, initializer) happens once per instance; a timeout,
+// crash or OOM discards the instance and the next invocation starts cold.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <fstage/base/error.hpp>
+#include <fstage/manifest/runtimes.hpp>
+#include <fstage/sandbox/capabilities.hpp>
+#include <fstage/sandbox/limits.hpp>
+#include <fstage/sandbox/sandbox.hpp>
+
+namespace fstage::sandbox {
+
+// The platform's limits on payloads (PLATFORM.md §2.2): 6 MB each way.
+inline constexpr std::size_t k_max_request_bytes = 6291456;
+inline constexpr std::size_t k_max_response_bytes = 6291456;
+
+// What to run: the manifest's function, resolved.
+struct FunctionSpec {
+  std::string name = "function";
+  manifest::RuntimeInfo runtime{};
+  std::string handler;
+  std::string initializer;  // "" when none
+  int initializer_timeout = 3;
+  int memory_mb = 128;
+  int timeout_s = 3;
+  std::filesystem::path code_dir;                        // host directory, bound at k_code_root
+  std::vector<std::pair<std::string, std::string>> env;  // user environment, in order
+  std::string version = "latest";
+  std::string package = "default";
+  std::string project_id = "local";
+  std::string region = "cn-north-4";
+};
+
+struct RunnerOptions {
+  std::map<std::string, std::string> host_env;  // PATH and FSTAGE_<LANG> for interpreters
+  bool network_host = false;
+  Limits limits;  // memory_mb is taken from the spec
+  // Receives function output as it arrives (stdout and stderr, in arrival order). Output is
+  // also collected in InvokeResult::logs.
+  std::function<void(std::string_view)> on_output;
+};
+
+enum class InvokeStatus { ok, function_error, timeout, oom, killed, sandbox_error };
+
+// "ok", "function error", "timeout", "oom", "killed", "sandbox error".
+std::string_view to_string(InvokeStatus status);
+
+struct InvokeRequest {
+  std::string request_id;  // generated when empty
+  std::string event = "{}";
+  std::map<std::string, std::string> headers;  // X-CFF-* request headers
+};
+
+struct InvokeResult {
+  InvokeStatus status = InvokeStatus::sandbox_error;
+  std::string request_id;
+  std::string result;  // the function's return value as the platform serialises it
+  std::string error;   // JSON {"errorMessage","errorType","stackTrace"} when not ok
+  std::string logs;    // the function's output during this invocation
+  bool cold = false;
+  double duration_ms = 0;       // the invocation itself
+  double init_duration_ms = 0;  // instance start + import + initializer; 0 when warm
+  std::uint64_t max_memory_bytes = 0;
+  std::string memory_source;  // "cgroup v1", "cgroup v2", "rss"
+  int memory_size_mb = 0;
+  bool response_too_large = false;
+  Isolation isolation;
+  std::vector<std::string> warnings;  // interpreter version mismatch, ...
+};
+
+// The error body the platform returns for a failed invocation.
+std::string error_body(std::string_view type, std::string_view message);
+
+// Gets the code ready to run. Java: when the project has sources under src/main/java (the
+// Java template's layout), compiles them with the host's javac into build/classes, against
+// the runtime API jar and lib/*.jar, if any source is newer than the last build. Other
+// runtimes: nothing. Errors: not_found (no JDK), invalid_input (compile errors, as details).
+Expected<void> prepare_code(const FunctionSpec& spec,
+                            const std::map<std::string, std::string>& host_env);
+
+// A fresh request id (UUID v4).
+std::string new_request_id();
+
+class FunctionRunner {
+ public:
+  // Checks the spec (runtime supported here, interpreter found, code present) and runs
+  // prepare_code; starts nothing yet. Errors: not_found, invalid_input (unsupported runtime),
+  // sandbox.
+  static Expected<std::unique_ptr<FunctionRunner>> create(FunctionSpec spec, RunnerOptions options,
+                                                          const Capabilities& caps);
+  ~FunctionRunner();
+  FunctionRunner(const FunctionRunner&) = delete;
+  FunctionRunner& operator=(const FunctionRunner&) = delete;
+
+  // Runs one invocation, starting an instance first when none is warm. Never throws; a
+  // sandbox that cannot start is reported as InvokeStatus::sandbox_error.
+  InvokeResult invoke(const InvokeRequest& request);
+
+  // Stops the warm instance, if any.
+  void stop();
+  bool warm() const;
+  const std::vector<std::string>& warnings() const;
+
+  struct Impl;
+
+ private:
+  explicit FunctionRunner(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> m_impl;
+};
+
+}  // namespace fstage::sandbox

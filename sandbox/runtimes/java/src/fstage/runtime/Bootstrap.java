@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: Apache-2.0
+package fstage.runtime;
+
+import com.huawei.services.runtime.Context;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.net.HttpURLConnection;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * fstage's Java runtime shim: loads the handler class once (from the classes and jars in
+ * RUNTIME_CODE_ROOT), runs the initializer once, then loops on the FunctionGraph runtime API
+ * (GET .../invocation/request, POST .../response/{id} or .../error/{id}) that the supervisor
+ * serves on RUNTIME_API_ADDR. The handler contract is the platform's:
+ * {@code public R method(T event, Context context)}, T and R mapped from and to JSON.
+ */
+public final class Bootstrap {
+    private static Map<String, Object> userData = Collections.emptyMap();
+
+    private Bootstrap() {
+    }
+
+    static Map<String, Object> userData() {
+        return userData;
+    }
+
+    public static void main(String[] args) throws Exception {
+        String api = "http://" + System.getenv("RUNTIME_API_ADDR") + "/v1/runtime";
+        try {
+            Object ud = Json.parse(env("RUNTIME_USERDATA", "{}"));
+            if (ud instanceof Map) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> m = (Map<String, Object>) ud;
+                userData = m;
+            }
+        } catch (IllegalArgumentException ignored) {
+            // malformed user data: no values
+        }
+        Handler handler;
+        try {
+            ClassLoader loader = codeLoader(env("RUNTIME_CODE_ROOT", "/opt/function/code"));
+            Thread.currentThread().setContextClassLoader(loader);
+            handler = Handler.load(env("RUNTIME_HANDLER", ""), loader);
+            String init = System.getenv("RUNTIME_INITIALIZER_HANDLER");
+            if (init != null && !init.isEmpty()) {
+                long deadline = System.currentTimeMillis()
+                        + 1000L * Integer.parseInt(env("RUNTIME_INITIALIZER_TIMEOUT", "3"));
+                Handler.load(init, loader).initialize(new FstageContext("", deadline, new HashMap<>()));
+            }
+        } catch (Throwable t) {
+            flush();
+            post(api + "/init/error", errorBody(unwrap(t)));
+            System.exit(1);
+            return;
+        }
+        while (true) {
+            HttpURLConnection c = (HttpURLConnection) new URL(api + "/invocation/request").openConnection();
+            c.setReadTimeout(0);
+            byte[] event = readAll(c.getInputStream());
+            Map<String, String> headers = new HashMap<>();
+            for (Map.Entry<String, List<String>> h : c.getHeaderFields().entrySet()) {
+                if (h.getKey() != null && !h.getValue().isEmpty()) {
+                    headers.put(h.getKey().toLowerCase(), h.getValue().get(0));
+                }
+            }
+            String id = headers.getOrDefault("x-cff-request-id", "");
+            long deadline = Long.parseLong(headers.getOrDefault("x-cff-deadline-ms", "0"));
+            String result;
+            String kind = "response";
+            try {
+                result = handler.invoke(new String(event, StandardCharsets.UTF_8),
+                        new FstageContext(id, deadline, headers));
+            } catch (Throwable t) {
+                result = errorBody(unwrap(t));
+                kind = "error";
+            }
+            flush();
+            post(api + "/invocation/" + kind + "/" + id, result);
+        }
+    }
+
+    private static String env(String name, String dflt) {
+        String v = System.getenv(name);
+        return v == null ? dflt : v;
+    }
+
+    private static void flush() {
+        System.out.flush();
+        System.err.flush();
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        while (t instanceof InvocationTargetException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    static String errorBody(Throwable t) {
+        List<String> stack = new ArrayList<>();
+        for (StackTraceElement e : t.getStackTrace()) {
+            if (e.getClassName().startsWith("fstage.runtime.") || e.getClassName().startsWith("java.")
+                    || e.getClassName().startsWith("jdk.") || e.getClassName().startsWith("sun.")) {
+                continue;
+            }
+            stack.add(e.toString());
+        }
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("errorMessage", t.getMessage() == null ? t.toString() : t.getMessage());
+        body.put("errorType", t.getClass().getName());
+        body.put("stackTrace", stack);
+        return Json.write(body);
+    }
+
+    private static byte[] readAll(InputStream in) throws java.io.IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buf = new byte[65536];
+        int n;
+        while ((n = in.read(buf)) > 0) {
+            out.write(buf, 0, n);
+        }
+        in.close();
+        return out.toByteArray();
+    }
+
+    private static void post(String url, String body) throws java.io.IOException {
+        HttpURLConnection c = (HttpURLConnection) new URL(url).openConnection();
+        c.setRequestMethod("POST");
+        c.setDoOutput(true);
+        byte[] data = body.getBytes(StandardCharsets.UTF_8);
+        c.setFixedLengthStreamingMode(data.length);
+        try (OutputStream out = c.getOutputStream()) {
+            out.write(data);
+        }
+        readAll(c.getInputStream());
+    }
+
+    /** The code directory's classes and jars: the root, build/classes, target/classes, lib/. */
+    private static ClassLoader codeLoader(String root) throws java.io.IOException {
+        List<URL> urls = new ArrayList<>();
+        for (String dir : new String[] {"", "build/classes", "target/classes", "classes"}) {
+            File d = new File(root, dir);
+            if (d.isDirectory()) {
+                urls.add(d.toURI().toURL());
+            }
+        }
+        for (String dir : new String[] {"", "lib", "target", "build/libs"}) {
+            File[] jars = new File(root, dir).listFiles((f, n) -> n.endsWith(".jar"));
+            if (jars != null) {
+                java.util.Arrays.sort(jars);
+                for (File j : jars) {
+                    urls.add(j.toURI().toURL());
+                }
+            }
+        }
+        return new URLClassLoader(urls.toArray(new URL[0]), Bootstrap.class.getClassLoader());
+    }
+
+    /** A handler string "package.Class.method" resolved to a method and its instance. */
+    static final class Handler {
+        private final Object target;
+        private final Method method;
+
+        private Handler(Object target, Method method) {
+            this.target = target;
+            this.method = method;
+        }
+
+        static Handler load(String spec, ClassLoader loader) throws Exception {
+            int dot = spec.lastIndexOf('.');
+            if (dot <= 0 || dot == spec.length() - 1) {
+                throw new IllegalArgumentException(
+                        "handler '" + spec + "' is not of the form package.Class.method");
+            }
+            Class<?> cls = Class.forName(spec.substring(0, dot), true, loader);
+            String name = spec.substring(dot + 1);
+            Method found = null;
+            for (Method m : cls.getMethods()) {
+                Class<?>[] p = m.getParameterTypes();
+                boolean takesContext = p.length >= 1 && p[p.length - 1].isAssignableFrom(Context.class);
+                if (m.getName().equals(name) && takesContext && p.length <= 2) {
+                    found = m;
+                }
+            }
+            if (found == null) {
+                throw new NoSuchMethodException("class " + cls.getName() + " has no public method "
+                        + name + "(event, Context) or " + name + "(Context)");
+            }
+            Object target = Modifier.isStatic(found.getModifiers()) ? null
+                    : cls.getDeclaredConstructor().newInstance();
+            return new Handler(target, found);
+        }
+
+        void initialize(Context ctx) throws Exception {
+            method.invoke(target, ctx);
+        }
+
+        String invoke(String event, Context ctx) throws Exception {
+            Object result;
+            if (method.getParameterCount() == 1) {
+                result = method.invoke(target, ctx);
+            } else {
+                Object parsed = event.isEmpty() ? null : Json.parse(event);
+                Object arg = Binder.bind(parsed, method.getGenericParameterTypes()[0]);
+                result = method.invoke(target, arg, ctx);
+            }
+            if (result == null) {
+                return "";
+            }
+            return result instanceof String ? (String) result : Json.write(result);
+        }
+    }
+}

@@ -1,0 +1,429 @@
+// SPDX-License-Identifier: Apache-2.0
+// The warm-instance manager: one runtime instance at a time, started on demand, reused while
+// it stays healthy (RIE's initDone model), discarded after a timeout, crash or OOM.
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstring>
+#include <optional>
+#include <random>
+#include <unistd.h>
+
+#include <fstage/base/json.hpp>
+#include <fstage/sandbox/function.hpp>
+
+#include "go_rpc.hpp"
+#include "http_function.hpp"
+#include "launch.hpp"
+#include "runtime_api.hpp"
+#include "transport.hpp"
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+namespace fstage::sandbox {
+
+using namespace detail;
+using Clock = std::chrono::steady_clock;
+
+std::string_view to_string(InvokeStatus s) {
+  switch (s) {
+    case InvokeStatus::ok:
+      return "ok";
+    case InvokeStatus::function_error:
+      return "function error";
+    case InvokeStatus::timeout:
+      return "timeout";
+    case InvokeStatus::oom:
+      return "oom";
+    case InvokeStatus::killed:
+      return "killed";
+    case InvokeStatus::sandbox_error:
+      return "sandbox error";
+  }
+  return "sandbox error";
+}
+
+std::string error_body(std::string_view type, std::string_view message) {
+  return Json{{"errorMessage", message}, {"errorType", type}, {"stackTrace", Json::array()}}.dump();
+}
+
+std::string new_request_id() {
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  std::uint64_t a = rng();
+  std::uint64_t b = rng();
+  a = (a & 0xffffffffffff0fffULL) | 0x0000000000004000ULL;  // version 4
+  b = (b & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;  // variant 10
+  char buf[40];
+  std::snprintf(buf, sizeof(buf), "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(a >> 32),
+                static_cast<unsigned>((a >> 16) & 0xffff), static_cast<unsigned>(a & 0xffff),
+                static_cast<unsigned>(b >> 48),
+                static_cast<unsigned long long>(b & 0xffffffffffffULL));
+  return buf;
+}
+
+namespace {
+
+std::int64_t epoch_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+double ms_since(Clock::time_point t) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
+}
+
+struct Instance {
+  std::unique_ptr<Sandbox> box;
+  std::unique_ptr<Transport> transport;
+  std::string argv0;
+};
+
+enum class Wait { reply, deadline, ended };
+
+// A TCP listener on the host's 127.0.0.1 with a free port (the runtime API when the sandbox
+// shares the host's network). -1 on failure.
+int listen_loopback(int& port) {
+  int s = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof(a);
+  if (s < 0 || ::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof(a)) != 0 || ::listen(s, 16) != 0 ||
+      ::getsockname(s, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
+    if (s >= 0) {
+      ::close(s);
+    }
+    return -1;
+  }
+  port = ntohs(a.sin_port);
+  return s;
+}
+
+}  // namespace
+
+struct FunctionRunner::Impl {
+  FunctionSpec spec;
+  RunnerOptions options;
+  Capabilities caps;
+  LaunchPlan launch;
+  std::optional<Instance> instance;
+  std::string pending_output;  // printed between invocations: goes to the next one's logs
+
+  void output(std::string& logs, const char* data, std::size_t n) {
+    logs.append(data, n);
+    if (options.on_output) {
+      options.on_output(std::string_view(data, n));
+    }
+  }
+
+  // Reads the output pipes; returns false once both are closed.
+  void drain_output(Instance& in, std::string& logs) {
+    for (int fd : {in.box->stdout_fd(), in.box->stderr_fd()}) {
+      if (fd < 0) {
+        continue;
+      }
+      std::string chunk;
+      drain_fd(fd, chunk);
+      if (!chunk.empty()) {
+        output(logs, chunk.data(), chunk.size());
+      }
+    }
+  }
+
+  // Runs the poll loop until the transport has a reply, the deadline passes or the instance
+  // ends.
+  Wait pump(Instance& in, Clock::time_point deadline, std::optional<Reply>& reply,
+            std::string& logs) {
+    std::vector<pollfd> fds;
+    for (;;) {
+      if (in.box->service()) {
+        drain_output(in, logs);
+        reply = in.transport->drain();
+        return reply && reply->kind != Reply::closed ? Wait::reply : Wait::ended;
+      }
+      auto now = Clock::now();
+      if (now >= deadline) {
+        return Wait::deadline;
+      }
+      fds.clear();
+      fds.push_back({in.box->control_fd(), POLLIN, 0});
+      fds.push_back({in.box->stdout_fd(), POLLIN, 0});
+      fds.push_back({in.box->stderr_fd(), POLLIN, 0});
+      in.transport->add_pollfds(fds);
+      auto wait = std::min(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now),
+                           in.box->service_interval());
+      if (int t = in.transport->poll_timeout_ms(); t >= 0) {
+        wait = std::min(wait, std::chrono::milliseconds(t));
+      }
+      ::poll(fds.data(), fds.size(), static_cast<int>(wait.count()) + 1);
+      if (fds[1].revents != 0 || fds[2].revents != 0) {
+        drain_output(in, logs);
+      }
+      if (auto r = in.transport->on_poll(fds, 3)) {
+        if (r->kind == Reply::closed) {
+          continue;  // the instance is ending; service() will see it
+        }
+        drain_output(in, logs);  // what the function printed before answering
+        reply = std::move(r);
+        return Wait::reply;
+      }
+    }
+  }
+
+  // Why an instance died, as an invocation result.
+  void classify_death(const Instance& in, InvokeResult& r) {
+    const ExitInfo& e = in.box->exit_info();
+    if (!e.setup_error.empty()) {
+      r.status = InvokeStatus::sandbox_error;
+      r.error = error_body("SandboxError", "sandbox: " + e.setup_error);
+    } else if (e.exec_errno != 0) {
+      r.status = InvokeStatus::sandbox_error;
+      r.error = error_body("SandboxError",
+                           "cannot execute " + in.argv0 + ": " + std::strerror(e.exec_errno));
+    } else if (e.oom) {
+      r.status = InvokeStatus::oom;
+      r.error = error_body("OutOfMemory", "the function exceeded its memory limit of " +
+                                              std::to_string(spec.memory_mb) + " MB");
+    } else if (e.term_signal != 0) {
+      r.status = InvokeStatus::killed;
+      r.error = error_body("RuntimeKilled", std::string("the runtime was killed by signal ") +
+                                                sigabbrev_np(e.term_signal) + " (" +
+                                                strsignal(e.term_signal) + ")");
+    } else {
+      r.status = InvokeStatus::killed;
+      r.error =
+          error_body("RuntimeExited", "the runtime exited with status " +
+                                          std::to_string(e.exit_code) + " during the invocation");
+    }
+  }
+
+  void discard() {
+    if (instance) {
+      instance->box->kill(KillReason::requested);
+      instance.reset();
+    }
+  }
+
+  // Starts an instance and waits for the shim's "ready". On failure fills `r` and returns
+  // false.
+  bool start(InvokeResult& r, std::string& logs) {
+    auto t0 = Clock::now();
+    int sv[2];
+    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
+      r.status = InvokeStatus::sandbox_error;
+      r.error = error_body("SandboxError", std::string("socketpair: ") + std::strerror(errno));
+      return false;
+    }
+    SandboxConfig cfg;
+    cfg.argv = launch.argv;
+    cfg.env = launch.env;
+    cfg.files = launch.files;
+    cfg.binds = launch.binds;
+    cfg.code_dir = spec.code_dir;
+    cfg.limits = options.limits;
+    cfg.limits.memory_mb = spec.memory_mb;
+    cfg.network_host = options.network_host;
+    cfg.runtime_fd = sv[1];
+    int host_listener = -1;
+    cfg.links = launch.links;
+    if (launch.protocol == Protocol::http_function) {
+      cfg.runtime_fd = -1;
+    }
+    int go_port = k_runtime_api_port;
+    if (launch.protocol == Protocol::go_rpc) {
+      cfg.runtime_fd = -1;
+      if (!caps.namespaces || options.network_host) {
+        // Shared network: pick a free port for the function to listen on.
+        int probe = listen_loopback(go_port);
+        if (probe >= 0) {
+          ::close(probe);
+        }
+        for (auto& e : cfg.env) {
+          if (e.starts_with("RUNTIME_API_ADDR=")) {
+            e = "RUNTIME_API_ADDR=127.0.0.1:" + std::to_string(go_port);
+          }
+        }
+      }
+    }
+    if (launch.protocol == Protocol::runtime_api) {
+      cfg.runtime_fd = -1;
+      if (caps.namespaces && !options.network_host) {
+        cfg.api_port = k_runtime_api_port;  // private loopback: the fixed port is free
+      } else {
+        // Shared network: listen on a free host port and tell the runtime which.
+        int port = 0;
+        host_listener = listen_loopback(port);
+        for (auto& e : cfg.env) {
+          if (e.starts_with("RUNTIME_API_ADDR=")) {
+            e = "RUNTIME_API_ADDR=127.0.0.1:" + std::to_string(port);
+          }
+        }
+      }
+    }
+    auto box = Sandbox::spawn(cfg, caps);
+    ::close(sv[1]);
+    if (!box) {
+      ::close(sv[0]);
+      if (host_listener >= 0) {
+        ::close(host_listener);
+      }
+      r.status = InvokeStatus::sandbox_error;
+      Error e = box.error();
+      r.error = error_body("SandboxError", e.message + (e.hint.empty() ? "" : " (" + e.hint + ")"));
+      return false;
+    }
+    std::unique_ptr<Transport> transport;
+    if (launch.protocol == Protocol::runtime_api) {
+      ::close(sv[0]);
+      int listener = host_listener >= 0 ? host_listener : (*box)->take_api_listener();
+      transport = std::make_unique<RuntimeApiTransport>(listener);
+    } else if (launch.protocol == Protocol::go_rpc) {
+      ::close(sv[0]);
+      Sandbox* raw = box->get();
+      transport =
+          std::make_unique<GoRpcTransport>([raw, go_port] { return raw->connect_inside(go_port); });
+    } else if (launch.protocol == Protocol::http_function) {
+      ::close(sv[0]);
+      Sandbox* raw = box->get();
+      transport = std::make_unique<HttpFunctionTransport>(
+          [raw] { return raw->connect_inside(k_http_function_port); }, spec);
+    } else {
+      transport = std::make_unique<FramedTransport>(sv[0]);
+    }
+    instance.emplace(Instance{std::move(*box), std::move(transport), launch.argv.front()});
+    r.isolation = instance->box->isolation();
+    // Interpreter start and import are not billed against the function's timeout on the
+    // platform; give them a fixed allowance on top of the initializer's own timeout.
+    int budget_s = (spec.initializer.empty() ? spec.timeout_s : spec.initializer_timeout) + 5;
+    std::optional<Reply> reply;
+    Wait w = pump(*instance, t0 + std::chrono::seconds(budget_s), reply, logs);
+    r.init_duration_ms = ms_since(t0);
+    if (w == Wait::reply && reply->kind == Reply::ready) {
+      return true;
+    }
+    if (w == Wait::reply && reply->kind == Reply::init_error) {
+      r.status = InvokeStatus::function_error;
+      r.error = reply->body;
+    } else if (w == Wait::deadline) {
+      instance->box->kill(KillReason::timeout);
+      r.status = InvokeStatus::timeout;
+      r.error = error_body("InitializerTimeout", "initialization timed out after " +
+                                                     std::to_string(budget_s) + " seconds");
+    } else {
+      classify_death(*instance, r);
+    }
+    drain_output(*instance, logs);
+    r.max_memory_bytes = instance->box->peak_memory_bytes();
+    r.memory_source = std::string(instance->box->memory_source());
+    discard();
+    return false;
+  }
+
+  InvokeResult invoke(const InvokeRequest& req) {
+    InvokeResult r;
+    r.request_id = req.request_id.empty() ? new_request_id() : req.request_id;
+    r.memory_size_mb = spec.memory_mb;
+    r.warnings = launch.warnings;
+    std::string logs = std::move(pending_output);
+    pending_output.clear();
+    if (instance && instance->box->service()) {
+      discard();  // died while idle
+    }
+    if (!instance) {
+      r.cold = true;
+      if (!start(r, logs)) {
+        r.logs = std::move(logs);
+        return r;
+      }
+    } else {
+      drain_output(*instance, logs);
+    }
+    Instance& in = *instance;
+    r.isolation = in.box->isolation();
+    r.memory_source = std::string(in.box->memory_source());
+    in.box->reset_peak_memory();
+    auto t0 = Clock::now();
+    InvokeRequest sent = req;
+    sent.request_id = r.request_id;
+    in.transport->send_invoke(sent, epoch_ms() + spec.timeout_s * 1000LL);
+    std::optional<Reply> reply;
+    Wait w = pump(in, t0 + std::chrono::seconds(spec.timeout_s), reply, logs);
+    r.duration_ms = ms_since(t0);
+    r.max_memory_bytes = in.box->peak_memory_bytes();
+    if (w == Wait::reply && (reply->kind == Reply::result || reply->kind == Reply::error)) {
+      if (reply->kind == Reply::result) {
+        r.status = InvokeStatus::ok;
+        r.result = std::move(reply->body);
+        if (r.result.size() > k_max_response_bytes) {
+          r.status = InvokeStatus::function_error;
+          r.response_too_large = true;
+          r.error = error_body("FunctionResponseTooLarge",
+                               "the response is " + std::to_string(r.result.size()) +
+                                   " bytes; the limit is " + std::to_string(k_max_response_bytes));
+          r.result.clear();
+        }
+      } else {
+        r.status = InvokeStatus::function_error;
+        r.error = std::move(reply->body);
+      }
+      r.logs = std::move(logs);
+      return r;
+    }
+    if (w == Wait::deadline) {
+      in.box->kill(KillReason::timeout);
+      r.status = InvokeStatus::timeout;
+      r.error = error_body("FunctionTimeout", "invocation timed out after " +
+                                                  std::to_string(spec.timeout_s) + " seconds");
+    } else {
+      classify_death(in, r);
+    }
+    drain_output(in, logs);
+    r.max_memory_bytes = std::max(r.max_memory_bytes, in.box->peak_memory_bytes());
+    r.logs = std::move(logs);
+    discard();
+    return r;
+  }
+};
+
+FunctionRunner::FunctionRunner(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+
+FunctionRunner::~FunctionRunner() {
+  stop();
+}
+
+Expected<std::unique_ptr<FunctionRunner>> FunctionRunner::create(FunctionSpec spec,
+                                                                 RunnerOptions options,
+                                                                 const Capabilities& caps) {
+  auto impl = std::make_unique<Impl>();
+  std::error_code ec;
+  if (!std::filesystem::is_directory(spec.code_dir, ec)) {
+    return fail(ErrorCode::not_found,
+                "code directory " + spec.code_dir.string() + " does not exist");
+  }
+  FSTAGE_TRY(prepare_code(spec, options.host_env));
+  impl->launch = FSTAGE_TRY(plan_launch(spec, options));
+  impl->spec = std::move(spec);
+  impl->options = std::move(options);
+  impl->caps = caps;
+  return std::unique_ptr<FunctionRunner>(new FunctionRunner(std::move(impl)));
+}
+
+InvokeResult FunctionRunner::invoke(const InvokeRequest& request) {
+  return m_impl->invoke(request);
+}
+
+void FunctionRunner::stop() {
+  m_impl->discard();
+}
+
+bool FunctionRunner::warm() const {
+  return m_impl->instance.has_value();
+}
+
+const std::vector<std::string>& FunctionRunner::warnings() const {
+  return m_impl->launch.warnings;
+}
+
+}  // namespace fstage::sandbox

@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: Apache-2.0
+// Per-language launch plans: which interpreter, which shim, which environment.
+#include "launch.hpp"
+
+#include <fstage/base/assets.hpp>
+#include <fstage/base/json.hpp>
+#include <fstage/sandbox/interpreters.hpp>
+
+namespace fstage::sandbox::detail {
+
+namespace fs = std::filesystem;
+using manifest::Language;
+
+// The Java shim jar, embedded by sandbox/CMakeLists.txt (java_shim_data.cpp).
+extern const unsigned char k_java_shim_jar[];
+extern const std::size_t k_java_shim_jar_size;
+
+namespace {
+
+const std::string k_root(k_runtime_root);
+
+Expected<SandboxFile> shim_file(std::string_view asset, std::string inside, unsigned mode) {
+  const Asset* a = find_asset(asset);
+  if (a == nullptr) {
+    return fail(ErrorCode::internal,
+                "runtime shim " + std::string(asset) + " is missing from this fstage binary");
+  }
+  return SandboxFile{std::move(inside), a->data, mode};
+}
+
+// An interpreter outside /usr (a pyenv or SDKMAN install) needs its installation bound in:
+// the directory above its bin/.
+void bind_interpreter(const Interpreter& in, LaunchPlan& plan) {
+  if (in.path.string().starts_with("/usr/")) {
+    return;
+  }
+  fs::path prefix = in.path.parent_path().parent_path();
+  plan.binds.push_back({prefix, "", false});
+}
+
+Expected<Interpreter> interpreter(const FunctionSpec& spec, const RunnerOptions& o,
+                                  LaunchPlan& plan) {
+  auto in = find_interpreter(spec.runtime.language, o.host_env);
+  if (!in) {
+    return fail(std::move(in).error());
+  }
+  if (!version_matches(spec.runtime, in->version)) {
+    plan.warnings.push_back(std::string(spec.runtime.name) + " requested, but the host's " +
+                            std::string(manifest::to_string(spec.runtime.language)) + " is " +
+                            in->version + " (" + in->path.string() + "); point FSTAGE_" +
+                            (spec.runtime.language == Language::python   ? "PYTHON"
+                             : spec.runtime.language == Language::nodejs ? "NODE"
+                                                                         : "JAVA") +
+                            " at another interpreter to match");
+  }
+  bind_interpreter(*in, plan);
+  return in;
+}
+
+// HTTP functions' bootstraps name the platform's interpreter paths
+// (/opt/function/runtime/python3.9/rtsp/python/bin/python3, .../nodejs18.15/rtsp/nodejs/bin/
+// node): link every such path to the host's interpreter so those bootstraps run unchanged.
+void add_platform_interpreter_paths(const RunnerOptions& o, LaunchPlan& plan) {
+  for (const auto& rt : manifest::all_runtimes()) {
+    if (rt.language != Language::python && rt.language != Language::nodejs) {
+      continue;
+    }
+    auto in = find_interpreter(rt.language, o.host_env);
+    if (!in) {
+      continue;
+    }
+    bind_interpreter(*in, plan);
+    bool py = rt.language == Language::python;
+    std::string dir = "/opt/function/runtime/" + std::string(py ? "python" : "nodejs") +
+                      std::string(rt.version) + "/rtsp/" + (py ? "python" : "nodejs") + "/bin/";
+    plan.links.emplace_back(dir + (py ? "python3" : "node"), in->path.string());
+    if (py) {
+      plan.links.emplace_back(dir + "python", in->path.string());
+    }
+  }
+}
+
+}  // namespace
+
+int cpu_millicores_for(int memory_mb) {
+  return memory_mb / 128 * 100 + 200;
+}
+
+std::vector<std::string> runtime_environment(const FunctionSpec& spec,
+                                             std::vector<std::string>& warnings) {
+  Json user = Json::object();
+  for (const auto& [k, v] : spec.env) {
+    user[k] = v;
+  }
+  std::vector<std::pair<std::string, std::string>> env = {
+      {"PATH", "/usr/local/bin:/usr/bin:/bin"},
+      {"HOME", "/home/snuser"},
+      {"LANG", "C.UTF-8"},
+  };
+  // User variables come next so they can override the defaults above...
+  for (const auto& [k, v] : spec.env) {
+    if (k.starts_with("RUNTIME_")) {
+      warnings.push_back("environment variable " + k +
+                         " is reserved by the platform; the user value is ignored");
+      continue;
+    }
+    bool replaced = false;
+    for (auto& e : env) {
+      if (e.first == k) {
+        e.second = v;
+        replaced = true;
+      }
+    }
+    if (!replaced) {
+      env.emplace_back(k, v);
+    }
+  }
+  // ...and the reserved RUNTIME_* ones last, which nothing overrides.
+  std::vector<std::pair<std::string, std::string>> reserved = {
+      {"RUNTIME_PROJECT_ID", spec.project_id},
+      {"RUNTIME_FUNC_NAME", spec.name},
+      {"RUNTIME_FUNC_VERSION", spec.version},
+      {"RUNTIME_PACKAGE", spec.package},
+      {"RUNTIME_HANDLER", spec.handler},
+      {"RUNTIME_TIMEOUT", std::to_string(spec.timeout_s)},
+      {"RUNTIME_USERDATA", user.dump()},
+      {"RUNTIME_CPU", std::to_string(cpu_millicores_for(spec.memory_mb))},
+      {"RUNTIME_MEMORY", std::to_string(spec.memory_mb)},
+      {"RUNTIME_MAX_RESP_BODY_SIZE", std::to_string(k_max_response_bytes)},
+      {"RUNTIME_ROOT", std::string(k_runtime_root)},
+      {"RUNTIME_CODE_ROOT", std::string(k_code_root)},
+      {"RUNTIME_LOG_DIR", std::string(k_log_dir)},
+  };
+  if (!spec.initializer.empty()) {
+    reserved.emplace_back("RUNTIME_INITIALIZER_HANDLER", spec.initializer);
+    reserved.emplace_back("RUNTIME_INITIALIZER_TIMEOUT", std::to_string(spec.initializer_timeout));
+  }
+  std::vector<std::string> out;
+  for (const auto& [k, v] : env) {
+    out.push_back(k + "=" + v);
+  }
+  for (const auto& [k, v] : reserved) {
+    out.push_back(k + "=" + v);
+  }
+  return out;
+}
+
+Expected<LaunchPlan> plan_launch(const FunctionSpec& spec, const RunnerOptions& options) {
+  LaunchPlan plan;
+  plan.env = runtime_environment(spec, plan.warnings);
+  switch (spec.runtime.language) {
+    case Language::python: {
+      auto in = FSTAGE_TRY(interpreter(spec, options, plan));
+      plan.files.push_back(FSTAGE_TRY(shim_file("sandbox/runtimes/python/bootstrap.py",
+                                                k_root + "/python/bootstrap.py", 0644)));
+      // -B: the code directory is read-only, so do not even try to write __pycache__.
+      plan.argv = {in.path.string(), "-B", k_root + "/python/bootstrap.py"};
+      return plan;
+    }
+    case Language::nodejs: {
+      auto in = FSTAGE_TRY(interpreter(spec, options, plan));
+      plan.files.push_back(FSTAGE_TRY(shim_file("sandbox/runtimes/nodejs/bootstrap.js",
+                                                k_root + "/nodejs/bootstrap.js", 0644)));
+      // Keep V8's heap inside the memory limit so a leak ends as a JavaScript heap error
+      // rather than a kill.
+      int heap = std::max(16, spec.memory_mb * 3 / 4);
+      plan.argv = {in.path.string(), "--max-old-space-size=" + std::to_string(heap),
+                   k_root + "/nodejs/bootstrap.js"};
+      return plan;
+    }
+    case Language::http: {
+      // The bootstrap holds the start command of the user's web server.
+      plan.argv = {std::string(k_code_root) + "/bootstrap"};
+      plan.protocol = Protocol::http_function;
+      add_platform_interpreter_paths(options, plan);
+      return plan;
+    }
+    case Language::java: {
+      auto in = FSTAGE_TRY(interpreter(spec, options, plan));
+      const std::string dir = k_root + "/java/";
+      plan.files.push_back(SandboxFile{
+          dir + "fstage-java-shim.jar",
+          std::string_view(reinterpret_cast<const char*>(k_java_shim_jar), k_java_shim_jar_size),
+          0644});
+      plan.files.push_back(FSTAGE_TRY(
+          shim_file("sdk/java/fstage-runtime-api.jar", dir + "fstage-runtime-api.jar", 0644)));
+      // Heap below the memory limit so an overflow is an OutOfMemoryError, not a kill; the
+      // serial collector starts fastest and needs no extra threads.
+      int heap = std::max(16, spec.memory_mb * 3 / 4);
+      plan.argv = {in.path.string(),
+                   "-Xmx" + std::to_string(heap) + "m",
+                   "-XX:+UseSerialGC",
+                   "-Xshare:auto",
+                   "-cp",
+                   dir + "fstage-java-shim.jar:" + dir + "fstage-runtime-api.jar",
+                   "fstage.runtime.Bootstrap"};
+      plan.protocol = Protocol::runtime_api;
+      plan.env.push_back("RUNTIME_API_ADDR=127.0.0.1:" + std::to_string(k_runtime_api_port));
+      return plan;
+    }
+    case Language::go: {
+      // Go1.x: the handler names the executable, which serves net/rpc on RUNTIME_API_ADDR.
+      plan.argv = {std::string(k_code_root) + "/" + spec.handler};
+      plan.protocol = Protocol::go_rpc;
+      plan.env.push_back("RUNTIME_API_ADDR=127.0.0.1:" + std::to_string(k_runtime_api_port));
+      // Let Go's collector work toward the limit instead of being killed at it.
+      plan.env.push_back("GOMEMLIMIT=" + std::to_string(std::max(16, spec.memory_mb * 3 / 4)) +
+                         "MiB");
+      return plan;
+    }
+    case Language::custom: {
+      // The user's executable bootstrap does its own init and loops on the runtime API.
+      plan.argv = {std::string(k_code_root) + "/bootstrap"};
+      plan.protocol = Protocol::runtime_api;
+      plan.env.push_back("RUNTIME_API_ADDR=127.0.0.1:" + std::to_string(k_runtime_api_port));
+      return plan;
+    }
+    default:
+      return fail(
+          ErrorCode::invalid_input,
+          "fstage cannot run " + std::string(spec.runtime.name) + " functions locally yet",
+          "Python, Node.js, Java, Go, Custom (bootstrap) and HTTP functions run locally today");
+  }
+}
+
+}  // namespace fstage::sandbox::detail

@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: Apache-2.0
+// The sandbox's filesystem, parent side: what goes where. A tmpfs root holding read-only
+// binds of the system (/usr and the usr-merge links), a minimal /etc, the runtime shims,
+// the code at /opt/function/code, a writable /tmp, a fresh /proc and a minimal /dev. No
+// $HOME, no /run, no /sys: nothing of the user's or the host's state is visible.
+#include "layout.hpp"
+
+#include <filesystem>
+
+#include <sys/mount.h>
+#include <sys/stat.h>
+
+namespace fstage::sandbox::detail {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string k_old = "/.oldroot";
+
+// /etc entries programs need to run: the dynamic loader's cache, name service and TLS
+// configuration, time zone, and the alternatives links (Debian's java, editor, ...).
+constexpr const char* k_etc_entries[] = {
+    "ld.so.cache", "ld.so.conf",   "ld.so.conf.d",    "nsswitch.conf",
+    "resolv.conf", "host.conf",    "gai.conf",        "localtime",
+    "timezone",    "ssl",          "ca-certificates", "ca-certificates.conf",
+    "pki",         "alternatives", "mime.types",      "protocols",
+    "services",
+};
+// Prefixes of per-runtime configuration directories (/etc/java-17-openjdk holds the JDK's
+// security policy; /etc/python3.11 Debian's sitecustomize).
+constexpr const char* k_etc_prefixes[] = {"java-", "python3"};
+
+MountOp bind_op(const fs::path& host, std::string inside, bool writable, unsigned long flags) {
+  MountOp op;
+  op.kind = MountKind::bind;
+  op.source = k_old + host.string();
+  op.target = std::move(inside);
+  std::error_code ec;
+  op.source_is_dir = fs::is_directory(host, ec);
+  op.writable = writable;
+  op.flags = flags;
+  return op;
+}
+
+MountOp simple(MountKind kind, std::string target, std::string data = {}, unsigned mode = 0755,
+               unsigned long flags = 0) {
+  MountOp op;
+  op.kind = kind;
+  op.target = std::move(target);
+  op.data = std::move(data);
+  op.mode = mode;
+  op.flags = flags;
+  return op;
+}
+
+// Resolves symlinks in a bind source (a /etc/resolv.conf pointing into /run must be bound
+// from its real place); false when it does not exist.
+bool resolve(const fs::path& p, fs::path& real) {
+  std::error_code ec;
+  real = fs::canonical(p, ec);
+  return !ec;
+}
+
+void add_system(std::vector<MountOp>& ops) {
+  ops.push_back(bind_op("/usr", "/usr", false, MS_NOSUID | MS_NODEV));
+  for (const char* name : {"bin", "sbin", "lib", "lib32", "lib64", "libx32"}) {
+    fs::path host = fs::path("/") / name;
+    std::error_code ec;
+    auto st = fs::symlink_status(host, ec);
+    if (ec) {
+      continue;
+    }
+    if (fs::is_symlink(st)) {
+      ops.push_back(simple(MountKind::symlink, host.string(), fs::read_symlink(host, ec).string()));
+    } else if (fs::is_directory(st)) {
+      ops.push_back(bind_op(host, host.string(), false, MS_NOSUID | MS_NODEV));
+    }
+  }
+}
+
+void add_etc(std::vector<MountOp>& ops, uid_t uid, gid_t gid, const std::string& hostname) {
+  ops.push_back(simple(MountKind::dir, "/etc"));
+  std::vector<fs::path> entries;
+  for (const char* e : k_etc_entries) {
+    entries.push_back(fs::path("/etc") / e);
+  }
+  std::error_code ec;
+  for (const auto& de : fs::directory_iterator("/etc", ec)) {
+    std::string name = de.path().filename().string();
+    for (const char* prefix : k_etc_prefixes) {
+      if (name.starts_with(prefix)) {
+        entries.push_back(de.path());
+      }
+    }
+  }
+  for (const auto& e : entries) {
+    fs::path real;
+    if (resolve(e, real)) {
+      ops.push_back(bind_op(real, e.string(), false, MS_NOSUID | MS_NODEV));
+    }
+  }
+  ops.push_back(simple(MountKind::file, "/etc/passwd", passwd_text(uid, gid), 0644));
+  ops.push_back(simple(MountKind::file, "/etc/group", group_text(gid), 0644));
+  ops.push_back(simple(MountKind::file, "/etc/hostname", hostname + "\n", 0644));
+  ops.push_back(simple(MountKind::file, "/etc/hosts", hosts_text(hostname), 0644));
+}
+
+void add_dev(std::vector<MountOp>& ops, const Limits& limits) {
+  ops.push_back(
+      simple(MountKind::tmpfs, "/dev", "size=64k,mode=0755", 0755, MS_NOSUID | MS_NOEXEC));
+  // Device nodes cannot be created in a user namespace (mknod needs the init namespace's
+  // CAP_MKNOD), so bind the host's harmless ones onto empty files.
+  for (const char* name : {"null", "zero", "full", "random", "urandom", "tty"}) {
+    fs::path host = fs::path("/dev") / name;
+    std::error_code ec;
+    if (fs::exists(host, ec)) {
+      MountOp op = bind_op(host, host.string(), true, 0);
+      op.source_is_dir = false;
+      op.device = true;
+      ops.push_back(std::move(op));
+    }
+  }
+  ops.push_back(simple(MountKind::symlink, "/dev/fd", "/proc/self/fd"));
+  ops.push_back(simple(MountKind::symlink, "/dev/stdin", "/proc/self/fd/0"));
+  ops.push_back(simple(MountKind::symlink, "/dev/stdout", "/proc/self/fd/1"));
+  ops.push_back(simple(MountKind::symlink, "/dev/stderr", "/proc/self/fd/2"));
+  ops.push_back(simple(MountKind::tmpfs, "/dev/shm",
+                       "size=" + std::to_string(limits.shm_mb) + "m,mode=1777", 01777,
+                       MS_NOSUID | MS_NODEV));
+  ops.push_back(simple(MountKind::remount_ro, "/dev", {}, 0, MS_NOSUID));
+}
+
+}  // namespace
+
+std::string passwd_text(uid_t uid, gid_t gid) {
+  std::string text = "root:x:0:0:root:/root:/bin/sh\n";
+  if (uid != 0 && uid != 65534) {
+    text += "snuser:x:" + std::to_string(uid) + ":" + std::to_string(gid) +
+            ":FunctionGraph user:/home/snuser:/bin/sh\n";
+  }
+  return text + "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n";
+}
+
+std::string group_text(gid_t gid) {
+  std::string text = "root:x:0:\n";
+  if (gid != 0 && gid != 65534) {
+    text += "snuser:x:" + std::to_string(gid) + ":\n";
+  }
+  return text + "nogroup:x:65534:\n";
+}
+
+std::string hosts_text(const std::string& hostname) {
+  return "127.0.0.1\tlocalhost " + hostname + "\n::1\tlocalhost ip6-localhost ip6-loopback\n";
+}
+
+Expected<std::vector<MountOp>> build_mounts(const SandboxConfig& config, uid_t uid, gid_t gid) {
+  std::vector<MountOp> ops;
+  add_system(ops);
+  add_etc(ops, uid, gid, config.hostname);
+
+  const std::string ids = ",uid=" + std::to_string(uid) + ",gid=" + std::to_string(gid);
+  ops.push_back(simple(MountKind::dir, "/home/snuser"));
+  ops.push_back(simple(MountKind::dir, std::string(k_runtime_root)));
+  for (const auto& [inside, target] : config.links) {
+    ops.push_back(simple(MountKind::symlink, inside, target));
+  }
+  for (const auto& f : config.files) {
+    MountOp op = simple(MountKind::file, f.inside, {}, f.mode);
+    op.content = f.data;
+    ops.push_back(std::move(op));
+  }
+  ops.push_back(simple(MountKind::tmpfs, std::string(k_log_dir), "size=64m,mode=0755" + ids, 0755,
+                       MS_NOSUID | MS_NODEV));
+
+  if (!config.code_dir.empty()) {
+    fs::path real;
+    if (!resolve(config.code_dir, real) || !fs::is_directory(real)) {
+      return fail(ErrorCode::not_found,
+                  "code directory " + config.code_dir.string() + " does not exist");
+    }
+    ops.push_back(bind_op(real, std::string(k_code_root), false, MS_NOSUID | MS_NODEV));
+  }
+  for (const auto& b : config.binds) {
+    fs::path real;
+    if (!resolve(b.host, real)) {
+      return fail(ErrorCode::not_found, "bind source " + b.host.string() + " does not exist");
+    }
+    std::string inside = b.inside.empty() ? b.host.string() : b.inside;
+    ops.push_back(bind_op(real, inside, b.writable, MS_NOSUID | MS_NODEV));
+  }
+
+  ops.push_back(simple(MountKind::tmpfs, "/tmp",
+                       "size=" + std::to_string(config.limits.tmp_mb) + "m,mode=1777", 01777,
+                       MS_NOSUID | MS_NODEV));
+  add_dev(ops, config.limits);
+  ops.push_back(simple(MountKind::proc, "/proc"));
+  return ops;
+}
+
+}  // namespace fstage::sandbox::detail

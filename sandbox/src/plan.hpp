@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: Apache-2.0
+// The plan a cloned child executes. Everything is computed and allocated in the parent; the
+// child only reads it, because after clone() in a possibly multi-threaded parent the child may
+// call nothing but async-signal-safe functions (no malloc, no locks, no exceptions).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <linux/filter.h>
+#include <sys/resource.h>
+#include <sys/types.h>
+
+namespace fstage::sandbox::detail {
+
+enum class MountKind : std::uint8_t {
+  dir,         // mkdir -p target
+  bind,        // bind-mount source on target (created as a dir or an empty file)
+  tmpfs,       // a tmpfs with `data` as options
+  proc,        // a fresh procfs (needs the new pid namespace)
+  symlink,     // target -> data
+  file,        // target gets `content`
+  remount_ro,  // make the mount at target read-only (keeping its locked flags)
+};
+
+struct MountOp {
+  MountKind kind = MountKind::dir;
+  std::string source;  // for binds: the host path as seen after pivot_root ("/.oldroot/usr")
+  std::string target;  // inside path ("/usr")
+  std::string data;    // tmpfs options or symlink target
+  std::string_view content;
+  unsigned mode = 0755;
+  bool source_is_dir = true;
+  bool writable = false;
+  bool device = false;      // a device node bind: keep dev semantics (no MS_NODEV)
+  unsigned long flags = 0;  // extra MS_NOSUID/MS_NODEV/MS_NOEXEC
+};
+
+struct RlimitSpec {
+  int resource;
+  rlim_t soft;
+  rlim_t hard;
+};
+
+// Setup stages, reported with errno when a step in the child fails.
+enum class Stage : std::int32_t {
+  wait_go = 1,
+  make_slave,
+  mount_base,
+  pivot_root,
+  mount_op,  // `index` names the MountOp
+  detach_oldroot,
+  remount_root,
+  hostname,
+  loopback,
+  api_listener,
+  cgroupns,
+  fork_main,
+  setsid,
+  set_ids,
+  fds,
+  rlimits,
+  chdir,
+  no_new_privs,
+  seccomp,
+  exec,
+};
+
+const char* stage_name(Stage s);
+
+struct ChildPlan {
+  // Namespaces (already created by clone except the cgroup one).
+  bool userns = false;
+  bool mountns = false;
+  bool pidns = false;
+  bool netns = false;
+  bool utsns = false;
+  bool cgroupns = false;
+  bool subreaper = false;  // no pid namespace: init reaps orphans and kills them at the end
+  // Identity of the main process inside.
+  bool set_ids = false;
+  bool set_groups = false;  // root without userns: setgroups(0) is allowed and needed
+  uid_t uid = 0;
+  gid_t gid = 0;
+  std::string hostname;
+  // Mount layout.
+  std::string base_dir = "/tmp";  // where the new root's tmpfs is mounted before pivot_root
+  std::string base_options;
+  std::vector<MountOp> mounts;
+  // Exec.
+  std::vector<std::string> argv_storage;
+  std::vector<std::string> env_storage;
+  std::vector<char*> argv;     // null-terminated, points into argv_storage
+  std::vector<char*> sh_argv;  // "/bin/sh" + argv, for ENOEXEC
+  std::vector<char*> envp;
+  std::string cwd;
+  std::vector<RlimitSpec> rlimits;
+  std::vector<sock_filter> seccomp_filter;  // empty: no filter
+  int stdin_fd = -1;                        // -1: open /dev/null
+  int stdout_fd = -1;                       // -1: inherit
+  int stderr_fd = -1;
+  int runtime_fd = -1;      // becomes fd 3
+  int api_port = 0;         // > 0: init listens on 127.0.0.1:api_port and passes the socket up
+  int sync_fd = -1;         // the child's end of the control socket
+  int parent_sync_fd = -1;  // the parent's end, closed first thing in the child
+};
+
+// Entry points run in the cloned children. Both never return.
+[[noreturn]] void init_main(const ChildPlan& plan);
+[[noreturn]] void exec_main(const ChildPlan& plan);
+
+// Child-side steps (async-signal-safe). Return 0 or an errno; `failed` names the step.
+int apply_mounts(const ChildPlan& plan, Stage* failed, int* index);
+// init's loop until main exits: reaps children (SIGCHLD via a signalfd; SIGCHLD must be
+// blocked) and serves the supervisor's requests on the control socket.
+void wait_for_main(const ChildPlan& plan, pid_t main_pid, int* status, long* maxrss_kb);
+int bring_up_loopback();
+int apply_rlimits(const ChildPlan& plan);
+int install_seccomp(const ChildPlan& plan);
+
+}  // namespace fstage::sandbox::detail

@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: Apache-2.0
+// Process-tree facts from /proc, parent side: the RSS watchdog's samples, peak memory, and
+// killing a tree that has no pid namespace around it.
+#include "procfs.hpp"
+
+#include <cerrno>
+#include <csignal>
+#include <dirent.h>
+#include <fcntl.h>
+#include <map>
+#include <string>
+#include <unistd.h>
+
+namespace fstage::sandbox::detail {
+
+namespace {
+
+std::string read_small(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    return {};
+  }
+  std::string out;
+  char buf[4096];
+  ssize_t n;
+  while ((n = ::read(fd, buf, sizeof(buf))) > 0) {
+    out.append(buf, static_cast<std::size_t>(n));
+    if (out.size() > (1 << 16)) {
+      break;
+    }
+  }
+  ::close(fd);
+  return out;
+}
+
+std::uint64_t status_kb(pid_t pid, std::string_view key) {
+  std::string text = read_small("/proc/" + std::to_string(pid) + "/status");
+  auto pos = text.find(key);
+  if (pos == std::string::npos) {
+    return 0;
+  }
+  pos += key.size();
+  while (pos < text.size() && (text[pos] == ' ' || text[pos] == '\t' || text[pos] == ':')) {
+    ++pos;
+  }
+  std::uint64_t kb = 0;
+  while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
+    kb = kb * 10 + static_cast<std::uint64_t>(text[pos] - '0');
+    ++pos;
+  }
+  return kb * 1024;
+}
+
+// pid → ppid for every process on the host.
+std::multimap<pid_t, pid_t> children_map() {
+  std::multimap<pid_t, pid_t> kids;
+  DIR* d = ::opendir("/proc");
+  if (d == nullptr) {
+    return kids;
+  }
+  while (dirent* e = ::readdir(d)) {
+    if (e->d_name[0] < '1' || e->d_name[0] > '9') {
+      continue;
+    }
+    pid_t pid = static_cast<pid_t>(std::stol(e->d_name));
+    pid_t ppid = parse_stat_ppid(read_small(std::string("/proc/") + e->d_name + "/stat"));
+    if (ppid > 0) {
+      kids.emplace(ppid, pid);
+    }
+  }
+  ::closedir(d);
+  return kids;
+}
+
+}  // namespace
+
+pid_t parse_stat_ppid(std::string_view line) {
+  auto close = line.rfind(')');
+  if (close == std::string_view::npos || close + 4 >= line.size()) {
+    return -1;
+  }
+  std::size_t p = close + 4;  // ") S " then the ppid
+  pid_t ppid = 0;
+  bool any = false;
+  while (p < line.size() && line[p] >= '0' && line[p] <= '9') {
+    ppid = ppid * 10 + (line[p] - '0');
+    ++p;
+    any = true;
+  }
+  return any ? ppid : -1;
+}
+
+std::vector<pid_t> descendants(pid_t root) {
+  auto kids = children_map();
+  std::vector<pid_t> out;
+  std::vector<pid_t> todo{root};
+  while (!todo.empty()) {
+    pid_t p = todo.back();
+    todo.pop_back();
+    auto [a, b] = kids.equal_range(p);
+    for (auto it = a; it != b; ++it) {
+      out.push_back(it->second);
+      todo.push_back(it->second);
+    }
+  }
+  return out;
+}
+
+std::uint64_t rss_bytes(pid_t pid) {
+  std::string text = read_small("/proc/" + std::to_string(pid) + "/statm");
+  auto sp = text.find(' ');
+  if (sp == std::string::npos) {
+    return 0;
+  }
+  std::uint64_t pages = 0;
+  for (std::size_t i = sp + 1; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i) {
+    pages = pages * 10 + static_cast<std::uint64_t>(text[i] - '0');
+  }
+  static const long page = ::sysconf(_SC_PAGESIZE);
+  return pages * static_cast<std::uint64_t>(page);
+}
+
+std::uint64_t hwm_bytes(pid_t pid) {
+  return status_kb(pid, "VmHWM");
+}
+
+bool reset_hwm(pid_t pid) {
+  std::string path = "/proc/" + std::to_string(pid) + "/clear_refs";
+  int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd < 0) {
+    return false;
+  }
+  bool ok = ::write(fd, "5", 1) == 1;
+  ::close(fd);
+  return ok;
+}
+
+void kill_descendants(pid_t root) {
+  for (int round = 0; round < 50; ++round) {
+    auto pids = descendants(root);
+    if (pids.empty()) {
+      return;
+    }
+    for (pid_t p : pids) {
+      ::kill(p, SIGKILL);
+    }
+    ::usleep(2000);
+  }
+}
+
+}  // namespace fstage::sandbox::detail

@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include <sys/types.h>
+
+namespace fstage::sandbox::detail {
+
+// The ppid field of a /proc/<pid>/stat line, or -1.
+pid_t parse_stat_ppid(std::string_view stat_line);
+
+// Every process below `root` (not including it), from one scan of /proc. Processes that
+// exit during the scan are simply missing.
+std::vector<pid_t> descendants(pid_t root);
+
+// Resident set size of `pid` in bytes from /proc/<pid>/statm; 0 when it is gone.
+std::uint64_t rss_bytes(pid_t pid);
+
+// VmHWM (peak RSS) of `pid` in bytes from /proc/<pid>/status; 0 when unknown.
+std::uint64_t hwm_bytes(pid_t pid);
+
+// Resets VmHWM to the current RSS (write "5" to /proc/<pid>/clear_refs, Linux ≥ 4.0).
+bool reset_hwm(pid_t pid);
+
+// SIGKILLs `root`'s descendants, repeating until none are left (or ~50 rounds): for the tier
+// without a pid namespace, where one kill cannot end the tree.
+void kill_descendants(pid_t root);
+
+}  // namespace fstage::sandbox::detail

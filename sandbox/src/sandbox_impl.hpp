@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: Apache-2.0
+// The supervisor's state for one sandbox, shared by sandbox.cpp (spawning) and
+// sandbox_watch.cpp (watching, killing, measuring).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <fstage/base/fs.hpp>
+#include <fstage/sandbox/cgroup.hpp>
+#include <fstage/sandbox/sandbox.hpp>
+
+#include "plan.hpp"
+
+namespace fstage::sandbox {
+
+struct Sandbox::Impl {
+  detail::ChildPlan plan;
+  std::optional<Cgroup> cgroup;
+  std::optional<TempDir> host_dir;  // degraded tier: where the runtime files live
+  bool pidns = false;
+  bool watchdog = false;
+  std::uint64_t memory_limit = 0;
+  std::uint64_t sampled_peak = 0;
+  std::uint64_t main_maxrss = 0;  // from init's wait4, once main has exited
+  std::vector<pid_t> tree;        // last full scan of the sandbox's processes
+  int ticks = 0;
+  std::string memory_source = "rss";
+  std::optional<std::pair<int, int>> connect_reply;  // {errno, fd} from init's connect
+};
+
+}  // namespace fstage::sandbox

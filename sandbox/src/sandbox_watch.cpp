@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: Apache-2.0
+// Watching a running sandbox: control messages, reaping, the RSS watchdog, killing the whole
+// tree, and peak memory.
+#include <algorithm>
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <poll.h>
+#include <unistd.h>
+
+#include <fstage/sandbox/sandbox.hpp>
+
+#include "procfs.hpp"
+#include "sandbox_impl.hpp"
+#include "sync.hpp"
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+
+namespace fstage::sandbox {
+
+using namespace detail;
+using std::chrono::milliseconds;
+
+namespace detail {
+std::string describe_setup_error(const ChildPlan& plan, const SyncMsg& m);
+}  // namespace detail
+
+milliseconds Sandbox::service_interval() const {
+  return m_impl->watchdog ? milliseconds(20) : milliseconds(250);
+}
+
+void Sandbox::handle_message() {
+  for (;;) {
+    SyncMsg m;
+    int attached = -1;
+    int got = recv_msg(m_sync_fd, m, nullptr, &attached);
+    if (got == -EAGAIN) {
+      return;
+    }
+    if (got <= 0) {
+      reap(true);
+      return;
+    }
+    switch (m.kind) {
+      case MsgKind::connected:
+        m_impl->connect_reply = std::make_pair(m.err, attached);
+        attached = -1;
+        break;
+      case MsgKind::setup_error:
+        m_exit.setup_error = describe_setup_error(m_impl->plan, m);
+        break;
+      case MsgKind::exec_error:
+        m_exit.exec_errno = m.err;
+        break;
+      case MsgKind::exited:
+        if (WIFEXITED(m.value)) {
+          m_exit.exited = true;
+          m_exit.exit_code = WEXITSTATUS(m.value);
+        } else if (WIFSIGNALED(m.value)) {
+          m_exit.term_signal = WTERMSIG(m.value);
+        }
+        m_impl->main_maxrss = static_cast<std::uint64_t>(m.index) * 1024;
+        reap(true);
+        return;
+      default:
+        break;
+    }
+    if (attached >= 0) {
+      ::close(attached);
+    }
+  }
+}
+
+void Sandbox::reap(bool block) {
+  if (m_init_pid <= 0 || m_exit.ended) {
+    return;
+  }
+  int st = 0;
+  pid_t r;
+  do {
+    r = ::waitpid(m_init_pid, &st, block ? 0 : WNOHANG);
+  } while (r < 0 && errno == EINTR);
+  if (r == 0) {
+    return;
+  }
+  m_exit.ended = true;
+  if (!m_exit.exited && m_exit.term_signal == 0) {
+    // init itself was killed (by us, or it died): main went with it.
+    m_exit.term_signal = SIGKILL;
+  }
+  if (m_impl->cgroup && m_impl->cgroup->oom_killed()) {
+    m_exit.oom = true;
+  }
+  if (m_impl->cgroup) {
+    m_impl->sampled_peak = std::max(m_impl->sampled_peak, m_impl->cgroup->peak_bytes());
+  }
+  // Tear down the cgroup now: the tree is gone (pid namespace) or being killed (degraded).
+  if (!m_impl->pidns) {
+    kill_descendants(m_init_pid);
+  }
+  m_impl->cgroup.reset();
+}
+
+bool Sandbox::service() {
+  if (m_exit.ended) {
+    return true;
+  }
+  handle_message();
+  if (!m_exit.ended) {
+    sample_memory();
+  }
+  return m_exit.ended;
+}
+
+void Sandbox::sample_memory() {
+  Impl& im = *m_impl;
+  if (im.cgroup) {
+    im.sampled_peak = std::max(im.sampled_peak, im.cgroup->current_bytes());
+    return;
+  }
+  // The main process every tick (one small read); the whole tree every fifth.
+  if (im.ticks++ % 5 == 0 || im.tree.empty()) {
+    im.tree = descendants(m_init_pid);
+  }
+  std::uint64_t sum = 0;
+  for (pid_t p : im.tree) {
+    sum += rss_bytes(p);
+  }
+  im.sampled_peak = std::max(im.sampled_peak, sum);
+  if (im.watchdog && sum > im.memory_limit) {
+    m_exit.oom = true;
+    kill(KillReason::memory);
+  }
+}
+
+void Sandbox::kill(KillReason reason) {
+  if (m_init_pid <= 0 || m_exit.ended) {
+    return;
+  }
+  if (m_exit.killed == KillReason::none) {
+    m_exit.killed = reason;
+  }
+  if (!m_impl->pidns) {
+    if (m_main_pid > 0) {
+      ::kill(-m_main_pid, SIGKILL);
+    }
+    kill_descendants(m_init_pid);
+  }
+  if (m_impl->cgroup) {
+    m_impl->cgroup->kill_all();
+  }
+  // SIGKILL to a pid namespace's init takes every process in the namespace with it.
+  ::kill(m_init_pid, SIGKILL);
+  reap(true);
+}
+
+Expected<int> Sandbox::connect_inside(int port) {
+  if (m_exit.ended) {
+    return fail(ErrorCode::sandbox, "the sandbox has ended");
+  }
+  auto refused = [port](int err) {
+    Error e = Error::from_errno("connect", "127.0.0.1:" + std::to_string(port), err);
+    e.code = ErrorCode::network;
+    return fail(std::move(e));
+  };
+  if (!m_impl->plan.netns) {
+    // Same network as ours: connect directly.
+    int s = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(static_cast<std::uint16_t>(port));
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (s < 0 || ::connect(s, reinterpret_cast<sockaddr*>(&a), sizeof(a)) != 0) {
+      int e = errno;
+      if (s >= 0) {
+        ::close(s);
+      }
+      return refused(e);
+    }
+    return s;
+  }
+  SyncMsg m;
+  m.kind = MsgKind::connect;
+  m.value = port;
+  m_impl->connect_reply.reset();
+  if (int e = send_msg(m_sync_fd, m); e != 0) {
+    return fail(Error::from_errno("send", "connect request", e));
+  }
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (!m_impl->connect_reply) {
+    if (m_exit.ended) {
+      return fail(ErrorCode::sandbox, "the sandbox ended while connecting inside it");
+    }
+    if (std::chrono::steady_clock::now() >= deadline) {
+      return fail(ErrorCode::sandbox, "the sandbox's init did not answer a connect request");
+    }
+    pollfd p{m_sync_fd, POLLIN, 0};
+    ::poll(&p, 1, 100);
+    handle_message();
+  }
+  auto [err, fd] = *m_impl->connect_reply;
+  m_impl->connect_reply.reset();
+  if (fd < 0) {
+    return refused(err);
+  }
+  return fd;
+}
+
+std::uint64_t Sandbox::peak_memory_bytes() {
+  Impl& im = *m_impl;
+  std::uint64_t peak = im.sampled_peak;
+  if (im.cgroup) {
+    peak = std::max(peak, im.cgroup->peak_bytes());
+  }
+  // The cgroup charges only pages this sandbox touched first: shared libraries already in
+  // the page cache are missing from it. The main process's own peak RSS counts them, which
+  // is what the platform's "memory used" looks like, so report the larger of the two.
+  if (!m_exit.ended && m_main_pid > 0) {
+    peak = std::max(peak, hwm_bytes(m_main_pid));
+  }
+  return std::max(peak, im.main_maxrss);
+}
+
+void Sandbox::reset_peak_memory() {
+  Impl& im = *m_impl;
+  im.sampled_peak = 0;
+  if (im.cgroup) {
+    im.cgroup->reset_peak();
+  }
+  if (m_main_pid > 0) {
+    reset_hwm(m_main_pid);
+  }
+}
+
+std::string_view Sandbox::memory_source() const {
+  return m_impl->memory_source;
+}
+
+}  // namespace fstage::sandbox

@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: Apache-2.0
+// How the supervisor talks to one runtime instance. Each runtime protocol (fstage's framed
+// channel for the built-in shims; later the custom-runtime HTTP API, Go's net/rpc, HTTP
+// functions) implements this non-blocking interface, so one poll loop drives them all.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <poll.h>
+#include <string>
+#include <vector>
+
+#include <fstage/sandbox/function.hpp>
+
+namespace fstage::sandbox::detail {
+
+struct Reply {
+  enum Kind { ready, init_error, result, error, closed } kind = closed;
+  std::string body;
+};
+
+class Transport {
+ public:
+  virtual ~Transport() = default;
+  // Queues an invocation; the bytes go out from poll() as the peer reads.
+  virtual void send_invoke(const InvokeRequest& request, std::int64_t deadline_epoch_ms) = 0;
+  // Appends the descriptors to poll and their events.
+  virtual void add_pollfds(std::vector<pollfd>& fds) const = 0;
+  // Handles the entries it added (from index `first`); returns a reply once one is complete.
+  virtual std::optional<Reply> on_poll(const std::vector<pollfd>& fds, std::size_t first) = 0;
+  // Reads whatever is already buffered without waiting (after the instance ended).
+  virtual std::optional<Reply> drain() = 0;
+  // The longest the poll loop may sleep before calling on_poll again (-1: no limit), for a
+  // transport that must retry something, like connecting to a server that is starting.
+  virtual int poll_timeout_ms() const { return -1; }
+};
+
+// fstage's channel for the Python, Node.js and Java shims over an inherited socket (fd 3 in
+// the sandbox): a line of JSON, then "len" bytes of body, both ways (see the shims). Chosen
+// over the custom-runtime HTTP API because it needs no listener, no loopback network and no
+// HTTP client in the shim (Python's http.client alone costs milliseconds of import on every
+// cold start), frames binary payloads exactly, and the socket cannot be reached by anything
+// but the instance it was handed to.
+class FramedTransport final : public Transport {
+ public:
+  explicit FramedTransport(int fd);  // takes ownership; made non-blocking
+  ~FramedTransport() override;
+  FramedTransport(const FramedTransport&) = delete;
+  FramedTransport& operator=(const FramedTransport&) = delete;
+
+  void send_invoke(const InvokeRequest& request, std::int64_t deadline_epoch_ms) override;
+  void add_pollfds(std::vector<pollfd>& fds) const override;
+  std::optional<Reply> on_poll(const std::vector<pollfd>& fds, std::size_t first) override;
+  std::optional<Reply> drain() override;
+
+ private:
+  void flush();
+  std::optional<Reply> read_and_parse();
+  std::optional<Reply> parse();
+
+  int m_fd = -1;
+  std::string m_out;
+  std::size_t m_out_pos = 0;
+  std::string m_in;
+  bool m_eof = false;
+};
+
+}  // namespace fstage::sandbox::detail

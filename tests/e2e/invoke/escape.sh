@@ -1,0 +1,15 @@
+# Escape attempts from inside a function are contained, and the host is unaffected.
+. "$(dirname "$0")/lib/invoke.sh"
+need_python
+tier_has_namespaces || skip "no namespaces here (degraded tier)"
+expect_exit 0 "$FSTAGE" invoke -f "$PY" escape --json
+r() { json_get "$T/out" "json.loads(j['result'])$1"; }
+[ "$(r "['read_shadow']")" = ENOENT ] || fail "read /etc/shadow: $(r "['read_shadow']")"
+[ "$(r "['read_host_home']")" = ENOENT ] || fail "read host home"
+[ "$(r "['write_code']")" = EROFS ] || fail "write code dir: $(r "['write_code']")"
+[ "$(r "['write_tmp']")" = writable ] || fail "write /tmp"
+[ "$(r "['visible_pids'] <= 4")" = True ] || fail "sees host processes: $(r "['visible_pids']")"
+[ "$(r "['connect_out']")" = ENETUNREACH ] || fail "network: $(r "['connect_out']")"
+[ "$(r "['leaked_fds']")" = "[0, 1, 2, 3, 4]" ] || fail "fds: $(r "['leaked_fds']")"
+# The daemonised sleep 300 must be gone with the sandbox.
+! pgrep -f "^/bin/sleep 300$" >/dev/null || fail "daemonised grandchild survived"

@@ -1,0 +1,23 @@
+# A Go program calling runtime.Register (built against fstage's go-runtime module).
+. "$(dirname "$0")/lib/invoke.sh"
+GO_FIXTURE="$FSTAGE_BINARY_DIR/tests/isolation/go-fixture"
+[ -x "$GO_FIXTURE/handler" ] || skip "the Go fixture was not built (no Go toolchain)"
+mkdir -p "$T/fn"
+cp "$GO_FIXTURE/handler" "$T/fn/handler"
+cat >"$T/fstage.yaml" <<YAML
+name: go-e2e
+functions:
+  gofn:
+    runtime: Go1.x
+    handler: handler
+    memory: 128
+    timeout: 5
+    code: fn
+    env:
+      greeting: hi
+YAML
+printf '{"name": "gopher"}' >"$T/event.json"
+expect_exit 0 "$FSTAGE" invoke -f "$T/fstage.yaml" -e "$T/event.json" --json
+[ "$(json_get "$T/out" "json.loads(j['result'])['message']")" = "hello gopher" ] || fail "result"
+[ "$(json_get "$T/out" "json.loads(j['result'])['user_data']")" = hi ] || fail "GetUserData"
+assert_contains "$T/out" "hello from gofn"

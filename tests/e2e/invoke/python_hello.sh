@@ -1,0 +1,18 @@
+# A documented-style Python handler: result on stdout, platform log lines and REPORT on stderr.
+. "$(dirname "$0")/lib/invoke.sh"
+need_python
+expect_exit 0 "$FSTAGE" invoke -f "$PY" hello
+assert_contains "$T/out" '"statusCode": 200'
+assert_contains "$T/out" 'hello world'
+assert_contains "$T/err" "Start invoke request '"
+assert_contains "$T/err" "hello from hello"
+assert_contains "$T/err" "plain print goes to the log too"
+assert_contains "$T/err" "Finish invoke request '"
+assert_contains "$T/err" "REPORT RequestId: "
+assert_contains "$T/err" "Billed Duration: "
+assert_contains "$T/err" "Memory Size: 128 MB"
+assert_contains "$T/err" "Max Memory Used: "
+assert_contains "$T/err" "Init Duration: "
+# The logger's line format: <UTC time> <request id> <message>.
+grep -Eq '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z [0-9a-f-]{36} hello from hello$' "$T/err" ||
+  fail "logger line format"

@@ -1,0 +1,13 @@
+# --repeat N: one warm instance, the initializer runs once, cold and warm timings reported.
+. "$(dirname "$0")/lib/invoke.sh"
+need_python
+expect_exit 0 "$FSTAGE" invoke -f "$PY" counter --repeat 5 --json
+[ "$(json_get "$T/out" "json.loads(j['invocations'][4]['result'])['invocations']")" = 5 ] ||
+  fail "five invocations on one instance"
+[ "$(json_get "$T/out" "json.loads(j['invocations'][4]['result'])['init_calls']")" = 1 ] ||
+  fail "initializer ran once"
+[ "$(json_get "$T/out" "[i['cold'] for i in j['invocations']]")" = "[True, False, False, False, False]" ] ||
+  fail "cold then warm"
+[ "$(json_get "$T/out" "j['summary']['warm_count']")" = 4 ] || fail "summary"
+expect_exit 0 "$FSTAGE" invoke -f "$PY" counter --repeat 3
+assert_contains "$T/err" "SUMMARY invocations: 3"

@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: Apache-2.0
+// The sample events fstage ships must have the real payloads' shape: the same keys and the
+// same JSON types, recursively, as the captures in ../shared/functiongraph/events/.
+#include <filesystem>
+#include <string>
+
+#include <catch2/catch.hpp>
+
+#include <fstage/base/fs.hpp>
+#include <fstage/base/json.hpp>
+#include <fstage/scaffolds/templates.hpp>
+
+using namespace fstage;
+
+namespace {
+
+// Differences between the shapes of `a` (ours) and `b` (the platform's), one per line.
+void compare(const Json& a, const Json& b, const std::string& path, std::string& diff) {
+  if (std::string(a.type_name()) != b.type_name()) {
+    diff += path + ": " + a.type_name() + " here, " + b.type_name() + " on the platform\n";
+    return;
+  }
+  if (a.is_object()) {
+    for (const auto& [k, v] : b.items()) {
+      if (!a.contains(k)) {
+        diff += path + "." + k + ": missing\n";
+      } else {
+        compare(a.at(k), v, path + "." + k, diff);
+      }
+    }
+    for (const auto& [k, v] : a.items()) {
+      if (!b.contains(k)) {
+        diff += path + "." + k + ": not in the platform's payload\n";
+      }
+    }
+  } else if (a.is_array() && !a.empty() && !b.empty()) {
+    compare(a.front(), b.front(), path + "[0]", diff);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("event samples: every trigger of the issue has one", "[event]") {
+  auto names = scaffolds::event_names();
+  for (const char* n : {"apig", "apig-base64", "smn", "obs", "dis", "timer", "kafka",
+                        "kafka-opensource", "rocketmq", "lts", "cts", "dds", "gaussmongo"}) {
+    INFO(n);
+    CHECK(std::find(names.begin(), names.end(), n) != names.end());
+  }
+}
+
+TEST_CASE("event samples match the platform's payloads key for key and type for type", "[event]") {
+  const std::pair<const char*, const char*> pairs[] = {
+      {"apig", "apig.json"},
+      {"apig-base64", "apig_base64.json"},
+      {"smn", "smn.json"},
+      {"obs", "obs.json"},
+      {"dis", "dis.json"},
+      {"timer", "timer.json"},
+      {"kafka", "kafka.json"},
+      {"kafka-opensource", "kafka_opensource.json"},
+      {"rocketmq", "rocketmq.json"},
+      {"lts", "lts.json"},
+      {"cts", "cts.json"},
+      {"dds", "dds.json"},
+      {"gaussmongo", "gaussmongo.json"},
+  };
+  std::filesystem::path shared = std::filesystem::path(FSTAGE_SHARED_DIR) / "functiongraph/events";
+  for (const auto& [name, file] : pairs) {
+    INFO(name << " vs " << file);
+    auto ours = scaffolds::sample_event(name);
+    REQUIRE(ours);
+    auto theirs = read_file(shared / file);
+    REQUIRE(theirs);
+    auto a = parse_json(*ours, name);
+    auto b = parse_json(*theirs, file);
+    REQUIRE(a);
+    REQUIRE(b);
+    std::string diff;
+    compare(*a, *b, name, diff);
+    CHECK(diff == "");
+  }
+}
