@@ -3,7 +3,10 @@
 
 _fstage_subcommands() {
   case "$1" in
-    '') printf '%s\n' 'completion:Print the shell completion script' 'help:Help on a command, or '\''help exit-codes'\''' 'init:Scaffold a function project from a template' 'templates:List the built-in project templates' 'validate:Check fstage.yaml against the platform'\''s rules' ;;
+    '') printf '%s\n' 'completion:Print the shell completion script' 'configure:Store AK/SK credentials in a profile (mode 0600)' 'deploy:Create or update functions on FunctionGraph' 'event:Sample trigger events for fstage invoke' 'help:Help on a command, or '\''help exit-codes'\''' 'init:Scaffold a function project from a template' 'invoke:Run a function once in the local sandbox' 'package:Build deterministic zip artifacts, one per function' 'remote:The deployed side: list, info, invoke, logs, remove' 'templates:List the built-in project templates' 'validate:Check fstage.yaml against the platform'\''s rules' ;;
+    'configure') printf '%s\n' 'list:List the profiles (secrets masked)' ;;
+    'event') printf '%s\n' 'list:List the triggers with a sample event' 'new:Print a trigger'\''s sample event, edited with --set' ;;
+    'remote') printf '%s\n' 'info:Configuration, versions, aliases and triggers' 'invoke:Invoke the deployed function (tail log on stderr)' 'list:List the functions in the region' 'logs:Recent log lines from LTS' 'remove:Delete the function, or one version' ;;
   esac
 }
 
@@ -11,8 +14,22 @@ _fstage_options() {
   case "$1" in
     '') printf '%s\n' '-h:Print this help message and exit' '--help:Print this help message and exit' '-V:Display program version information and exit' '--version:Display program version information and exit' '-q:Only print errors' '--quiet:Only print errors' '-v:More detail on stderr (repeat for more)' '--verbose:More detail on stderr (repeat for more)' '--color:Colour diagnostics: auto, always or never (NO_COLOR is honoured)' ;;
     'completion') printf '%s\n' '-h:Print this help message and exit' '--help:Print this help message and exit' '-V:Display program version information and exit' '--version:Display program version information and exit' '-q:Only print errors' '--quiet:Only print errors' '-v:More detail on stderr (repeat for more)' '--verbose:More detail on stderr (repeat for more)' '--color:Colour diagnostics: auto, always or never (NO_COLOR is honoured)' ;;
+    'configure') printf '%s\n' '-h:Print this help message and exit' '--help:Print this help message and exit' '-V:Display program version information and exit' '--version:Display program version information and exit' '-q:Only print errors' '--quiet:Only print errors' '-v:More detail on stderr (repeat for more)' '--verbose:More detail on stderr (repeat for more)' '--color:Colour diagnostics: auto, always or never (NO_COLOR is honoured)' '--profile:Profile name (default '\''default'\'')' '--access-key:Access key id (the secret key is prompted)' '--stdin:Read the access key, secret key and optional security token from stdin, one per line' '--project-id:Project id (default: looked up through IAM)' '-r:Default region' '--region:Default region' '--endpoint:Default API endpoint (other clouds)' '--iam-endpoint:Default IAM endpoint' '--ca-bundle:Default CA bundle (PEM)' ;;
+    'configure list') printf '%s\n' '-h:Print this help message and exit' '--help:Print this help message and exit' '-V:Display program version information and exit' '--version:Display program version information and exit' '-q:Only print errors' '--quiet:Only print errors' '-v:More detail on stderr (repeat for more)' '--verbose:More detail on stderr (repeat for more)' '--color:Colour diagnostics: auto, always or never (NO_COLOR is honoured)' '--json:JSON on stdout' ;;
+    'deploy') printf '%s\n' '-h:Print this help message and exit' '--help:Print this help message and exit' '-V:Display program version information and exit' '--version:Display program version information and exit' '-q:Only print errors' '--quiet:Only print errors' '-v:More detail on stderr (repeat for more)' '--verbose:More detail on stderr (repeat for more)' '--color:Colour diagnostics: auto, always or never (NO_COLOR is honoured)' '--publish:Publish a version afterwards; --publish=V names it (put FUNC names first)' '--alias:Create or move alias NAME (to VERSION, default: the version published now, else the newest)' '--weight:Route PERCENT of the alias'\''s traffic to VERSION (VERSION=PERCENT, repeatable)' '--artifact:Deploy this zip instead of packaging (one function)' '--dry-run:Show the plan, write nothing' '--json:The plan and outcome as JSON on stdout' '--profile:Credentials profile (default: environment, then '\''default'\'')' '-r:Region, e.g. cn-north-4 (default: fstage.yaml)' '--region:Region, e.g. cn-north-4 (default: fstage.yaml)' '--endpoint:API endpoint URL for other clouds or tests (http:// only for loopback)' '--iam-endpoint:IAM endpoint for the project-id lookup' '--ca-bundle:PEM file of CAs to trust (or FSTAGE_CA_BUNDLE)' '--timeout:Seconds per API call (default 60)' '--retries:Repeats of a failed call that is safe to repeat' ;;
+    'event') printf '%s\n' '-h:Print this help message and exit' '--help:Print this help message and exit' '-V:Display program version information and exit' '--version:Display program version information and exit' '-q:Only print errors' '--quiet:Only print errors' '-v:More detail on stderr (repeat for more)' '--verbose:More detail on stderr (repeat for more)' '--color:Colour diagnostics: auto, always or never (NO_COLOR is honoured)' ;;
+    'event list') printf '%s\n' '-h:Print this help message and exit' '--help:Print this help message and exit' '-V:Display program version information and exit' '--version:Display program version information and exit' '-q:Only print errors' '--quiet:Only print errors' '-v:More detail on stderr (repeat for more)' '--verbose:More detail on stderr (repeat for more)' '--color:Colour diagnostics: auto, always or never (NO_COLOR is honoured)' '--json:Print JSON' ;;
+    'event new') printf '%s\n' '-h:Print this help message and exit' '--help:Print this help message and exit' '-V:Display program version information and exit' '--version:Display program version information and exit' '-q:Only print errors' '--quiet:Only print errors' '-v:More detail on stderr (repeat for more)' '--verbose:More detail on stderr (repeat for more)' '--color:Colour diagnostics: auto, always or never (NO_COLOR is honoured)' '--set:path=value, e.g. body=hello or records[0].obs.object.key=a.jpg (repeatable)' '-o:Write to FILE instead of stdout' '--output:Write to FILE instead of stdout' ;;
     'help') printf '%s\n' '-h:Print this help message and exit' '--help:Print this help message and exit' '-V:Display program version information and exit' '--version:Display program version information and exit' '-q:Only print errors' '--quiet:Only print errors' '-v:More detail on stderr (repeat for more)' '--verbose:More detail on stderr (repeat for more)' '--color:Colour diagnostics: auto, always or never (NO_COLOR is honoured)' '--json:With exit-codes: print the table as JSON' ;;
     'init') printf '%s\n' '-h:Print this help message and exit' '--help:Print this help message and exit' '-V:Display program version information and exit' '--version:Display program version information and exit' '-q:Only print errors' '--quiet:Only print errors' '-v:More detail on stderr (repeat for more)' '--verbose:More detail on stderr (repeat for more)' '--color:Colour diagnostics: auto, always or never (NO_COLOR is honoured)' '-r:Runtime: an API name (Python3.10, Node.js18.15, Java17, Go1.x, Custom, http) or an alias (python3.10, nodejs18, java17, go)' '--runtime:Runtime: an API name (Python3.10, Node.js18.15, Java17, Go1.x, Custom, http) or an alias (python3.10, nodejs18, java17, go)' '-t:Built-in template id, or git+URL[#ref][:subdir]' '--template:Built-in template id, or git+URL[#ref][:subdir]' '-n:Function name (default: from the directory)' '--name:Function name (default: from the directory)' '--trigger:Trigger variant: apig, timer, smn, obs, dis, kafka, lts, cts, dds' '--region:Region written into fstage.yaml' '-f:Overwrite existing files' '--force:Overwrite existing files' '--json:Print the result as JSON on stdout' ;;
+    'invoke') printf '%s\n' '-h:Print this help message and exit' '--help:Print this help message and exit' '-V:Display program version information and exit' '--version:Display program version information and exit' '-q:Only print errors' '--quiet:Only print errors' '-v:More detail on stderr (repeat for more)' '--verbose:More detail on stderr (repeat for more)' '--color:Colour diagnostics: auto, always or never (NO_COLOR is honoured)' '-e:Event JSON file, or - for stdin' '--event:Event JSON file, or - for stdin' '--trigger:Use a trigger'\''s sample event (see `fstage event list`)' '--set:Edit the sample event: path=value (repeatable)' '-f:Manifest file (default: nearest fstage.yaml)' '--manifest:Manifest file (default: nearest fstage.yaml)' '--network:none (default) or host' '--interpreter:Interpreter to run the function with (default: found on the host, or FSTAGE_PYTHON/FSTAGE_NODE/FSTAGE_JAVA)' '--repeat:Invoke N times on one warm instance; report cold and warm timings' '--json:Print one JSON record (status, result, error, logs, figures)' '--require-isolation:Fail instead of running without namespace isolation' ;;
+    'package') printf '%s\n' '-h:Print this help message and exit' '--help:Print this help message and exit' '-V:Display program version information and exit' '--version:Display program version information and exit' '-q:Only print errors' '--quiet:Only print errors' '-v:More detail on stderr (repeat for more)' '--verbose:More detail on stderr (repeat for more)' '--color:Colour diagnostics: auto, always or never (NO_COLOR is honoured)' '-o:Write the zip here (one function only; default .fstage/dist/FUNCTION.zip)' '--output:Write the zip here (one function only; default .fstage/dist/FUNCTION.zip)' '--json:One JSON record per function on stdout' '--list:List the files that would be packaged, write nothing' '--explain:Say which rule includes or excludes PATH, write nothing' '--rebuild:Run the build step even if its inputs are unchanged' '--obs:The zip will be uploaded through OBS: allow up to 300 MB instead of 50 MB' '--allow-external-symlinks:Follow symlinks that point outside the project instead of refusing them' '-j:Compression threads (default: one per CPU); the zip is the same for any value' '--jobs:Compression threads (default: one per CPU); the zip is the same for any value' ;;
+    'remote') printf '%s\n' '-h:Print this help message and exit' '--help:Print this help message and exit' '-V:Display program version information and exit' '--version:Display program version information and exit' '-q:Only print errors' '--quiet:Only print errors' '-v:More detail on stderr (repeat for more)' '--verbose:More detail on stderr (repeat for more)' '--color:Colour diagnostics: auto, always or never (NO_COLOR is honoured)' ;;
+    'remote info') printf '%s\n' '-h:Print this help message and exit' '--help:Print this help message and exit' '-V:Display program version information and exit' '--version:Display program version information and exit' '-q:Only print errors' '--quiet:Only print errors' '-v:More detail on stderr (repeat for more)' '--verbose:More detail on stderr (repeat for more)' '--color:Colour diagnostics: auto, always or never (NO_COLOR is honoured)' '--json:JSON on stdout' '--profile:Credentials profile (default: environment, then '\''default'\'')' '-r:Region, e.g. cn-north-4 (default: fstage.yaml)' '--region:Region, e.g. cn-north-4 (default: fstage.yaml)' '--endpoint:API endpoint URL for other clouds or tests (http:// only for loopback)' '--iam-endpoint:IAM endpoint for the project-id lookup' '--ca-bundle:PEM file of CAs to trust (or FSTAGE_CA_BUNDLE)' '--timeout:Seconds per API call (default 60)' '--retries:Repeats of a failed call that is safe to repeat' ;;
+    'remote invoke') printf '%s\n' '-h:Print this help message and exit' '--help:Print this help message and exit' '-V:Display program version information and exit' '--version:Display program version information and exit' '-q:Only print errors' '--quiet:Only print errors' '-v:More detail on stderr (repeat for more)' '--verbose:More detail on stderr (repeat for more)' '--color:Colour diagnostics: auto, always or never (NO_COLOR is honoured)' '--json:JSON on stdout' '--profile:Credentials profile (default: environment, then '\''default'\'')' '-r:Region, e.g. cn-north-4 (default: fstage.yaml)' '--region:Region, e.g. cn-north-4 (default: fstage.yaml)' '--endpoint:API endpoint URL for other clouds or tests (http:// only for loopback)' '--iam-endpoint:IAM endpoint for the project-id lookup' '--ca-bundle:PEM file of CAs to trust (or FSTAGE_CA_BUNDLE)' '--timeout:Seconds per API call (default 60)' '--retries:Repeats of a failed call that is safe to repeat' '-e:Event JSON file ('\''-'\'' for stdin; default {})' '--event:Event JSON file ('\''-'\'' for stdin; default {})' '--async:Invoke asynchronously and print the request id' '--qualifier:Version or !alias (default latest)' ;;
+    'remote list') printf '%s\n' '-h:Print this help message and exit' '--help:Print this help message and exit' '-V:Display program version information and exit' '--version:Display program version information and exit' '-q:Only print errors' '--quiet:Only print errors' '-v:More detail on stderr (repeat for more)' '--verbose:More detail on stderr (repeat for more)' '--color:Colour diagnostics: auto, always or never (NO_COLOR is honoured)' '--json:JSON on stdout' '--profile:Credentials profile (default: environment, then '\''default'\'')' '-r:Region, e.g. cn-north-4 (default: fstage.yaml)' '--region:Region, e.g. cn-north-4 (default: fstage.yaml)' '--endpoint:API endpoint URL for other clouds or tests (http:// only for loopback)' '--iam-endpoint:IAM endpoint for the project-id lookup' '--ca-bundle:PEM file of CAs to trust (or FSTAGE_CA_BUNDLE)' '--timeout:Seconds per API call (default 60)' '--retries:Repeats of a failed call that is safe to repeat' ;;
+    'remote logs') printf '%s\n' '-h:Print this help message and exit' '--help:Print this help message and exit' '-V:Display program version information and exit' '--version:Display program version information and exit' '-q:Only print errors' '--quiet:Only print errors' '-v:More detail on stderr (repeat for more)' '--verbose:More detail on stderr (repeat for more)' '--color:Colour diagnostics: auto, always or never (NO_COLOR is honoured)' '--json:JSON on stdout' '--profile:Credentials profile (default: environment, then '\''default'\'')' '-r:Region, e.g. cn-north-4 (default: fstage.yaml)' '--region:Region, e.g. cn-north-4 (default: fstage.yaml)' '--endpoint:API endpoint URL for other clouds or tests (http:// only for loopback)' '--iam-endpoint:IAM endpoint for the project-id lookup' '--ca-bundle:PEM file of CAs to trust (or FSTAGE_CA_BUNDLE)' '--timeout:Seconds per API call (default 60)' '--retries:Repeats of a failed call that is safe to repeat' '--since:How far back: 30s, 15m, 2h, 1d (default 1h)' '--limit:At most this many lines (default 100)' ;;
+    'remote remove') printf '%s\n' '-h:Print this help message and exit' '--help:Print this help message and exit' '-V:Display program version information and exit' '--version:Display program version information and exit' '-q:Only print errors' '--quiet:Only print errors' '-v:More detail on stderr (repeat for more)' '--verbose:More detail on stderr (repeat for more)' '--color:Colour diagnostics: auto, always or never (NO_COLOR is honoured)' '--json:JSON on stdout' '--profile:Credentials profile (default: environment, then '\''default'\'')' '-r:Region, e.g. cn-north-4 (default: fstage.yaml)' '--region:Region, e.g. cn-north-4 (default: fstage.yaml)' '--endpoint:API endpoint URL for other clouds or tests (http:// only for loopback)' '--iam-endpoint:IAM endpoint for the project-id lookup' '--ca-bundle:PEM file of CAs to trust (or FSTAGE_CA_BUNDLE)' '--timeout:Seconds per API call (default 60)' '--retries:Repeats of a failed call that is safe to repeat' ;;
     'templates') printf '%s\n' '-h:Print this help message and exit' '--help:Print this help message and exit' '-V:Display program version information and exit' '--version:Display program version information and exit' '-q:Only print errors' '--quiet:Only print errors' '-v:More detail on stderr (repeat for more)' '--verbose:More detail on stderr (repeat for more)' '--color:Colour diagnostics: auto, always or never (NO_COLOR is honoured)' '--json:Print the list as JSON on stdout' ;;
     'validate') printf '%s\n' '-h:Print this help message and exit' '--help:Print this help message and exit' '-V:Display program version information and exit' '--version:Display program version information and exit' '-q:Only print errors' '--quiet:Only print errors' '-v:More detail on stderr (repeat for more)' '--verbose:More detail on stderr (repeat for more)' '--color:Colour diagnostics: auto, always or never (NO_COLOR is honoured)' '-f:The manifest to check (default: fstage.yaml here or in a parent directory)' '--file:The manifest to check (default: fstage.yaml here or in a parent directory)' '--json:Print one JSON object: file, valid, errors, warnings, functions' ;;
   esac
@@ -22,6 +39,32 @@ _fstage_option_value() {
   case "$1|$2" in
     '|--color') echo 'words:auto always never ' ;;
     'completion|--color') echo 'words:auto always never ' ;;
+    'configure|--color') echo 'words:auto always never ' ;;
+    'configure|--profile') echo ' ' ;;
+    'configure|--access-key') echo ' ' ;;
+    'configure|--project-id') echo ' ' ;;
+    'configure|-r' | 'configure|--region') echo 'words:af-north-1 af-south-1 ap-southeast-1 ap-southeast-2 ap-southeast-3 ap-southeast-4 ap-southeast-5 cn-east-2 cn-east-3 cn-east-4 cn-east-5 cn-north-1 cn-north-2 cn-north-4 cn-north-9 cn-south-1 cn-south-2 cn-southwest-2 eu-west-0 eu-west-101 la-north-2 la-south-2 me-east-1 my-kualalumpur-1 na-mexico-1 ru-moscow-1 ru-northwest-2 sa-brazil-1 tr-west-1 ' ;;
+    'configure|--endpoint') echo ' ' ;;
+    'configure|--iam-endpoint') echo ' ' ;;
+    'configure|--ca-bundle') echo 'file ' ;;
+    'configure list|--color') echo 'words:auto always never ' ;;
+    'deploy|--color') echo 'words:auto always never ' ;;
+    'deploy|--publish') echo ' ' ;;
+    'deploy|--alias') echo ' ' ;;
+    'deploy|--weight') echo ' ' ;;
+    'deploy|--artifact') echo 'file ' ;;
+    'deploy|--profile') echo ' ' ;;
+    'deploy|-r' | 'deploy|--region') echo 'words:af-north-1 af-south-1 ap-southeast-1 ap-southeast-2 ap-southeast-3 ap-southeast-4 ap-southeast-5 cn-east-2 cn-east-3 cn-east-4 cn-east-5 cn-north-1 cn-north-2 cn-north-4 cn-north-9 cn-south-1 cn-south-2 cn-southwest-2 eu-west-0 eu-west-101 la-north-2 la-south-2 me-east-1 my-kualalumpur-1 na-mexico-1 ru-moscow-1 ru-northwest-2 sa-brazil-1 tr-west-1 ' ;;
+    'deploy|--endpoint') echo ' ' ;;
+    'deploy|--iam-endpoint') echo ' ' ;;
+    'deploy|--ca-bundle') echo 'file ' ;;
+    'deploy|--timeout') echo ' ' ;;
+    'deploy|--retries') echo ' ' ;;
+    'event|--color') echo 'words:auto always never ' ;;
+    'event list|--color') echo 'words:auto always never ' ;;
+    'event new|--color') echo 'words:auto always never ' ;;
+    'event new|--set') echo ' ' ;;
+    'event new|-o' | 'event new|--output') echo 'file ' ;;
     'help|--color') echo 'words:auto always never ' ;;
     'init|--color') echo 'words:auto always never ' ;;
     'init|-r' | 'init|--runtime') echo 'words:Python2.7 Python3.6 Python3.9 Python3.10 Python3.12 Node.js6.10 Node.js8.10 Node.js10.16 Node.js12.13 Node.js14.18 Node.js16.17 Node.js18.15 Node.js20.15 Java8 Java11 Java17 Java21 Go1.x Custom http python3.9 python3.10 nodejs16 nodejs18 nodejs20 java8 java11 java17 go custom ' ;;
@@ -29,6 +72,63 @@ _fstage_option_value() {
     'init|-n' | 'init|--name') echo ' ' ;;
     'init|--trigger') echo 'words:apig timer smn obs dis kafka lts cts dds ' ;;
     'init|--region') echo 'words:af-north-1 af-south-1 ap-southeast-1 ap-southeast-2 ap-southeast-3 ap-southeast-4 ap-southeast-5 cn-east-2 cn-east-3 cn-east-4 cn-east-5 cn-north-1 cn-north-2 cn-north-4 cn-north-9 cn-south-1 cn-south-2 cn-southwest-2 eu-west-0 eu-west-101 la-north-2 la-south-2 me-east-1 my-kualalumpur-1 na-mexico-1 ru-moscow-1 ru-northwest-2 sa-brazil-1 tr-west-1 ' ;;
+    'invoke|--color') echo 'words:auto always never ' ;;
+    'invoke|-e' | 'invoke|--event') echo 'file ' ;;
+    'invoke|--trigger') echo 'words:apig-base64 apig cts dds dis gaussmongo kafka-opensource kafka lts obs rocketmq smn timer ' ;;
+    'invoke|--set') echo ' ' ;;
+    'invoke|-f' | 'invoke|--manifest') echo 'file ' ;;
+    'invoke|--network') echo 'words:none host ' ;;
+    'invoke|--interpreter') echo ' ' ;;
+    'invoke|--repeat') echo ' ' ;;
+    'package|--color') echo 'words:auto always never ' ;;
+    'package|-o' | 'package|--output') echo 'file ' ;;
+    'package|--explain') echo 'file ' ;;
+    'package|-j' | 'package|--jobs') echo ' ' ;;
+    'remote|--color') echo 'words:auto always never ' ;;
+    'remote info|--color') echo 'words:auto always never ' ;;
+    'remote info|--profile') echo ' ' ;;
+    'remote info|-r' | 'remote info|--region') echo 'words:af-north-1 af-south-1 ap-southeast-1 ap-southeast-2 ap-southeast-3 ap-southeast-4 ap-southeast-5 cn-east-2 cn-east-3 cn-east-4 cn-east-5 cn-north-1 cn-north-2 cn-north-4 cn-north-9 cn-south-1 cn-south-2 cn-southwest-2 eu-west-0 eu-west-101 la-north-2 la-south-2 me-east-1 my-kualalumpur-1 na-mexico-1 ru-moscow-1 ru-northwest-2 sa-brazil-1 tr-west-1 ' ;;
+    'remote info|--endpoint') echo ' ' ;;
+    'remote info|--iam-endpoint') echo ' ' ;;
+    'remote info|--ca-bundle') echo 'file ' ;;
+    'remote info|--timeout') echo ' ' ;;
+    'remote info|--retries') echo ' ' ;;
+    'remote invoke|--color') echo 'words:auto always never ' ;;
+    'remote invoke|--profile') echo ' ' ;;
+    'remote invoke|-r' | 'remote invoke|--region') echo 'words:af-north-1 af-south-1 ap-southeast-1 ap-southeast-2 ap-southeast-3 ap-southeast-4 ap-southeast-5 cn-east-2 cn-east-3 cn-east-4 cn-east-5 cn-north-1 cn-north-2 cn-north-4 cn-north-9 cn-south-1 cn-south-2 cn-southwest-2 eu-west-0 eu-west-101 la-north-2 la-south-2 me-east-1 my-kualalumpur-1 na-mexico-1 ru-moscow-1 ru-northwest-2 sa-brazil-1 tr-west-1 ' ;;
+    'remote invoke|--endpoint') echo ' ' ;;
+    'remote invoke|--iam-endpoint') echo ' ' ;;
+    'remote invoke|--ca-bundle') echo 'file ' ;;
+    'remote invoke|--timeout') echo ' ' ;;
+    'remote invoke|--retries') echo ' ' ;;
+    'remote invoke|-e' | 'remote invoke|--event') echo 'file ' ;;
+    'remote invoke|--qualifier') echo ' ' ;;
+    'remote list|--color') echo 'words:auto always never ' ;;
+    'remote list|--profile') echo ' ' ;;
+    'remote list|-r' | 'remote list|--region') echo 'words:af-north-1 af-south-1 ap-southeast-1 ap-southeast-2 ap-southeast-3 ap-southeast-4 ap-southeast-5 cn-east-2 cn-east-3 cn-east-4 cn-east-5 cn-north-1 cn-north-2 cn-north-4 cn-north-9 cn-south-1 cn-south-2 cn-southwest-2 eu-west-0 eu-west-101 la-north-2 la-south-2 me-east-1 my-kualalumpur-1 na-mexico-1 ru-moscow-1 ru-northwest-2 sa-brazil-1 tr-west-1 ' ;;
+    'remote list|--endpoint') echo ' ' ;;
+    'remote list|--iam-endpoint') echo ' ' ;;
+    'remote list|--ca-bundle') echo 'file ' ;;
+    'remote list|--timeout') echo ' ' ;;
+    'remote list|--retries') echo ' ' ;;
+    'remote logs|--color') echo 'words:auto always never ' ;;
+    'remote logs|--profile') echo ' ' ;;
+    'remote logs|-r' | 'remote logs|--region') echo 'words:af-north-1 af-south-1 ap-southeast-1 ap-southeast-2 ap-southeast-3 ap-southeast-4 ap-southeast-5 cn-east-2 cn-east-3 cn-east-4 cn-east-5 cn-north-1 cn-north-2 cn-north-4 cn-north-9 cn-south-1 cn-south-2 cn-southwest-2 eu-west-0 eu-west-101 la-north-2 la-south-2 me-east-1 my-kualalumpur-1 na-mexico-1 ru-moscow-1 ru-northwest-2 sa-brazil-1 tr-west-1 ' ;;
+    'remote logs|--endpoint') echo ' ' ;;
+    'remote logs|--iam-endpoint') echo ' ' ;;
+    'remote logs|--ca-bundle') echo 'file ' ;;
+    'remote logs|--timeout') echo ' ' ;;
+    'remote logs|--retries') echo ' ' ;;
+    'remote logs|--since') echo ' ' ;;
+    'remote logs|--limit') echo ' ' ;;
+    'remote remove|--color') echo 'words:auto always never ' ;;
+    'remote remove|--profile') echo ' ' ;;
+    'remote remove|-r' | 'remote remove|--region') echo 'words:af-north-1 af-south-1 ap-southeast-1 ap-southeast-2 ap-southeast-3 ap-southeast-4 ap-southeast-5 cn-east-2 cn-east-3 cn-east-4 cn-east-5 cn-north-1 cn-north-2 cn-north-4 cn-north-9 cn-south-1 cn-south-2 cn-southwest-2 eu-west-0 eu-west-101 la-north-2 la-south-2 me-east-1 my-kualalumpur-1 na-mexico-1 ru-moscow-1 ru-northwest-2 sa-brazil-1 tr-west-1 ' ;;
+    'remote remove|--endpoint') echo ' ' ;;
+    'remote remove|--iam-endpoint') echo ' ' ;;
+    'remote remove|--ca-bundle') echo 'file ' ;;
+    'remote remove|--timeout') echo ' ' ;;
+    'remote remove|--retries') echo ' ' ;;
     'templates|--color') echo 'words:auto always never ' ;;
     'validate|--color') echo 'words:auto always never ' ;;
     'validate|-f' | 'validate|--file') echo ' ' ;;
@@ -38,8 +138,16 @@ _fstage_option_value() {
 _fstage_positional() {
   case "$1" in
     'completion') echo 'words:bash zsh fish' ;;
-    'help') echo 'words:exit-codes init templates validate help completion' ;;
+    'deploy') echo 'dynamic:functions' ;;
+    'event new') echo 'words:apig-base64 apig cts dds dis gaussmongo kafka-opensource kafka lts obs rocketmq smn timer' ;;
+    'help') echo 'words:exit-codes init templates validate help completion package deploy remote configure invoke event' ;;
     'init') echo 'dir' ;;
+    'invoke') echo 'dynamic:functions' ;;
+    'package') echo 'dynamic:functions' ;;
+    'remote info') echo 'dynamic:functions' ;;
+    'remote invoke') echo 'dynamic:functions' ;;
+    'remote logs') echo 'dynamic:functions' ;;
+    'remote remove') echo 'dynamic:functions' ;;
   esac
 }
 
@@ -54,7 +162,7 @@ _fstage_path() {
     n=$((n - 1))
     if [ $skip = 1 ]; then skip=0; continue; fi
     case "$w" in
-      '--color' | '--file' | '--name' | '--region' | '--runtime' | '--template' | '--trigger' | '-f' | '-n' | '-r' | '-t') skip=1 ;;
+      '--access-key' | '--alias' | '--artifact' | '--ca-bundle' | '--color' | '--endpoint' | '--event' | '--explain' | '--file' | '--iam-endpoint' | '--interpreter' | '--jobs' | '--limit' | '--manifest' | '--name' | '--network' | '--output' | '--profile' | '--project-id' | '--publish' | '--qualifier' | '--region' | '--repeat' | '--retries' | '--runtime' | '--set' | '--since' | '--template' | '--timeout' | '--trigger' | '--weight' | '-e' | '-f' | '-j' | '-n' | '-o' | '-r' | '-t') skip=1 ;;
       -*) ;;
       *) if _fstage_subcommands "$p" | grep -q "^$w:"; then p=${p:+$p }$w; fi ;;
     esac
