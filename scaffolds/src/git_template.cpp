@@ -6,6 +6,7 @@
 
 #include <fstage/base/fs.hpp>
 #include <fstage/base/strings.hpp>
+#include <fstage/lazy/lazy.hpp>
 #include <fstage/scaffolds/git_template.hpp>
 
 namespace fstage::scaffolds {
@@ -169,6 +170,7 @@ Expected<GitTemplateRef> parse_git_template_ref(std::string_view value) {
 }
 
 Expected<GitTemplateFiles> fetch_git_template(const GitTemplateRef& ref) {
+  FSTAGE_TRY(lazy::require(lazy::Library::git2));
   ensure_libgit2();
   auto tmp = FSTAGE_TRY(TempDir::create({}, "fstage-git-"));
   git_clone_options opts = GIT_CLONE_OPTIONS_INIT;

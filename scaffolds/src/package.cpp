@@ -7,6 +7,7 @@
 
 #include <fstage/base/fs.hpp>
 #include <fstage/base/strings.hpp>
+#include <fstage/lazy/lazy.hpp>
 #include <fstage/scaffolds/package.hpp>
 
 #include "package_internal.hpp"
@@ -252,6 +253,8 @@ Expected<PackageListing> list_package(const manifest::Manifest& m, const manifes
 
 Expected<PackageResult> package_function(const manifest::Manifest& m, const manifest::Function& fn,
                                          const PackageOptions& opts) {
+  FSTAGE_TRY(lazy::require(lazy::Library::archive));
+  FSTAGE_TRY(lazy::require(lazy::Library::crypto));
   const auto started = std::chrono::steady_clock::now();
   d::InterruptGuard guard;
   PackageResult res;
