@@ -133,6 +133,9 @@ Expected<int> run(const Context& ctx, const DeployOptions& o, deploy::Redactor& 
   auto req = FSTAGE_TRY(request_of(o));
   auto path = FSTAGE_TRY(manifest::find_manifest(ctx.cwd));
   auto m = FSTAGE_TRY(manifest::load_manifest(path));
+  for (const auto& w : m.warnings) {
+    warn(ctx, w.str());
+  }
   auto fns = FSTAGE_TRY(pick(m, o));
   UploadBar bar(ctx);
   auto session = FSTAGE_TRY(open_session(ctx, o.flags, m.region, m.package, redactor, &bar));

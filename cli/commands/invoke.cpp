@@ -284,7 +284,9 @@ Expected<int> run_invoke(Context& ctx, const InvokeOptions& o) {
     ro.host_env[var] = ctx.resolve(o.interpreter).string();
   }
   ro.network_host = o.network == "host";
-  if (!o.json) {
+  // -q: only the result and errors; the function's logs and the report lines are dropped.
+  const bool human = !o.json && ctx.verbosity >= 0;
+  if (human) {
     ro.on_output = [&ctx](std::string_view chunk) {
       ctx.err->write(chunk.data(), static_cast<std::streamsize>(chunk.size()));
       ctx.err->flush();
@@ -299,6 +301,16 @@ Expected<int> run_invoke(Context& ctx, const InvokeOptions& o) {
       warn(ctx, w);
     }
   }
+  if (human && ctx.verbosity > 0) {
+    // -v: what the sandbox enforces here, before anything runs.
+    *ctx.err << "fstage: sandbox " << sb::describe(caps) << "\n";
+    for (const auto& n : caps.notes) {
+      *ctx.err << "fstage:   " << n << "\n";
+    }
+    *ctx.err << "fstage: code " << spec.code_dir.string() << " at " << sb::k_code_root << ", "
+             << spec.memory_mb << " MB, timeout " << spec.timeout_s << " s, network " << o.network
+             << "\n";
+  }
 
   OrderedJson records = OrderedJson::array();
   std::vector<double> warm;
@@ -309,7 +321,7 @@ Expected<int> run_invoke(Context& ctx, const InvokeOptions& o) {
     req.request_id = sb::new_request_id();
     req.event = event;
     std::string start = start_line(req.request_id, spec.version);
-    if (!o.json) {
+    if (human) {
       *ctx.err << start << std::flush;
     }
     sb::InvokeResult r = runner->invoke(req);
@@ -326,12 +338,17 @@ Expected<int> run_invoke(Context& ctx, const InvokeOptions& o) {
       records.push_back(to_json(r, start + r.logs + finish));
       continue;
     }
-    if (!r.logs.empty() && r.logs.back() != '\n') {
-      *ctx.err << "\n";
-    }
-    *ctx.err << finish << report_line(r);
-    for (const auto& n : r.isolation.not_enforced) {
-      warn(ctx, "not enforced: " + n);
+    if (human) {
+      if (!r.logs.empty() && r.logs.back() != '\n') {
+        *ctx.err << "\n";
+      }
+      *ctx.err << finish << report_line(r);
+      for (const auto& n : r.isolation.not_enforced) {
+        warn(ctx, "not enforced: " + n);
+      }
+      if (ctx.verbosity > 0 && !r.isolation.enforced.empty()) {
+        *ctx.err << "fstage: enforced: " << join(r.isolation.enforced, ", ") << "\n";
+      }
     }
     const std::string& body = r.status == sb::InvokeStatus::ok ? r.result : r.error;
     *ctx.out << body;
@@ -356,7 +373,7 @@ Expected<int> run_invoke(Context& ctx, const InvokeOptions& o) {
                         {"fstage_max_rss_kb", self_max_rss_kb()}};
     }
     *ctx.out << out.dump(2, ' ', false, OrderedJson::error_handler_t::replace) << "\n";
-  } else if (o.repeat > 1) {
+  } else if (o.repeat > 1 && ctx.verbosity >= 0) {
     *ctx.err << "SUMMARY invocations: " << o.repeat << "\tcold: " << fixed(cold_ms, 2)
              << " ms\twarm p50: " << fixed(percentile(warm, 50), 3)
              << " ms\twarm p99: " << fixed(percentile(warm, 99), 3)

@@ -240,6 +240,9 @@ void print_result(Context& ctx, const scaffolds::PackageResult& r, bool json) {
 Expected<int> run_package(Context& ctx, const PackageCliOptions& o) {
   auto path = FSTAGE_TRY(manifest::find_manifest(ctx.cwd));
   auto m = FSTAGE_TRY(manifest::load_manifest(path));
+  for (const auto& w : m.warnings) {
+    warn(ctx, w.str());
+  }
   auto fns = FSTAGE_TRY(pick(m, o));
   scaffolds::PackageOptions opts;
   opts.epoch = FSTAGE_TRY(scaffolds::parse_source_date_epoch(ctx.getenv("SOURCE_DATE_EPOCH")));

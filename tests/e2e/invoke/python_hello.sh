@@ -16,3 +16,12 @@ assert_contains "$T/err" "Init Duration: "
 # The logger's line format: <UTC time> <request id> <message>.
 grep -Eq '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z [0-9a-f-]{36} hello from hello$' "$T/err" ||
   fail "logger line format"
+
+# -q keeps the result and drops the logs and report; -v adds what the sandbox enforces.
+expect_exit 0 "$FSTAGE" -q invoke -f "$PY" hello
+assert_contains "$T/out" 'hello world'
+[ ! -s "$T/err" ] || fail "-q printed to stderr: $(cat "$T/err")"
+expect_exit 0 "$FSTAGE" -v invoke -f "$PY" hello
+assert_contains "$T/err" "fstage: sandbox T"
+assert_contains "$T/err" "fstage: code "
+assert_contains "$T/err" "REPORT RequestId: "
