@@ -2,7 +2,7 @@
 # Install: copy it to ~/.config/fish/completions/fstage.fish.
 
 set -g __fstage_value_options --access-key --alias --artifact --ca-bundle --color --endpoint --event --explain --file --iam-endpoint --interpreter --jobs --limit --manifest --name --network --output --profile --project-id --publish --qualifier --region --repeat --retries --runtime --set --since --template --timeout --trigger --weight -e -f -j -n -o -r -t
-set -g __fstage_tree '' 'completion configure deploy event help init invoke package remote templates validate' 'configure' 'list' 'event' 'list new' 'remote' 'info invoke list logs remove'
+set -g __fstage_tree '' 'completion configure deploy doctor event help init invoke package remote templates validate' 'configure' 'list' 'event' 'list new' 'remote' 'info invoke list logs remove'
 
 # The command path before the cursor: words that name subcommands, in order.
 function __fstage_path
@@ -38,6 +38,7 @@ complete -c fstage -f
 complete -c fstage -n '__fstage_at \'\'' -a 'completion' -d 'Print the shell completion script'
 complete -c fstage -n '__fstage_at \'\'' -a 'configure' -d 'Store AK/SK credentials in a profile (mode 0600)'
 complete -c fstage -n '__fstage_at \'\'' -a 'deploy' -d 'Create or update functions on FunctionGraph'
+complete -c fstage -n '__fstage_at \'\'' -a 'doctor' -d 'Check what this host allows: sandbox tier, runtimes, credentials'
 complete -c fstage -n '__fstage_at \'\'' -a 'event' -d 'Sample trigger events for fstage invoke'
 complete -c fstage -n '__fstage_at \'\'' -a 'help' -d 'Help on a command, or \'help exit-codes\''
 complete -c fstage -n '__fstage_at \'\'' -a 'init' -d 'Scaffold a function project from a template'
@@ -96,6 +97,14 @@ complete -c fstage -n '__fstage_at \'deploy\'' -l ca-bundle -r -F -d 'PEM file o
 complete -c fstage -n '__fstage_at \'deploy\'' -l timeout -x -d 'Seconds per API call (default 60)'
 complete -c fstage -n '__fstage_at \'deploy\'' -l retries -x -d 'Repeats of a failed call that is safe to repeat'
 complete -c fstage -n '__fstage_at \'deploy\'' -a '(fstage __complete functions 2>/dev/null)'
+complete -c fstage -n '__fstage_at \'doctor\'' -s h -l help -d 'Print this help message and exit'
+complete -c fstage -n '__fstage_at \'doctor\'' -s V -l version -d 'Display program version information and exit'
+complete -c fstage -n '__fstage_at \'doctor\'' -s q -l quiet -d 'Only print errors'
+complete -c fstage -n '__fstage_at \'doctor\'' -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c fstage -n '__fstage_at \'doctor\'' -l color -x -a 'auto always never' -d 'Colour diagnostics: auto, always or never (NO_COLOR is honoured)'
+complete -c fstage -n '__fstage_at \'doctor\'' -s f -l manifest -r -F -d 'Manifest whose runtimes to check (default: nearest fstage.yaml)'
+complete -c fstage -n '__fstage_at \'doctor\'' -l json -d 'Print one JSON object: tier, why, checks (status, summary, fix), runtimes, credentials'
+complete -c fstage -n '__fstage_at \'doctor\'' -l require-isolation -d 'Fail (exit 13) when the sandbox has no namespace isolation'
 complete -c fstage -n '__fstage_at \'event\'' -a 'list' -d 'List the triggers with a sample event'
 complete -c fstage -n '__fstage_at \'event\'' -a 'new' -d 'Print a trigger\'s sample event, edited with --set'
 complete -c fstage -n '__fstage_at \'event\'' -s h -l help -d 'Print this help message and exit'
@@ -123,7 +132,7 @@ complete -c fstage -n '__fstage_at \'help\'' -s q -l quiet -d 'Only print errors
 complete -c fstage -n '__fstage_at \'help\'' -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c fstage -n '__fstage_at \'help\'' -l color -x -a 'auto always never' -d 'Colour diagnostics: auto, always or never (NO_COLOR is honoured)'
 complete -c fstage -n '__fstage_at \'help\'' -l json -d 'With exit-codes: print the table as JSON'
-complete -c fstage -n '__fstage_at \'help\'' -a 'exit-codes init templates validate help completion package deploy remote configure invoke event'
+complete -c fstage -n '__fstage_at \'help\'' -a 'exit-codes init templates validate help completion package deploy remote configure invoke event doctor'
 complete -c fstage -n '__fstage_at \'init\'' -s h -l help -d 'Print this help message and exit'
 complete -c fstage -n '__fstage_at \'init\'' -s V -l version -d 'Display program version information and exit'
 complete -c fstage -n '__fstage_at \'init\'' -s q -l quiet -d 'Only print errors'

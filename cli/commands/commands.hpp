@@ -22,5 +22,6 @@ void register_remote(CLI::App& app, Context& ctx);
 void register_configure(CLI::App& app, Context& ctx);
 void register_invoke(CLI::App& app, Context& ctx);
 void register_event(CLI::App& app, Context& ctx);
+void register_doctor(CLI::App& app, Context& ctx);
 
 }  // namespace fstage::cli

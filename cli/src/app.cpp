@@ -47,6 +47,7 @@ std::unique_ptr<CLI::App> make_app(Context& ctx) {
   register_configure(*app, ctx);
   register_invoke(*app, ctx);
   register_event(*app, ctx);
+  register_doctor(*app, ctx);
   for (auto* sub : app->get_subcommands({})) {
     sub->allow_extras();
   }
