@@ -45,6 +45,8 @@ Expected<DesiredTrigger> desired_trigger(const manifest::Trigger& t) {
     copy(f, "path", e);
     copy(f, "method", e, "req_method");
     copy(f, "auth", e);
+    copy(f, "group_id", e);
+    copy(f, "instance_id", e);
     e["protocol"] = "HTTPS";
     e["match_mode"] = "NORMAL";
     e["backend_type"] = "FUNCTION";

@@ -151,6 +151,10 @@ void check_apig(Ctx& t) {
   t.choice("method", {"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "ANY"}, "ANY");
   t.choice("auth", {"NONE", "APP", "IAM"}, "NONE");
   t.integer("timeout", 1, 60000, 5000, "milliseconds");
+  // Deploy only: the API group the API goes into, and the dedicated gateway (when not the
+  // shared one). fstage serve ignores both.
+  t.text("group_id", false, "an API group id from the APIG console");
+  t.text("instance_id", false, "a dedicated API gateway instance id");
 }
 
 void check_timer(Ctx& t) {
@@ -332,7 +336,7 @@ std::optional<Trigger> check_trigger(Checker& c, const YamlNode& n, const std::s
   t.where = c.where(n);
   Ctx ctx{c, n, path, t.fields};
   static const std::map<std::string, Keys, std::less<>> k_keys = {
-      {"APIG", {"type", "path", "method", "auth", "timeout"}},
+      {"APIG", {"type", "path", "method", "auth", "timeout", "group_id", "instance_id"}},
       {"TIMER", {"type", "schedule", "schedule_type", "user_event", "enabled"}},
       {"SMN", {"type", "topic_urn"}},
       {"OBS", {"type", "bucket", "events", "prefix", "suffix"}},

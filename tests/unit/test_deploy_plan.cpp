@@ -236,6 +236,9 @@ TEST_CASE("deploy::desired_trigger maps manifest fields to the API's event_data"
     auto ad = desired_trigger(a).value();
     CHECK(ad.event_data["req_method"] == "POST");
     CHECK(ad.event_data["func_info"]["timeout"] == 5000);
+    CHECK_FALSE(ad.event_data.contains("group_id"));
+    a.fields["group_id"] = "g-123";
+    CHECK(desired_trigger(a).value().event_data["group_id"] == "g-123");
     manifest::Trigger k;
     k.type = "KAFKA";
     k.fields = {{"instance_id", "i"}, {"topic", "t"}, {"batch_size", 10}};

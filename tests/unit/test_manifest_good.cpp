@@ -58,7 +58,7 @@ functions:
   web:
     runtime: http
     triggers:
-      - { type: APIG, path: "/{proxy+}" }
+      - { type: APIG, path: "/{proxy+}", group_id: g-1 }
   raw:
     runtime: custom
 )";
@@ -135,6 +135,7 @@ TEST_CASE("manifest::validate_text accepts every trigger type and fills defaults
   CHECK(m.find("worker")->runtime.name == "Go1.x");
   CHECK(m.find("web")->handler == "bootstrap");
   CHECK(m.find("web")->runtime.name == "http");
+  CHECK(m.find("web")->triggers[0].fields["group_id"] == "g-1");
   CHECK(m.find("raw")->runtime.name == "Custom");
   CHECK(m.find("missing") == nullptr);
   CHECK(v.warnings.empty());
