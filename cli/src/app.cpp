@@ -48,6 +48,7 @@ std::unique_ptr<CLI::App> make_app(Context& ctx) {
   register_invoke(*app, ctx);
   register_event(*app, ctx);
   register_doctor(*app, ctx);
+  register_serve(*app, ctx);
   for (auto* sub : app->get_subcommands({})) {
     sub->allow_extras();
   }

@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: Apache-2.0
+// `fstage serve [--host H] [--port P] [--concurrency N] [--queue N] [--watch] [--no-timers]
+// [--json]`: the local API gateway (serve/). APIG triggers become HTTP routes, TIMER triggers
+// fire on schedule, each function gets a pool of warm instances. Logs go to stderr, or as one
+// JSON object per line to stdout with --json. SIGINT/SIGTERM drain and exit 0.
+#include <memory>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include <fstage/cli/app.hpp>
+#include <fstage/cli/context.hpp>
+#include <fstage/cli/exit_codes.hpp>
+#include <fstage/manifest/manifest.hpp>
+#include <fstage/sandbox/capabilities.hpp>
+#include <fstage/serve/gateway.hpp>
+#include <fstage/serve/log.hpp>
+
+#include "commands.hpp"
+
+namespace fstage::cli {
+
+namespace {
+
+struct ServeCliOptions {
+  std::string manifest;
+  std::string host = "127.0.0.1";
+  int port = 8080;
+  int concurrency = 4;
+  int queue = 128;
+  int idle_timeout = 300;
+  std::string network = "none";
+  std::string stage = "RELEASE";
+  bool watch = false;
+  bool no_timers = false;
+  bool json = false;
+};
+
+Expected<int> run_serve(Context& ctx, const ServeCliOptions& o) {
+  if (o.port < 0 || o.port > 65535) {
+    return fail(ErrorCode::usage, "--port must be between 0 and 65535");
+  }
+  if (o.concurrency < 1 || o.concurrency > 256) {
+    return fail(ErrorCode::usage, "--concurrency must be between 1 and 256");
+  }
+  if (o.queue < 0) {
+    return fail(ErrorCode::usage, "--queue must be 0 or more");
+  }
+  if (o.idle_timeout < 1) {
+    return fail(ErrorCode::usage, "--idle-timeout must be at least 1 second");
+  }
+  if (o.network != "none" && o.network != "host") {
+    return fail(ErrorCode::usage, "--network is 'none' or 'host'");
+  }
+  serve::ServeOptions so;
+  so.manifest =
+      o.manifest.empty() ? FSTAGE_TRY(manifest::find_manifest(ctx.cwd)) : ctx.resolve(o.manifest);
+  so.host = o.host;
+  so.port = o.port;
+  so.pool.concurrency = o.concurrency;
+  so.pool.queue = static_cast<std::size_t>(o.queue);
+  so.pool.idle_timeout = std::chrono::seconds(o.idle_timeout);
+  so.timers = !o.no_timers;
+  so.watch = o.watch;
+  so.stage = o.stage;
+  so.runner.host_env = ctx.env;
+  so.runner.network_host = o.network == "host";
+  const sandbox::Capabilities& caps = sandbox::probe(sandbox::ProbeOptions::from_env(ctx.env));
+  serve::Logger log(o.json ? *ctx.out : *ctx.err, o.json, ctx.verbosity < 0);
+  if (!o.json) {
+    log.event("info", "sandbox: " + sandbox::describe(caps));
+  }
+  return serve::serve(so, caps, log);
+}
+
+}  // namespace
+
+void register_serve(CLI::App& app, Context& ctx) {
+  auto opts = std::make_shared<ServeCliOptions>();
+  auto* cmd = app.add_subcommand(
+      "serve", "Serve the manifest's APIG routes over HTTP and fire its timers, with warm pools");
+  cmd->add_option("-f,--manifest", opts->manifest, "Manifest file (default: nearest fstage.yaml)")
+      ->type_name("FILE");
+  cmd->add_option("--host", opts->host, "Address to listen on")->capture_default_str();
+  cmd->add_option("-p,--port", opts->port, "Port to listen on (0: any free port)")
+      ->capture_default_str();
+  cmd->add_option("-c,--concurrency", opts->concurrency, "Warm instances per function, at most")
+      ->capture_default_str();
+  cmd->add_option("--queue", opts->queue,
+                  "Requests that may wait per function when all instances are busy; more get 503")
+      ->capture_default_str();
+  cmd->add_option("--idle-timeout", opts->idle_timeout,
+                  "Seconds an idle instance stays warm before it is stopped")
+      ->capture_default_str();
+  cmd->add_option("--stage", opts->stage, "requestContext.stage in APIG events")
+      ->capture_default_str();
+  cmd->add_option("--network", opts->network, "none (default) or host")->type_name("{none,host}");
+  cmd->add_flag("-w,--watch", opts->watch,
+                "Recycle a function's instances when its code changes; reload routes when the "
+                "manifest changes");
+  cmd->add_flag("--no-timers", opts->no_timers, "Do not fire TIMER triggers");
+  cmd->add_flag("--json", opts->json, "Structured logs: one JSON object per line on stdout");
+  cmd->footer(
+      "Routes come from APIG triggers ({param} and {param+} paths, methods or ANY). Requests\n"
+      "beyond the warm instances queue; a full queue answers 503. SIGINT/SIGTERM stop\n"
+      "accepting, finish the requests in flight, stop every sandbox and exit 0.");
+  cmd->callback([&ctx, opts] { ctx.action = [&ctx, opts] { return run_serve(ctx, *opts); }; });
+}
+
+}  // namespace fstage::cli

@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: Apache-2.0
+// fstage-httpd.so: fstage::serve::HttpServer over cpp-httplib (see http_server.hpp for why this
+// is a module of its own).
+#include <httplib.h>
+
+#include <fstage/serve/http_server.hpp>
+
+#include <sys/socket.h>
+
+namespace {
+
+using fstage::serve::HttpHandler;
+using fstage::serve::HttpRequestData;
+using fstage::serve::HttpResponseData;
+using fstage::serve::HttpServerOptions;
+
+// httplib stores these pseudo-headers beside the real ones.
+bool is_pseudo_header(const std::string& name) {
+  return name == "REMOTE_ADDR" || name == "REMOTE_PORT" || name == "LOCAL_ADDR" ||
+         name == "LOCAL_PORT";
+}
+
+class HttplibServer final : public fstage::serve::HttpServer {
+ public:
+  HttplibServer(const HttpServerOptions& o, HttpHandler handler) : m_handler(std::move(handler)) {
+    const auto threads = static_cast<std::size_t>(o.threads > 0 ? o.threads : 1);
+    m_server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+    m_server.set_socket_options([](int sock) {
+      int yes = 1;
+      ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+    });
+    m_server.set_tcp_nodelay(true);
+    m_server.set_keep_alive_max_count(o.keep_alive_max);
+    m_server.set_keep_alive_timeout(o.keep_alive_timeout_s);
+    m_server.set_payload_max_length(o.max_body);
+    auto h = [this](const httplib::Request& req, httplib::Response& res) { handle(req, res); };
+    m_server.Get(".*", h);
+    m_server.Post(".*", h);
+    m_server.Put(".*", h);
+    m_server.Patch(".*", h);
+    m_server.Delete(".*", h);
+    m_server.Options(".*", h);
+  }
+
+  int bind(const std::string& host, int port) override {
+    if (port == 0) {
+      return m_server.bind_to_any_port(host);
+    }
+    return m_server.bind_to_port(host, port) ? port : -1;
+  }
+  void listen() override { m_server.listen_after_bind(); }
+  void stop() override { m_server.stop(); }
+
+ private:
+  void handle(const httplib::Request& req, httplib::Response& res) {
+    HttpRequestData d;
+    d.method = req.method;
+    d.path = req.path;
+    for (const auto& [k, v] : req.params) {
+      d.query.emplace_back(k, v);
+    }
+    for (const auto& [k, v] : req.headers) {
+      if (!is_pseudo_header(k)) {
+        d.headers.emplace_back(k, v);
+      }
+    }
+    d.body = req.body;
+    d.remote_addr = req.remote_addr;
+    HttpResponseData out;
+    m_handler(d, out);
+    res.status = out.status;
+    for (const auto& [k, v] : out.headers) {
+      res.set_header(k.c_str(), v);
+    }
+    res.body = std::move(out.body);
+  }
+
+  HttpHandler m_handler;
+  httplib::Server m_server;
+};
+
+}  // namespace
+
+extern "C" fstage::serve::HttpServer* fstage_httpd_create(
+    const fstage::serve::HttpServerOptions* options, fstage::serve::HttpHandler* handler) {
+  return new HttplibServer(*options, std::move(*handler));
+}

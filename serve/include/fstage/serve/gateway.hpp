@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: Apache-2.0
+// `fstage serve`: the local API gateway. Loads the manifest, makes a warm pool per function,
+// routes APIG triggers over HTTP/1.1 (cpp-httplib), fires TIMER triggers, recycles instances
+// on code changes (--watch) and drains on SIGINT/SIGTERM.
+#pragma once
+
+#include <filesystem>
+#include <ostream>
+#include <string>
+
+#include <fstage/base/error.hpp>
+#include <fstage/manifest/manifest.hpp>
+#include <fstage/sandbox/capabilities.hpp>
+#include <fstage/sandbox/function.hpp>
+#include <fstage/serve/log.hpp>
+#include <fstage/serve/pool.hpp>
+
+namespace fstage::serve {
+
+struct ServeOptions {
+  std::filesystem::path manifest;  // the fstage.yaml to serve
+  std::string host = "127.0.0.1";
+  int port = 8080;  // 0 = any free port (printed)
+  PoolOptions pool;
+  bool timers = true;
+  bool watch = false;
+  std::string stage = "RELEASE";
+  sandbox::RunnerOptions runner;  // host environment, network; on_output is set per instance
+};
+
+// The sandbox spec for one manifest function.
+sandbox::FunctionSpec function_spec(const manifest::Manifest& m, const manifest::Function& fn);
+
+// Serves until SIGINT or SIGTERM, then drains and returns 0. `log` gets every line; `banner`
+// gets the human summary of routes and timers at start (nothing in --json mode: pass the log).
+// Errors: the manifest's, a function that cannot run here, a port that cannot be bound (io).
+Expected<int> serve(const ServeOptions& options, const sandbox::Capabilities& caps, Logger& log);
+
+}  // namespace fstage::serve

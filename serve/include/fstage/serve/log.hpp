@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: Apache-2.0
+// The serve log: one access line per request, the functions' output line by line tagged with
+// function and request id, and gateway events. Text for people, or one JSON object per line
+// (--json). Thread-safe; every line is written whole.
+#pragma once
+
+#include <mutex>
+#include <ostream>
+#include <string>
+#include <string_view>
+
+namespace fstage::serve {
+
+struct AccessRecord {
+  std::string method;
+  std::string path;
+  int status = 0;
+  double duration_ms = 0;
+  std::string request_id;
+  std::string function;  // "" when no route matched
+  std::size_t bytes = 0;
+  std::string source;  // "http" or "timer"
+};
+
+class Logger {
+ public:
+  Logger(std::ostream& out, bool json, bool quiet) : m_out(out), m_json(json), m_quiet(quiet) {}
+
+  void access(const AccessRecord& r);
+  // One line of a function's output (without the newline).
+  void function_line(std::string_view function, std::string_view request_id, std::string_view line);
+  // A gateway event ("listening", "recycled", "timer fired", ...). `level` is info or warn.
+  void event(std::string_view level, std::string_view message);
+
+ private:
+  void write(const std::string& line);
+  std::mutex m_mutex;
+  std::ostream& m_out;
+  bool m_json;
+  bool m_quiet;
+};
+
+// Local wall-clock time with milliseconds, "12:34:56.789", for text lines; ISO-8601 UTC for
+// JSON lines.
+std::string clock_text();
+std::string clock_iso();
+
+// Collects a function's output chunks and emits whole lines.
+class LineSplitter {
+ public:
+  template <typename F>
+  void feed(std::string_view chunk, F&& emit) {
+    m_partial.append(chunk);
+    std::size_t start = 0;
+    for (std::size_t nl; (nl = m_partial.find('\n', start)) != std::string::npos; start = nl + 1) {
+      emit(std::string_view(m_partial).substr(start, nl - start));
+    }
+    m_partial.erase(0, start);
+  }
+  template <typename F>
+  void flush(F&& emit) {
+    if (!m_partial.empty()) {
+      emit(std::string_view(m_partial));
+      m_partial.clear();
+    }
+  }
+
+ private:
+  std::string m_partial;
+};
+
+}  // namespace fstage::serve

@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: Apache-2.0
+// A warm pool per function: up to `concurrency` instances (FunctionRunner), each pinned to a
+// worker thread that lives exactly as long as its instance (the sandbox's PR_SET_PDEATHSIG is
+// per thread). Requests wait in a bounded queue; a full queue refuses at once. A timed-out,
+// crashed or OOM-killed instance is discarded by its runner and the next request on that
+// worker starts a fresh one, so the other workers keep serving. Idle workers stop their
+// instance and exit after `idle_timeout`. recycle() retires every instance: idle ones stop
+// now, busy ones after their current request (which finishes on the old code).
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include <fstage/base/error.hpp>
+#include <fstage/sandbox/function.hpp>
+#include <fstage/serve/log.hpp>
+
+namespace fstage::serve {
+
+struct PoolOptions {
+  int concurrency = 4;
+  std::size_t queue = 128;  // requests waiting beyond the busy instances
+  std::chrono::milliseconds idle_timeout{std::chrono::minutes(5)};
+};
+
+struct PoolStats {
+  int workers = 0;
+  int busy = 0;
+  std::size_t queued = 0;
+  std::uint64_t started_instances = 0;  // runners created
+};
+
+class FunctionPool {
+ public:
+  using Done = std::function<void(sandbox::InvokeResult)>;
+
+  // Checks the function can run here (FunctionRunner::create: runtime, interpreter, code,
+  // Java compile); starts no instance yet.
+  static Expected<std::shared_ptr<FunctionPool>> create(sandbox::FunctionSpec spec,
+                                                        sandbox::RunnerOptions options,
+                                                        const sandbox::Capabilities& caps,
+                                                        PoolOptions pool, Logger& log);
+  ~FunctionPool();
+  FunctionPool(const FunctionPool&) = delete;
+  FunctionPool& operator=(const FunctionPool&) = delete;
+
+  // Queues one invocation; `done` runs on the worker thread when it finishes. False when the
+  // queue is full or the pool is shutting down (the caller answers 503).
+  bool submit(sandbox::InvokeRequest request, Done done);
+  // Retire every instance (code changed). Idle instances stop at once.
+  void recycle();
+  // Stop taking requests, finish the queued and running ones, stop every instance, join.
+  void shutdown();
+  PoolStats stats() const;
+  const sandbox::FunctionSpec& spec() const { return m_spec; }
+
+ private:
+  struct Job {
+    sandbox::InvokeRequest request;
+    Done done;
+  };
+  struct Worker {
+    std::thread thread;
+    bool finished = false;
+  };
+  FunctionPool(sandbox::FunctionSpec spec, sandbox::RunnerOptions options,
+               const sandbox::Capabilities& caps, PoolOptions pool, Logger& log);
+  void spawn_locked();
+  void reap_locked();
+  void work(Worker* self);
+  Expected<std::unique_ptr<sandbox::FunctionRunner>> make_runner(std::string* current_id,
+                                                                 LineSplitter* lines);
+
+  sandbox::FunctionSpec m_spec;
+  sandbox::RunnerOptions m_options;
+  const sandbox::Capabilities& m_caps;
+  PoolOptions m_pool;
+  Logger& m_log;
+
+  mutable std::mutex m_mutex;
+  std::condition_variable m_cv;
+  std::deque<Job> m_queue;
+  std::list<Worker> m_workers;
+  int m_idle = 0;
+  int m_busy = 0;
+  std::uint64_t m_generation = 0;
+  std::uint64_t m_started = 0;
+  bool m_stopping = false;
+  std::mutex m_create_mutex;  // prepare_code (javac) must not run twice at once
+};
+
+}  // namespace fstage::serve

@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: Apache-2.0
+// APIG routing: a request's method and path to the function behind it, with path parameters.
+// Paths are the manifest's APIG trigger paths: literal segments, `{name}` (one segment) and a
+// last `{name+}` (one or more segments). A literal segment beats a parameter, a parameter
+// beats a greedy one, and an exact method beats ANY.
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace fstage::serve {
+
+struct Route {
+  std::string function;
+  std::string method = "ANY";  // GET, POST, ..., or ANY
+  std::string path;            // "/users/{id}/files/{rest+}"
+  int timeout_ms = 5000;       // the APIG trigger's backend timeout
+  std::string api_id;          // stable per route, for requestContext.apiId
+};
+
+struct RouteMatch {
+  const Route* route = nullptr;
+  std::map<std::string, std::string> path_parameters;
+};
+
+class Router {
+ public:
+  void add(Route route);
+  // The best route for `method` and `path` (a path without the query), or nullopt.
+  std::optional<RouteMatch> match(std::string_view method, std::string_view path) const;
+  const std::vector<Route>& routes() const { return m_routes; }
+
+ private:
+  struct Segment {
+    enum class Kind { literal, param, greedy };
+    Kind kind = Kind::literal;
+    std::string text;  // the literal, or the parameter's name
+  };
+  struct Compiled {
+    std::vector<Segment> segments;
+  };
+  std::vector<Route> m_routes;
+  std::vector<Compiled> m_compiled;
+};
+
+// The non-empty segments of a path: "/a//b/" -> {"a", "b"}.
+std::vector<std::string> path_segments(std::string_view path);
+
+}  // namespace fstage::serve

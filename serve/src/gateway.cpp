@@ -1,0 +1,449 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <algorithm>
+#include <atomic>
+#include <csignal>
+#include <cstdlib>
+#include <future>
+#include <map>
+#include <mutex>
+#include <pthread.h>
+#include <set>
+#include <thread>
+#include <vector>
+
+#include <fstage/base/strings.hpp>
+#include <fstage/serve/apig.hpp>
+#include <fstage/serve/gateway.hpp>
+#include <fstage/serve/router.hpp>
+#include <fstage/serve/timers.hpp>
+#include <fstage/serve/watcher.hpp>
+
+namespace fstage::serve {
+
+namespace sb = fstage::sandbox;
+namespace fs = std::filesystem;
+
+sb::FunctionSpec function_spec(const manifest::Manifest& m, const manifest::Function& fn) {
+  sb::FunctionSpec spec;
+  spec.name = fn.name;
+  spec.runtime = fn.runtime;
+  spec.handler = fn.handler;
+  spec.initializer = fn.initializer;
+  spec.initializer_timeout = fn.initializer_timeout;
+  spec.memory_mb = fn.memory;
+  spec.timeout_s = fn.timeout;
+  spec.code_dir = (m.root / fn.code).lexically_normal();
+  spec.env = fn.env;
+  spec.package = m.package;
+  spec.region = m.region;
+  return spec;
+}
+
+namespace {
+
+// Two specs that run the same code the same way share a pool across manifest reloads.
+std::string spec_key(const sb::FunctionSpec& s) {
+  std::string k = s.name + '\n' + std::string(s.runtime.name) + '\n' + s.handler + '\n' +
+                  s.initializer + '\n' + std::to_string(s.initializer_timeout) + '\n' +
+                  std::to_string(s.memory_mb) + '\n' + std::to_string(s.timeout_s) + '\n' +
+                  s.code_dir.string() + '\n' + s.package + '\n' + s.region + '\n';
+  for (const auto& [key, value] : s.env) {
+    k += key + '=' + value + '\n';
+  }
+  return k;
+}
+
+// A stable apiId per route (the platform's is a 32-hex id).
+std::string api_id_for(const std::string& function, const std::string& method,
+                       const std::string& path) {
+  std::uint64_t h1 = 1469598103934665603ULL;
+  std::uint64_t h2 = 1099511628211ULL;
+  for (char c : function + ' ' + method + ' ' + path) {
+    h1 = (h1 ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+    h2 = (h2 + static_cast<unsigned char>(c)) * 6364136223846793005ULL + 1442695040888963407ULL;
+  }
+  char buf[40];
+  std::snprintf(buf, sizeof(buf), "%016llx%016llx", static_cast<unsigned long long>(h1),
+                static_cast<unsigned long long>(h2));
+  return buf;
+}
+
+struct Project {
+  manifest::Manifest manifest;
+  Router router;
+  std::map<std::string, std::shared_ptr<FunctionPool>> pools;
+  std::map<std::string, std::string> keys;  // function -> spec_key
+  std::vector<TimerSpec> timers;
+};
+
+class Gateway {
+ public:
+  Gateway(const ServeOptions& o, const sb::Capabilities& caps, Logger& log)
+      : m_opts(o), m_caps(caps), m_log(log) {}
+
+  Expected<std::shared_ptr<Project>> load(const Project* previous);
+  Expected<int> run(std::shared_ptr<Project> project);
+
+ private:
+  void handle(const HttpRequestData& d, HttpResponseData& res);
+  void start_timers(const Project& p);
+  Expected<void> start_watcher(const Project& p);
+  void reload();
+  void control_loop(const sigset_t& signals);
+  std::shared_ptr<Project> snapshot() {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    return m_project;
+  }
+
+  const ServeOptions& m_opts;
+  const sb::Capabilities& m_caps;
+  Logger& m_log;
+  std::mutex m_mutex;
+  std::shared_ptr<Project> m_project;
+  std::unique_ptr<HttpServer> m_server;
+  std::unique_ptr<TimerScheduler> m_timers;
+  std::unique_ptr<Watcher> m_watcher;
+  std::vector<std::thread> m_retiring;  // old pools draining after a reload
+  std::atomic<bool> m_reload{false};
+  std::atomic<bool> m_control_stop{false};
+  bool m_draining = false;
+};
+
+Expected<std::shared_ptr<Project>> Gateway::load(const Project* previous) {
+  auto p = std::make_shared<Project>();
+  p->manifest = FSTAGE_TRY(manifest::load_manifest(m_opts.manifest));
+  for (const auto& w : p->manifest.warnings) {
+    m_log.event("warn", w.str());
+  }
+  for (const auto& fn : p->manifest.functions) {
+    sb::FunctionSpec spec = function_spec(p->manifest, fn);
+    std::string key = spec_key(spec);
+    if (previous != nullptr && previous->keys.count(fn.name) != 0 &&
+        previous->keys.at(fn.name) == key) {
+      p->pools[fn.name] = previous->pools.at(fn.name);
+    } else {
+      auto pool = FunctionPool::create(spec, m_opts.runner, m_caps, m_opts.pool, m_log);
+      if (!pool) {
+        Error e = std::move(pool).error();
+        return fail(std::move(e).with_context("while preparing function " + quote(fn.name)));
+      }
+      p->pools[fn.name] = std::move(*pool);
+    }
+    p->keys[fn.name] = key;
+    int timer_index = 0;
+    for (const auto& t : fn.triggers) {
+      if (t.type == "APIG") {
+        Route r;
+        r.function = fn.name;
+        r.method = t.fields.value("method", "ANY");
+        r.path = t.fields.value("path", "/");
+        r.timeout_ms = t.fields.value("timeout", 5000);
+        r.api_id = api_id_for(fn.name, r.method, r.path);
+        p->router.add(std::move(r));
+      } else if (t.type == "TIMER") {
+        ++timer_index;
+        if (!t.fields.value("enabled", true)) {
+          continue;
+        }
+        TimerSpec ts;
+        ts.function = fn.name;
+        ts.name = t.fields.value(
+            "name", fn.name + "-timer" + (timer_index > 1 ? std::to_string(timer_index) : ""));
+        ts.schedule_text = t.fields.value("schedule", "");
+        ts.user_event = t.fields.value("user_event", "");
+        auto parsed =
+            manifest::parse_schedule(t.fields.value("schedule_type", "Rate"), ts.schedule_text);
+        if (!parsed) {
+          m_log.event("warn", fn.name + ": timer " + quote(ts.schedule_text) +
+                                  " not scheduled: " + parsed.error().message);
+          continue;
+        }
+        ts.schedule = *parsed;
+        auto zone = TimeZone::load(ts.schedule.time_zone);
+        if (!zone) {
+          m_log.event("warn", fn.name + ": " + zone.error().message + "; timer uses UTC");
+        }
+        ts.zone = zone ? *zone : TimeZone::utc();
+        p->timers.push_back(std::move(ts));
+      }
+    }
+  }
+  return p;
+}
+
+void Gateway::handle(const HttpRequestData& d, HttpResponseData& res) {
+  auto t0 = std::chrono::steady_clock::now();
+  std::string id = sb::new_request_id();
+  std::shared_ptr<Project> project = snapshot();
+
+  HttpResponseData out;
+  std::string function;
+  auto match = project->router.match(d.method, d.path);
+  if (!match) {
+    out = gateway_error(404, "APIG.0101",
+                        "The API does not exist or has not been published in the environment: " +
+                            d.method + " " + d.path,
+                        id);
+  } else {
+    function = match->route->function;
+    std::shared_ptr<FunctionPool> pool = project->pools.at(function);
+    sb::InvokeRequest ir;
+    ir.request_id = id;
+    ir.event = build_apig_event(d, *match, id, m_opts.stage);
+    auto promise = std::make_shared<std::promise<sb::InvokeResult>>();
+    auto future = promise->get_future();
+    if (!pool->submit(std::move(ir),
+                      [promise](sb::InvokeResult r) { promise->set_value(std::move(r)); })) {
+      out = gateway_error(503, "APIG.0308",
+                          "Service unavailable: every instance of " + quote(function) +
+                              " is busy and its queue is full (--concurrency " +
+                              std::to_string(m_opts.pool.concurrency) + ", --queue " +
+                              std::to_string(m_opts.pool.queue) + ")",
+                          id);
+    } else if (future.wait_for(std::chrono::milliseconds(match->route->timeout_ms)) !=
+               std::future_status::ready) {
+      out = gateway_error(504, "APIG.0201",
+                          "Backend timeout: no answer from " + quote(function) +
+                              " within the "
+                              "APIG trigger's timeout of " +
+                              std::to_string(match->route->timeout_ms) + " ms",
+                          id);
+    } else {
+      out = response_for(future.get());
+    }
+  }
+  res.status = out.status;
+  for (auto& [k, v] : out.headers) {
+    std::string lk = to_lower(k);
+    if (lk == "content-length" || lk == "transfer-encoding" || lk == "connection") {
+      continue;
+    }
+    res.headers.emplace_back(k, v);
+  }
+  std::size_t bytes = out.body.size();
+  res.body = std::move(out.body);
+  AccessRecord a;
+  a.method = d.method;
+  a.path = d.path;
+  a.status = res.status;
+  a.duration_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  a.request_id = id;
+  a.function = function;
+  a.bytes = bytes;
+  a.source = "http";
+  m_log.access(a);
+}
+
+void Gateway::start_timers(const Project& p) {
+  if (m_timers) {
+    m_timers->stop();
+    m_timers.reset();
+  }
+  if (!m_opts.timers || p.timers.empty()) {
+    return;
+  }
+  m_timers = std::make_unique<TimerScheduler>(p.timers, [this](const TimerSpec& t,
+                                                               const std::string& event) {
+    std::shared_ptr<Project> project = snapshot();
+    auto it = project->pools.find(t.function);
+    if (it == project->pools.end()) {
+      return;
+    }
+    sb::InvokeRequest ir;
+    ir.request_id = sb::new_request_id();
+    ir.event = event;
+    auto t0 = std::chrono::steady_clock::now();
+    std::string id = ir.request_id;
+    std::string name = t.name;
+    std::string function = t.function;
+    Logger* log = &m_log;
+    bool queued = it->second->submit(std::move(ir), [=](sb::InvokeResult r) {
+      AccessRecord a;
+      a.method = "TIMER";
+      a.path = name;
+      a.status = r.status == sb::InvokeStatus::ok ? 200 : response_for(r).status;
+      a.duration_ms =
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+      a.request_id = id;
+      a.function = function;
+      a.bytes = r.status == sb::InvokeStatus::ok ? r.result.size() : r.error.size();
+      a.source = "timer";
+      log->access(a);
+    });
+    if (!queued) {
+      m_log.event("warn", "timer " + name + " skipped: " + quote(function) +
+                              " is busy and its queue is full");
+    }
+  });
+}
+
+Expected<void> Gateway::start_watcher(const Project& p) {
+  if (m_watcher) {
+    m_watcher->stop();
+    m_watcher.reset();
+  }
+  if (!m_opts.watch) {
+    return {};
+  }
+  std::vector<fs::path> roots;
+  std::vector<std::vector<std::string>> users;
+  for (const auto& fn : p.manifest.functions) {
+    fs::path dir = (p.manifest.root / fn.code).lexically_normal();
+    auto it = std::find(roots.begin(), roots.end(), dir);
+    if (it == roots.end()) {
+      roots.push_back(dir);
+      users.push_back({fn.name});
+    } else {
+      users[static_cast<std::size_t>(it - roots.begin())].push_back(fn.name);
+    }
+  }
+  auto w = Watcher::start(
+      roots, m_opts.manifest,
+      [this, users](std::size_t root) {
+        std::shared_ptr<Project> project = snapshot();
+        for (const auto& name : users[root]) {
+          auto it = project->pools.find(name);
+          if (it != project->pools.end()) {
+            it->second->recycle();
+            m_log.event("info", "code changed: recycled " + quote(name));
+          }
+        }
+      },
+      [this] { m_reload = true; });
+  if (!w) {
+    return tl::unexpected(std::move(w).error());
+  }
+  m_watcher = std::move(*w);
+  return {};
+}
+
+void Gateway::reload() {
+  std::shared_ptr<Project> old = snapshot();
+  auto fresh = load(old.get());
+  if (!fresh) {
+    m_log.event(
+        "warn",
+        m_opts.manifest.filename().string() +
+            " changed but does not load; still serving the previous version: " +
+            fresh.error().message +
+            (fresh.error().details.empty() ? "" : " (" + join(fresh.error().details, "; ") + ")"));
+    return;
+  }
+  {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_project = *fresh;
+  }
+  for (auto& [name, pool] : old->pools) {
+    auto it = (*fresh)->pools.find(name);
+    if (it == (*fresh)->pools.end() || it->second != pool) {
+      std::shared_ptr<FunctionPool> retired = pool;
+      m_retiring.emplace_back([retired] { retired->shutdown(); });
+    }
+  }
+  start_timers(**fresh);
+  if (auto w = start_watcher(**fresh); !w) {
+    m_log.event("warn", "watch: " + w.error().message);
+  }
+  m_log.event("info", "reloaded " + m_opts.manifest.filename().string() + ": " +
+                          std::to_string((*fresh)->router.routes().size()) + " routes, " +
+                          std::to_string((*fresh)->timers.size()) + " timers");
+}
+
+void Gateway::control_loop(const sigset_t& signals) {
+  timespec tick{0, 50 * 1000 * 1000};
+  while (!m_control_stop) {
+    int sig = ::sigtimedwait(&signals, nullptr, &tick);
+    if (sig == SIGINT || sig == SIGTERM) {
+      if (m_draining) {
+        m_log.event("warn", "second signal: exiting without waiting");
+        std::_Exit(130);  // the sandboxes die with us (PR_SET_PDEATHSIG)
+      }
+      m_draining = true;
+      m_log.event("info", std::string(sig == SIGINT ? "SIGINT" : "SIGTERM") +
+                              ": draining requests in flight");
+      m_server->stop();
+      continue;
+    }
+    if (m_reload.exchange(false) && !m_draining) {
+      reload();
+    }
+  }
+}
+
+Expected<int> Gateway::run(std::shared_ptr<Project> project) {
+  m_project = project;
+  HttpServerOptions so;
+  so.threads = std::max(64, m_opts.pool.concurrency * 4);
+  so.max_body = sb::k_max_request_bytes;
+  so.keep_alive_timeout_s = 2;
+  so.keep_alive_max = 100000;
+  m_server = FSTAGE_TRY(make_http_server(
+      so, [this](const HttpRequestData& req, HttpResponseData& res) { handle(req, res); }));
+  int port = m_server->bind(m_opts.host, m_opts.port);
+  if (port <= 0) {
+    return fail(ErrorCode::io,
+                "cannot listen on " + m_opts.host + ":" + std::to_string(m_opts.port),
+                "the port may be in use: pick another with --port (0 = any free port)");
+  }
+  for (const auto& r : project->router.routes()) {
+    m_log.event("info", "route " + r.method + " " + r.path + " -> " + r.function);
+  }
+  if (m_opts.timers) {
+    for (const auto& t : project->timers) {
+      m_log.event("info", "timer " + t.name + " (" + t.schedule_text + ") -> " + t.function);
+    }
+  }
+  start_timers(*project);
+  FSTAGE_TRY(start_watcher(*project));
+  m_log.event("info", "listening on http://" + m_opts.host + ":" + std::to_string(port) +
+                          (m_opts.watch ? " (watching for changes)" : ""));
+
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  std::thread control([this, signals] { control_loop(signals); });
+  m_server->listen();  // returns after stop(), once the open connections are done
+
+  m_control_stop = true;
+  control.join();
+  if (m_timers) {
+    m_timers->stop();
+  }
+  if (m_watcher) {
+    m_watcher->stop();
+  }
+  std::shared_ptr<Project> last = snapshot();
+  for (auto& [name, pool] : last->pools) {
+    pool->shutdown();
+  }
+  for (auto& t : m_retiring) {
+    t.join();
+  }
+  m_log.event("info", "stopped");
+  return 0;
+}
+
+}  // namespace
+
+Expected<int> serve(const ServeOptions& options, const sb::Capabilities& caps, Logger& log) {
+  // Signals are taken by the control thread (sigtimedwait): block them before any thread
+  // starts so every thread inherits the mask. Sandboxed children reset their own mask.
+  sigset_t signals;
+  sigset_t old;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  ::pthread_sigmask(SIG_BLOCK, &signals, &old);
+  std::signal(SIGPIPE, SIG_IGN);
+  Expected<int> rc = [&]() -> Expected<int> {
+    Gateway g(options, caps, log);
+    auto project = FSTAGE_TRY(g.load(nullptr));
+    return g.run(std::move(project));
+  }();
+  ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  return rc;
+}
+
+}  // namespace fstage::serve

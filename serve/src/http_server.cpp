@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <cstdlib>
+#include <dlfcn.h>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <fstage/serve/http_server.hpp>
+
+namespace fstage::serve {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* k_module = "fstage-httpd.so";
+
+std::vector<fs::path> candidates() {
+  std::vector<fs::path> out;
+  if (const char* env = std::getenv("FSTAGE_HTTPD"); env != nullptr && *env != '\0') {
+    out.emplace_back(env);
+    return out;
+  }
+  std::error_code ec;
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    out.push_back(exe.parent_path() / k_module);
+    out.push_back(exe.parent_path().parent_path() / "lib" / "fstage" / k_module);
+  }
+  return out;
+}
+
+}  // namespace
+
+Expected<std::unique_ptr<HttpServer>> make_http_server(const HttpServerOptions& options,
+                                                       HttpHandler handler) {
+  std::vector<std::string> tried;
+  for (const auto& path : candidates()) {
+    void* lib = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (lib == nullptr) {
+      const char* why = ::dlerror();
+      tried.push_back(path.string() + ": " + (why != nullptr ? why : "cannot open"));
+      continue;
+    }
+    // Never dlclose()d: the server's threads run its code until the process ends.
+    auto* create =
+        reinterpret_cast<decltype(&fstage_httpd_create)>(::dlsym(lib, "fstage_httpd_create"));
+    if (create == nullptr) {
+      tried.push_back(path.string() + ": no fstage_httpd_create (a module from another build?)");
+      continue;
+    }
+    return std::unique_ptr<HttpServer>(create(&options, &handler));
+  }
+  Error e(ErrorCode::not_found, std::string("cannot load the HTTP server module ") + k_module,
+          "reinstall fstage (the module goes to <prefix>/lib/fstage/), or point FSTAGE_HTTPD "
+          "at it");
+  e.details = std::move(tried);
+  return tl::unexpected(std::move(e));
+}
+
+}  // namespace fstage::serve

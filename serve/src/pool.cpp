@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <utility>
+
+#include <fstage/serve/pool.hpp>
+
+namespace fstage::serve {
+
+namespace sb = fstage::sandbox;
+
+namespace {
+// Instance starts are serialised process-wide: the sandbox clones its init from this
+// multithreaded process without exec, and concurrent starts were seen to hang one of them
+// until the sandbox's 30 s start timeout. One start at a time makes that much rarer.
+std::mutex g_start_mutex;
+}  // namespace
+
+FunctionPool::FunctionPool(sb::FunctionSpec spec, sb::RunnerOptions options,
+                           const sb::Capabilities& caps, PoolOptions pool, Logger& log)
+    : m_spec(std::move(spec)),
+      m_options(std::move(options)),
+      m_caps(caps),
+      m_pool(pool),
+      m_log(log) {}
+
+Expected<std::shared_ptr<FunctionPool>> FunctionPool::create(sb::FunctionSpec spec,
+                                                             sb::RunnerOptions options,
+                                                             const sb::Capabilities& caps,
+                                                             PoolOptions pool, Logger& log) {
+  if (pool.concurrency < 1) {
+    pool.concurrency = 1;
+  }
+  std::shared_ptr<FunctionPool> p(
+      new FunctionPool(std::move(spec), std::move(options), caps, pool, log));
+  // Fail early (and compile Java once) before the gateway listens.
+  sb::RunnerOptions check = p->m_options;
+  check.on_output = nullptr;
+  auto checked = FSTAGE_TRY(sb::FunctionRunner::create(p->m_spec, check, caps));
+  for (const auto& w : checked->warnings()) {
+    log.event("warn", p->m_spec.name + ": " + w);
+  }
+  return p;
+}
+
+FunctionPool::~FunctionPool() {
+  shutdown();
+}
+
+Expected<std::unique_ptr<sb::FunctionRunner>> FunctionPool::make_runner(std::string* current_id,
+                                                                        LineSplitter* lines) {
+  sb::RunnerOptions o = m_options;
+  std::string name = m_spec.name;
+  Logger* log = &m_log;
+  o.on_output = [log, name, current_id, lines](std::string_view chunk) {
+    lines->feed(chunk, [&](std::string_view line) { log->function_line(name, *current_id, line); });
+  };
+  std::lock_guard<std::mutex> lock(m_create_mutex);
+  return sb::FunctionRunner::create(m_spec, std::move(o), m_caps);
+}
+
+bool FunctionPool::submit(sb::InvokeRequest request, Done done) {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  if (m_stopping) {
+    return false;
+  }
+  reap_locked();
+  // Jobs beyond the instances that can take them right now wait, up to the bound.
+  std::size_t can_start = static_cast<std::size_t>(m_idle) +
+                          static_cast<std::size_t>(m_pool.concurrency) -
+                          std::min(m_workers.size(), static_cast<std::size_t>(m_pool.concurrency));
+  if (m_queue.size() >= can_start + m_pool.queue) {
+    return false;
+  }
+  m_queue.push_back(Job{std::move(request), std::move(done)});
+  if (static_cast<std::size_t>(m_idle) < m_queue.size() &&
+      m_workers.size() < static_cast<std::size_t>(m_pool.concurrency)) {
+    spawn_locked();
+  }
+  m_cv.notify_one();
+  return true;
+}
+
+void FunctionPool::spawn_locked() {
+  m_workers.emplace_back();
+  Worker* w = &m_workers.back();
+  ++m_idle;  // counted idle until it takes a job
+  w->thread = std::thread([this, w] { work(w); });
+}
+
+void FunctionPool::reap_locked() {
+  for (auto it = m_workers.begin(); it != m_workers.end();) {
+    if (it->finished) {
+      it->thread.join();  // it has left work(): the join is immediate
+      it = m_workers.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+void FunctionPool::work(Worker* self) {
+  std::string current_id;
+  LineSplitter lines;
+  std::unique_ptr<sb::FunctionRunner> runner;
+  std::uint64_t generation = 0;
+  {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    generation = m_generation;
+  }
+  auto emit = [&](std::string_view line) { m_log.function_line(m_spec.name, current_id, line); };
+  std::unique_lock<std::mutex> lock(m_mutex);
+  while (true) {
+    bool timed_out = !m_cv.wait_for(lock, m_pool.idle_timeout, [&] {
+      return !m_queue.empty() || m_stopping || (runner && generation != m_generation);
+    });
+    if (!m_queue.empty()) {
+      Job job = std::move(m_queue.front());
+      m_queue.pop_front();
+      --m_idle;
+      ++m_busy;
+      bool stale = generation != m_generation;
+      generation = m_generation;
+      lock.unlock();
+      if (runner && stale) {
+        runner->stop();
+        runner.reset();
+      }
+      sb::InvokeResult result;
+      if (!runner) {
+        auto made = make_runner(&current_id, &lines);
+        if (made) {
+          runner = std::move(*made);
+          std::lock_guard<std::mutex> g(m_mutex);
+          ++m_started;
+        } else {
+          result.status = sb::InvokeStatus::sandbox_error;
+          result.request_id = job.request.request_id;
+          result.error = sb::error_body("SandboxError", made.error().message);
+        }
+      }
+      if (runner) {
+        current_id = job.request.request_id;
+        std::unique_lock<std::mutex> start_lock(g_start_mutex, std::defer_lock);
+        if (!runner->warm()) {
+          start_lock.lock();
+        }
+        result = runner->invoke(job.request);
+        if (start_lock.owns_lock()) {
+          start_lock.unlock();
+        }
+        lines.flush(emit);
+      }
+      job.done(std::move(result));
+      lock.lock();
+      --m_busy;
+      ++m_idle;
+      continue;
+    }
+    if (m_stopping) {
+      break;
+    }
+    if (runner && generation != m_generation) {
+      generation = m_generation;
+      lock.unlock();
+      runner->stop();
+      runner.reset();
+      lock.lock();
+      continue;
+    }
+    if (timed_out) {
+      break;  // idle long enough: reap this instance
+    }
+  }
+  --m_idle;
+  lock.unlock();
+  if (runner) {
+    runner->stop();
+    runner.reset();
+  }
+  lock.lock();
+  self->finished = true;
+}
+
+void FunctionPool::recycle() {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  ++m_generation;
+  m_cv.notify_all();
+}
+
+void FunctionPool::shutdown() {
+  std::list<Worker> workers;
+  {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_stopping = true;
+    m_cv.notify_all();
+    workers.swap(m_workers);
+  }
+  for (auto& w : workers) {
+    if (w.thread.joinable()) {
+      w.thread.join();
+    }
+  }
+}
+
+PoolStats FunctionPool::stats() const {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  PoolStats s;
+  s.workers = static_cast<int>(m_workers.size());
+  s.busy = m_busy;
+  s.queued = m_queue.size();
+  s.started_instances = m_started;
+  return s;
+}
+
+}  // namespace fstage::serve
