@@ -69,10 +69,14 @@ for sh in bash zsh fish; do
   screen "${CMD[$sh]}" "${SETUP[$sh]}" "fstage init --trigger ti" Tab > screen.txt
   s=$(cat screen.txt)
   check "$sh triggers" "$s" "--trigger timer"
-  if "$FSTAGE" help package >/dev/null 2>&1; then
-    screen "${CMD[$sh]}" "${SETUP[$sh]}" "fstage package al" Tab > screen.txt
+  screen "${CMD[$sh]}" "${SETUP[$sh]}" "fstage invoke --tr" Tab > screen.txt
   s=$(cat screen.txt)
-    check "$sh functions from fstage.yaml" "$s" "package alpha-fn"
-  fi
+  check "$sh invoke flags" "$s" "invoke --trigger"
+  screen "${CMD[$sh]}" "${SETUP[$sh]}" "fstage invoke al" Tab > screen.txt
+  s=$(cat screen.txt)
+  check "$sh functions from fstage.yaml" "$s" "invoke alpha-fn"
+  screen "${CMD[$sh]}" "${SETUP[$sh]}" "fstage package al" Tab > screen.txt
+  s=$(cat screen.txt)
+  check "$sh functions for package" "$s" "package alpha-fn"
   echo "ok: $sh"
 done
