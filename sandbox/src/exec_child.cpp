@@ -6,7 +6,6 @@
 #include <cerrno>
 #include <csignal>
 #include <fcntl.h>
-#include <grp.h>
 #include <unistd.h>
 
 #include "plan.hpp"
@@ -86,11 +85,10 @@ void exec_main(const ChildPlan& plan) {
   if (plan.set_ids) {
     // Without a user namespace (root only) drop the supplementary groups too; inside one,
     // setgroups is denied and the group list is already just the mapped gid.
-    if (plan.set_groups && ::setgroups(0, nullptr) != 0) {
+    if (plan.set_groups && raw_setgroups_none() != 0) {
       fail_at(sync_fd, Stage::set_ids, errno);
     }
-    if (::setresgid(plan.gid, plan.gid, plan.gid) != 0 ||
-        ::setresuid(plan.uid, plan.uid, plan.uid) != 0) {
+    if (raw_setresgid(plan.gid) != 0 || raw_setresuid(plan.uid) != 0) {
       fail_at(sync_fd, Stage::set_ids, errno);
     }
   }

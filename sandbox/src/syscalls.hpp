@@ -22,6 +22,22 @@ inline pid_t raw_clone(unsigned long flags) {
       ::syscall(SYS_clone, flags | SIGCHLD, nullptr, nullptr, nullptr, nullptr));
 }
 
+// setgroups/setresgid/setresuid for this process alone. glibc's wrappers, in a process that
+// has ever had threads, run __nptl_setxid: they take the thread-list lock and signal every
+// other thread to change its credentials too. A child cloned from a multithreaded supervisor
+// (fstage serve) inherits that thread list and that lock, possibly held by a parent thread in
+// the middle of pthread_create at the moment of the clone: the child then hangs for good. It
+// is single-threaded in fact, so the plain system calls are both correct and safe.
+inline int raw_setgroups_none() {
+  return static_cast<int>(::syscall(SYS_setgroups, 0, nullptr));
+}
+inline int raw_setresgid(gid_t gid) {
+  return static_cast<int>(::syscall(SYS_setresgid, gid, gid, gid));
+}
+inline int raw_setresuid(uid_t uid) {
+  return static_cast<int>(::syscall(SYS_setresuid, uid, uid, uid));
+}
+
 inline int raw_pivot_root(const char* new_root, const char* put_old) {
   return static_cast<int>(::syscall(SYS_pivot_root, new_root, put_old));
 }

@@ -7,13 +7,6 @@ namespace fstage::serve {
 
 namespace sb = fstage::sandbox;
 
-namespace {
-// Instance starts are serialised process-wide: the sandbox clones its init from this
-// multithreaded process without exec, and concurrent starts were seen to hang one of them
-// until the sandbox's 30 s start timeout. One start at a time makes that much rarer.
-std::mutex g_start_mutex;
-}  // namespace
-
 FunctionPool::FunctionPool(sb::FunctionSpec spec, sb::RunnerOptions options,
                            const sb::Capabilities& caps, PoolOptions pool, Logger& log)
     : m_spec(std::move(spec)),
@@ -139,14 +132,7 @@ void FunctionPool::work(Worker* self) {
       }
       if (runner) {
         current_id = job.request.request_id;
-        std::unique_lock<std::mutex> start_lock(g_start_mutex, std::defer_lock);
-        if (!runner->warm()) {
-          start_lock.lock();
-        }
         result = runner->invoke(job.request);
-        if (start_lock.owns_lock()) {
-          start_lock.unlock();
-        }
         lines.flush(emit);
       }
       job.done(std::move(result));
