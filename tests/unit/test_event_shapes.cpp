@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The sample events fstage ships must have the real payloads' shape: the same keys and the
-// same JSON types, recursively, as the captures in ../shared/functiongraph/events/.
+// same JSON types, recursively, as the platform's payloads in tests/fixtures/platform-events/.
 #include <filesystem>
 #include <string>
 
@@ -65,7 +65,7 @@ TEST_CASE("event samples match the platform's payloads key for key and type for 
       {"dds", "dds.json"},
       {"gaussmongo", "gaussmongo.json"},
   };
-  std::filesystem::path shared = std::filesystem::path(FSTAGE_SHARED_DIR) / "functiongraph/events";
+  std::filesystem::path shared = std::filesystem::path(FSTAGE_PLATFORM_EVENTS);
   for (const auto& [name, file] : pairs) {
     INFO(name << " vs " << file);
     auto ours = scaffolds::sample_event(name);

@@ -14,7 +14,7 @@ using namespace fstage::serve;
 namespace {
 
 Json real_event(const char* name) {
-  auto text = read_file(std::string(FSTAGE_SHARED_DIR) + "/functiongraph/events/" + name);
+  auto text = read_file(std::string(FSTAGE_PLATFORM_EVENTS) + "/" + name);
   REQUIRE(text);
   return Json::parse(*text);
 }
@@ -64,8 +64,7 @@ TEST_CASE("serve::build_apig_event has the platform's APIG event shape", "[serve
 }
 
 TEST_CASE("serve::map_function_result maps the platform's sample responses", "[serve][apig]") {
-  auto text =
-      read_file(std::string(FSTAGE_SHARED_DIR) + "/functiongraph/events/apig_response.json");
+  auto text = read_file(std::string(FSTAGE_PLATFORM_EVENTS) + "/apig_response.json");
   REQUIRE(text);
   HttpResponseData r = map_function_result(*text, "id");
   CHECK(r.status == 200);
@@ -73,8 +72,7 @@ TEST_CASE("serve::map_function_result maps the platform's sample responses", "[s
   CHECK(r.headers.front() ==
         std::pair<std::string, std::string>{"Content-Type", "application/json"});
 
-  text =
-      read_file(std::string(FSTAGE_SHARED_DIR) + "/functiongraph/events/apig_base64_response.json");
+  text = read_file(std::string(FSTAGE_PLATFORM_EVENTS) + "/apig_base64_response.json");
   REQUIRE(text);
   r = map_function_result(*text, "id");
   CHECK(r.status == 200);

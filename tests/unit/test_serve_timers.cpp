@@ -75,7 +75,7 @@ TEST_CASE("serve::next_fire honours CRON_TZ", "[serve][timers]") {
 }
 
 TEST_CASE("serve::timer_event has the platform's timer payload shape", "[serve][timers]") {
-  auto real = read_file(std::string(FSTAGE_SHARED_DIR) + "/functiongraph/events/timer.json");
+  auto real = read_file(std::string(FSTAGE_PLATFORM_EVENTS) + "/timer.json");
   REQUIRE(real);
   Json want = Json::parse(*real);
   Json got = Json::parse(timer_event("Timer_001", "hi", at(2023, 6, 1, 0, 30, 0), TimeZone::utc()));

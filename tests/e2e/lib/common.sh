@@ -2,7 +2,6 @@
 set -euo pipefail
 : "${FSTAGE:?FSTAGE must point at the built fstage binary}"
 : "${FSTAGE_SOURCE_DIR:?}"
-FSTAGE_SHARED_DIR=${FSTAGE_SHARED_DIR:-$FSTAGE_SOURCE_DIR/../shared}
 export NO_COLOR=1
 T=$(mktemp -d "${TMPDIR:-/tmp}/fstage-e2e.XXXXXX")
 trap 'rm -rf "$T"' EXIT
