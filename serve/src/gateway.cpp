@@ -4,6 +4,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <future>
+#include <malloc.h>
 #include <map>
 #include <mutex>
 #include <pthread.h>
@@ -428,6 +429,10 @@ Expected<int> Gateway::run(std::shared_ptr<Project> project) {
 }  // namespace
 
 Expected<int> serve(const ServeOptions& options, const sb::Capabilities& caps, Logger& log) {
+  // Dozens of server threads would each get a malloc arena of their own (up to 8 per core),
+  // and the server's memory would creep up as each arena is first used; two are plenty for a
+  // gateway whose work is copying requests to sandboxes.
+  ::mallopt(M_ARENA_MAX, 2);
   // Signals are taken by the control thread (sigtimedwait): block them before any thread
   // starts so every thread inherits the mask. Sandboxed children reset their own mask.
   sigset_t signals;
