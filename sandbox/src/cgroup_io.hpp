@@ -15,7 +15,7 @@
 
 namespace fstage::sandbox::detail {
 
-// Whole file, or "" when it cannot be read.
+// Whole file, or "" when it cannot be read. Also used for /proc files (procfs.cpp).
 std::string cg_read(const std::filesystem::path& file);
 // One write(2) of `text`; control files take one value per write. Returns 0 or an errno.
 int cg_write(const std::filesystem::path& file, std::string_view text);

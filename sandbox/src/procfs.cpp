@@ -11,30 +11,14 @@
 #include <string>
 #include <unistd.h>
 
+#include "cgroup_io.hpp"
+
 namespace fstage::sandbox::detail {
 
 namespace {
 
-std::string read_small(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    return {};
-  }
-  std::string out;
-  char buf[4096];
-  ssize_t n;
-  while ((n = ::read(fd, buf, sizeof(buf))) > 0) {
-    out.append(buf, static_cast<std::size_t>(n));
-    if (out.size() > (1 << 16)) {
-      break;
-    }
-  }
-  ::close(fd);
-  return out;
-}
-
 std::uint64_t status_kb(pid_t pid, std::string_view key) {
-  std::string text = read_small("/proc/" + std::to_string(pid) + "/status");
+  std::string text = cg_read("/proc/" + std::to_string(pid) + "/status");
   auto pos = text.find(key);
   if (pos == std::string::npos) {
     return 0;
@@ -63,7 +47,7 @@ std::multimap<pid_t, pid_t> children_map() {
       continue;
     }
     pid_t pid = static_cast<pid_t>(std::stol(e->d_name));
-    pid_t ppid = parse_stat_ppid(read_small(std::string("/proc/") + e->d_name + "/stat"));
+    pid_t ppid = parse_stat_ppid(cg_read(std::string("/proc/") + e->d_name + "/stat"));
     if (ppid > 0) {
       kids.emplace(ppid, pid);
     }
@@ -107,7 +91,7 @@ std::vector<pid_t> descendants(pid_t root) {
 }
 
 std::uint64_t rss_bytes(pid_t pid) {
-  std::string text = read_small("/proc/" + std::to_string(pid) + "/statm");
+  std::string text = cg_read("/proc/" + std::to_string(pid) + "/statm");
   auto sp = text.find(' ');
   if (sp == std::string::npos) {
     return 0;
