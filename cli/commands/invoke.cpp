@@ -157,19 +157,7 @@ Expected<sb::FunctionSpec> load_spec(const Context& ctx, const InvokeOptions& o,
                     " functions; name one",
                 "fstage invoke " + (names.empty() ? std::string("NAME") : names.front()));
   }
-  sb::FunctionSpec spec;
-  spec.name = fn->name;
-  spec.runtime = fn->runtime;
-  spec.handler = fn->handler;
-  spec.initializer = fn->initializer;
-  spec.initializer_timeout = fn->initializer_timeout;
-  spec.memory_mb = fn->memory;
-  spec.timeout_s = fn->timeout;
-  spec.code_dir = (m.root / fn->code).lexically_normal();
-  spec.env = fn->env;
-  spec.package = m.package;
-  spec.region = m.region;
-  return spec;
+  return sb::function_spec(m, *fn);
 }
 
 OrderedJson to_json(const sb::InvokeResult& r, const std::string& log_text) {

@@ -48,6 +48,22 @@ std::string error_body(std::string_view type, std::string_view message) {
   return Json{{"errorMessage", message}, {"errorType", type}, {"stackTrace", Json::array()}}.dump();
 }
 
+FunctionSpec function_spec(const manifest::Manifest& m, const manifest::Function& fn) {
+  FunctionSpec spec;
+  spec.name = fn.name;
+  spec.runtime = fn.runtime;
+  spec.handler = fn.handler;
+  spec.initializer = fn.initializer;
+  spec.initializer_timeout = fn.initializer_timeout;
+  spec.memory_mb = fn.memory;
+  spec.timeout_s = fn.timeout;
+  spec.code_dir = (m.root / fn.code).lexically_normal();
+  spec.env = fn.env;
+  spec.package = m.package;
+  spec.region = m.region;
+  return spec;
+}
+
 std::string new_request_id() {
   static thread_local std::mt19937_64 rng{std::random_device{}()};
   std::uint64_t a = rng();

@@ -24,22 +24,6 @@ namespace fstage::serve {
 namespace sb = fstage::sandbox;
 namespace fs = std::filesystem;
 
-sb::FunctionSpec function_spec(const manifest::Manifest& m, const manifest::Function& fn) {
-  sb::FunctionSpec spec;
-  spec.name = fn.name;
-  spec.runtime = fn.runtime;
-  spec.handler = fn.handler;
-  spec.initializer = fn.initializer;
-  spec.initializer_timeout = fn.initializer_timeout;
-  spec.memory_mb = fn.memory;
-  spec.timeout_s = fn.timeout;
-  spec.code_dir = (m.root / fn.code).lexically_normal();
-  spec.env = fn.env;
-  spec.package = m.package;
-  spec.region = m.region;
-  return spec;
-}
-
 namespace {
 
 // Two specs that run the same code the same way share a pool across manifest reloads.
@@ -117,7 +101,7 @@ Expected<std::shared_ptr<Project>> Gateway::load(const Project* previous) {
     m_log.event("warn", w.str());
   }
   for (const auto& fn : p->manifest.functions) {
-    sb::FunctionSpec spec = function_spec(p->manifest, fn);
+    sb::FunctionSpec spec = sb::function_spec(p->manifest, fn);
     std::string key = spec_key(spec);
     if (previous != nullptr && previous->keys.count(fn.name) != 0 &&
         previous->keys.at(fn.name) == key) {

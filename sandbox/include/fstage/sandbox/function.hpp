@@ -15,6 +15,7 @@
 #include <vector>
 
 #include <fstage/base/error.hpp>
+#include <fstage/manifest/manifest.hpp>
 #include <fstage/manifest/runtimes.hpp>
 #include <fstage/sandbox/capabilities.hpp>
 #include <fstage/sandbox/limits.hpp>
@@ -92,6 +93,9 @@ Expected<void> prepare_code(const FunctionSpec& spec,
 
 // A fresh request id (UUID v4).
 std::string new_request_id();
+
+// The spec for one of the manifest's functions (code_dir resolved against the manifest's root).
+FunctionSpec function_spec(const manifest::Manifest& m, const manifest::Function& fn);
 
 class FunctionRunner {
  public:

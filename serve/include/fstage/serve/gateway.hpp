@@ -28,9 +28,6 @@ struct ServeOptions {
   sandbox::RunnerOptions runner;  // host environment, network; on_output is set per instance
 };
 
-// The sandbox spec for one manifest function.
-sandbox::FunctionSpec function_spec(const manifest::Manifest& m, const manifest::Function& fn);
-
 // Serves until SIGINT or SIGTERM, then drains and returns 0. `log` gets every line; `banner`
 // gets the human summary of routes and timers at start (nothing in --json mode: pass the log).
 // Errors: the manifest's, a function that cannot run here, a port that cannot be bound (io).
