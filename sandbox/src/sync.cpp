@@ -18,35 +18,13 @@ int send_msg(int fd, const SyncMsg& msg) {
   return 0;
 }
 
-int send_msg_with_creds(int fd, const SyncMsg& msg) {
-  ucred cred{};
-  cred.pid = ::getpid();
-  cred.uid = ::getuid();
-  cred.gid = ::getgid();
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(ucred))];
-  std::memset(control, 0, sizeof(control));
-  iovec iov{const_cast<SyncMsg*>(&msg), sizeof(msg)};
-  msghdr mh{};
-  mh.msg_iov = &iov;
-  mh.msg_iovlen = 1;
-  mh.msg_control = control;
-  mh.msg_controllen = sizeof(control);
-  cmsghdr* cm = CMSG_FIRSTHDR(&mh);
-  cm->cmsg_level = SOL_SOCKET;
-  cm->cmsg_type = SCM_CREDENTIALS;
-  cm->cmsg_len = CMSG_LEN(sizeof(ucred));
-  std::memcpy(CMSG_DATA(cm), &cred, sizeof(cred));
-  while (::sendmsg(fd, &mh, MSG_NOSIGNAL) < 0) {
-    if (errno != EINTR) {
-      // Credentials can be refused (an unmapped uid): the message still matters more.
-      return send_msg(fd, msg);
-    }
-  }
-  return 0;
-}
+namespace {
 
-int send_msg_with_fd(int fd, const SyncMsg& msg, int attached) {
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))];
+// Sends `msg` with one SOL_SOCKET control message of `type` carrying `payload`. Runs between
+// clone() and exec: no allocation. Returns 0 or an errno.
+template <class T>
+int send_with_control(int fd, const SyncMsg& msg, int type, const T& payload) {
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(T))];
   std::memset(control, 0, sizeof(control));
   iovec iov{const_cast<SyncMsg*>(&msg), sizeof(msg)};
   msghdr mh{};
@@ -56,15 +34,33 @@ int send_msg_with_fd(int fd, const SyncMsg& msg, int attached) {
   mh.msg_controllen = sizeof(control);
   cmsghdr* cm = CMSG_FIRSTHDR(&mh);
   cm->cmsg_level = SOL_SOCKET;
-  cm->cmsg_type = SCM_RIGHTS;
-  cm->cmsg_len = CMSG_LEN(sizeof(int));
-  std::memcpy(CMSG_DATA(cm), &attached, sizeof(int));
+  cm->cmsg_type = type;
+  cm->cmsg_len = CMSG_LEN(sizeof(T));
+  std::memcpy(CMSG_DATA(cm), &payload, sizeof(T));
   while (::sendmsg(fd, &mh, MSG_NOSIGNAL) < 0) {
     if (errno != EINTR) {
       return errno;
     }
   }
   return 0;
+}
+
+}  // namespace
+
+int send_msg_with_creds(int fd, const SyncMsg& msg) {
+  ucred cred{};
+  cred.pid = ::getpid();
+  cred.uid = ::getuid();
+  cred.gid = ::getgid();
+  if (send_with_control(fd, msg, SCM_CREDENTIALS, cred) != 0) {
+    // Credentials can be refused (an unmapped uid): the message still matters more.
+    return send_msg(fd, msg);
+  }
+  return 0;
+}
+
+int send_msg_with_fd(int fd, const SyncMsg& msg, int attached) {
+  return send_with_control(fd, msg, SCM_RIGHTS, attached);
 }
 
 int recv_msg(int fd, SyncMsg& msg, pid_t* cred_pid, int* attached) {
