@@ -12,6 +12,7 @@
 #include <fstage/sandbox/cgroup.hpp>
 
 #include "cgroup_io.hpp"
+#include "kernel_file.hpp"
 
 namespace fstage::sandbox {
 
@@ -179,6 +180,13 @@ CgroupSupport detect_cgroups(const fs::path& root, const WritablePredicate& pred
 
 // --- Cgroup ---
 
+Cgroup::Cgroup() = default;
+
+struct Cgroup::Files {
+  KernelFile peak;     // v1 memory.max_usage_in_bytes, v2 memory.peak: read and reset
+  KernelFile current;  // v1 memory.usage_in_bytes, v2 memory.current
+};
+
 Expected<Cgroup> Cgroup::create(const CgroupSupport& support, const std::string& name,
                                 const Limits& limits, pid_t self_pid) {
   Expected<CgroupLeaf> leaf =
@@ -196,6 +204,12 @@ Expected<Cgroup> Cgroup::create(const CgroupSupport& support, const std::string&
   cg.m_enforced = leaf->enforced;
   std::string events = cg.m_mode == CgroupMode::v2 ? "memory.events" : "memory.oom_control";
   cg.m_oom_kills_at_start = read_flat_keyed(cg_read(cg.m_memory_dir / events), "oom_kill");
+  const bool v2 = cg.m_mode == CgroupMode::v2;
+  // One descriptor for reading and resetting the peak: on Linux >= 6.12 a v2 reset applies
+  // to the descriptor it was written through.
+  cg.m_files = std::make_unique<Files>(Files{
+      KernelFile(cg.m_memory_dir / (v2 ? "memory.peak" : "memory.max_usage_in_bytes"), O_RDWR),
+      KernelFile(cg.m_memory_dir / (v2 ? "memory.current" : "memory.usage_in_bytes"), O_RDONLY)});
   return cg;
 }
 
@@ -205,7 +219,8 @@ Cgroup::Cgroup(Cgroup&& o) noexcept
       m_memory_dir(std::move(o.m_memory_dir)),
       m_procs_dir(std::move(o.m_procs_dir)),
       m_enforced(std::move(o.m_enforced)),
-      m_oom_kills_at_start(o.m_oom_kills_at_start) {
+      m_oom_kills_at_start(o.m_oom_kills_at_start),
+      m_files(std::move(o.m_files)) {
   o.m_dirs.clear();
 }
 
@@ -218,6 +233,7 @@ Cgroup& Cgroup::operator=(Cgroup&& o) noexcept {
     m_procs_dir = std::move(o.m_procs_dir);
     m_enforced = std::move(o.m_enforced);
     m_oom_kills_at_start = o.m_oom_kills_at_start;
+    m_files = std::move(o.m_files);
     o.m_dirs.clear();
   }
   return *this;
@@ -240,20 +256,17 @@ bool Cgroup::oom_killed() const {
 }
 
 std::uint64_t Cgroup::peak_bytes() const {
-  return cg_read_u64(m_memory_dir /
-                     (m_mode == CgroupMode::v2 ? "memory.peak" : "memory.max_usage_in_bytes"));
+  return m_files ? m_files->peak.read_u64() : 0;
 }
 
 std::uint64_t Cgroup::current_bytes() const {
-  return cg_read_u64(m_memory_dir /
-                     (m_mode == CgroupMode::v2 ? "memory.current" : "memory.usage_in_bytes"));
+  return m_files ? m_files->current.read_u64() : 0;
 }
 
 void Cgroup::reset_peak() const {
-  if (m_mode == CgroupMode::v1) {
-    cg_write(m_memory_dir / "memory.max_usage_in_bytes", "0");
-  } else {
-    cg_write(m_memory_dir / "memory.peak", "reset");  // Linux ≥ 6.12; harmless before
+  if (m_files) {
+    // v2: Linux >= 6.12; harmless before.
+    m_files->peak.write(m_mode == CgroupMode::v1 ? "0" : "reset");
   }
 }
 
@@ -277,6 +290,7 @@ void Cgroup::kill_all() const {
 }
 
 void Cgroup::remove() {
+  m_files.reset();
   if (m_dirs.empty()) {
     return;
   }

@@ -149,39 +149,51 @@ struct FunctionRunner::Impl {
   }
 
   // Runs the poll loop until the transport has a reply, the deadline passes or the instance
-  // ends.
+  // ends. Each pass costs one poll(2) and the reads it asks for, nothing more:
+  //  - the transport's descriptors come first in the poll set, and the kernel checks them in
+  //    order, so output the function wrote before it answered is reported by the same poll
+  //    as the answer (no read of the pipes "just in case" after each reply);
+  //  - the sandbox is serviced when its control socket has something, and otherwise once per
+  //    service_interval() (the watchdog's tick), not on every pass.
   Wait pump(Instance& in, Clock::time_point deadline, std::optional<Reply>& reply,
             std::string& logs) {
     std::vector<pollfd> fds;
+    auto next_service = Clock::now() + in.box->service_interval();
+    bool service_now = false;
     for (;;) {
-      if (in.box->service()) {
+      if (in.box->ended() || (service_now && in.box->service())) {
         drain_output(in, logs);
         reply = in.transport->drain();
         return reply && reply->kind != Reply::closed ? Wait::reply : Wait::ended;
       }
       auto now = Clock::now();
+      if (service_now) {
+        next_service = now + in.box->service_interval();
+      }
       if (now >= deadline) {
         return Wait::deadline;
       }
       fds.clear();
+      in.transport->add_pollfds(fds);
+      const std::size_t mine = fds.size();
       fds.push_back({in.box->control_fd(), POLLIN, 0});
       fds.push_back({in.box->stdout_fd(), POLLIN, 0});
       fds.push_back({in.box->stderr_fd(), POLLIN, 0});
-      in.transport->add_pollfds(fds);
-      auto wait = std::min(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now),
-                           in.box->service_interval());
+      auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(
+          std::min(deadline, next_service) - now);
       if (int t = in.transport->poll_timeout_ms(); t >= 0) {
         wait = std::min(wait, std::chrono::milliseconds(t));
       }
       ::poll(fds.data(), fds.size(), static_cast<int>(wait.count()) + 1);
-      if (fds[1].revents != 0 || fds[2].revents != 0) {
+      if (fds[mine + 1].revents != 0 || fds[mine + 2].revents != 0) {
         drain_output(in, logs);
       }
-      if (auto r = in.transport->on_poll(fds, 3)) {
+      service_now = fds[mine].revents != 0 || Clock::now() >= next_service;
+      if (auto r = in.transport->on_poll(std::span<const pollfd>(fds).first(mine))) {
         if (r->kind == Reply::closed) {
-          continue;  // the instance is ending; service() will see it
+          service_now = true;  // the instance is ending: let service() see it
+          continue;
         }
-        drain_output(in, logs);  // what the function printed before answering
         reply = std::move(r);
         return Wait::reply;
       }
@@ -344,7 +356,7 @@ struct FunctionRunner::Impl {
     r.warnings = launch.warnings;
     std::string logs = std::move(pending_output);
     pending_output.clear();
-    if (instance && instance->box->service()) {
+    if (instance && instance->box->check_ended()) {
       discard();  // died while idle
     }
     if (!instance) {

@@ -117,7 +117,7 @@ std::optional<Reply> GoRpcTransport::read() {
   return std::nullopt;
 }
 
-std::optional<Reply> GoRpcTransport::on_poll(const std::vector<pollfd>& fds, std::size_t first) {
+std::optional<Reply> GoRpcTransport::on_poll(std::span<const pollfd> mine) {
   if (m_fd < 0) {
     // The function may not listen yet: connect at each tick until it does.
     auto fd = m_connect();
@@ -129,10 +129,10 @@ std::optional<Reply> GoRpcTransport::on_poll(const std::vector<pollfd>& fds, std
     ::send(m_fd, k_connect.data(), k_connect.size(), MSG_NOSIGNAL);
     return std::nullopt;
   }
-  if (first < fds.size() && (fds[first].revents & POLLOUT) != 0) {
+  if (!mine.empty() && (mine[0].revents & POLLOUT) != 0) {
     flush();
   }
-  if (first < fds.size() && fds[first].revents != 0) {
+  if (!mine.empty() && mine[0].revents != 0) {
     return read();
   }
   return std::nullopt;

@@ -222,8 +222,7 @@ std::optional<Reply> HttpFunctionTransport::read_response() {
   return std::nullopt;
 }
 
-std::optional<Reply> HttpFunctionTransport::on_poll(const std::vector<pollfd>& fds,
-                                                    std::size_t first) {
+std::optional<Reply> HttpFunctionTransport::on_poll(std::span<const pollfd> mine) {
   if (!m_ready) {
     // Not listening yet is normal during startup: try again at the next tick.
     if (auto fd = m_connect()) {
@@ -234,10 +233,10 @@ std::optional<Reply> HttpFunctionTransport::on_poll(const std::vector<pollfd>& f
     }
     return std::nullopt;
   }
-  if (first < fds.size() && (fds[first].revents & POLLOUT) != 0) {
+  if (!mine.empty() && (mine[0].revents & POLLOUT) != 0) {
     flush();
   }
-  if (first < fds.size() && fds[first].revents != 0) {
+  if (!mine.empty() && mine[0].revents != 0) {
     return read_response();
   }
   return std::nullopt;

@@ -27,7 +27,7 @@ class HttpFunctionTransport final : public Transport {
 
   void send_invoke(const InvokeRequest& request, std::int64_t deadline_epoch_ms) override;
   void add_pollfds(std::vector<pollfd>& fds) const override;
-  std::optional<Reply> on_poll(const std::vector<pollfd>& fds, std::size_t first) override;
+  std::optional<Reply> on_poll(std::span<const pollfd> mine) override;
   std::optional<Reply> drain() override;
   int poll_timeout_ms() const override { return m_ready ? -1 : 10; }
 

@@ -15,10 +15,7 @@
 
 namespace fstage::sandbox::detail {
 
-namespace {
-
-std::uint64_t status_kb(pid_t pid, std::string_view key) {
-  std::string text = cg_read("/proc/" + std::to_string(pid) + "/status");
+std::uint64_t status_field_bytes(std::string_view text, std::string_view key) {
   auto pos = text.find(key);
   if (pos == std::string::npos) {
     return 0;
@@ -34,6 +31,8 @@ std::uint64_t status_kb(pid_t pid, std::string_view key) {
   }
   return kb * 1024;
 }
+
+namespace {
 
 // pid → ppid for every process on the host.
 std::multimap<pid_t, pid_t> children_map() {
@@ -102,21 +101,6 @@ std::uint64_t rss_bytes(pid_t pid) {
   }
   static const long page = ::sysconf(_SC_PAGESIZE);
   return pages * static_cast<std::uint64_t>(page);
-}
-
-std::uint64_t hwm_bytes(pid_t pid) {
-  return status_kb(pid, "VmHWM");
-}
-
-bool reset_hwm(pid_t pid) {
-  std::string path = "/proc/" + std::to_string(pid) + "/clear_refs";
-  int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
-  if (fd < 0) {
-    return false;
-  }
-  bool ok = ::write(fd, "5", 1) == 1;
-  ::close(fd);
-  return ok;
 }
 
 void kill_descendants(pid_t root) {

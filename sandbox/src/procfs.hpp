@@ -19,11 +19,9 @@ std::vector<pid_t> descendants(pid_t root);
 // Resident set size of `pid` in bytes from /proc/<pid>/statm; 0 when it is gone.
 std::uint64_t rss_bytes(pid_t pid);
 
-// VmHWM (peak RSS) of `pid` in bytes from /proc/<pid>/status; 0 when unknown.
-std::uint64_t hwm_bytes(pid_t pid);
-
-// Resets VmHWM to the current RSS (write "5" to /proc/<pid>/clear_refs, Linux ≥ 4.0).
-bool reset_hwm(pid_t pid);
+// A "Key:  123 kB" field of a /proc/<pid>/status text (VmHWM, the peak RSS, say) in bytes;
+// 0 when absent. Writing "5" to /proc/<pid>/clear_refs (Linux >= 4.0) resets VmHWM.
+std::uint64_t status_field_bytes(std::string_view status_text, std::string_view key);
 
 // SIGKILLs `root`'s descendants, repeating until none are left (or ~50 rounds): for the tier
 // without a pid namespace, where one kill cannot end the tree.

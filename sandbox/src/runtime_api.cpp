@@ -165,14 +165,14 @@ void RuntimeApiTransport::serve(Conn& c) {
   flush(c);
 }
 
-std::optional<Reply> RuntimeApiTransport::on_poll(const std::vector<pollfd>& fds,
-                                                  std::size_t first) {
-  if (first < fds.size() && fds[first].revents != 0) {
+std::optional<Reply> RuntimeApiTransport::on_poll(std::span<const pollfd> mine) {
+  if (!mine.empty() && mine[0].revents != 0) {
     accept_all();
   }
-  std::size_t i = first + 1;
+  // mine[1..] are the connections that were polled; any accepted just now come after them.
+  std::size_t i = 1;
   for (auto& c : m_conns) {
-    if (i < fds.size() && fds[i].revents != 0 && !c.closed) {
+    if (i < mine.size() && mine[i].revents != 0 && !c.closed) {
       serve(c);
     }
     ++i;

@@ -4,6 +4,7 @@
 #include <deque>
 #include <list>
 #include <optional>
+#include <span>
 #include <string>
 
 #include "http_wire.hpp"
@@ -27,7 +28,7 @@ class RuntimeApiTransport final : public Transport {
 
   void send_invoke(const InvokeRequest& request, std::int64_t deadline_epoch_ms) override;
   void add_pollfds(std::vector<pollfd>& fds) const override;
-  std::optional<Reply> on_poll(const std::vector<pollfd>& fds, std::size_t first) override;
+  std::optional<Reply> on_poll(std::span<const pollfd> mine) override;
   std::optional<Reply> drain() override;
 
  private:

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <fcntl.h>
 #include <optional>
 #include <string>
 #include <vector>
@@ -12,6 +13,7 @@
 #include <fstage/sandbox/cgroup.hpp>
 #include <fstage/sandbox/sandbox.hpp>
 
+#include "kernel_file.hpp"
 #include "plan.hpp"
 
 namespace fstage::sandbox {
@@ -29,6 +31,20 @@ struct Sandbox::Impl {
   int ticks = 0;
   std::string memory_source = "rss";
   std::optional<std::pair<int, int>> connect_reply;  // {errno, fd} from init's connect
+  // The main process's /proc/<pid>/status and clear_refs, kept open: read and reset around
+  // every invocation (kernel_file.hpp).
+  pid_t files_pid = 0;
+  detail::KernelFile main_status;
+  detail::KernelFile main_clear_refs;
+
+  void open_main_files(pid_t pid) {
+    if (files_pid != pid) {
+      files_pid = pid;
+      const std::string dir = "/proc/" + std::to_string(pid);
+      main_status = detail::KernelFile(dir + "/status", O_RDONLY);
+      main_clear_refs = detail::KernelFile(dir + "/clear_refs", O_WRONLY);
+    }
+  }
 };
 
 }  // namespace fstage::sandbox

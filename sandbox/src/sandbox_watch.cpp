@@ -102,6 +102,13 @@ void Sandbox::reap(bool block) {
   m_impl->cgroup.reset();
 }
 
+bool Sandbox::check_ended() {
+  if (!m_exit.ended) {
+    handle_message();
+  }
+  return m_exit.ended;
+}
+
 bool Sandbox::service() {
   if (m_exit.ended) {
     return true;
@@ -141,16 +148,21 @@ void Sandbox::kill(KillReason reason) {
   if (m_exit.killed == KillReason::none) {
     m_exit.killed = reason;
   }
-  if (!m_impl->pidns) {
-    if (m_main_pid > 0) {
-      ::kill(-m_main_pid, SIGKILL);
-    }
-    kill_descendants(m_init_pid);
+  if (m_impl->pidns) {
+    // SIGKILL to a pid namespace's init takes every process in the namespace with it, and
+    // init is reported dead only once all of them are gone: after the wait, the cgroup is
+    // empty and comes down at once (reap), with no sweep of cgroup.procs to sleep through.
+    ::kill(m_init_pid, SIGKILL);
+    reap(true);
+    return;
   }
+  if (m_main_pid > 0) {
+    ::kill(-m_main_pid, SIGKILL);
+  }
+  kill_descendants(m_init_pid);
   if (m_impl->cgroup) {
     m_impl->cgroup->kill_all();
   }
-  // SIGKILL to a pid namespace's init takes every process in the namespace with it.
   ::kill(m_init_pid, SIGKILL);
   reap(true);
 }
@@ -217,7 +229,8 @@ std::uint64_t Sandbox::peak_memory_bytes() {
   // the page cache are missing from it. The main process's own peak RSS counts them, which
   // is what the platform's "memory used" looks like, so report the larger of the two.
   if (!m_exit.ended && m_main_pid > 0) {
-    peak = std::max(peak, hwm_bytes(m_main_pid));
+    im.open_main_files(m_main_pid);
+    peak = std::max(peak, status_field_bytes(im.main_status.read(), "VmHWM"));
   }
   return std::max(peak, im.main_maxrss);
 }
@@ -229,7 +242,8 @@ void Sandbox::reset_peak_memory() {
     im.cgroup->reset_peak();
   }
   if (m_main_pid > 0) {
-    reset_hwm(m_main_pid);
+    im.open_main_files(m_main_pid);
+    im.main_clear_refs.write("5");  // 5: reset the peak RSS (VmHWM)
   }
 }
 

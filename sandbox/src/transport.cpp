@@ -63,26 +63,31 @@ void FramedTransport::add_pollfds(std::vector<pollfd>& fds) const {
   fds.push_back({m_eof ? -1 : m_fd, events, 0});
 }
 
-std::optional<Reply> FramedTransport::on_poll(const std::vector<pollfd>& fds, std::size_t first) {
-  if (first >= fds.size() || fds[first].revents == 0) {
+std::optional<Reply> FramedTransport::on_poll(std::span<const pollfd> mine) {
+  if (mine.empty() || mine[0].revents == 0) {
     return parse();
   }
-  if ((fds[first].revents & POLLOUT) != 0) {
+  if ((mine[0].revents & POLLOUT) != 0) {
     flush();
   }
-  return read_and_parse();
+  return read_and_parse(false);
 }
 
 std::optional<Reply> FramedTransport::drain() {
-  return read_and_parse();
+  return read_and_parse(true);
 }
 
-std::optional<Reply> FramedTransport::read_and_parse() {
+std::optional<Reply> FramedTransport::read_and_parse(bool to_end) {
   char buf[65536];
   while (!m_eof) {
     ssize_t n = ::read(m_fd, buf, sizeof(buf));
     if (n > 0) {
       m_in.append(buf, static_cast<std::size_t>(n));
+      // A short read took all there was: parse it rather than pay a read that says EAGAIN.
+      // An incomplete frame waits for the next poll.
+      if (!to_end && static_cast<std::size_t>(n) < sizeof(buf)) {
+        break;
+      }
       continue;
     }
     if (n == 0) {

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <poll.h>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -26,8 +27,9 @@ class Transport {
   virtual void send_invoke(const InvokeRequest& request, std::int64_t deadline_epoch_ms) = 0;
   // Appends the descriptors to poll and their events.
   virtual void add_pollfds(std::vector<pollfd>& fds) const = 0;
-  // Handles the entries it added (from index `first`); returns a reply once one is complete.
-  virtual std::optional<Reply> on_poll(const std::vector<pollfd>& fds, std::size_t first) = 0;
+  // Handles the entries it added (`mine`, with their revents); returns a reply once one is
+  // complete.
+  virtual std::optional<Reply> on_poll(std::span<const pollfd> mine) = 0;
   // Reads whatever is already buffered without waiting (after the instance ended).
   virtual std::optional<Reply> drain() = 0;
   // The longest the poll loop may sleep before calling on_poll again (-1: no limit), for a
@@ -50,12 +52,13 @@ class FramedTransport final : public Transport {
 
   void send_invoke(const InvokeRequest& request, std::int64_t deadline_epoch_ms) override;
   void add_pollfds(std::vector<pollfd>& fds) const override;
-  std::optional<Reply> on_poll(const std::vector<pollfd>& fds, std::size_t first) override;
+  std::optional<Reply> on_poll(std::span<const pollfd> mine) override;
   std::optional<Reply> drain() override;
 
  private:
   void flush();
-  std::optional<Reply> read_and_parse();
+  // Reads what has arrived: once (after poll said readable), or until the end (`to_end`).
+  std::optional<Reply> read_and_parse(bool to_end);
   std::optional<Reply> parse();
 
   int m_fd = -1;

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -102,7 +103,7 @@ class Cgroup {
   const std::vector<std::filesystem::path>& dirs() const { return m_dirs; }
 
  private:
-  Cgroup() = default;
+  Cgroup();
   void remove();
 
   CgroupMode m_mode = CgroupMode::none;
@@ -111,6 +112,9 @@ class Cgroup {
   std::filesystem::path m_procs_dir;   // a dir whose cgroup.procs lists every process
   std::vector<std::string> m_enforced;
   std::uint64_t m_oom_kills_at_start = 0;
+  // The memory files sampled on every invocation, kept open (kernel_file.hpp).
+  struct Files;
+  std::unique_ptr<Files> m_files;
 };
 
 // Splits "oom 0\noom_kill 3\n" style files (memory.events, memory.oom_control) and returns the

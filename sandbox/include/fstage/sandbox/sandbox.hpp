@@ -125,6 +125,9 @@ class Sandbox {
   // Handles control messages and watchdog sampling without blocking. Returns true once the
   // sandbox has ended (exit_info() is then final).
   bool service();
+  // service() without the memory sample: handles what the control socket has (one
+  // non-blocking read when it has nothing); true once the sandbox has ended.
+  bool check_ended();
   bool ended() const { return m_exit.ended; }
   const ExitInfo& exit_info() const { return m_exit; }
 
