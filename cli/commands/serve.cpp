@@ -65,6 +65,7 @@ Expected<int> run_serve(Context& ctx, const ServeCliOptions& o) {
   so.stage = o.stage;
   so.runner.host_env = ctx.env;
   so.runner.network_host = o.network == "host";
+  so.runner.measure_memory = false;  // no per-request memory figure in the gateway's logs
   const sandbox::Capabilities& caps = sandbox::probe(sandbox::ProbeOptions::from_env(ctx.env));
   serve::Logger log(o.json ? *ctx.out : *ctx.err, o.json, ctx.verbosity < 0);
   if (!o.json) {

@@ -200,6 +200,22 @@ struct FunctionRunner::Impl {
     }
   }
 
+  // What happened to a warm instance while it sat idle, for the cost of one poll(2) when
+  // nothing did: output it printed goes to the next invocation's logs, and a control message
+  // (the end of the instance, usually) is handled. True when the instance has ended.
+  bool idle_news(Instance& in, std::string& logs) {
+    pollfd fds[] = {{in.box->control_fd(), POLLIN, 0},
+                    {in.box->stdout_fd(), POLLIN, 0},
+                    {in.box->stderr_fd(), POLLIN, 0}};
+    if (in.box->ended() || ::poll(fds, 3, 0) <= 0) {
+      return in.box->ended();
+    }
+    if (fds[1].revents != 0 || fds[2].revents != 0) {
+      drain_output(in, logs);
+    }
+    return fds[0].revents != 0 && in.box->check_ended();
+  }
+
   // Why an instance died, as an invocation result.
   void classify_death(const Instance& in, InvokeResult& r) {
     const ExitInfo& e = in.box->exit_info();
@@ -356,7 +372,7 @@ struct FunctionRunner::Impl {
     r.warnings = launch.warnings;
     std::string logs = std::move(pending_output);
     pending_output.clear();
-    if (instance && instance->box->check_ended()) {
+    if (instance && idle_news(*instance, logs)) {
       discard();  // died while idle
     }
     if (!instance) {
@@ -365,13 +381,13 @@ struct FunctionRunner::Impl {
         r.logs = std::move(logs);
         return r;
       }
-    } else {
-      drain_output(*instance, logs);
     }
     Instance& in = *instance;
     r.isolation = in.box->isolation();
     r.memory_source = std::string(in.box->memory_source());
-    in.box->reset_peak_memory();
+    if (options.measure_memory) {
+      in.box->reset_peak_memory();
+    }
     auto t0 = Clock::now();
     InvokeRequest sent = req;
     sent.request_id = r.request_id;
@@ -379,7 +395,9 @@ struct FunctionRunner::Impl {
     std::optional<Reply> reply;
     Wait w = pump(in, t0 + std::chrono::seconds(spec.timeout_s), reply, logs);
     r.duration_ms = ms_since(t0);
-    r.max_memory_bytes = in.box->peak_memory_bytes();
+    if (options.measure_memory) {
+      r.max_memory_bytes = in.box->peak_memory_bytes();
+    }
     if (w == Wait::reply && (reply->kind == Reply::result || reply->kind == Reply::error)) {
       if (reply->kind == Reply::result) {
         r.status = InvokeStatus::ok;

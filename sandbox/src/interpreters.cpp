@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <cctype>
 #include <cerrno>
+#include <cstdio>
 #include <fcntl.h>
 #include <mutex>
 #include <spawn.h>
@@ -255,6 +256,54 @@ bool version_matches(const manifest::RuntimeInfo& runtime, const std::string& ho
   return host_version == want ||
          (host_version.starts_with(want) && host_version.size() > want.size() &&
           host_version[want.size()] == '.');
+}
+
+std::shared_ptr<const std::string> compiled_python(const Interpreter& python,
+                                                   std::string_view source,
+                                                   const std::string& display_path,
+                                                   const std::map<std::string, std::string>& env) {
+  const fs::path versions = cache_file(env);
+  const std::string key = cache_key(python.path);
+  if (versions.empty() || key.empty()) {
+    return nullptr;
+  }
+  // FNV-1a over everything the bytecode depends on; a new interpreter or shim is a new file.
+  std::uint64_t h = 14695981039346656037ULL;
+  for (std::string_view part : {std::string_view(key), source, std::string_view(display_path)}) {
+    for (unsigned char c : part) {
+      h = (h ^ c) * 1099511628211ULL;
+    }
+    h = (h ^ 0xffU) * 1099511628211ULL;
+  }
+  char name[24];
+  std::snprintf(name, sizeof(name), "%016llx", static_cast<unsigned long long>(h));
+  const fs::path dir = versions.parent_path() / "pyc";
+  const fs::path pyc = dir / (std::string(name) + ".pyc");
+  constexpr std::size_t k_header = 16;  // magic, flags, hash: a pyc is never shorter
+  if (auto data = read_file(pyc); data && data->size() > k_header) {
+    return std::make_shared<const std::string>(std::move(*data));
+  }
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  const std::string mine = std::string(name) + "." + std::to_string(::getpid());
+  const fs::path src = dir / (mine + ".py");
+  const fs::path out = dir / (mine + ".tmp");
+  std::shared_ptr<const std::string> result;
+  if (write_file_atomic(src, source)) {
+    capture(python.path,
+            {"-I", "-c",
+             "import py_compile, sys\n"
+             "py_compile.compile(sys.argv[1], cfile=sys.argv[2], dfile=sys.argv[3], doraise=True,"
+             " invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)",
+             src.string(), out.string(), display_path});
+    if (auto data = read_file(out); data && data->size() > k_header) {
+      result = std::make_shared<const std::string>(std::move(*data));
+      fs::rename(out, pyc, ec);  // atomic: a concurrent fstage reads the old or the new file
+    }
+  }
+  fs::remove(src, ec);
+  fs::remove(out, ec);
+  return result;
 }
 
 }  // namespace fstage::sandbox

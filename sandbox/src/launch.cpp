@@ -151,10 +151,19 @@ Expected<LaunchPlan> plan_launch(const FunctionSpec& spec, const RunnerOptions& 
   switch (spec.runtime.language) {
     case Language::python: {
       auto in = FSTAGE_TRY(interpreter(spec, options, plan));
-      plan.files.push_back(FSTAGE_TRY(shim_file("sandbox/runtimes/python/bootstrap.py",
-                                                k_root + "/python/bootstrap.py", 0644)));
+      const std::string script = k_root + "/python/bootstrap.py";
+      SandboxFile shim =
+          FSTAGE_TRY(shim_file("sandbox/runtimes/python/bootstrap.py", script, 0644));
       // -B: the code directory is read-only, so do not even try to write __pycache__.
-      plan.argv = {in.path.string(), "-B", k_root + "/python/bootstrap.py"};
+      plan.argv = {in.path.string(), "-B", script};
+      // The shim compiled once for this interpreter, when it can be: Python runs a .pyc given
+      // as the script directly. Tracebacks still name bootstrap.py.
+      if (auto pyc = compiled_python(in, shim.data, script, options.host_env)) {
+        plan.files.push_back(SandboxFile{script + "c", *pyc, 0644});
+        plan.owned.push_back(std::move(pyc));
+        plan.argv.back() = script + "c";
+      }
+      plan.files.push_back(std::move(shim));
       return plan;
     }
     case Language::nodejs: {

@@ -31,6 +31,7 @@ struct LaunchPlan {
   std::vector<std::pair<std::string, std::string>> links;  // inside path → target
   std::vector<std::string> warnings;
   Protocol protocol = Protocol::framed;
+  std::vector<std::shared_ptr<const std::string>> owned;  // bytes that files[] point into
 };
 
 // Errors: invalid_input for a runtime fstage cannot run locally, not_found for a missing

@@ -363,8 +363,17 @@ Expected<int> Gateway::run(std::shared_ptr<Project> project) {
   so.max_body = sb::k_max_request_bytes;
   so.keep_alive_timeout_s = 2;
   so.keep_alive_max = 100000;
-  m_server = FSTAGE_TRY(make_http_server(
-      so, [this](const HttpRequestData& req, HttpResponseData& res) { handle(req, res); }));
+  m_server =
+      FSTAGE_TRY(make_http_server(so, [this](const HttpRequestData& req, HttpResponseData& res) {
+        // Nothing is thrown across the module boundary (http_server.hpp): a failure here is
+        // the gateway's own 500.
+        try {
+          handle(req, res);
+        } catch (const std::exception& e) {
+          m_log.event("error", std::string("internal error while handling a request: ") + e.what());
+          res = gateway_error(500, "APIG.9999", "System error (fstage serve)", "");
+        }
+      }));
   int port = m_server->bind(m_opts.host, m_opts.port);
   if (port <= 0) {
     return fail(ErrorCode::io,

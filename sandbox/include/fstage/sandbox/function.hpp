@@ -51,6 +51,9 @@ struct RunnerOptions {
   // Receives function output as it arrives (stdout and stderr, in arrival order). Output is
   // also collected in InvokeResult::logs.
   std::function<void(std::string_view)> on_output;
+  // Measure each invocation's peak memory (InvokeResult::max_memory_bytes): a reset before
+  // and a read after, two syscalls each. The gateway reports none and turns this off.
+  bool measure_memory = true;
 };
 
 enum class InvokeStatus { ok, function_error, timeout, oom, killed, sandbox_error };

@@ -3,8 +3,10 @@
 
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include <fstage/base/error.hpp>
 #include <fstage/manifest/runtimes.hpp>
@@ -29,5 +31,16 @@ Expected<Interpreter> find_interpreter(manifest::Language lang,
 // "3.10" vs "3.11.2": true when the host version satisfies the runtime's major.minor (Go: any
 // go1.x; Java: the major version).
 bool version_matches(const manifest::RuntimeInfo& runtime, const std::string& host_version);
+
+// The bytecode of a Python script, compiled by the interpreter `python` itself (py_compile,
+// unchecked-hash pyc) once, and kept in $XDG_CACHE_HOME/fstage/pyc/ (or ~/.cache/...) under a
+// hash of the interpreter's path, size and mtime, the source and `display_path` (the file
+// name tracebacks show). Python compiles a script given by path on every start (it caches
+// imported modules only): for the runtime shim that is 4 to 6 ms of each cold start here.
+// nullptr when it cannot be had (no cache directory, a failed compile): run the source then.
+std::shared_ptr<const std::string> compiled_python(const Interpreter& python,
+                                                   std::string_view source,
+                                                   const std::string& display_path,
+                                                   const std::map<std::string, std::string>& env);
 
 }  // namespace fstage::sandbox

@@ -13,6 +13,9 @@ trap 'serve_kill; rm -rf "$T"' EXIT
 # serve_start MANIFEST [ARGS...]: starts serve with --json logs in $T/serve.log.
 serve_start() {
   local manifest=$1; shift
+  # Created here: the background job's redirections may not have run when sed first looks.
+  : >"$T/serve.log"
+  : >"$T/serve.err"
   "$FSTAGE" serve -f "$manifest" --port 0 --json "$@" >"$T/serve.log" 2>"$T/serve.err" &
   SERVE_PID=$!
   local i
