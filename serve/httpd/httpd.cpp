@@ -25,9 +25,10 @@ class HttplibServer final : public fstage::serve::HttpServer {
   HttplibServer(const HttpServerOptions& o, HttpHandler handler) : m_handler(std::move(handler)) {
     const auto threads = static_cast<std::size_t>(o.threads > 0 ? o.threads : 1);
     m_server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-    m_server.set_socket_options([](int sock) {
+    m_server.set_socket_options([this](int sock) {
       int yes = 1;
       ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+      m_listen_fd = sock;  // the last one made is the one that bound
     });
     m_server.set_tcp_nodelay(true);
     m_server.set_keep_alive_max_count(o.keep_alive_max);
@@ -43,10 +44,15 @@ class HttplibServer final : public fstage::serve::HttpServer {
   }
 
   int bind(const std::string& host, int port) override {
-    if (port == 0) {
-      return m_server.bind_to_any_port(host);
+    int bound = port == 0 ? m_server.bind_to_any_port(host)
+                          : (m_server.bind_to_port(host, port) ? port : -1);
+    // cpp-httplib 0.11 listens with a backlog of 5: a browser or a load test opening dozens
+    // of connections at once overflows it, and the dropped SYNs come back a second later.
+    // listen(2) again on the bound socket just raises the backlog.
+    if (bound > 0 && m_listen_fd >= 0) {
+      ::listen(m_listen_fd, SOMAXCONN);
     }
-    return m_server.bind_to_port(host, port) ? port : -1;
+    return bound;
   }
   void listen() override { m_server.listen_after_bind(); }
   void stop() override { m_server.stop(); }
@@ -76,6 +82,7 @@ class HttplibServer final : public fstage::serve::HttpServer {
   }
 
   HttpHandler m_handler;
+  int m_listen_fd = -1;
   httplib::Server m_server;
 };
 
