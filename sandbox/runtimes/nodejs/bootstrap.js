@@ -200,7 +200,9 @@ async function main() {
     const init = process.env.RUNTIME_INITIALIZER_HANDLER;
     if (init) {
       const t = envInt('RUNTIME_INITIALIZER_TIMEOUT', 3);
-      await call(await load(init, codeRoot), [new Context('', Date.now() + t * 1000, {}, t)]);
+      // The initializer runs as a request of its own, with its own id in the log lines.
+      const initId = require('crypto').randomUUID();
+      await call(await load(init, codeRoot), [new Context(initId, Date.now() + t * 1000, {}, t)]);
     }
   } catch (e) {
     send('init_error', errorBody(e));

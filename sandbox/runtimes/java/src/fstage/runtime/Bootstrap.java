@@ -57,7 +57,9 @@ public final class Bootstrap {
             if (init != null && !init.isEmpty()) {
                 long deadline = System.currentTimeMillis()
                         + 1000L * Integer.parseInt(env("RUNTIME_INITIALIZER_TIMEOUT", "3"));
-                Handler.load(init, loader).initialize(new FstageContext("", deadline, new HashMap<>()));
+                // The initializer runs as a request of its own, with its own id in the log lines.
+                String initId = java.util.UUID.randomUUID().toString();
+                Handler.load(init, loader).initialize(new FstageContext(initId, deadline, new HashMap<>()));
             }
         } catch (Throwable t) {
             flush();
