@@ -132,7 +132,7 @@ Expected<fs::path> artifact_for(const Context& ctx, const manifest::Manifest& m,
 Expected<int> run(const Context& ctx, const DeployOptions& o, deploy::Redactor& redactor) {
   auto req = FSTAGE_TRY(request_of(o));
   auto path = FSTAGE_TRY(manifest::find_manifest(ctx.cwd));
-  auto m = FSTAGE_TRY(manifest::load_manifest(path));
+  auto m = FSTAGE_TRY(manifest::load_manifest(path, ctx.display_path(path)));
   for (const auto& w : m.warnings) {
     warn(ctx, w.str());
   }

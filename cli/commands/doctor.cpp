@@ -192,9 +192,9 @@ Expected<Section> runtime_section(const Context& ctx, const DoctorOptions& o, Or
     return s;
   }
   s.title = "Runtimes (" + file.string() + ")";
-  manifest::Validation v = manifest::validate_file(file);
+  manifest::Validation v = manifest::validate_file(file, ctx.display_path(file));
   if (!v.manifest) {
-    Error e = manifest::validation_error(v.errors, file.string());
+    Error e = manifest::validation_error(v.errors, ctx.display_path(file));
     s.items.push_back({{"manifest", "manifest", CheckStatus::fail, e.message, join(e.details, "\n"),
                         "fstage validate -f " + file.string()},
                        k_exit_invalid_input});

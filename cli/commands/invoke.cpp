@@ -128,7 +128,7 @@ Expected<sb::FunctionSpec> load_spec(const Context& ctx, const InvokeOptions& o,
                                      std::vector<std::string>& warnings) {
   fs::path file =
       o.manifest.empty() ? FSTAGE_TRY(manifest::find_manifest(ctx.cwd)) : ctx.resolve(o.manifest);
-  manifest::Manifest m = FSTAGE_TRY(manifest::load_manifest(file));
+  manifest::Manifest m = FSTAGE_TRY(manifest::load_manifest(file, ctx.display_path(file)));
   for (const auto& w : m.warnings) {
     warnings.push_back(w.str());
   }

@@ -239,7 +239,7 @@ void print_result(Context& ctx, const scaffolds::PackageResult& r, bool json) {
 
 Expected<int> run_package(Context& ctx, const PackageCliOptions& o) {
   auto path = FSTAGE_TRY(manifest::find_manifest(ctx.cwd));
-  auto m = FSTAGE_TRY(manifest::load_manifest(path));
+  auto m = FSTAGE_TRY(manifest::load_manifest(path, ctx.display_path(path)));
   for (const auto& w : m.warnings) {
     warn(ctx, w.str());
   }

@@ -55,6 +55,7 @@ Expected<int> run_serve(Context& ctx, const ServeCliOptions& o) {
   serve::ServeOptions so;
   so.manifest =
       o.manifest.empty() ? FSTAGE_TRY(manifest::find_manifest(ctx.cwd)) : ctx.resolve(o.manifest);
+  so.manifest_name = ctx.display_path(so.manifest);
   so.host = o.host;
   so.port = o.port;
   so.pool.concurrency = o.concurrency;

@@ -26,16 +26,6 @@ struct ValidateOptions {
   bool json = false;
 };
 
-// How the manifest is named in messages: relative to the working directory when it lies
-// below it ("fstage.yaml", "sub/fstage.yaml"), else the absolute path.
-std::string display_name(const fs::path& file, const fs::path& cwd) {
-  fs::path rel = file.lexically_normal().lexically_relative(cwd.lexically_normal());
-  if (!rel.empty() && *rel.begin() != "..") {
-    return rel.generic_string();
-  }
-  return file.string();
-}
-
 OrderedJson to_json(const manifest::Diagnostic& d) {
   OrderedJson j = OrderedJson::object();
   j["file"] = d.where.file;
@@ -81,7 +71,7 @@ Expected<int> run_validate(Context& ctx, const ValidateOptions& opts) {
   } else {
     file = FSTAGE_TRY(manifest::find_manifest(ctx.cwd));
   }
-  const std::string name = display_name(file, ctx.cwd);
+  const std::string name = ctx.display_path(file);
   manifest::Validation v = manifest::validate_file(file, name);
   if (opts.json) {
     return print_json(ctx, name, v);

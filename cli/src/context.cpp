@@ -57,4 +57,12 @@ std::filesystem::path Context::resolve(const std::filesystem::path& p) const {
   return p.is_absolute() ? p : cwd / p;
 }
 
+std::string Context::display_path(const std::filesystem::path& file) const {
+  std::filesystem::path rel = file.lexically_normal().lexically_relative(cwd.lexically_normal());
+  if (!rel.empty() && *rel.begin() != "..") {
+    return rel.generic_string();
+  }
+  return file.string();
+}
+
 }  // namespace fstage::cli

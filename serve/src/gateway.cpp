@@ -96,7 +96,7 @@ class Gateway {
 
 Expected<std::shared_ptr<Project>> Gateway::load(const Project* previous) {
   auto p = std::make_shared<Project>();
-  p->manifest = FSTAGE_TRY(manifest::load_manifest(m_opts.manifest));
+  p->manifest = FSTAGE_TRY(manifest::load_manifest(m_opts.manifest, m_opts.manifest_name));
   for (const auto& w : p->manifest.warnings) {
     m_log.event("warn", w.str());
   }

@@ -40,6 +40,9 @@ struct Context {
   bool use_color() const;
   // Resolve a user-given path against cwd.
   std::filesystem::path resolve(const std::filesystem::path& p) const;
+  // How a file is named in messages: relative to cwd when it lies below it ("fstage.yaml",
+  // "sub/fstage.yaml"), else the absolute path. Every command names the manifest this way.
+  std::string display_path(const std::filesystem::path& file) const;
 };
 
 }  // namespace fstage::cli
