@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
+#include <CLI/CLI.hpp>
 #include <catch2/catch.hpp>
 
 #include <fstage/base/json.hpp>
 #include <fstage/base/version.hpp>
+#include <fstage/cli/app.hpp>
 #include <fstage/cli/exit_codes.hpp>
 
 #include "test_support.hpp"
@@ -105,4 +107,36 @@ TEST_CASE("cli::render_error follows the one format", "[cli]") {
   CHECK(
       err.str() ==
       "fstage: error: it broke\n  a.yaml:1:2: bad\n  caused by: while testing\nhint: try again\n");
+}
+
+TEST_CASE("named_command finds the command word past the root's options", "[cli]") {
+  using V = std::vector<std::string>;
+  CHECK(cli::named_command(V{"invoke", "hello"}) == "invoke");
+  CHECK(cli::named_command(V{"-q", "-vv", "package"}) == "package");
+  CHECK(cli::named_command(V{"--color", "never", "validate"}) == "validate");
+  CHECK(cli::named_command(V{"--color=never", "deploy", "--dry-run"}) == "deploy");
+  CHECK(cli::named_command(V{"--version"}).empty());
+  CHECK(cli::named_command(V{"--", "invoke"}).empty());
+  CHECK(cli::named_command(V{}).empty());
+}
+
+TEST_CASE("make_app builds the named command alone, or every command", "[cli]") {
+  cli::Context ctx = cli::Context::real();
+  auto names = [](const CLI::App& app) {
+    std::vector<std::string> out;
+    for (const auto* s : app.get_subcommands({})) {
+      out.push_back(s->get_name());
+    }
+    return out;
+  };
+  CHECK(names(*cli::make_app(ctx, "invoke")) == std::vector<std::string>{"invoke"});
+  // register_completion brings its hidden helpers along.
+  CHECK(names(*cli::make_app(ctx, "completion")).size() == 3);
+  auto all = names(*cli::make_app(ctx));
+  CHECK(all.size() >= 15);
+  CHECK(names(*cli::make_app(ctx, "invok")) == all);  // a typo: the tree to suggest from
+  // A command built alone still parses and reports like the whole tree does.
+  CliRun r({"-q", "invoke", "--frob"});
+  CHECK(r.code == cli::k_exit_usage);
+  CHECK(r.err.str().find("unknown option '--frob'") != std::string::npos);
 }

@@ -3,6 +3,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <fstage/base/error.hpp>
@@ -14,8 +15,13 @@ class App;
 
 namespace fstage::cli {
 
-// Builds the whole command tree. Registration does no I/O, so --help and --version stay instant.
-std::unique_ptr<CLI::App> make_app(Context& ctx);
+// Builds the command tree: every command, or with `only` naming one, that command alone (and
+// the root's options). Registration does no I/O, so --help and --version stay instant.
+std::unique_ptr<CLI::App> make_app(Context& ctx, std::string_view only = {});
+
+// The command `args` name, when that can be told without parsing: the first word that is not
+// an option (nor --color's value). Empty when there is none.
+std::string_view named_command(const std::vector<std::string>& args);
 
 // Parses `args` (without argv[0]), runs the selected command and renders any error once.
 // Returns the process exit code (exit_codes.hpp).
