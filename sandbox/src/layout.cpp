@@ -62,6 +62,22 @@ bool resolve(const fs::path& p, fs::path& real) {
   return !ec;
 }
 
+// resolve() for an entry of the host's /etc: only a symlink needs the walk (realpath reads
+// every component of the path); anything else is bound from where it is. Twenty entries are
+// looked at on every sandbox start.
+bool resolve_etc_entry(const fs::path& p, fs::path& real) {
+  std::error_code ec;
+  auto st = fs::symlink_status(p, ec);
+  if (ec || !fs::exists(st)) {
+    return false;
+  }
+  if (fs::is_symlink(st)) {
+    return resolve(p, real);
+  }
+  real = p;
+  return true;
+}
+
 void add_system(std::vector<MountOp>& ops) {
   ops.push_back(bind_op("/usr", "/usr", false, MS_NOSUID | MS_NODEV));
   for (const char* name : {"bin", "sbin", "lib", "lib32", "lib64", "libx32"}) {
@@ -94,9 +110,11 @@ void add_etc(std::vector<MountOp>& ops, uid_t uid, gid_t gid, const std::string&
       }
     }
   }
+  // (An /etc that is itself a symlink gets the full walk for every entry.)
+  const bool etc_is_dir = !fs::is_symlink(fs::symlink_status("/etc", ec));
   for (const auto& e : entries) {
     fs::path real;
-    if (resolve(e, real)) {
+    if (etc_is_dir ? resolve_etc_entry(e, real) : resolve(e, real)) {
       ops.push_back(bind_op(real, e.string(), false, MS_NOSUID | MS_NODEV));
     }
   }
