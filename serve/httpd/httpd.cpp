@@ -35,6 +35,18 @@ class HttplibServer final : public fstage::serve::HttpServer {
     m_server.set_keep_alive_timeout(o.keep_alive_timeout_s);
     m_server.set_payload_max_length(o.max_body);
     auto h = [this](const httplib::Request& req, httplib::Response& res) { handle(req, res); };
+    // A request with neither Content-Length nor Transfer-Encoding has no body (RFC 9112
+    // 6.3), but cpp-httplib 0.11 reads a POST, PUT, PATCH or DELETE like that until the
+    // connection closes, and answers 400 when its read timeout ends the wait (`curl -X POST`
+    // without -d waited 5 s for a 400). Such requests are answered here, before the body
+    // would be read, with an empty body as the platform gives them.
+    m_server.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+      if (req.has_header("Content-Length") || req.has_header("Transfer-Encoding")) {
+        return httplib::Server::HandlerResponse::Unhandled;
+      }
+      handle(req, res);
+      return httplib::Server::HandlerResponse::Handled;
+    });
     m_server.Get(".*", h);
     m_server.Post(".*", h);
     m_server.Put(".*", h);

@@ -49,6 +49,10 @@ grep -qi "^x-request-id: $rid" "$T/r.h" || fail "request id differs between even
 
 [ "$(req "$T/r" POST /echo --data-binary 'héllo text')" = 200 ] || fail "POST"
 [ "$(json_get "$T/r" "j['text']")" = "héllo text" ] || fail "text body"
+# A POST with neither a body nor Content-Length (curl -X POST without -d) has no body: it is
+# answered at once with an empty one, not after a read timeout.
+[ "$(req "$T/r" POST /echo --max-time 3)" = 200 ] || fail "POST without Content-Length"
+[ "$(json_get "$T/r" "j['text']")" = "" ] || fail "body of a POST without one"
 
 [ "$(req "$T/r" GET /users/42)" = 200 ] || fail "GET /users/42"
 [ "$(json_get "$T/r" "j['pathParameters']['id']")" = 42 ] || fail "path parameter"
