@@ -161,14 +161,16 @@ struct FunctionRunner::Impl {
     auto next_service = Clock::now() + in.box->service_interval();
     bool service_now = false;
     for (;;) {
+      auto now = Clock::now();
+      service_now = service_now || now >= next_service;
       if (in.box->ended() || (service_now && in.box->service())) {
         drain_output(in, logs);
         reply = in.transport->drain();
         return reply && reply->kind != Reply::closed ? Wait::reply : Wait::ended;
       }
-      auto now = Clock::now();
       if (service_now) {
         next_service = now + in.box->service_interval();
+        service_now = false;
       }
       if (now >= deadline) {
         return Wait::deadline;
@@ -179,12 +181,14 @@ struct FunctionRunner::Impl {
       fds.push_back({in.box->control_fd(), POLLIN, 0});
       fds.push_back({in.box->stdout_fd(), POLLIN, 0});
       fds.push_back({in.box->stderr_fd(), POLLIN, 0});
+      // Both ends are in the future here (checked above), so the wait is never negative: a
+      // negative poll timeout would mean "forever".
       auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(
           std::min(deadline, next_service) - now);
       if (int t = in.transport->poll_timeout_ms(); t >= 0) {
         wait = std::min(wait, std::chrono::milliseconds(t));
       }
-      ::poll(fds.data(), fds.size(), static_cast<int>(wait.count()) + 1);
+      ::poll(fds.data(), fds.size(), static_cast<int>(std::max<std::int64_t>(wait.count(), 0)) + 1);
       if (fds[mine + 1].revents != 0 || fds[mine + 2].revents != 0) {
         drain_output(in, logs);
       }
