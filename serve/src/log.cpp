@@ -53,9 +53,24 @@ std::string clock_iso() {
 }
 
 void Logger::write(const std::string& line) {
-  std::lock_guard<std::mutex> lock(m_mutex);
-  m_out << line << '\n';
-  m_out.flush();
+  std::unique_lock<std::mutex> lock(m_mutex);
+  m_pending += line;
+  m_pending += '\n';
+  if (m_writing) {
+    return;  // the writing thread takes this line with its next batch
+  }
+  m_writing = true;
+  std::string batch;
+  while (!m_pending.empty()) {
+    batch.swap(m_pending);
+    m_pending.clear();
+    lock.unlock();
+    // One write(2) for the batch: stderr is unbuffered, and `<< line << '\n'` was two.
+    m_out.write(batch.data(), static_cast<std::streamsize>(batch.size()));
+    m_out.flush();
+    lock.lock();
+  }
+  m_writing = false;
 }
 
 void Logger::access(const AccessRecord& r) {

@@ -33,8 +33,13 @@ class Logger {
   void event(std::string_view level, std::string_view message);
 
  private:
+  // Lines are written at once, one write(2) each when the gateway is quiet; under load the
+  // lines that arrive while one thread writes go out together in its next write (group
+  // commit), in order, and no thread holds the lock while writing.
   void write(const std::string& line);
   std::mutex m_mutex;
+  std::string m_pending;   // lines waiting for the writer
+  bool m_writing = false;  // a thread is writing m_out (outside the lock)
   std::ostream& m_out;
   bool m_json;
   bool m_quiet;
