@@ -181,8 +181,8 @@ struct FunctionRunner::Impl {
       fds.push_back({in.box->control_fd(), POLLIN, 0});
       fds.push_back({in.box->stdout_fd(), POLLIN, 0});
       fds.push_back({in.box->stderr_fd(), POLLIN, 0});
-      // Both ends are in the future here (checked above), so the wait is never negative: a
-      // negative poll timeout would mean "forever".
+      // Both ends are in the future here (checked above); the clamp is a second guard, since a
+      // negative poll timeout means "forever".
       auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(
           std::min(deadline, next_service) - now);
       if (int t = in.transport->poll_timeout_ms(); t >= 0) {
@@ -192,7 +192,7 @@ struct FunctionRunner::Impl {
       if (fds[mine + 1].revents != 0 || fds[mine + 2].revents != 0) {
         drain_output(in, logs);
       }
-      service_now = fds[mine].revents != 0 || Clock::now() >= next_service;
+      service_now = fds[mine].revents != 0;  // (a due tick is seen at the top of the pass)
       if (auto r = in.transport->on_poll(std::span<const pollfd>(fds).first(mine))) {
         if (r->kind == Reply::closed) {
           service_now = true;  // the instance is ending: let service() see it
