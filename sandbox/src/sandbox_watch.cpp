@@ -110,13 +110,10 @@ bool Sandbox::check_ended() {
 }
 
 bool Sandbox::service() {
-  if (m_exit.ended) {
+  if (check_ended()) {
     return true;
   }
-  handle_message();
-  if (!m_exit.ended) {
-    sample_memory();
-  }
+  sample_memory();
   return m_exit.ended;
 }
 
