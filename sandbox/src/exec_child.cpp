@@ -28,14 +28,17 @@ namespace {
   ::_exit(stage != Stage::exec ? 125 : (err == ENOENT ? 127 : 126));
 }
 
-// Signal dispositions set to SIG_IGN survive execve (SIGPIPE is ignored by the supervisor),
-// and the mask is inherited: reset both so the function starts like a fresh process.
-void reset_signals() {
+// Signal dispositions set to SIG_IGN survive execve (SIGPIPE is ignored by the supervisor,
+// SIGHUP under nohup), and the mask is inherited: reset both so the function starts like a
+// fresh process. Handlers are reset by execve itself, so only the ignored signals (the set
+// the parent read from its SigIgn line) need a call each, not all 64.
+void reset_signals(const ChildPlan& plan) {
   struct sigaction dfl {};
   dfl.sa_handler = SIG_DFL;
   sigemptyset(&dfl.sa_mask);
-  for (int sig = 1; sig < NSIG; ++sig) {
-    if (sig != SIGKILL && sig != SIGSTOP) {
+  for (int sig = 1; sig < NSIG && sig <= 64; ++sig) {
+    if ((plan.ignored_signals & (std::uint64_t{1} << (sig - 1))) != 0 && sig != SIGKILL &&
+        sig != SIGSTOP) {
       ::sigaction(sig, &dfl, nullptr);  // fails harmlessly for glibc's reserved RT signals
     }
   }
@@ -51,7 +54,7 @@ int lift(int fd) {
 
 }  // namespace
 
-void exec_main(const ChildPlan& plan) {
+void exec_main(const ChildPlan& plan, const LateSetup& late) {
   int sync_fd = lift(plan.sync_fd);
   if (sync_fd < 0) {
     ::_exit(125);
@@ -61,7 +64,7 @@ void exec_main(const ChildPlan& plan) {
   if (::setsid() < 0) {
     fail_at(sync_fd, Stage::setsid, errno);
   }
-  reset_signals();
+  reset_signals(plan);
   if (!plan.pidns) {
     ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
   }
@@ -92,7 +95,7 @@ void exec_main(const ChildPlan& plan) {
       fail_at(sync_fd, Stage::set_ids, errno);
     }
   }
-  if (int e = apply_rlimits(plan); e != 0) {
+  if (int e = apply_rlimits(plan, late.drop_nproc); e != 0) {
     fail_at(sync_fd, Stage::rlimits, e);
   }
   if (!plan.cwd.empty() && ::chdir(plan.cwd.c_str()) != 0) {
@@ -103,10 +106,17 @@ void exec_main(const ChildPlan& plan) {
   if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
     fail_at(sync_fd, Stage::no_new_privs, errno);
   }
+  // Tell the supervisor our host pid (credentials) and hand it a pidfd: a handle that
+  // cannot come to name another process once we are reaped, so it can SIGKILL us at the end
+  // without racing pid reuse (Linux 5.3; without it the supervisor kills init alone).
   SyncMsg started;
   started.kind = MsgKind::started;
-  send_msg_with_creds(sync_fd, started);
-  if (int e = install_seccomp(plan); e != 0) {
+  int self = static_cast<int>(::syscall(SYS_pidfd_open, ::getpid(), 0));
+  send_msg_with_creds(sync_fd, started, self);
+  if (self >= 0) {
+    ::close(self);
+  }
+  if (int e = install_seccomp(late); e != 0) {
     fail_at(sync_fd, Stage::seccomp, e);
   }
   ::execve(plan.argv[0], plan.argv.data(), plan.envp.data());

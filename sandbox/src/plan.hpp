@@ -66,6 +66,7 @@ enum class Stage : std::int32_t {
   no_new_privs,
   seccomp,
   exec,
+  wait_limits,
 };
 
 const char* stage_name(Stage s);
@@ -97,9 +98,9 @@ struct ChildPlan {
   std::vector<char*> envp;
   std::string cwd;
   std::vector<RlimitSpec> rlimits;
-  std::vector<sock_filter> seccomp_filter;  // empty: no filter
-  int stdin_fd = -1;                        // -1: open /dev/null
-  int stdout_fd = -1;                       // -1: inherit
+  std::uint64_t ignored_signals = 0;  // bit n-1: signal n is SIG_IGN in the parent
+  int stdin_fd = -1;                  // -1: open /dev/null
+  int stdout_fd = -1;                 // -1: inherit
   int stderr_fd = -1;
   int runtime_fd = -1;      // becomes fd 3
   int api_port = 0;         // > 0: init listens on 127.0.0.1:api_port and passes the socket up
@@ -107,9 +108,18 @@ struct ChildPlan {
   int parent_sync_fd = -1;  // the parent's end, closed first thing in the child
 };
 
+// What the parent settles after the clone, while init builds the root: the cgroup (whether
+// its pids controller counts processes, which makes RLIMIT_NPROC redundant) and the seccomp
+// program, compiled by libseccomp meanwhile. Arrives with MsgKind::limits.
+struct LateSetup {
+  bool drop_nproc = false;
+  const sock_filter* filter = nullptr;  // null: no filter
+  unsigned short filter_len = 0;
+};
+
 // Entry points run in the cloned children. Both never return.
 [[noreturn]] void init_main(const ChildPlan& plan);
-[[noreturn]] void exec_main(const ChildPlan& plan);
+[[noreturn]] void exec_main(const ChildPlan& plan, const LateSetup& late);
 
 // Child-side steps (async-signal-safe). Return 0 or an errno; `failed` names the step.
 int apply_mounts(const ChildPlan& plan, Stage* failed, int* index);
@@ -117,7 +127,7 @@ int apply_mounts(const ChildPlan& plan, Stage* failed, int* index);
 // blocked) and serves the supervisor's requests on the control socket.
 void wait_for_main(const ChildPlan& plan, pid_t main_pid, int* status, long* maxrss_kb);
 int bring_up_loopback();
-int apply_rlimits(const ChildPlan& plan);
-int install_seccomp(const ChildPlan& plan);
+int apply_rlimits(const ChildPlan& plan, bool drop_nproc);
+int install_seccomp(const LateSetup& late);
 
 }  // namespace fstage::sandbox::detail

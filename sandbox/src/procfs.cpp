@@ -32,6 +32,58 @@ std::uint64_t status_field_bytes(std::string_view text, std::string_view key) {
   return kb * 1024;
 }
 
+std::uint64_t status_field_hex(std::string_view text, std::string_view key) {
+  std::size_t pos = 0;
+  // The key must start a line: "SigIgn" also ends "ShdPnd"-like neighbours' prefixes.
+  while ((pos = text.find(key, pos)) != std::string_view::npos) {
+    if (pos == 0 || text[pos - 1] == '\n') {
+      break;
+    }
+    pos += key.size();
+  }
+  if (pos == std::string_view::npos) {
+    return 0;
+  }
+  pos += key.size();
+  while (pos < text.size() && (text[pos] == ' ' || text[pos] == '\t' || text[pos] == ':')) {
+    ++pos;
+  }
+  std::uint64_t v = 0;
+  for (; pos < text.size(); ++pos) {
+    char c = text[pos];
+    int d = c >= '0' && c <= '9'   ? c - '0'
+            : c >= 'a' && c <= 'f' ? c - 'a' + 10
+            : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                   : -1;
+    if (d < 0) {
+      break;
+    }
+    v = (v << 4) | static_cast<std::uint64_t>(d);
+  }
+  return v;
+}
+
+std::uint64_t ignored_signals() {
+  int fd = ::open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+  if (fd >= 0) {
+    char buf[4096];
+    ssize_t n = ::read(fd, buf, sizeof(buf));
+    ::close(fd);
+    std::string_view text(buf, n > 0 ? static_cast<std::size_t>(n) : 0);
+    if (text.find("\nSigIgn:") != std::string_view::npos) {
+      return status_field_hex(text, "SigIgn");
+    }
+  }
+  std::uint64_t mask = 0;
+  for (int sig = 1; sig < NSIG && sig <= 64; ++sig) {
+    struct sigaction sa {};
+    if (::sigaction(sig, nullptr, &sa) == 0 && sa.sa_handler == SIG_IGN) {
+      mask |= std::uint64_t{1} << (sig - 1);
+    }
+  }
+  return mask;
+}
+
 namespace {
 
 // pid → ppid for every process on the host.

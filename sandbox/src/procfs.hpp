@@ -23,6 +23,14 @@ std::uint64_t rss_bytes(pid_t pid);
 // 0 when absent. Writing "5" to /proc/<pid>/clear_refs (Linux >= 4.0) resets VmHWM.
 std::uint64_t status_field_bytes(std::string_view status_text, std::string_view key);
 
+// A hexadecimal "Key:\t0000000000001000" field of a /proc/<pid>/status text (SigIgn, say);
+// 0 when absent.
+std::uint64_t status_field_hex(std::string_view status_text, std::string_view key);
+
+// The signals this process ignores (SIG_IGN), bit n-1 for signal n: the SigIgn line of
+// /proc/self/status, or, without /proc, one sigaction query per signal.
+std::uint64_t ignored_signals();
+
 // SIGKILLs `root`'s descendants, repeating until none are left (or ~50 rounds): for the tier
 // without a pid namespace, where one kill cannot end the tree.
 void kill_descendants(pid_t root);

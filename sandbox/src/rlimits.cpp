@@ -10,8 +10,11 @@
 
 namespace fstage::sandbox::detail {
 
-int apply_rlimits(const ChildPlan& plan) {
+int apply_rlimits(const ChildPlan& plan, bool drop_nproc) {
   for (const RlimitSpec& r : plan.rlimits) {
+    if (drop_nproc && r.resource == RLIMIT_NPROC) {
+      continue;
+    }
     rlimit lim{r.soft, r.hard};
     if (::setrlimit(static_cast<__rlimit_resource>(r.resource), &lim) != 0) {
       // A hard limit above the current one needs CAP_SYS_RESOURCE; settle for lowering.

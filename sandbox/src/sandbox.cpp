@@ -254,26 +254,10 @@ Expected<std::unique_ptr<Sandbox>> Sandbox::spawn(const SandboxConfig& config,
   }
   plan.cwd = apply_rewrites(cwd, rewrites);
 
-  if (caps.seccomp) {
-    plan.seccomp_filter = FSTAGE_TRY(build_seccomp_filter());
-  }
-  if (caps.cgroup.mode != CgroupMode::none) {
-    std::string name = "fstage-" + std::to_string(::getpid()) + "-" + std::to_string(++g_counter);
-    im.cgroup = FSTAGE_TRY(Cgroup::create(caps.cgroup, name, config.limits, ::getpid()));
-  }
-  const bool cg_memory =
-      im.cgroup && std::find(im.cgroup->enforced().begin(), im.cgroup->enforced().end(),
-                             "memory") != im.cgroup->enforced().end();
-  const bool cg_pids =
-      im.cgroup && std::find(im.cgroup->enforced().begin(), im.cgroup->enforced().end(), "pids") !=
-                       im.cgroup->enforced().end();
-  plan.rlimits = make_rlimits(config.limits, ns && !cg_pids);
-  im.watchdog = !cg_memory;
-  if (cg_memory) {
-    im.memory_source = std::string(to_string(im.cgroup->mode()));
-  }
+  // RLIMIT_NPROC is dropped in the child if the pids cgroup turns out to count processes.
+  plan.rlimits = make_rlimits(config.limits, ns);
+  plan.ignored_signals = ignored_signals();
   im.memory_limit = static_cast<std::uint64_t>(config.limits.memory_mb) << 20;
-  sb->m_isolation = make_isolation(caps, config, im.cgroup, caps.seccomp);
 
   int sv[2];
   if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
@@ -328,12 +312,44 @@ Expected<std::unique_ptr<Sandbox>> Sandbox::spawn(const SandboxConfig& config,
       return fail(std::move(r).error().with_context("while mapping the sandbox user"));
     }
   }
-  if (im.cgroup) {
-    FSTAGE_TRY(im.cgroup->add(pid));
-  }
   SyncMsg go;
   if (int e = send_msg(sb->m_sync_fd, go); e != 0) {
     return fail(Error::from_errno("send", "sandbox go", e));
+  }
+  // While init builds the root: the seccomp program and the cgroup. A failure here returns,
+  // and the destructor kills and reaps init.
+  std::vector<sock_filter> filter;
+  if (caps.seccomp) {
+    filter = FSTAGE_TRY(build_seccomp_filter());
+  }
+  if (caps.cgroup.mode != CgroupMode::none) {
+    std::string name = "fstage-" + std::to_string(::getpid()) + "-" + std::to_string(++g_counter);
+    im.cgroup = FSTAGE_TRY(Cgroup::create(caps.cgroup, name, config.limits, ::getpid()));
+    FSTAGE_TRY(im.cgroup->add(pid));
+  }
+  const auto cg_has = [&](const char* what) {
+    return im.cgroup && std::find(im.cgroup->enforced().begin(), im.cgroup->enforced().end(),
+                                  what) != im.cgroup->enforced().end();
+  };
+  im.watchdog = !cg_has("memory");
+  if (cg_has("memory")) {
+    im.memory_source = std::string(to_string(im.cgroup->mode()));
+  }
+  sb->m_isolation = make_isolation(caps, config, im.cgroup, caps.seccomp);
+  if (filter.size() > BPF_MAXINSNS) {
+    return fail(ErrorCode::internal, "sandbox: the seccomp program is too long");
+  }
+  SyncMsg limits;
+  limits.kind = MsgKind::limits;
+  limits.value = cg_has("pids") ? 1 : 0;
+  limits.index = static_cast<std::int32_t>(filter.size());
+  // A failed send means init has already given up: its setup_error (or its end) is waiting
+  // in the loop below, and says more than EPIPE would.
+  if (send_msg(sb->m_sync_fd, limits) == 0 && !filter.empty()) {
+    ssize_t n;
+    do {
+      n = ::send(sb->m_sync_fd, filter.data(), filter.size() * sizeof(sock_filter), MSG_NOSIGNAL);
+    } while (n < 0 && errno == EINTR);
   }
   // Wait until main is about to exec (or something failed on the way).
   for (;;) {
@@ -352,6 +368,10 @@ Expected<std::unique_ptr<Sandbox>> Sandbox::spawn(const SandboxConfig& config,
     if (m.kind == MsgKind::listener && got == 1) {
       sb->m_api_fd = attached;
       continue;
+    }
+    if (m.kind == MsgKind::started && got == 1) {
+      im.main_pidfd = attached;
+      attached = -1;
     }
     if (attached >= 0) {
       ::close(attached);

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <optional>
 #include <string>
+#include <unistd.h>
 #include <vector>
 
 #include <fstage/base/fs.hpp>
@@ -36,6 +37,20 @@ struct Sandbox::Impl {
   pid_t files_pid = 0;
   detail::KernelFile main_status;
   detail::KernelFile main_clear_refs;
+  // A pidfd for the main process, sent up with its "started" message (-1 before, or on a
+  // kernel without pidfd_open). SIGKILL through it cannot hit a recycled pid.
+  int main_pidfd = -1;
+
+  Impl() = default;
+  Impl(const Impl&) = delete;
+  Impl& operator=(const Impl&) = delete;
+  ~Impl() { close_main_pidfd(); }
+  void close_main_pidfd() {
+    if (main_pidfd >= 0) {
+      ::close(main_pidfd);
+      main_pidfd = -1;
+    }
+  }
 
   void open_main_files(pid_t pid) {
     if (files_pid != pid) {

@@ -55,6 +55,8 @@ const char* stage_name(Stage s) {
       return "installing the seccomp filter";
     case Stage::exec:
       return "execve";
+    case Stage::wait_limits:
+      return "waiting for the cgroup and seccomp filter";
   }
   return "setup";
 }

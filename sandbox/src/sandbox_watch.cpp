@@ -15,6 +15,7 @@
 #include "sync.hpp"
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 
 namespace fstage::sandbox {
@@ -85,6 +86,7 @@ void Sandbox::reap(bool block) {
     return;
   }
   m_exit.ended = true;
+  m_impl->close_main_pidfd();
   if (!m_exit.exited && m_exit.term_signal == 0) {
     // init itself was killed (by us, or it died): main went with it.
     m_exit.term_signal = SIGKILL;
@@ -149,6 +151,12 @@ void Sandbox::kill(KillReason reason) {
     // SIGKILL to a pid namespace's init takes every process in the namespace with it, and
     // init is reported dead only once all of them are gone: after the wait, the cgroup is
     // empty and comes down at once (reap), with no sweep of cgroup.procs to sleep through.
+    // The kernel kills the others only after init has torn down its own memory, though, so
+    // the main process (the big one) is killed first, through its pidfd: the two exits then
+    // run side by side instead of one after the other.
+    if (m_impl->main_pidfd >= 0) {
+      ::syscall(SYS_pidfd_send_signal, m_impl->main_pidfd, SIGKILL, nullptr, 0);
+    }
     ::kill(m_init_pid, SIGKILL);
     reap(true);
     return;

@@ -158,13 +158,13 @@ Expected<std::vector<sock_filter>> build_seccomp_filter() {
   return prog;
 }
 
-int install_seccomp(const ChildPlan& plan) {
-  if (plan.seccomp_filter.empty()) {
+int install_seccomp(const LateSetup& late) {
+  if (late.filter == nullptr || late.filter_len == 0) {
     return 0;
   }
   sock_fprog prog{};
-  prog.len = static_cast<unsigned short>(plan.seccomp_filter.size());
-  prog.filter = const_cast<sock_filter*>(plan.seccomp_filter.data());
+  prog.len = late.filter_len;
+  prog.filter = const_cast<sock_filter*>(late.filter);
   // Needs no_new_privs (set just before) or CAP_SYS_ADMIN.
   return ::prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) == 0 ? 0 : errno;
 }

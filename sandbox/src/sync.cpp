@@ -47,11 +47,39 @@ int send_with_control(int fd, const SyncMsg& msg, int type, const T& payload) {
 
 }  // namespace
 
-int send_msg_with_creds(int fd, const SyncMsg& msg) {
+int send_msg_with_creds(int fd, const SyncMsg& msg, int attached) {
   ucred cred{};
   cred.pid = ::getpid();
   cred.uid = ::getuid();
   cred.gid = ::getgid();
+  if (attached >= 0) {
+    // Credentials and a descriptor in one message: two control messages.
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(ucred)) + CMSG_SPACE(sizeof(int))];
+    std::memset(control, 0, sizeof(control));
+    iovec iov{const_cast<SyncMsg*>(&msg), sizeof(msg)};
+    msghdr mh{};
+    mh.msg_iov = &iov;
+    mh.msg_iovlen = 1;
+    mh.msg_control = control;
+    mh.msg_controllen = sizeof(control);
+    cmsghdr* cm = CMSG_FIRSTHDR(&mh);
+    cm->cmsg_level = SOL_SOCKET;
+    cm->cmsg_type = SCM_CREDENTIALS;
+    cm->cmsg_len = CMSG_LEN(sizeof(ucred));
+    std::memcpy(CMSG_DATA(cm), &cred, sizeof(cred));
+    cm = CMSG_NXTHDR(&mh, cm);
+    cm->cmsg_level = SOL_SOCKET;
+    cm->cmsg_type = SCM_RIGHTS;
+    cm->cmsg_len = CMSG_LEN(sizeof(int));
+    std::memcpy(CMSG_DATA(cm), &attached, sizeof(int));
+    ssize_t n;
+    do {
+      n = ::sendmsg(fd, &mh, MSG_NOSIGNAL);
+    } while (n < 0 && errno == EINTR);
+    if (n >= 0) {
+      return 0;
+    }
+  }
   if (send_with_control(fd, msg, SCM_CREDENTIALS, cred) != 0) {
     // Credentials can be refused (an unmapped uid): the message still matters more.
     return send_msg(fd, msg);
