@@ -6,6 +6,9 @@
 #include "layout.hpp"
 
 #include <filesystem>
+#include <optional>
+#include <string>
+#include <unistd.h>
 
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -31,13 +34,15 @@ constexpr const char* k_etc_entries[] = {
 // security policy; /etc/python3.11 Debian's sitecustomize).
 constexpr const char* k_etc_prefixes[] = {"java-", "python3"};
 
-MountOp bind_op(const fs::path& host, std::string inside, bool writable, unsigned long flags) {
+// `is_dir`: the caller's answer from a stat it already made; empty: stat the source here.
+MountOp bind_op(const fs::path& host, std::string inside, bool writable, unsigned long flags,
+                std::optional<bool> is_dir = std::nullopt) {
   MountOp op;
   op.kind = MountKind::bind;
   op.source = k_old + host.string();
   op.target = std::move(inside);
   std::error_code ec;
-  op.source_is_dir = fs::is_directory(host, ec);
+  op.source_is_dir = is_dir ? *is_dir : fs::is_directory(host, ec);
   op.writable = writable;
   op.flags = flags;
   return op;
@@ -65,9 +70,11 @@ bool resolve(const fs::path& p, fs::path& real) {
 // resolve() for an entry of the host's /etc: only a symlink needs the walk (realpath reads
 // every component of the path); anything else is bound from where it is. Twenty entries are
 // looked at on every sandbox start.
-bool resolve_etc_entry(const fs::path& p, fs::path& real) {
+// `is_dir` is set when the lstat already tells (anything but a symlink).
+bool resolve_etc_entry(const fs::path& p, fs::path& real, std::optional<bool>& is_dir) {
   std::error_code ec;
   auto st = fs::symlink_status(p, ec);
+  is_dir.reset();
   if (ec || !fs::exists(st)) {
     return false;
   }
@@ -75,7 +82,15 @@ bool resolve_etc_entry(const fs::path& p, fs::path& real) {
     return resolve(p, real);
   }
   real = p;
+  is_dir = fs::is_directory(st);
   return true;
+}
+
+// readlink(2) into a string; empty on error. (fs::read_symlink lstats first.)
+std::string read_link(const fs::path& p) {
+  char buf[4096];
+  ssize_t n = ::readlink(p.c_str(), buf, sizeof(buf));
+  return n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : std::string();
 }
 
 void add_system(std::vector<MountOp>& ops) {
@@ -88,9 +103,9 @@ void add_system(std::vector<MountOp>& ops) {
       continue;
     }
     if (fs::is_symlink(st)) {
-      ops.push_back(simple(MountKind::symlink, host.string(), fs::read_symlink(host, ec).string()));
+      ops.push_back(simple(MountKind::symlink, host.string(), read_link(host)));
     } else if (fs::is_directory(st)) {
-      ops.push_back(bind_op(host, host.string(), false, MS_NOSUID | MS_NODEV));
+      ops.push_back(bind_op(host, host.string(), false, MS_NOSUID | MS_NODEV, true));
     }
   }
 }
@@ -114,8 +129,9 @@ void add_etc(std::vector<MountOp>& ops, uid_t uid, gid_t gid, const std::string&
   const bool etc_is_dir = !fs::is_symlink(fs::symlink_status("/etc", ec));
   for (const auto& e : entries) {
     fs::path real;
-    if (etc_is_dir ? resolve_etc_entry(e, real) : resolve(e, real)) {
-      ops.push_back(bind_op(real, e.string(), false, MS_NOSUID | MS_NODEV));
+    std::optional<bool> is_dir;
+    if (etc_is_dir ? resolve_etc_entry(e, real, is_dir) : resolve(e, real)) {
+      ops.push_back(bind_op(real, e.string(), false, MS_NOSUID | MS_NODEV, is_dir));
     }
   }
   ops.push_back(simple(MountKind::file, "/etc/passwd", passwd_text(uid, gid), 0644));
@@ -133,8 +149,7 @@ void add_dev(std::vector<MountOp>& ops, const Limits& limits) {
     fs::path host = fs::path("/dev") / name;
     std::error_code ec;
     if (fs::exists(host, ec)) {
-      MountOp op = bind_op(host, host.string(), true, 0);
-      op.source_is_dir = false;
+      MountOp op = bind_op(host, host.string(), true, 0, false);
       op.device = true;
       ops.push_back(std::move(op));
     }
