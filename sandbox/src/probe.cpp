@@ -265,6 +265,7 @@ Capabilities run_probe(const ProbeOptions& o) {
   } else {
     c.tier = Tier::t2;
   }
+  c.cache_dir = o.cache_dir;
   return c;
 }
 

@@ -320,7 +320,7 @@ Expected<std::unique_ptr<Sandbox>> Sandbox::spawn(const SandboxConfig& config,
   // and the destructor kills and reaps init.
   std::vector<sock_filter> filter;
   if (caps.seccomp) {
-    filter = FSTAGE_TRY(build_seccomp_filter());
+    filter = FSTAGE_TRY(build_seccomp_filter(caps.cache_dir));
   }
   if (caps.cgroup.mode != CgroupMode::none) {
     std::string name = "fstage-" + std::to_string(::getpid()) + "-" + std::to_string(++g_counter);

@@ -6,9 +6,16 @@
 #include "seccomp.hpp"
 
 #include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <map>
+#include <mutex>
+#include <string>
 #include <unistd.h>
 
 #include <seccomp.h>
+
+#include <fstage/base/fs.hpp>
 
 #include "plan.hpp"
 #include <linux/sched.h>
@@ -18,6 +25,8 @@
 #include <sys/prctl.h>
 
 namespace fstage::sandbox::detail {
+
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -77,6 +86,10 @@ constexpr unsigned long k_clone_ns_flags[] = {CLONE_NEWUSER,  CLONE_NEWNS,  CLON
                                               CLONE_NEWNET,   CLONE_NEWIPC, CLONE_NEWUTS,
                                               CLONE_NEWCGROUP};
 
+// ioctl requests denied whatever the descriptor (see compile_seccomp_filter).
+constexpr unsigned long k_denied_ioctls[] = {static_cast<unsigned long>(TIOCSTI),
+                                             static_cast<unsigned long>(TIOCLINUX)};
+
 struct Ctx {
   scmp_filter_ctx ctx = nullptr;
   ~Ctx() {
@@ -97,7 +110,7 @@ bool seccomp_supported() {
   return ::prctl(PR_GET_SECCOMP, 0, 0, 0, 0) >= 0;
 }
 
-Expected<std::vector<sock_filter>> build_seccomp_filter() {
+Expected<std::vector<sock_filter>> compile_seccomp_filter() {
   Ctx c;
   c.ctx = seccomp_init(SCMP_ACT_ALLOW);
   if (c.ctx == nullptr) {
@@ -130,8 +143,7 @@ Expected<std::vector<sock_filter>> build_seccomp_filter() {
   // TIOCSTI pushes bytes into the terminal's input queue: with a shared tty the function
   // could type commands into the user's shell (CVE-2017-5226). TIOCLINUX is the console's
   // equivalent. The request argument is an unsigned int; compare the low 32 bits only.
-  for (unsigned long req :
-       {static_cast<unsigned long>(TIOCSTI), static_cast<unsigned long>(TIOCLINUX)}) {
+  for (unsigned long req : k_denied_ioctls) {
     if (int rc = seccomp_rule_add(c.ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(ioctl), 1,
                                   SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffUL, req));
         rc < 0) {
@@ -167,6 +179,75 @@ int install_seccomp(const LateSetup& late) {
   prog.filter = const_cast<sock_filter*>(late.filter);
   // Needs no_new_privs (set just before) or CAP_SYS_ADMIN.
   return ::prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) == 0 ? 0 : errno;
+}
+
+fs::path seccomp_cache_file(const fs::path& cache_dir) {
+  if (cache_dir.empty()) {
+    return {};
+  }
+  // FNV-1a over everything the program depends on: the rules (names, flags, requests),
+  // libseccomp's version and the architecture it compiles for.
+  std::uint64_t h = 14695981039346656037ULL;
+  auto mix = [&h](std::string_view part) {
+    for (unsigned char c : part) {
+      h = (h ^ c) * 1099511628211ULL;
+    }
+    h = (h ^ 0xffU) * 1099511628211ULL;
+  };
+  mix("fstage-seccomp-1");
+  for (const char* name : k_denied) {
+    mix(name);
+  }
+  for (unsigned long flag : k_clone_ns_flags) {
+    mix(std::to_string(flag));
+  }
+  for (unsigned long req : k_denied_ioctls) {
+    mix(std::to_string(req));
+  }
+  const scmp_version* v = seccomp_version();
+  mix(v == nullptr ? "?"
+                   : std::to_string(v->major) + "." + std::to_string(v->minor) + "." +
+                         std::to_string(v->micro));
+  mix(std::to_string(seccomp_arch_native()));
+  char name[40];
+  std::snprintf(name, sizeof(name), "seccomp-%016llx.bpf", static_cast<unsigned long long>(h));
+  return cache_dir / name;
+}
+
+Expected<std::vector<sock_filter>> build_seccomp_filter(const fs::path& cache_dir) {
+  static std::mutex mutex;
+  static std::map<fs::path, std::vector<sock_filter>> memo;
+  std::lock_guard<std::mutex> lock(mutex);
+  if (auto it = memo.find(cache_dir); it != memo.end()) {
+    return it->second;
+  }
+  const fs::path file = seccomp_cache_file(cache_dir);
+  if (!file.empty()) {
+    // A whole program ends in a return; anything else (a torn or foreign file) is compiled
+    // again and replaced.
+    if (auto data = read_file(file); data && !data->empty() &&
+                                     data->size() % sizeof(sock_filter) == 0 &&
+                                     data->size() <= BPF_MAXINSNS * sizeof(sock_filter)) {
+      std::vector<sock_filter> prog(data->size() / sizeof(sock_filter));
+      std::memcpy(prog.data(), data->data(), data->size());
+      if (BPF_CLASS(prog.back().code) == BPF_RET) {
+        memo.emplace(cache_dir, prog);
+        return prog;
+      }
+    }
+  }
+  auto prog = FSTAGE_TRY(compile_seccomp_filter());
+  if (!file.empty()) {
+    std::error_code ec;
+    fs::create_directories(cache_dir, ec);
+    // Best effort: without the file the next run compiles again.
+    (void)write_file_atomic(file,
+                            std::string_view(reinterpret_cast<const char*>(prog.data()),
+                                             prog.size() * sizeof(sock_filter)),
+                            0600);
+  }
+  memo.emplace(cache_dir, prog);
+  return prog;
 }
 
 }  // namespace fstage::sandbox::detail

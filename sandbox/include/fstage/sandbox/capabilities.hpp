@@ -33,6 +33,8 @@ struct Capabilities {
   CgroupSupport cgroup;
   Tier tier = Tier::t2;
   std::vector<std::string> notes;  // why a feature is missing, with the fix
+  // ProbeOptions::cache_dir, where the sandbox also keeps its compiled seccomp program.
+  std::filesystem::path cache_dir;
 };
 
 // What the caller wants switched off, for tests and debugging: FSTAGE_SANDBOX_DISABLE is a
