@@ -19,16 +19,18 @@ struct Entry {
 };
 
 // The sonames come from the libraries fstage was compiled against (lazy/CMakeLists.txt).
-constexpr std::array<Entry, 4> k_libraries = {{
+constexpr std::array<Entry, 6> k_libraries = {{
     {FSTAGE_SONAME_CURL, "libcurl4", "talking to the FunctionGraph API"},
     {FSTAGE_SONAME_GIT2, "libgit2-1.5", "git templates"},
     {FSTAGE_SONAME_ARCHIVE, "libarchive13", "writing zip artifacts"},
     {FSTAGE_SONAME_CRYPTO, "libssl3", "SHA-256 digests and request signing"},
+    {FSTAGE_SONAME_SECCOMP, "libseccomp2", "compiling the sandbox's seccomp filter"},
+    {FSTAGE_SONAME_ZLIB, "zlib1g", "estimating compressed sizes"},
 }};
 
 struct Handles {
   std::mutex mutex;
-  std::array<void*, 4> handle{};
+  std::array<void*, k_libraries.size()> handle{};
 };
 
 Handles& handles() {

@@ -86,6 +86,24 @@ constexpr unsigned long k_clone_ns_flags[] = {CLONE_NEWUSER,  CLONE_NEWNS,  CLON
                                               CLONE_NEWNET,   CLONE_NEWIPC, CLONE_NEWUTS,
                                               CLONE_NEWCGROUP};
 
+#if defined(__x86_64__)
+constexpr const char* k_arch = "x86_64";
+#elif defined(__aarch64__)
+constexpr const char* k_arch = "aarch64";
+#elif defined(__i386__)
+constexpr const char* k_arch = "i386";
+#elif defined(__arm__)
+constexpr const char* k_arch = "arm";
+#elif defined(__riscv)
+constexpr const char* k_arch = "riscv";
+#elif defined(__powerpc64__)
+constexpr const char* k_arch = "ppc64";
+#elif defined(__s390x__)
+constexpr const char* k_arch = "s390x";
+#else
+constexpr const char* k_arch = "other";
+#endif
+
 // ioctl requests denied whatever the descriptor (see compile_seccomp_filter).
 constexpr unsigned long k_denied_ioctls[] = {static_cast<unsigned long>(TIOCSTI),
                                              static_cast<unsigned long>(TIOCLINUX)};
@@ -123,13 +141,14 @@ Expected<std::vector<sock_filter>> compile_seccomp_filter() {
     if (nr == __NR_SCMP_ERROR) {
       continue;  // not on this architecture
     }
-    if (int rc = seccomp_rule_add(c.ctx, SCMP_ACT_ERRNO(EPERM), nr, 0); rc < 0) {
+    if (int rc = seccomp_rule_add_array(c.ctx, SCMP_ACT_ERRNO(EPERM), nr, 0, nullptr); rc < 0) {
       return fail(seccomp_error(name, rc));
     }
   }
   for (unsigned long flag : k_clone_ns_flags) {
-    if (int rc = seccomp_rule_add(c.ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 1,
-                                  SCMP_A0(SCMP_CMP_MASKED_EQ, flag, flag));
+    const scmp_arg_cmp flags_set{0, SCMP_CMP_MASKED_EQ, flag, flag};  // (arg0 & flag) == flag
+    if (int rc =
+            seccomp_rule_add_array(c.ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 1, &flags_set);
         rc < 0) {
       return fail(seccomp_error("clone", rc));
     }
@@ -137,15 +156,16 @@ Expected<std::vector<sock_filter>> compile_seccomp_filter() {
   // clone3: ENOSYS, not EPERM. glibc (2.34+) tries clone3 first for threads and falls back
   // to clone only on ENOSYS; EPERM would break every pthread_create (Docker's profile did
   // exactly that: Netflix/titus-executor PR #894).
-  if (int rc = seccomp_rule_add(c.ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0); rc < 0) {
+  if (int rc = seccomp_rule_add_array(c.ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0, nullptr);
+      rc < 0) {
     return fail(seccomp_error("clone3", rc));
   }
   // TIOCSTI pushes bytes into the terminal's input queue: with a shared tty the function
   // could type commands into the user's shell (CVE-2017-5226). TIOCLINUX is the console's
   // equivalent. The request argument is an unsigned int; compare the low 32 bits only.
   for (unsigned long req : k_denied_ioctls) {
-    if (int rc = seccomp_rule_add(c.ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(ioctl), 1,
-                                  SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffUL, req));
+    const scmp_arg_cmp is_req{1, SCMP_CMP_MASKED_EQ, 0xffffffffUL, req};
+    if (int rc = seccomp_rule_add_array(c.ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(ioctl), 1, &is_req);
         rc < 0) {
       return fail(seccomp_error("ioctl", rc));
     }
@@ -204,11 +224,12 @@ fs::path seccomp_cache_file(const fs::path& cache_dir) {
   for (unsigned long req : k_denied_ioctls) {
     mix(std::to_string(req));
   }
-  const scmp_version* v = seccomp_version();
-  mix(v == nullptr ? "?"
-                   : std::to_string(v->major) + "." + std::to_string(v->minor) + "." +
-                         std::to_string(v->micro));
-  mix(std::to_string(seccomp_arch_native()));
+  // libseccomp's version as built against (the library itself is opened only on a miss) and
+  // the architecture this binary, and so the program, is for: a shared home directory may
+  // serve several.
+  mix(std::to_string(SCMP_VER_MAJOR) + "." + std::to_string(SCMP_VER_MINOR) + "." +
+      std::to_string(SCMP_VER_MICRO));
+  mix(k_arch);
   char name[40];
   std::snprintf(name, sizeof(name), "seccomp-%016llx.bpf", static_cast<unsigned long long>(h));
   return cache_dir / name;

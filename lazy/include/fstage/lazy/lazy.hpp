@@ -2,7 +2,9 @@
 // Libraries only some commands need, opened on first use instead of at start-up.
 //
 // libcurl (deploy, remote), libgit2 (git templates), libarchive and libcrypto (package,
-// deploy) and their own dependencies are some 45 shared objects; mapping and relocating them
+// deploy) and their own dependencies are some 45 shared objects (libseccomp and zlib, two
+// more, cost 0.2 ms each and are needed only to compile the seccomp program on a cache miss
+// and to estimate package sizes); mapping and relocating them
 // costs ~25 ms on every start, four times what `fstage invoke` or `fstage __complete` need
 // for everything else. So fstage does not link them: lazy/src/*.cpp define the few functions
 // fstage calls from each library, and each definition looks the real one up with dlsym() the
@@ -19,7 +21,7 @@
 
 namespace fstage::lazy {
 
-enum class Library { curl, git2, archive, crypto };
+enum class Library { curl, git2, archive, crypto, seccomp, zlib };
 
 // "libcurl.so.4", as found at build time.
 std::string_view soname(Library lib);
