@@ -124,8 +124,8 @@ int do_bind(const MountOp& op) {
     return errno;
   }
   unsigned long extra = op.flags;
-  if (op.device) {
-    return 0;  // keep the host node's own flags; writes to /dev/null must work
+  if (op.device || op.ro_later) {
+    return 0;  // a device keeps the host node's flags (writes to /dev/null must work)
   }
   if (op.writable) {
     if (extra == 0) {
@@ -190,7 +190,7 @@ int apply_op(const MountOp& op) {
     case MountKind::file:
       return do_file(op);
     case MountKind::remount_ro:
-      return make_read_only(op.target.c_str(), op.flags, false);
+      return make_read_only(op.target.c_str(), op.flags, op.recursive);
   }
   return EINVAL;
 }
@@ -198,6 +198,13 @@ int apply_op(const MountOp& op) {
 }  // namespace
 
 int mkdir_p(const char* path, unsigned mode) {
+  // Usually the parent exists: one call. Otherwise build the path from the top.
+  if (::mkdir(path, mode) == 0 || errno == EEXIST) {
+    return 0;
+  }
+  if (errno != ENOENT) {
+    return errno;
+  }
   PathBuf b;
   if (!b.append(path)) {
     return ENAMETOOLONG;

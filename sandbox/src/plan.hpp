@@ -22,7 +22,8 @@ enum class MountKind : std::uint8_t {
   proc,        // a fresh procfs (needs the new pid namespace)
   symlink,     // target -> data
   file,        // target gets `content`
-  remount_ro,  // make the mount at target read-only (keeping its locked flags)
+  remount_ro,  // make the mount at target read-only (keeping its locked flags); `recursive`
+               // covers the mounts below it too
 };
 
 struct MountOp {
@@ -35,6 +36,8 @@ struct MountOp {
   bool source_is_dir = true;
   bool writable = false;
   bool device = false;      // a device node bind: keep dev semantics (no MS_NODEV)
+  bool ro_later = false;    // a read-only bind made so by a recursive remount_ro after it
+  bool recursive = false;   // remount_ro: the whole subtree
   unsigned long flags = 0;  // extra MS_NOSUID/MS_NODEV/MS_NOEXEC
 };
 

@@ -32,11 +32,16 @@ TEST_CASE("F0 a sandbox runs the probe and reports its tier", "[fs]") {
 
 TEST_CASE("F1 the root, /etc, /usr and the code are read-only", "[fs]") {
   NEED("ns");
-  auto r =
-      probe({"write", "/x", "/etc/x", "/usr/x", "/opt/function/code/x", "/opt/probe/x", "/dev/x"});
+  // /etc: the generated files, a bound host file and a bound host directory too (one
+  // recursive remount makes the /etc tmpfs and everything bound on it read-only).
+  auto r = probe({"write", "/x", "/etc/x", "/etc/passwd", "/etc/ld.so.cache", "/etc/ssl/x",
+                  "/usr/x", "/opt/function/code/x", "/opt/probe/x", "/dev/x"});
   INFO(r.error << r.out << r.err);
   CHECK(has(r.out, "/x=EROFS"));
   CHECK(has(r.out, "/etc/x=EROFS"));
+  CHECK(has(r.out, "/etc/passwd=EROFS"));
+  CHECK(has(r.out, "/etc/ld.so.cache=EROFS"));
+  CHECK(has(r.out, "/etc/ssl/x=EROFS"));
   CHECK(has(r.out, "/usr/x=EROFS"));
   CHECK(has(r.out, "/opt/function/code/x=EROFS"));
   CHECK(has(r.out, "/dev/x=EROFS"));
