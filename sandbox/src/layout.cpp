@@ -112,7 +112,8 @@ void add_system(std::vector<MountOp>& ops) {
 
 // /etc is a small tmpfs of its own: the generated files go in first, then the host's entries
 // are bound on top, and one recursive remount makes the lot read-only (one call, where a
-// remount per bind cost twenty).
+// remount per bind cost twenty). Nothing can be mounted below /etc after that: a configured
+// bind there fails at its mount point (EROFS), which no runtime asks for.
 void add_etc(std::vector<MountOp>& ops, uid_t uid, gid_t gid, const std::string& hostname) {
   ops.push_back(simple(MountKind::tmpfs, "/etc", "size=1m,nr_inodes=1k,mode=0755", 0755,
                        MS_NOSUID | MS_NODEV));

@@ -15,26 +15,12 @@
 
 namespace fstage::sandbox::detail {
 
-std::uint64_t status_field_bytes(std::string_view text, std::string_view key) {
-  auto pos = text.find(key);
-  if (pos == std::string::npos) {
-    return 0;
-  }
-  pos += key.size();
-  while (pos < text.size() && (text[pos] == ' ' || text[pos] == '\t' || text[pos] == ':')) {
-    ++pos;
-  }
-  std::uint64_t kb = 0;
-  while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
-    kb = kb * 10 + static_cast<std::uint64_t>(text[pos] - '0');
-    ++pos;
-  }
-  return kb * 1024;
-}
+namespace {
 
-std::uint64_t status_field_hex(std::string_view text, std::string_view key) {
+// Where the value of a "Key:\tvalue" line of a /proc/<pid>/status text starts, or npos. The
+// key must start a line: "Pnd" also ends "ShdPnd".
+std::size_t status_value(std::string_view text, std::string_view key) {
   std::size_t pos = 0;
-  // The key must start a line: "SigIgn" also ends "ShdPnd"-like neighbours' prefixes.
   while ((pos = text.find(key, pos)) != std::string_view::npos) {
     if (pos == 0 || text[pos - 1] == '\n') {
       break;
@@ -42,14 +28,29 @@ std::uint64_t status_field_hex(std::string_view text, std::string_view key) {
     pos += key.size();
   }
   if (pos == std::string_view::npos) {
-    return 0;
+    return pos;
   }
   pos += key.size();
   while (pos < text.size() && (text[pos] == ' ' || text[pos] == '\t' || text[pos] == ':')) {
     ++pos;
   }
+  return pos;
+}
+
+}  // namespace
+
+std::uint64_t status_field_bytes(std::string_view text, std::string_view key) {
+  std::size_t pos = status_value(text, key);
+  std::uint64_t kb = 0;
+  for (; pos < text.size() && text[pos] >= '0' && text[pos] <= '9'; ++pos) {
+    kb = kb * 10 + static_cast<std::uint64_t>(text[pos] - '0');
+  }
+  return kb * 1024;
+}
+
+std::uint64_t status_field_hex(std::string_view text, std::string_view key) {
   std::uint64_t v = 0;
-  for (; pos < text.size(); ++pos) {
+  for (std::size_t pos = status_value(text, key); pos < text.size(); ++pos) {
     char c = text[pos];
     int d = c >= '0' && c <= '9'   ? c - '0'
             : c >= 'a' && c <= 'f' ? c - 'a' + 10

@@ -20,23 +20,33 @@ int send_msg(int fd, const SyncMsg& msg) {
 
 namespace {
 
-// Sends `msg` with one SOL_SOCKET control message of `type` carrying `payload`. Runs between
-// clone() and exec: no allocation. Returns 0 or an errno.
-template <class T>
-int send_with_control(int fd, const SyncMsg& msg, int type, const T& payload) {
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(T))];
+// Sends `msg` with SOL_SOCKET control messages: credentials when `cred` is given, a
+// descriptor when `attached` >= 0 (either, both or neither). Runs between clone() and exec:
+// no allocation. Returns 0 or an errno.
+int send_with_control(int fd, const SyncMsg& msg, const ucred* cred, int attached) {
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(ucred)) + CMSG_SPACE(sizeof(int))];
   std::memset(control, 0, sizeof(control));
   iovec iov{const_cast<SyncMsg*>(&msg), sizeof(msg)};
   msghdr mh{};
   mh.msg_iov = &iov;
   mh.msg_iovlen = 1;
   mh.msg_control = control;
-  mh.msg_controllen = sizeof(control);
+  mh.msg_controllen = (cred != nullptr ? CMSG_SPACE(sizeof(ucred)) : 0) +
+                      (attached >= 0 ? CMSG_SPACE(sizeof(int)) : 0);
   cmsghdr* cm = CMSG_FIRSTHDR(&mh);
-  cm->cmsg_level = SOL_SOCKET;
-  cm->cmsg_type = type;
-  cm->cmsg_len = CMSG_LEN(sizeof(T));
-  std::memcpy(CMSG_DATA(cm), &payload, sizeof(T));
+  if (cred != nullptr) {
+    cm->cmsg_level = SOL_SOCKET;
+    cm->cmsg_type = SCM_CREDENTIALS;
+    cm->cmsg_len = CMSG_LEN(sizeof(ucred));
+    std::memcpy(CMSG_DATA(cm), cred, sizeof(ucred));
+    cm = CMSG_NXTHDR(&mh, cm);
+  }
+  if (attached >= 0) {
+    cm->cmsg_level = SOL_SOCKET;
+    cm->cmsg_type = SCM_RIGHTS;
+    cm->cmsg_len = CMSG_LEN(sizeof(int));
+    std::memcpy(CMSG_DATA(cm), &attached, sizeof(int));
+  }
   while (::sendmsg(fd, &mh, MSG_NOSIGNAL) < 0) {
     if (errno != EINTR) {
       return errno;
@@ -52,35 +62,10 @@ int send_msg_with_creds(int fd, const SyncMsg& msg, int attached) {
   cred.pid = ::getpid();
   cred.uid = ::getuid();
   cred.gid = ::getgid();
-  if (attached >= 0) {
-    // Credentials and a descriptor in one message: two control messages.
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(ucred)) + CMSG_SPACE(sizeof(int))];
-    std::memset(control, 0, sizeof(control));
-    iovec iov{const_cast<SyncMsg*>(&msg), sizeof(msg)};
-    msghdr mh{};
-    mh.msg_iov = &iov;
-    mh.msg_iovlen = 1;
-    mh.msg_control = control;
-    mh.msg_controllen = sizeof(control);
-    cmsghdr* cm = CMSG_FIRSTHDR(&mh);
-    cm->cmsg_level = SOL_SOCKET;
-    cm->cmsg_type = SCM_CREDENTIALS;
-    cm->cmsg_len = CMSG_LEN(sizeof(ucred));
-    std::memcpy(CMSG_DATA(cm), &cred, sizeof(cred));
-    cm = CMSG_NXTHDR(&mh, cm);
-    cm->cmsg_level = SOL_SOCKET;
-    cm->cmsg_type = SCM_RIGHTS;
-    cm->cmsg_len = CMSG_LEN(sizeof(int));
-    std::memcpy(CMSG_DATA(cm), &attached, sizeof(int));
-    ssize_t n;
-    do {
-      n = ::sendmsg(fd, &mh, MSG_NOSIGNAL);
-    } while (n < 0 && errno == EINTR);
-    if (n >= 0) {
-      return 0;
-    }
+  if (attached >= 0 && send_with_control(fd, msg, &cred, attached) == 0) {
+    return 0;
   }
-  if (send_with_control(fd, msg, SCM_CREDENTIALS, cred) != 0) {
+  if (send_with_control(fd, msg, &cred, -1) != 0) {
     // Credentials can be refused (an unmapped uid): the message still matters more.
     return send_msg(fd, msg);
   }
@@ -88,7 +73,7 @@ int send_msg_with_creds(int fd, const SyncMsg& msg, int attached) {
 }
 
 int send_msg_with_fd(int fd, const SyncMsg& msg, int attached) {
-  return send_with_control(fd, msg, SCM_RIGHTS, attached);
+  return send_with_control(fd, msg, nullptr, attached);
 }
 
 int recv_msg(int fd, SyncMsg& msg, pid_t* cred_pid, int* attached) {
