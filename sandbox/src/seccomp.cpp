@@ -16,6 +16,7 @@
 #include <seccomp.h>
 
 #include <fstage/base/fs.hpp>
+#include <fstage/base/version.hpp>
 
 #include "plan.hpp"
 #include <linux/sched.h>
@@ -205,8 +206,9 @@ fs::path seccomp_cache_file(const fs::path& cache_dir) {
   if (cache_dir.empty()) {
     return {};
   }
-  // FNV-1a over everything the program depends on: the rules (names, flags, requests),
-  // libseccomp's version and the architecture it compiles for.
+  // FNV-1a over everything the program depends on: the rules (names, flags, requests), the
+  // code that turns them into a program (fstage's commit; bump the schema string for a change
+  // to the actions that stays uncommitted), libseccomp's version and the architecture.
   std::uint64_t h = 14695981039346656037ULL;
   auto mix = [&h](std::string_view part) {
     for (unsigned char c : part) {
@@ -215,6 +217,7 @@ fs::path seccomp_cache_file(const fs::path& cache_dir) {
     h = (h ^ 0xffU) * 1099511628211ULL;
   };
   mix("fstage-seccomp-1");
+  mix(fstage::commit());
   for (const char* name : k_denied) {
     mix(name);
   }
