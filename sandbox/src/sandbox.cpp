@@ -106,10 +106,7 @@ Isolation make_isolation(const Capabilities& caps, const SandboxConfig& cfg,
   if (cfg.network_host && caps.namespaces) {
     iso.not_enforced.push_back("network isolation (--network host)");
   }
-  const auto has = [&](const char* what) {
-    return cg &&
-           std::find(cg->enforced().begin(), cg->enforced().end(), what) != cg->enforced().end();
-  };
+  const auto has = [&](const char* what) { return cg && cg->enforces(what); };
   std::string cgname = cg ? std::string(to_string(cg->mode())) : "";
   iso.enforced.push_back(
       has("memory")
@@ -327,18 +324,12 @@ Expected<std::unique_ptr<Sandbox>> Sandbox::spawn(const SandboxConfig& config,
     im.cgroup = FSTAGE_TRY(Cgroup::create(caps.cgroup, name, config.limits, ::getpid()));
     FSTAGE_TRY(im.cgroup->add(pid));
   }
-  const auto cg_has = [&](const char* what) {
-    return im.cgroup && std::find(im.cgroup->enforced().begin(), im.cgroup->enforced().end(),
-                                  what) != im.cgroup->enforced().end();
-  };
+  const auto cg_has = [&](const char* what) { return im.cgroup && im.cgroup->enforces(what); };
   im.watchdog = !cg_has("memory");
   if (cg_has("memory")) {
     im.memory_source = std::string(to_string(im.cgroup->mode()));
   }
   sb->m_isolation = make_isolation(caps, config, im.cgroup, caps.seccomp);
-  if (filter.size() > BPF_MAXINSNS) {
-    return fail(ErrorCode::internal, "sandbox: the seccomp program is too long");
-  }
   SyncMsg limits;
   limits.kind = MsgKind::limits;
   limits.value = cg_has("pids") ? 1 : 0;

@@ -188,6 +188,10 @@ Expected<std::vector<sock_filter>> compile_seccomp_filter() {
   if (n != static_cast<ssize_t>(prog.size() * sizeof(sock_filter)) || prog.empty()) {
     return fail(ErrorCode::sandbox, "seccomp: could not read the compiled filter back");
   }
+  // The kernel's limit, and the size of init's receive buffer.
+  if (prog.size() > BPF_MAXINSNS) {
+    return fail(ErrorCode::internal, "seccomp: the compiled program is too long");
+  }
   return prog;
 }
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <algorithm>
+#include <algorithm>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -98,6 +100,9 @@ class Cgroup {
   void kill_all() const;
   // Names of the limits this cgroup enforces: "memory", "pids", "cpu".
   const std::vector<std::string>& enforced() const { return m_enforced; }
+  bool enforces(std::string_view what) const {
+    return std::find(m_enforced.begin(), m_enforced.end(), what) != m_enforced.end();
+  }
   CgroupMode mode() const { return m_mode; }
   // The leaf directories (one per v1 hierarchy, one for v2).
   const std::vector<std::filesystem::path>& dirs() const { return m_dirs; }
