@@ -2,7 +2,6 @@
 #pragma once
 
 #include <algorithm>
-#include <algorithm>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
