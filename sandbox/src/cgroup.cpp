@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <thread>
 #include <unistd.h>
+#include <utility>
 
 #include <fstage/base/strings.hpp>
 #include <fstage/sandbox/cgroup.hpp>
@@ -287,6 +288,11 @@ void Cgroup::kill_all() const {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
+}
+
+std::vector<fs::path> Cgroup::release() {
+  m_files.reset();
+  return std::exchange(m_dirs, {});
 }
 
 void Cgroup::remove() {

@@ -468,6 +468,13 @@ void FunctionRunner::stop() {
   m_impl->discard();
 }
 
+void FunctionRunner::abandon() {
+  if (m_impl->instance) {
+    m_impl->instance->box->abandon();
+    m_impl->instance.reset();
+  }
+}
+
 bool FunctionRunner::warm() const {
   return m_impl->instance.has_value();
 }

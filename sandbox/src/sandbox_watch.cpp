@@ -11,6 +11,7 @@
 #include <fstage/sandbox/sandbox.hpp>
 
 #include "procfs.hpp"
+#include "reaper.hpp"
 #include "sandbox_impl.hpp"
 #include "sync.hpp"
 #include <netinet/in.h>
@@ -170,6 +171,45 @@ void Sandbox::kill(KillReason reason) {
   }
   ::kill(m_init_pid, SIGKILL);
   reap(true);
+}
+
+void Sandbox::abandon() {
+  if (m_init_pid <= 0 || m_exit.ended) {
+    return;
+  }
+  int init_pidfd = m_impl->pidns ? static_cast<int>(::syscall(SYS_pidfd_open, m_init_pid, 0)) : -1;
+  if (init_pidfd < 0) {
+    kill(KillReason::requested);
+    return;
+  }
+  if (m_exit.killed == KillReason::none) {
+    m_exit.killed = KillReason::requested;
+  }
+  // As in kill(): main first, then init, whose exit takes the rest of the namespace along.
+  if (m_impl->main_pidfd >= 0) {
+    ::syscall(SYS_pidfd_send_signal, m_impl->main_pidfd, SIGKILL, nullptr, 0);
+  }
+  ::kill(m_init_pid, SIGKILL);
+  std::vector<std::filesystem::path> dirs;
+  if (m_impl->cgroup) {
+    dirs = m_impl->cgroup->release();
+  }
+  if (!dirs.empty() && !start_reaper(init_pidfd, dirs)) {
+    // No reaper: wait and clean up here after all.
+    reap(true);
+    for (const auto& d : dirs) {
+      for (int i = 0; i < 400 && ::rmdir(d.c_str()) != 0 && errno == EBUSY; ++i) {
+        ::usleep(5000);
+      }
+    }
+  }
+  ::close(init_pidfd);
+  m_impl->cgroup.reset();
+  m_impl->close_main_pidfd();
+  m_exit.ended = true;
+  if (!m_exit.exited && m_exit.term_signal == 0) {
+    m_exit.term_signal = SIGKILL;
+  }
 }
 
 Expected<int> Sandbox::connect_inside(int port) {

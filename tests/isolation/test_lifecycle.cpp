@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-// L1–L6: the sandbox's life and death (SANDBOX.md §5).
+// L1–L6: the sandbox's life and death (SANDBOX.md §5); L7: abandoning one at exit.
 #include <csignal>
+#include <cstdio>
 #include <fcntl.h>
+#include <poll.h>
 #include <thread>
 #include <unistd.h>
 
@@ -32,6 +34,26 @@ int count_with_marker(const std::string& marker) {
     auto cmd = fstage::read_file(e.path() / "cmdline");
     if (cmd && cmd->find(marker) != std::string::npos) {
       ++n;
+    }
+  }
+  return n;
+}
+
+// Cgroup leaves, in every hierarchy we use, whose name starts with `prefix`.
+int cgroups_named(const std::string& prefix) {
+  const auto& c = iso::caps().cgroup;
+  std::vector<std::filesystem::path> parents;
+  for (const auto& [controller, dir] : c.v1_dirs) {
+    parents.push_back(dir);
+  }
+  if (!c.v2_dir.empty()) {
+    parents.push_back(c.v2_dir);
+  }
+  int n = 0;
+  for (const auto& dir : parents) {
+    std::error_code ec;
+    for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
+      n += e.path().filename().string().rfind(prefix, 0) == 0 ? 1 : 0;
     }
   }
   return n;
@@ -160,4 +182,102 @@ TEST_CASE("L6 daemonised grandchildren are cleaned up", "[lifecycle]") {
       CHECK_FALSE(has(e.path().filename(), "fstage-" + std::to_string(::getpid()) + "-"));
     }
   }
+}
+
+TEST_CASE("L7 an abandoned sandbox dies and its cgroup goes, after its supervisor exits",
+          "[lifecycle]") {
+  NEED("ns");
+  // A supervisor process spawns a sandbox, abandons it (Sandbox::abandon: SIGKILL now, the
+  // rest to a detached reaper) and exits at once, as `fstage invoke` does. Its stdout is a
+  // pipe we read to the end: the reaper must not hold it open.
+  std::string marker = "fstage-l7-" + std::to_string(::getpid());
+  // A leaf that a supervisor killed with SIGKILL left behind: the reaper sweeps it too.
+  pid_t gone = ::fork();
+  if (gone == 0) {
+    ::_exit(0);
+  }
+  ::waitpid(gone, nullptr, 0);
+  const std::string stale = "fstage-" + std::to_string(gone) + "-1";
+  const auto& cg = iso::caps().cgroup;
+  if (cg.mode == fstage::sandbox::CgroupMode::v1) {
+    // Where sandboxes get leaves (cgroup.cpp): the reaper sweeps beside those.
+    for (const auto& [controller, dir] : cg.v1_dirs) {
+      if (controller == "memory" || controller == "pids") {
+        std::filesystem::create_directory(dir / stale);
+      }
+    }
+  } else if (cg.mode == fstage::sandbox::CgroupMode::v2) {
+    std::filesystem::create_directory(cg.v2_dir / stale);
+  }
+  const int stale_made = cgroups_named(stale);
+  int report[2];
+  int out[2];
+  REQUIRE(::pipe(report) == 0);
+  REQUIRE(::pipe(out) == 0);
+  pid_t supervisor = ::fork();
+  if (supervisor == 0) {
+    ::dup2(out[1], 1);
+    ::close(out[0]);
+    ::close(out[1]);
+    ::close(report[0]);
+    fstage::sandbox::SandboxConfig cfg;
+    cfg.argv = {iso::k_probe, "sleep", "60", marker};
+    cfg.binds.push_back(
+        {std::filesystem::path(iso::host_path_of_probe()).parent_path(), "/opt/probe", false});
+    auto box = fstage::sandbox::Sandbox::spawn(cfg, iso::caps());
+    if (!box) {
+      std::string msg = "n" + box.error().message;
+      (void)::write(report[1], msg.data(), msg.size());
+      ::_exit(1);
+    }
+    for (int i = 0; i < 200 && count_with_marker(marker) == 0; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    std::string msg = "y" + std::to_string(count_with_marker(marker)) + " " +
+                      std::to_string(cgroups_named("fstage-" + std::to_string(::getpid()) + "-"));
+    (*box)->abandon();
+    bool ended = (*box)->ended();
+    msg += ended ? " ended" : " running";
+    (void)::write(report[1], msg.data(), msg.size());
+    ::_exit(0);
+  }
+  ::close(report[1]);
+  ::close(out[1]);
+  char buf[512] = {};
+  ssize_t n = ::read(report[0], buf, sizeof(buf) - 1);
+  ::close(report[0]);
+  std::string reply(buf, n > 0 ? static_cast<std::size_t>(n) : 0);
+  int status = 0;
+  ::waitpid(supervisor, &status, 0);
+  INFO("supervisor: " << reply);
+  int running = 0;
+  int leaves_before = 0;
+  char state[16] = {};
+  REQUIRE(std::sscanf(reply.c_str(), "y%d %d %15s", &running, &leaves_before, state) == 3);
+  CHECK(running == 1);
+  if (iso::caps().cgroup.mode != fstage::sandbox::CgroupMode::none) {
+    CHECK(leaves_before > 0);  // so that "none left" below means something
+  }
+  CHECK(std::string(state) == "ended");
+  // The supervisor's stdout reaches end of file once it has exited: nothing else holds it.
+  pollfd p{out[0], POLLIN, 0};
+  REQUIRE(::poll(&p, 1, 5000) == 1);
+  CHECK(::read(out[0], buf, sizeof(buf)) == 0);
+  ::close(out[0]);
+  // The sandbox's processes and cgroup leaf are gone shortly after.
+  const std::string prefix = "fstage-" + std::to_string(supervisor) + "-";
+  int left = 1;
+  int leaves = 1;
+  int stale_left = stale_made;
+  for (int i = 0; i < 250 && (left > 0 || leaves > 0 || stale_left > 0); ++i) {
+    left = count_with_marker(marker);
+    leaves = cgroups_named(prefix);
+    stale_left = cgroups_named(stale);
+    if (left > 0 || leaves > 0 || stale_left > 0) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  }
+  CHECK(left == 0);
+  CHECK(leaves == 0);
+  CHECK(stale_left == 0);
 }

@@ -2,7 +2,10 @@
 . "$(dirname "$0")/lib/invoke.sh"
 need_python
 tier_has_namespaces || skip "no namespaces here (degraded tier)"
-expect_exit 0 "$FSTAGE" invoke -f "$PY" escape --json
+# In the background only to learn fstage's pid, which names its cgroup leaves.
+"$FSTAGE" invoke -f "$PY" escape --json >"$T/out" 2>"$T/err" &
+pid=$!
+wait "$pid" || { cat "$T/err"; fail "invoke escape failed"; }
 r() { json_get "$T/out" "json.loads(j['result'])$1"; }
 [ "$(r "['read_shadow']")" = ENOENT ] || fail "read /etc/shadow: $(r "['read_shadow']")"
 [ "$(r "['read_host_home']")" = ENOENT ] || fail "read host home"
@@ -11,5 +14,14 @@ r() { json_get "$T/out" "json.loads(j['result'])$1"; }
 [ "$(r "['visible_pids'] <= 4")" = True ] || fail "sees host processes: $(r "['visible_pids']")"
 [ "$(r "['connect_out']")" = ENETUNREACH ] || fail "network: $(r "['connect_out']")"
 [ "$(r "['leaked_fds']")" = "[0, 1, 2, 3, 4]" ] || fail "fds: $(r "['leaked_fds']")"
-# The daemonised sleep 300 must be gone with the sandbox.
+# The daemonised sleep 300 must be gone with the sandbox, and the cgroup leaves with it.
+# fstage returns once the result is out and leaves the killed sandbox's teardown to a detached
+# reaper (Sandbox::abandon), so both go within moments rather than at once.
+for _ in $(seq 100); do
+  pgrep -f "^/bin/sleep 300$" >/dev/null ||
+    [ -n "$(find /sys/fs/cgroup -maxdepth 5 -name "fstage-$pid-*" 2>/dev/null)" ] || break
+  sleep 0.05
+done
 ! pgrep -f "^/bin/sleep 300$" >/dev/null || fail "daemonised grandchild survived"
+[ -z "$(find /sys/fs/cgroup -maxdepth 5 -name "fstage-$pid-*" 2>/dev/null)" ] ||
+  fail "cgroup leaves of fstage $pid left behind"

@@ -117,6 +117,9 @@ class FunctionRunner {
 
   // Stops the warm instance, if any.
   void stop();
+  // stop() for the end of a one-shot command, just before the process exits: the instance is
+  // killed and its teardown left to a detached reaper (Sandbox::abandon).
+  void abandon();
   bool warm() const;
   const std::vector<std::string>& warnings() const;
 

@@ -134,6 +134,13 @@ class Sandbox {
   // Kills the whole process tree (pid namespace, cgroup, or the tree under init) and reaps
   // init. Idempotent.
   void kill(KillReason reason);
+  // kill() for the end of a one-shot command, just before the process exits: SIGKILL to the
+  // whole tree now, but the wait for it to die and the removal of its cgroup are left to a
+  // detached reaper (reaper.hpp), so the caller does not sit through the kernel tearing down
+  // the killed processes' memory and namespaces. Falls back to kill() where that cannot work
+  // (no pid namespace, no pidfd_open). Afterwards the sandbox counts as ended; init stays a
+  // zombie child of this process until it exits.
+  void abandon();
 
   // Peak memory of the sandbox in bytes since spawn or the last reset: the largest of the
   // cgroup's peak (when there is one), the sampled RSS of the whole tree, and the main
