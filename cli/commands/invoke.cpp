@@ -345,6 +345,10 @@ Expected<int> run_invoke(Context& ctx, const InvokeOptions& o) {
     }
     ctx.out->flush();
   }
+  // Every result is out: the instance is killed, and neither its teardown nor the runner's
+  // holds us up any longer (Context::keep).
+  runner->abandon();
+  ctx.keep.push_back(std::shared_ptr<sb::FunctionRunner>(std::move(runner)));
   if (o.json) {
     OrderedJson out = o.repeat == 1 ? records.front() : OrderedJson::object();
     if (o.repeat > 1) {

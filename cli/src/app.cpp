@@ -174,7 +174,8 @@ static const CLI::App* deepest_parsed(const CLI::App& app) {
 
 int run(const std::vector<std::string>& args, Context& ctx) {
   try {
-    auto app = make_app(ctx, named_command(args));
+    std::shared_ptr<CLI::App> app = make_app(ctx, named_command(args));
+    ctx.keep.push_back(app);
     std::vector<std::string> reversed(args.rbegin(), args.rend());
     try {
       app->parse(reversed);

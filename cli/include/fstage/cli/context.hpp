@@ -5,8 +5,10 @@
 #include <functional>
 #include <iosfwd>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <fstage/base/error.hpp>
 
@@ -31,6 +33,13 @@ struct Context {
 
   // Set by the selected subcommand's parse callback; run() executes it after parsing.
   std::function<Expected<int>()> action;
+
+  // What a command hands over instead of destroying once its work is done and nothing of it
+  // is visible outside the process any more: only memory is left to free. main() ends the
+  // real process without freeing it (the kernel drops the whole address space at once, where
+  // free() would touch page after page, each a copy-on-write fault while a sandbox's init
+  // still shares them); a test's Context destroys these with itself.
+  std::vector<std::shared_ptr<void>> keep;
 
   // The real process: std::cout/cerr, environ, getcwd, isatty.
   static Context real();
