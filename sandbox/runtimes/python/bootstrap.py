@@ -202,12 +202,14 @@ class Context:
 
 def _load(spec):
     """'src/index.handler' -> the function handler of $RUNTIME_CODE_ROOT/src/index.py."""
-    import importlib
-
     module_path, _, name = spec.rpartition(".")
     if not module_path or not name:
         raise ValueError("handler '%s' is not of the form file.function" % spec)
-    module = importlib.import_module(module_path.replace("/", "."))
+    # importlib.import_module without importing importlib (and warnings with it): __import__
+    # loads the module (a dotted one with its parents) and sys.modules has it.
+    dotted = module_path.replace("/", ".")
+    __import__(dotted)
+    module = sys.modules[dotted]
     try:
         return getattr(module, name)
     except AttributeError:
