@@ -276,6 +276,7 @@ struct FunctionRunner::Impl {
     cfg.runtime_fd = sv[1];
     int host_listener = -1;
     cfg.links = launch.links;
+    cfg.masks = launch.masks;
     if (launch.protocol == Protocol::http_function) {
       cfg.runtime_fd = -1;
     }

@@ -2,6 +2,8 @@
 // Per-language launch plans: which interpreter, which shim, which environment.
 #include "launch.hpp"
 
+#include <algorithm>
+
 #include <fstage/base/assets.hpp>
 #include <fstage/base/json.hpp>
 #include <fstage/sandbox/interpreters.hpp>
@@ -81,6 +83,26 @@ void add_platform_interpreter_paths(const RunnerOptions& o, LaunchPlan& plan) {
 }
 
 }  // namespace
+
+std::vector<std::string> python_site_dirs(const fs::path& python, const std::string& version) {
+  std::size_t dot = version.find('.');
+  std::size_t end = dot == std::string::npos ? dot : version.find('.', dot + 1);
+  const std::string lib = "python" + version.substr(0, end);   // "python3.11"
+  const fs::path prefix = python.parent_path().parent_path();  // /usr/bin/python3.11 -> /usr
+  std::vector<std::string> dirs;
+  auto add = [&dirs](const fs::path& p) {
+    std::string s = p.lexically_normal().string();
+    if (std::find(dirs.begin(), dirs.end(), s) == dirs.end()) {
+      dirs.push_back(std::move(s));
+    }
+  };
+  for (const fs::path& base : {prefix, prefix / "local", fs::path("/usr/local")}) {
+    add(base / "lib" / lib / "site-packages");
+    add(base / "lib" / lib / "dist-packages");
+  }
+  add(prefix / "lib/python3/dist-packages");
+  return dirs;
+}
 
 int cpu_millicores_for(int memory_mb) {
   return memory_mb / 128 * 100 + 200;
@@ -164,6 +186,11 @@ Expected<LaunchPlan> plan_launch(const FunctionSpec& spec, const RunnerOptions& 
         plan.argv.back() = script + "c";
       }
       plan.files.push_back(std::move(shim));
+      // The platform's Python has the standard library and the function's package, not the
+      // packages of the developer's machine: hide those, so that a dependency missing from
+      // the package fails here as it would there. (It also spares every cold start the
+      // host's .pth hooks.)
+      plan.masks = python_site_dirs(in.path, in.version);
       return plan;
     }
     case Language::nodejs: {

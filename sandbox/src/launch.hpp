@@ -29,6 +29,7 @@ struct LaunchPlan {
   std::vector<SandboxFile> files;
   std::vector<Bind> binds;
   std::vector<std::pair<std::string, std::string>> links;  // inside path → target
+  std::vector<std::string> masks;                          // SandboxConfig::masks
   std::vector<std::string> warnings;
   Protocol protocol = Protocol::framed;
   std::vector<std::shared_ptr<const std::string>> owned;  // bytes that files[] point into
@@ -43,6 +44,12 @@ Expected<LaunchPlan> plan_launch(const FunctionSpec& spec, const RunnerOptions& 
 // reported in `warnings`).
 std::vector<std::string> runtime_environment(const FunctionSpec& spec,
                                              std::vector<std::string>& warnings);
+
+// Where an interpreter at `python` (version "3.11.2") finds third-party packages on the
+// host: <prefix>/lib/pythonX.Y/site-packages, Debian's dist-packages directories, and
+// /usr/local's. Whether each exists is for the caller to find out.
+std::vector<std::string> python_site_dirs(const std::filesystem::path& python,
+                                          const std::string& version);
 
 // millicores the platform gives a function of this size: memory/128*100 + 200.
 int cpu_millicores_for(int memory_mb);

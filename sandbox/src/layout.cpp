@@ -233,6 +233,13 @@ Expected<std::vector<MountOp>> build_mounts(const SandboxConfig& config, uid_t u
     ops.push_back(bind_op(real, inside, b.writable, MS_NOSUID | MS_NODEV));
   }
 
+  for (const auto& m : config.masks) {
+    std::error_code ec;
+    if (fs::is_directory(m, ec)) {
+      ops.push_back(simple(MountKind::tmpfs, m, "size=4k,nr_inodes=1,mode=0755", 0755,
+                           MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC));
+    }
+  }
   ops.push_back(simple(MountKind::tmpfs, "/tmp",
                        "size=" + std::to_string(config.limits.tmp_mb) + "m,mode=1777", 01777,
                        MS_NOSUID | MS_NODEV));

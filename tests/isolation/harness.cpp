@@ -149,6 +149,7 @@ Run run(std::vector<std::string> argv, Options o) {
   cfg.code_dir = o.code_dir.empty() ? probe_dir : o.code_dir;
   cfg.binds = o.binds;
   cfg.binds.push_back({probe_dir, "/opt/probe", false});
+  cfg.masks = o.masks;
   cfg.limits = o.limits;
   cfg.network_host = o.network_host;
   cfg.runtime_fd = o.runtime_fd;

@@ -48,6 +48,7 @@ struct Options {
   bool network_host = false;
   std::chrono::milliseconds timeout{15000};
   std::vector<sb::Bind> binds;
+  std::vector<std::string> masks;
   fs::path code_dir;  // default: the probe's own directory
   int runtime_fd = -1;
   std::vector<std::string> env;

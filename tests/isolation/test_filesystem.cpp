@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// F1–F7: the sandbox's filesystem (SANDBOX.md §5).
+// F1–F7: the sandbox's filesystem (SANDBOX.md §5); F8: masked host directories.
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -135,4 +135,33 @@ TEST_CASE("F7 no cgroup filesystem inside", "[fs]") {
   CHECK((has(r.out, "=ENOENT") || has(r.out, "=EROFS")));
   auto ls = probe({"read", "/sys/fs/cgroup/cgroup.procs", "/sys/fs/cgroup/memory/tasks"});
   CHECK(has(ls.out, "cgroup.procs=ENOENT"));
+}
+
+TEST_CASE("F8 a masked host directory is empty and read-only inside", "[fs]") {
+  NEED("ns");
+  // How the host's Python site-packages are hidden (launch.cpp): the directory stays, empty.
+  // Not below /tmp, which the sandbox's own /tmp covers.
+  const std::filesystem::path host = "/var/tmp/fstage-f8-" + std::to_string(::getpid());
+  std::filesystem::create_directories(host);
+  std::filesystem::permissions(host, std::filesystem::perms(0755));
+  struct Cleanup {
+    std::filesystem::path p;
+    ~Cleanup() {
+      std::error_code ec;
+      std::filesystem::remove_all(p, ec);
+    }
+  } cleanup{host};
+  REQUIRE(fstage::write_file_atomic(host / "pkg.py", "x = 1\n"));
+  const std::string dir = host.string();
+  iso::Options o;
+  o.binds.push_back({host, "", false});
+  auto seen = probe({"ls", dir}, o);
+  CHECK(seen.out == "pkg.py\n");  // bound, unmasked: the file shows
+  o.masks.push_back(dir);
+  o.masks.push_back(dir + "/does-not-exist");  // skipped, not an error
+  auto masked = probe({"ls", dir}, o);
+  INFO(masked.error << masked.err);
+  CHECK(masked.out == "\n");
+  auto w = probe({"write", dir + "/x"}, o);
+  CHECK(has(w.out, "=EROFS"));
 }

@@ -14,6 +14,11 @@ r() { json_get "$T/out" "json.loads(j['result'])$1"; }
 [ "$(r "['visible_pids'] <= 4")" = True ] || fail "sees host processes: $(r "['visible_pids']")"
 [ "$(r "['connect_out']")" = ENETUNREACH ] || fail "network: $(r "['connect_out']")"
 [ "$(r "['leaked_fds']")" = "[0, 1, 2, 3, 4]" ] || fail "fds: $(r "['leaked_fds']")"
+# The host's third-party packages are hidden, as the platform's Python has none of them: their
+# directories are still on sys.path, but empty (isolation F8 checks the masking itself).
+seen=$(json_get "$T/out" "sorted(k for k, v in json.loads(j['result'])['site_packages'].items() if v)")
+[ "$seen" = "[]" ] || fail "host packages visible in the sandbox: $seen"
+[ "$(r "['site_packages']")" != "{}" ] || fail "no site-packages directory on sys.path at all"
 # The daemonised sleep 300 must be gone with the sandbox, and the cgroup leaves with it.
 # fstage returns once the result is out and leaves the killed sandbox's teardown to a detached
 # reaper (Sandbox::abandon), so both go within moments rather than at once.

@@ -53,6 +53,9 @@ struct SandboxConfig {
   // Symbolic links created in the sandbox's root: inside path → target. Not available in
   // the degraded tier (no root of our own to put them in).
   std::vector<std::pair<std::string, std::string>> links;
+  // Host directories hidden behind an empty read-only tmpfs (skipped when absent; not
+  // available in the degraded tier): the host's Python site-packages, for one.
+  std::vector<std::string> masks;
   std::string cwd;  // default k_code_root
   Limits limits;
   bool network_host = false;  // share the host's network namespace (--network host)
