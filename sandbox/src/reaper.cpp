@@ -32,15 +32,6 @@ namespace fstage::sandbox::detail {
 namespace {
 
 constexpr int k_max_dirs = 8;
-
-// What getdents64 fills in (glibc's struct dirent64, which <dirent.h> hides behind readdir).
-struct Dirent {
-  std::uint64_t d_ino;
-  std::int64_t d_off;
-  unsigned short d_reclen;
-  unsigned char d_type;
-  char d_name[1];
-};
 constexpr std::size_t k_stack_bytes = 64 * 1024;
 
 struct Job {
@@ -57,6 +48,15 @@ void pause_ms(long ms) {
   while (::nanosleep(&t, &t) != 0 && errno == EINTR) {
   }
 }
+
+// What getdents64 fills in (glibc's struct dirent64; readdir would allocate).
+struct Dirent {
+  std::uint64_t d_ino;
+  std::int64_t d_off;
+  unsigned short d_reclen;
+  unsigned char d_type;
+  char d_name[1];
+};
 
 // "fstage-<pid>-<n>" (sandbox.cpp names the leaves so): <pid>, else 0.
 long leaf_owner(const char* name) {
@@ -147,6 +147,11 @@ bool start_reaper(int pidfd, const std::vector<std::filesystem::path>& dirs) {
   if (dirs.size() > static_cast<std::size_t>(k_max_dirs)) {
     return false;
   }
+  for (const auto& d : dirs) {
+    if (d.native().size() >= PATH_MAX) {
+      return false;
+    }
+  }
   void* mem = ::mmap(nullptr, k_mapping_bytes, PROT_READ | PROT_WRITE,
                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
   if (mem == MAP_FAILED) {
@@ -157,11 +162,7 @@ bool start_reaper(int pidfd, const std::vector<std::filesystem::path>& dirs) {
   Job* job = new (mem) Job;
   job->pidfd = pidfd;
   for (const auto& d : dirs) {
-    const std::string& s = d.native();
-    if (s.size() >= PATH_MAX) {
-      return false;
-    }
-    std::memcpy(job->dirs[job->count++], s.c_str(), s.size() + 1);
+    std::memcpy(job->dirs[job->count++], d.c_str(), d.native().size() + 1);
   }
   char* stack_top = static_cast<char*>(mem) + k_mapping_bytes;
   pid_t pid = ::clone(reap, stack_top, CLONE_VM | SIGCHLD, job);
