@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <unistd.h>
+#include <utility>
+#include <vector>
 
 #include <fstage/base/fs.hpp>
 
@@ -109,6 +112,31 @@ fs::path TempDir::release() {
   fs::path p = std::move(m_path);
   m_path.clear();
   return p;
+}
+
+void prune_cache(const fs::path& dir, std::string_view prefix, std::string_view suffix,
+                 std::size_t keep) {
+  std::vector<std::pair<fs::file_time_type, fs::path>> entries;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    const std::string name = e.path().filename().string();
+    if (name.size() < prefix.size() + suffix.size() || !name.starts_with(prefix) ||
+        !name.ends_with(suffix) || !e.is_regular_file(ec)) {
+      continue;
+    }
+    auto when = e.last_write_time(ec);
+    if (!ec) {
+      entries.emplace_back(when, e.path());
+    }
+  }
+  if (entries.size() <= keep) {
+    return;
+  }
+  std::sort(entries.begin(), entries.end(),
+            [](const auto& a, const auto& b) { return a.first > b.first; });
+  for (std::size_t i = keep; i < entries.size(); ++i) {
+    fs::remove(entries[i].second, ec);
+  }
 }
 
 bool is_within(const fs::path& root, const fs::path& child) {

@@ -299,6 +299,8 @@ std::shared_ptr<const std::string> compiled_python(const Interpreter& python,
     if (auto data = read_file(out); data && data->size() > k_header) {
       result = std::make_shared<const std::string>(std::move(*data));
       fs::rename(out, pyc, ec);  // atomic: a concurrent fstage reads the old or the new file
+      // One per interpreter and shim version: keep the recent ones.
+      prune_cache(dir, "", ".pyc", 8);
     }
   }
   fs::remove(src, ec);

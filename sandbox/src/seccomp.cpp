@@ -273,6 +273,9 @@ Expected<std::vector<sock_filter>> build_seccomp_filter(const fs::path& cache_di
                             std::string_view(reinterpret_cast<const char*>(prog.data()),
                                              prog.size() * sizeof(sock_filter)),
                             0600);
+    // Each fstage commit has its own key: keep a few (an installed and a development build
+    // side by side), not every build ever run.
+    prune_cache(cache_dir, "seccomp-", ".bpf", 4);
   }
   memo.emplace(cache_dir, prog);
   return prog;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The compiled seccomp program's cache: written on the first build, read back on later ones,
 // compiled again when the file is not a whole program.
+#include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <string>
@@ -43,6 +44,25 @@ TEST_CASE("build_seccomp_filter caches the compiled program on disk", "[sandbox]
   CHECK(bytes(*first) == bytes(*compiled));
   CHECK(read_file(file).value_or("") == bytes(*compiled));
   CHECK((fs::status(file).permissions() & fs::perms::group_write) == fs::perms::none);
+}
+
+TEST_CASE("build_seccomp_filter keeps a few programs of other builds, not all",
+          "[sandbox][seccomp]") {
+  auto dir = TempDir::create({}, "fstage-seccomp-");
+  REQUIRE(dir);
+  const auto old = fs::file_time_type::clock::now() - std::chrono::hours(1);
+  for (int i = 0; i < 6; ++i) {
+    const fs::path f = dir->path() / ("seccomp-old" + std::to_string(i) + ".bpf");
+    REQUIRE(write_file_atomic(f, "stale"));
+    fs::last_write_time(f, old);
+  }
+  REQUIRE(build_seccomp_filter(dir->path()));  // a miss: compiles, writes, prunes
+  int left = 0;
+  for (const auto& e : fs::directory_iterator(dir->path())) {
+    left += e.path().extension() == ".bpf" ? 1 : 0;
+  }
+  CHECK(left == 4);
+  CHECK(fs::exists(seccomp_cache_file(dir->path())));
 }
 
 TEST_CASE("build_seccomp_filter reads a whole program back, recompiles a torn one",

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <cstddef>
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -44,6 +45,13 @@ bool is_within(const fs::path& root, const fs::path& child);
 // A relative path that is safe to join under a root: not absolute, no "..", no empty
 // components, no NUL. Used for every path that comes from a template, archive or repo.
 bool is_safe_relative(std::string_view rel);
+
+// Cache hygiene: of the regular files in `dir` whose names start with `prefix` and end with
+// `suffix`, keeps the `keep` most recently modified and removes the rest (best effort). Called
+// when a cache entry is written, so that entries keyed by a version (fstage's commit, a shim's
+// hash) do not pile up as versions come and go.
+void prune_cache(const fs::path& dir, std::string_view prefix, std::string_view suffix,
+                 std::size_t keep);
 
 // $XDG_CONFIG_HOME/fstage or ~/.config/fstage.
 fs::path config_dir();
