@@ -290,9 +290,9 @@ void Cgroup::kill_all() const {
   }
 }
 
-std::vector<fs::path> Cgroup::release() {
+void Cgroup::release() {
   m_files.reset();
-  return std::exchange(m_dirs, {});
+  m_dirs.clear();
 }
 
 void Cgroup::remove() {

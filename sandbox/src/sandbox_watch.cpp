@@ -28,6 +28,21 @@ namespace detail {
 std::string describe_setup_error(const ChildPlan& plan, const SyncMsg& m);
 }  // namespace detail
 
+namespace {
+
+// SIGKILL to a pid namespace's init takes every process in the namespace with it. The kernel
+// kills the others only after init has torn down its own memory, though, so the main process
+// (the big one) is killed first, through its pidfd: the two exits then run side by side
+// instead of one after the other.
+void kill_namespace(int main_pidfd, pid_t init) {
+  if (main_pidfd >= 0) {
+    ::syscall(SYS_pidfd_send_signal, main_pidfd, SIGKILL, nullptr, 0);
+  }
+  ::kill(init, SIGKILL);
+}
+
+}  // namespace
+
 milliseconds Sandbox::service_interval() const {
   return m_impl->watchdog ? milliseconds(20) : milliseconds(250);
 }
@@ -149,16 +164,10 @@ void Sandbox::kill(KillReason reason) {
     m_exit.killed = reason;
   }
   if (m_impl->pidns) {
-    // SIGKILL to a pid namespace's init takes every process in the namespace with it, and
-    // init is reported dead only once all of them are gone: after the wait, the cgroup is
-    // empty and comes down at once (reap), with no sweep of cgroup.procs to sleep through.
-    // The kernel kills the others only after init has torn down its own memory, though, so
-    // the main process (the big one) is killed first, through its pidfd: the two exits then
-    // run side by side instead of one after the other.
-    if (m_impl->main_pidfd >= 0) {
-      ::syscall(SYS_pidfd_send_signal, m_impl->main_pidfd, SIGKILL, nullptr, 0);
-    }
-    ::kill(m_init_pid, SIGKILL);
+    // init is reported dead only once every process in its namespace is gone: after the
+    // wait, the cgroup is empty and comes down at once (reap), with no sweep of cgroup.procs
+    // to sleep through.
+    kill_namespace(m_impl->main_pidfd, m_init_pid);
     reap(true);
     return;
   }
@@ -185,25 +194,17 @@ void Sandbox::abandon() {
   if (m_exit.killed == KillReason::none) {
     m_exit.killed = KillReason::requested;
   }
-  // As in kill(): main first, then init, whose exit takes the rest of the namespace along.
-  if (m_impl->main_pidfd >= 0) {
-    ::syscall(SYS_pidfd_send_signal, m_impl->main_pidfd, SIGKILL, nullptr, 0);
-  }
-  ::kill(m_init_pid, SIGKILL);
-  std::vector<std::filesystem::path> dirs;
-  if (m_impl->cgroup) {
-    dirs = m_impl->cgroup->release();
-  }
-  if (!dirs.empty() && !start_reaper(init_pidfd, dirs)) {
-    // No reaper: wait and clean up here after all.
-    reap(true);
-    for (const auto& d : dirs) {
-      for (int i = 0; i < 400 && ::rmdir(d.c_str()) != 0 && errno == EBUSY; ++i) {
-        ::usleep(5000);
-      }
-    }
-  }
+  kill_namespace(m_impl->main_pidfd, m_init_pid);
+  // The reaper takes the cgroup over. When it cannot start, wait and clean up here after all.
+  const bool handed_over = !m_impl->cgroup || start_reaper(init_pidfd, m_impl->cgroup->dirs());
   ::close(init_pidfd);
+  if (!handed_over) {
+    reap(true);
+    return;
+  }
+  if (m_impl->cgroup) {
+    m_impl->cgroup->release();
+  }
   m_impl->cgroup.reset();
   m_impl->close_main_pidfd();
   m_exit.ended = true;

@@ -105,9 +105,9 @@ class Cgroup {
   CgroupMode mode() const { return m_mode; }
   // The leaf directories (one per v1 hierarchy, one for v2).
   const std::vector<std::filesystem::path>& dirs() const { return m_dirs; }
-  // Gives up the leaf directories without removing them: the caller removes them once the
+  // Gives up the leaf directories without removing them: someone else removes them once the
   // cgroup is empty (a detached reaper does, for Sandbox::abandon). The Cgroup is then empty.
-  std::vector<std::filesystem::path> release();
+  void release();
 
  private:
   Cgroup();
