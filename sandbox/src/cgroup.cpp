@@ -7,7 +7,6 @@
 #include <fcntl.h>
 #include <thread>
 #include <unistd.h>
-#include <utility>
 
 #include <fstage/base/strings.hpp>
 #include <fstage/sandbox/cgroup.hpp>

@@ -58,13 +58,13 @@ struct Dirent {
   char d_name[1];
 };
 
-// "fstage-<pid>-<n>" (sandbox.cpp names the leaves so): <pid>, else 0.
+// "fstage-<pid>-<n>" (k_cgroup_leaf_prefix): <pid>, else 0.
 long leaf_owner(const char* name) {
-  static constexpr char k_prefix[] = "fstage-";
-  if (std::strncmp(name, k_prefix, sizeof(k_prefix) - 1) != 0) {
+  constexpr std::size_t k_len = sizeof(k_cgroup_leaf_prefix) - 1;
+  if (std::strncmp(name, k_cgroup_leaf_prefix, k_len) != 0) {
     return 0;
   }
-  const char* p = name + sizeof(k_prefix) - 1;
+  const char* p = name + k_len;
   long pid = 0;
   for (; *p >= '0' && *p <= '9' && pid < 1L << 30; ++p) {
     pid = pid * 10 + (*p - '0');

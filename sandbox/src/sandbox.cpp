@@ -17,6 +17,7 @@
 #include "layout.hpp"
 #include "plan.hpp"
 #include "procfs.hpp"
+#include "reaper.hpp"
 #include "sandbox_impl.hpp"
 #include "seccomp.hpp"
 #include "sync.hpp"
@@ -320,7 +321,8 @@ Expected<std::unique_ptr<Sandbox>> Sandbox::spawn(const SandboxConfig& config,
     filter = FSTAGE_TRY(build_seccomp_filter(caps.cache_dir));
   }
   if (caps.cgroup.mode != CgroupMode::none) {
-    std::string name = "fstage-" + std::to_string(::getpid()) + "-" + std::to_string(++g_counter);
+    std::string name =
+        k_cgroup_leaf_prefix + std::to_string(::getpid()) + "-" + std::to_string(++g_counter);
     im.cgroup = FSTAGE_TRY(Cgroup::create(caps.cgroup, name, config.limits, ::getpid()));
     FSTAGE_TRY(im.cgroup->add(pid));
   }
