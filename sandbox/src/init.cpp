@@ -155,10 +155,31 @@ void init_main(const ChildPlan& plan) {
   ::sigprocmask(SIG_SETMASK, &all, nullptr);
 
   // Wait for the parent: it writes our uid/gid maps and joins us to the cgroup first. A
-  // closed socket means the parent died before that: leave quietly.
+  // closed socket means the parent died before that: leave quietly. The go carries the rest
+  // of what main needs: whether RLIMIT_NPROC is redundant, and the seccomp program's size
+  // (the program itself is the next message).
   SyncMsg go;
   if (recv_msg(plan.sync_fd, go, nullptr) != 1 || go.kind != MsgKind::go) {
     ::_exit(125);
+  }
+  static sock_filter filter[BPF_MAXINSNS];
+  LateSetup late;
+  if (go.index < 0 || go.index > BPF_MAXINSNS) {
+    setup_failed(plan, Stage::wait_limits, EPROTO);
+  }
+  late.drop_nproc = go.value == 1;
+  if (go.index > 0) {
+    const auto want =
+        static_cast<ssize_t>(static_cast<std::size_t>(go.index) * sizeof(sock_filter));
+    ssize_t got;
+    do {
+      got = ::recv(plan.sync_fd, filter, sizeof(filter), 0);
+    } while (got < 0 && errno == EINTR);
+    if (got != want) {
+      setup_failed(plan, Stage::wait_limits, got < 0 ? errno : EPROTO);
+    }
+    late.filter = filter;
+    late.filter_len = static_cast<unsigned short>(go.index);
   }
   if (plan.mountns) {
     Stage stage = Stage::mount_op;
@@ -179,28 +200,6 @@ void init_main(const ChildPlan& plan) {
     if (int e = pass_api_listener(plan); e != 0) {
       setup_failed(plan, Stage::api_listener, e);
     }
-  }
-  // The parent has meanwhile made our cgroup and compiled the seccomp program.
-  static sock_filter filter[BPF_MAXINSNS];
-  LateSetup late;
-  SyncMsg limits;
-  if (recv_msg(plan.sync_fd, limits, nullptr) != 1 || limits.kind != MsgKind::limits ||
-      limits.index < 0 || limits.index > BPF_MAXINSNS) {
-    setup_failed(plan, Stage::wait_limits, EPROTO);
-  }
-  late.drop_nproc = limits.value == 1;
-  if (limits.index > 0) {
-    const auto want =
-        static_cast<ssize_t>(static_cast<std::size_t>(limits.index) * sizeof(sock_filter));
-    ssize_t got;
-    do {
-      got = ::recv(plan.sync_fd, filter, sizeof(filter), 0);
-    } while (got < 0 && errno == EINTR);
-    if (got != want) {
-      setup_failed(plan, Stage::wait_limits, got < 0 ? errno : EPROTO);
-    }
-    late.filter = filter;
-    late.filter_len = static_cast<unsigned short>(limits.index);
   }
   // The cgroup namespace is entered only now, after the parent moved us into our cgroup, so
   // that its root is the sandbox's own cgroup and /proc/self/cgroup reveals no host paths.

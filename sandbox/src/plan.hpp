@@ -111,9 +111,8 @@ struct ChildPlan {
   int parent_sync_fd = -1;  // the parent's end, closed first thing in the child
 };
 
-// What the parent settles after the clone, while init builds the root: the cgroup (whether
-// its pids controller counts processes, which makes RLIMIT_NPROC redundant) and the seccomp
-// program, compiled by libseccomp meanwhile. Arrives with MsgKind::limits.
+// What init learns with the go (MsgKind::go): whether the cgroup's pids controller counts
+// processes, which makes RLIMIT_NPROC redundant, and the seccomp program.
 struct LateSetup {
   bool drop_nproc = false;
   const sock_filter* filter = nullptr;  // null: no filter

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// The supervisor side of a sandbox: plan, clone, maps, cgroup, go; then watch it.
+// The supervisor side of a sandbox: plan, cgroup, clone, maps, go; then watch it.
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
@@ -257,6 +257,26 @@ Expected<std::unique_ptr<Sandbox>> Sandbox::spawn(const SandboxConfig& config,
   plan.ignored_signals = ignored_signals();
   im.memory_limit = static_cast<std::uint64_t>(config.limits.memory_mb) << 20;
 
+  // The seccomp program and the cgroup, before the clone: after it, every page this writes
+  // is shared copy-on-write with init and costs a page fault (about twenty of them), and
+  // init could not be told everything in one message. A failure returns (the cgroup's
+  // destructor removes it).
+  std::vector<sock_filter> filter;
+  if (caps.seccomp) {
+    filter = FSTAGE_TRY(build_seccomp_filter(caps.cache_dir));
+  }
+  if (caps.cgroup.mode != CgroupMode::none) {
+    std::string name =
+        k_cgroup_leaf_prefix + std::to_string(::getpid()) + "-" + std::to_string(++g_counter);
+    im.cgroup = FSTAGE_TRY(Cgroup::create(caps.cgroup, name, config.limits, ::getpid()));
+  }
+  const auto cg_has = [&](const char* what) { return im.cgroup && im.cgroup->enforces(what); };
+  im.watchdog = !cg_has("memory");
+  if (cg_has("memory")) {
+    im.memory_source = std::string(to_string(im.cgroup->mode()));
+  }
+  sb->m_isolation = make_isolation(caps, config, im.cgroup, caps.seccomp);
+
   int sv[2];
   if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
     return fail(Error::from_errno("socketpair", "sandbox control", errno));
@@ -310,35 +330,17 @@ Expected<std::unique_ptr<Sandbox>> Sandbox::spawn(const SandboxConfig& config,
       return fail(std::move(r).error().with_context("while mapping the sandbox user"));
     }
   }
-  SyncMsg go;
-  if (int e = send_msg(sb->m_sync_fd, go); e != 0) {
-    return fail(Error::from_errno("send", "sandbox go", e));
-  }
-  // While init builds the root: the seccomp program and the cgroup. A failure here returns,
-  // and the destructor kills and reaps init.
-  std::vector<sock_filter> filter;
-  if (caps.seccomp) {
-    filter = FSTAGE_TRY(build_seccomp_filter(caps.cache_dir));
-  }
-  if (caps.cgroup.mode != CgroupMode::none) {
-    std::string name =
-        k_cgroup_leaf_prefix + std::to_string(::getpid()) + "-" + std::to_string(++g_counter);
-    im.cgroup = FSTAGE_TRY(Cgroup::create(caps.cgroup, name, config.limits, ::getpid()));
+  // A failure from here on returns, and the destructor kills and reaps init.
+  if (im.cgroup) {
     FSTAGE_TRY(im.cgroup->add(pid));
   }
-  const auto cg_has = [&](const char* what) { return im.cgroup && im.cgroup->enforces(what); };
-  im.watchdog = !cg_has("memory");
-  if (cg_has("memory")) {
-    im.memory_source = std::string(to_string(im.cgroup->mode()));
-  }
-  sb->m_isolation = make_isolation(caps, config, im.cgroup, caps.seccomp);
-  SyncMsg limits;
-  limits.kind = MsgKind::limits;
-  limits.value = cg_has("pids") ? 1 : 0;
-  limits.index = static_cast<std::int32_t>(filter.size());
+  SyncMsg go;
+  go.kind = MsgKind::go;
+  go.value = cg_has("pids") ? 1 : 0;
+  go.index = static_cast<std::int32_t>(filter.size());
   // A failed send means init has already given up: its setup_error (or its end) is waiting
   // in the loop below, and says more than EPIPE would.
-  if (send_msg(sb->m_sync_fd, limits) == 0 && !filter.empty()) {
+  if (send_msg(sb->m_sync_fd, go) == 0 && !filter.empty()) {
     ssize_t n;
     do {
       n = ::send(sb->m_sync_fd, filter.data(), filter.size() * sizeof(sock_filter), MSG_NOSIGNAL);

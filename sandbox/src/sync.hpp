@@ -11,7 +11,10 @@
 namespace fstage::sandbox::detail {
 
 enum class MsgKind : std::uint32_t {
-  go = 1,           // parent → init: maps written, cgroup joined; start setting up
+  go = 1,           // parent → init: maps written, cgroup joined; start setting up.
+                    // `value` 1: the cgroup's pids controller counts processes (no
+                    // RLIMIT_NPROC); `index` > 0: that many seccomp instructions follow as
+                    // the next message
   setup_error = 2,  // init/main → parent: {stage, err, index}; init exits
   started = 3,      // main → parent: about to exec; SCM_CREDENTIALS (its pid) and a pidfd
   exec_error = 4,   // main → parent: execve failed with err
@@ -19,9 +22,6 @@ enum class MsgKind : std::uint32_t {
   listener = 6,     // init → parent: the runtime API listening socket (SCM_RIGHTS)
   connect = 7,      // parent → init: connect to 127.0.0.1:`value` inside the sandbox
   connected = 8,    // init → parent: the connected socket (SCM_RIGHTS), or `err`
-  limits = 9,       // parent → init: cgroup joined; `value` 1: its pids controller counts
-                    // processes (no RLIMIT_NPROC); `index` > 0: that many seccomp
-                    // instructions follow as the next message
 };
 
 struct SyncMsg {
