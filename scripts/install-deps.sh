@@ -8,7 +8,7 @@ packages=(
   build-essential cmake pkg-config git ca-certificates
   # libraries (see ../shared/docs/STYLE.md: confined per folder)
   libcli11-dev libgit2-dev libarchive-dev nlohmann-json3-dev libcurl4-openssl-dev
-  catch2 libyaml-cpp-dev libseccomp-dev libssl-dev libexpected-dev libfmt-dev
+  catch2 libyaml-dev libseccomp-dev libssl-dev libexpected-dev libfmt-dev
   libcpp-httplib-dev zlib1g-dev
   # language toolchains the templates and tests exercise
   python3 nodejs default-jdk-headless golang-go

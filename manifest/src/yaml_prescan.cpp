@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// What yaml-cpp 0.7 lets through or reports confusingly, checked on the raw text before parsing:
+// What a YAML parser lets through or reports confusingly, checked on the raw text before parsing:
 // invalid UTF-8, control characters (binary or UTF-16 files) and tabs used for indentation.
 #include <algorithm>
 #include <cstdint>
@@ -66,7 +66,6 @@ std::string hex_byte(unsigned char c) {
   return buf;
 }
 
-// Encoding and layout problems yaml-cpp either accepts silently or reports confusingly.
 }  // namespace
 
 int char_column(std::string_view text, long offset) {

@@ -1,13 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "yaml_tree.hpp"
 
+#include <algorithm>
 #include <map>
-#include <sstream>
 
-#include <yaml-cpp/eventhandler.h>
-#include <yaml-cpp/exceptions.h>
-#include <yaml-cpp/mark.h>
-#include <yaml-cpp/parser.h>
+#include <yaml.h>
 
 #include <fstage/base/strings.hpp>
 
@@ -30,94 +27,197 @@ Diagnostic diag_at(const std::string& origin, int line, int column, std::string 
                     std::move(hint)};
 }
 
-// Builds YamlNodes from yaml-cpp's events. Anchors are registered when their node is complete,
+// One libyaml parser over a string, and the event it last produced; frees both however the
+// parse ends.
+class EventParser {
+ public:
+  explicit EventParser(std::string_view text) {
+    ::yaml_parser_initialize(&m_parser);
+    ::yaml_parser_set_input_string(&m_parser, reinterpret_cast<const unsigned char*>(text.data()),
+                                   text.size());
+  }
+  ~EventParser() {
+    release();
+    ::yaml_parser_delete(&m_parser);
+  }
+  EventParser(const EventParser&) = delete;
+  EventParser& operator=(const EventParser&) = delete;
+
+  // The next event, or nullptr after a syntax error (see state()).
+  const yaml_event_t* next() {
+    release();
+    if (::yaml_parser_parse(&m_parser, &m_event) == 0) {
+      return nullptr;
+    }
+    m_held = true;
+    return &m_event;
+  }
+  const yaml_parser_t& state() const { return m_parser; }
+
+ private:
+  void release() {
+    if (m_held) {
+      ::yaml_event_delete(&m_event);
+      m_held = false;
+    }
+  }
+
+  yaml_parser_t m_parser{};
+  yaml_event_t m_event{};
+  bool m_held = false;
+};
+
+std::string text_of(const yaml_char_t* s) {
+  return s == nullptr ? std::string() : std::string(reinterpret_cast<const char*>(s));
+}
+
+// Builds YamlNodes from libyaml's events. Anchors are registered when their node is complete,
 // so an alias inside its own anchor (a cycle) is reported instead of followed.
-class TreeBuilder final : public YAML::EventHandler {
+class TreeBuilder {
  public:
   TreeBuilder(std::string_view text, const std::string& origin, std::vector<Diagnostic>& errors)
-      : m_text(text), m_origin(origin), m_errors(errors) {}
+      : m_text(text), m_origin(origin), m_errors(errors) {
+    m_line_starts.push_back(0);
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      if (text[i] == '\n' || (text[i] == '\r' && (i + 1 == text.size() || text[i + 1] != '\n'))) {
+        m_line_starts.push_back(i + 1);
+      }
+    }
+  }
 
   NodePtr root() const { return m_root; }
-  int column_of(const YAML::Mark& mark) const {
-    return mark.pos >= 0 ? char_column(m_text, mark.pos) : mark.column + 1;
-  }
-  YAML::Mark document_mark() const { return m_doc_mark; }
+  bool failed() const { return m_failed; }
 
-  void OnDocumentStart(const YAML::Mark& mark) override { m_doc_mark = mark; }
-  void OnDocumentEnd() override {}
-
-  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
-    auto n = make(NodeKind::null, mark);
-    remember(anchor, n);
-    attach(n);
-  }
-
-  void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
-    auto it = m_anchors.find(anchor);
-    if (it == m_anchors.end()) {
-      error(mark, "alias refers to the node that contains it", "an alias to a complete node");
-      attach(make(NodeKind::null, mark));
-      return;
+  // Feeds one event of the document's body (after DOCUMENT-START, before DOCUMENT-END).
+  void on(const yaml_event_t& e) {
+    switch (e.type) {
+      case YAML_ALIAS_EVENT:
+        on_alias(e);
+        break;
+      case YAML_SCALAR_EVENT:
+        on_scalar(e);
+        break;
+      case YAML_SEQUENCE_START_EVENT:
+        m_stack.push_back(Frame{
+            make(NodeKind::sequence, e.start_mark), text_of(e.data.sequence_start.anchor), {}});
+        break;
+      case YAML_MAPPING_START_EVENT:
+        m_stack.push_back(
+            Frame{make(NodeKind::map, e.start_mark), text_of(e.data.mapping_start.anchor), {}});
+        break;
+      case YAML_SEQUENCE_END_EVENT:
+      case YAML_MAPPING_END_EVENT:
+        close();
+        break;
+      default:
+        break;
     }
-    attach(it->second);
   }
-
-  void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
-                const std::string& value) override {
-    auto n = make(NodeKind::scalar, mark);
-    n->value = value;
-    set_style(*n, mark, tag);
-    remember(anchor, n);
-    attach(n);
-  }
-
-  void OnSequenceStart(const YAML::Mark& mark, const std::string& /*tag*/, YAML::anchor_t anchor,
-                       YAML::EmitterStyle::value /*style*/) override {
-    m_stack.push_back(Frame{make(NodeKind::sequence, mark), anchor, {}});
-  }
-  void OnSequenceEnd() override { close(); }
-
-  void OnMapStart(const YAML::Mark& mark, const std::string& /*tag*/, YAML::anchor_t anchor,
-                  YAML::EmitterStyle::value /*style*/) override {
-    m_stack.push_back(Frame{make(NodeKind::map, mark), anchor, {}});
-  }
-  void OnMapEnd() override { close(); }
 
  private:
   struct Frame {
     std::shared_ptr<YamlNode> node;
-    YAML::anchor_t anchor = 0;
+    std::string anchor;
     std::vector<NodePtr> pending;  // maps: alternating key, value as they arrive
   };
 
-  std::shared_ptr<YamlNode> make(NodeKind kind, const YAML::Mark& mark) const {
+  // Byte offset of a mark: libyaml counts lines and columns in characters.
+  std::size_t offset_of(const yaml_mark_t& mark) const {
+    if (mark.line >= m_line_starts.size()) {
+      return m_text.size();
+    }
+    std::size_t pos = m_line_starts[mark.line];
+    for (std::size_t col = 0; col < mark.column && pos < m_text.size(); ++col) {
+      ++pos;
+      while (pos < m_text.size() && (static_cast<unsigned char>(m_text[pos]) & 0xC0) == 0x80) {
+        ++pos;
+      }
+    }
+    return pos;
+  }
+
+  std::shared_ptr<YamlNode> make(NodeKind kind, const yaml_mark_t& mark) const {
     auto n = std::make_shared<YamlNode>();
     n->kind = kind;
-    n->line = mark.line + 1;
-    n->column = column_of(mark);
+    n->line = static_cast<int>(mark.line) + 1;
+    n->column = static_cast<int>(mark.column) + 1;
     return n;
   }
 
-  void error(const YAML::Mark& mark, std::string message, std::string expected = {}) {
-    m_errors.push_back(
-        diag_at(m_origin, mark.line + 1, column_of(mark), std::move(message), std::move(expected)));
-  }
   void error(const YamlNode& n, std::string message, std::string expected = {},
              std::string hint = {}) {
     m_errors.push_back(diag_at(m_origin, n.line, n.column, std::move(message), std::move(expected),
                                std::move(hint)));
   }
 
-  void remember(YAML::anchor_t anchor, const NodePtr& n) {
-    if (anchor != 0) {
+  void remember(const std::string& anchor, const NodePtr& n) {
+    if (!anchor.empty()) {
       m_anchors[anchor] = n;
     }
   }
 
+  void on_alias(const yaml_event_t& e) {
+    std::string name = text_of(e.data.alias.anchor);
+    auto it = m_anchors.find(name);
+    if (it != m_anchors.end()) {
+      attach(it->second);
+      return;
+    }
+    auto at = make(NodeKind::null, e.start_mark);
+    bool open = std::any_of(m_stack.begin(), m_stack.end(),
+                            [&](const Frame& f) { return f.anchor == name; });
+    if (open) {
+      error(*at, "alias refers to the node that contains it", "an alias to a complete node");
+      attach(at);
+      return;
+    }
+    // A syntax error, as a YAML loader reports it: the document stops here.
+    error(*at,
+          "YAML syntax error: an alias (*" + name + ") refers to an anchor (&" + name +
+              ") that is not defined before it",
+          "valid YAML");
+    m_failed = true;
+  }
+
+  void on_scalar(const yaml_event_t& e) {
+    const auto& sc = e.data.scalar;
+    std::string tag = text_of(sc.tag);
+    std::string value(reinterpret_cast<const char*>(sc.value), sc.length);
+    const bool plain = sc.style == YAML_PLAIN_SCALAR_STYLE;
+    // YAML's null: an empty node, or a plain ~ / null with no tag.
+    if (plain && tag.empty() &&
+        (value.empty() || value == "~" || value == "null" || value == "Null" || value == "NULL")) {
+      auto n = make(NodeKind::null, e.start_mark);
+      remember(text_of(sc.anchor), n);
+      attach(n);
+      return;
+    }
+    auto n = make(NodeKind::scalar, e.start_mark);
+    n->value = std::move(value);
+    set_style(*n, e.start_mark, sc.style, tag);
+    remember(text_of(sc.anchor), n);
+    attach(n);
+  }
+
   // Plain scalars may be numbers or booleans; everything else is a string. Records where the
   // value's characters start so a schedule's bad field can be pointed at exactly.
-  void set_style(YamlNode& n, const YAML::Mark& mark, const std::string& tag) {
-    std::size_t pos = mark.pos < 0 ? m_text.size() : static_cast<std::size_t>(mark.pos);
+  void set_style(YamlNode& n, const yaml_mark_t& mark, yaml_scalar_style_t style,
+                 const std::string& tag) {
+    if (tag.empty() || tag == "!") {
+      n.style = style == YAML_PLAIN_SCALAR_STYLE           ? ScalarStyle::plain
+                : style == YAML_SINGLE_QUOTED_SCALAR_STYLE ? ScalarStyle::single_quoted
+                : style == YAML_DOUBLE_QUOTED_SCALAR_STYLE ? ScalarStyle::double_quoted
+                                                           : ScalarStyle::block;
+      if (tag == "!" && n.style == ScalarStyle::plain) {
+        n.style = ScalarStyle::block;  // "!" makes a plain scalar a string
+      }
+    } else if (tag.ends_with(":int") || tag.ends_with(":float") || tag.ends_with(":bool")) {
+      n.style = ScalarStyle::plain;
+    } else {
+      n.style = ScalarStyle::tagged;
+    }
+    // The mark is the node's start: skip an anchor and a tag to the value's first character.
+    std::size_t pos = offset_of(mark);
     for (int round = 0; round < 2 && pos < m_text.size(); ++round) {
       if (m_text[pos] != '&' && m_text[pos] != '!') {
         break;
@@ -129,48 +229,15 @@ class TreeBuilder final : public YAML::EventHandler {
         ++pos;
       }
     }
-    char first = pos < m_text.size() ? m_text[pos] : '\0';
-    if (tag == "?") {
-      n.style = ScalarStyle::plain;
-    } else if (tag == "!" && first == '"') {
-      n.style = ScalarStyle::double_quoted;
-    } else if (tag == "!" && first == '\'') {
-      n.style = ScalarStyle::single_quoted;
-    } else if (tag == "!") {
-      n.style = ScalarStyle::block;
-    } else if (tag.ends_with(":int") || tag.ends_with(":float") || tag.ends_with(":bool")) {
-      n.style = ScalarStyle::plain;
-    } else {
-      n.style = ScalarStyle::tagged;
-    }
     // Sub-positions are exact only when the source characters are the value itself.
     bool quoted = n.style == ScalarStyle::double_quoted || n.style == ScalarStyle::single_quoted;
-    if (quoted && !is_closed(pos, first)) {
-      error(n, "a quoted string is not closed", std::string("a closing ") + first);
-    }
     std::size_t start = pos + (quoted ? 1 : 0);
     bool same = (n.style == ScalarStyle::plain || quoted) && start <= m_text.size() &&
                 m_text.substr(start, n.value.size()) == n.value &&
                 n.value.find('\n') == std::string::npos;
-    if (same && mark.pos >= 0) {
+    if (same) {
       n.content_column = char_column(m_text, static_cast<long>(start));
     }
-  }
-
-  // yaml-cpp 0.7 accepts a quoted scalar that runs to the end of the file.
-  bool is_closed(std::size_t open, char quote_char) const {
-    for (std::size_t i = open + 1; i < m_text.size(); ++i) {
-      if (quote_char == '"' && m_text[i] == '\\') {
-        ++i;
-      } else if (m_text[i] == quote_char) {
-        if (quote_char == '\'' && i + 1 < m_text.size() && m_text[i + 1] == '\'') {
-          ++i;
-          continue;
-        }
-        return true;
-      }
-    }
-    return false;
   }
 
   void attach(NodePtr n) {
@@ -184,7 +251,7 @@ class TreeBuilder final : public YAML::EventHandler {
       return;
     }
     if (f.pending.size() % 2 == 1 && n->is_null()) {
-      // An empty value: yaml-cpp marks it at the next token; the key is where it belongs.
+      // An empty value: the parser marks it at the next token; the key is where it belongs.
       auto at_key = std::make_shared<YamlNode>();
       at_key->line = f.pending.back()->line;
       at_key->column = f.pending.back()->column;
@@ -267,34 +334,61 @@ class TreeBuilder final : public YAML::EventHandler {
   std::string_view m_text;
   const std::string& m_origin;
   std::vector<Diagnostic>& m_errors;
+  std::vector<std::size_t> m_line_starts;
   std::vector<Frame> m_stack;
-  std::map<YAML::anchor_t, NodePtr> m_anchors;
+  std::map<std::string, NodePtr> m_anchors;
   NodePtr m_root;
-  YAML::Mark m_doc_mark;
+  bool m_failed = false;
 };
 
-// yaml-cpp's messages are terse; say what is usually wrong.
-std::string explain(const std::string& msg) {
-  if (msg == "illegal map value") {
-    return "a ':' mapping value is not allowed here; check the indentation, or quote a value "
-           "that contains ': '";
+// The character at a mark (libyaml counts lines and columns in characters); '\0' past the end.
+char char_at(std::string_view text, const yaml_mark_t& mark) {
+  std::size_t pos = 0;
+  for (std::size_t line = 0; line < mark.line && pos < text.size(); ++pos) {
+    line += text[pos] == '\n' ? 1 : 0;
   }
-  if (msg == "end of sequence flow not found") {
-    return "a '[' list is not closed with ']'";
+  for (std::size_t col = 0; col < mark.column && pos < text.size(); ++col) {
+    ++pos;
+    while (pos < text.size() && (static_cast<unsigned char>(text[pos]) & 0xC0) == 0x80) {
+      ++pos;
+    }
   }
-  if (msg == "end of map flow not found") {
-    return "a '{' mapping is not closed with '}'";
+  return pos < text.size() ? text[pos] : '\0';
+}
+
+// libyaml's messages name the grammar; say what is usually wrong, and where.
+Diagnostic syntax_error(const yaml_parser_t& p, std::string_view text, const std::string& origin) {
+  std::string problem = p.problem != nullptr ? p.problem : "cannot parse";
+  std::string context = p.context != nullptr ? p.context : "";
+  yaml_mark_t at = p.problem_mark;
+  std::string message = problem;
+  std::string expected = "valid YAML";
+  if (context == "while scanning a quoted scalar" && problem == "found unexpected end of stream") {
+    return diag_at(origin, static_cast<int>(p.context_mark.line) + 1,
+                   static_cast<int>(p.context_mark.column) + 1, "a quoted string is not closed",
+                   "a closing quote");
   }
-  if (msg == "the referenced anchor is not defined") {
-    return "an alias (*name) refers to an anchor (&name) that is not defined before it";
+  if (problem == "mapping values are not allowed in this context") {
+    message =
+        "a ':' mapping value is not allowed here; check the indentation, or quote a value "
+        "that contains ': '";
+  } else if ((context == "while parsing a flow sequence" && char_at(text, at) == '}') ||
+             (context == "while parsing a flow mapping" && char_at(text, at) == ']')) {
+    message = "a ']' or '}' does not match the open bracket";
+  } else if (context == "while parsing a flow sequence") {
+    message = "a '[' list is not closed with ']'";
+  } else if (context == "while parsing a flow mapping") {
+    message = "a '{' mapping is not closed with '}'";
+  } else if (problem == "did not find expected key" ||
+             problem == "did not find expected '-' indicator") {
+    message = problem + "; check the indentation";
+  } else if (!context.empty()) {
+    message = problem + " (" + context + " that starts at " +
+              std::to_string(p.context_mark.line + 1) + ":" +
+              std::to_string(p.context_mark.column + 1) + ")";
   }
-  if (msg == "illegal flow end") {
-    return "a ']' or '}' does not match the open bracket";
-  }
-  if (msg == "end of sequence not found" || msg == "end of map not found") {
-    return msg + "; check the indentation";
-  }
-  return msg;
+  return diag_at(origin, static_cast<int>(at.line) + 1, static_cast<int>(at.column) + 1,
+                 "YAML syntax error: " + message, expected);
 }
 
 }  // namespace
@@ -308,36 +402,44 @@ YamlDocument parse_yaml(std::string_view text, const std::string& origin) {
   if (!doc.errors.empty()) {
     return doc;
   }
-  std::istringstream in{std::string(text)};
-  std::vector<Diagnostic> errors;
-  try {
-    YAML::Parser parser(in);
-    TreeBuilder builder(text, origin, errors);
-    if (!parser.HandleNextDocument(builder)) {
-      doc.errors.push_back(diag_at(origin, 1, 1, "the manifest is empty",
-                                   "a mapping with 'name' and 'functions'",
-                                   "run 'fstage init' to create one"));
+  EventParser parser(text);
+  TreeBuilder builder(text, origin, doc.errors);
+  int documents = 0;
+  for (;;) {
+    const yaml_event_t* e = parser.next();
+    if (e == nullptr) {
+      doc.errors.push_back(syntax_error(parser.state(), text, origin));
+      return doc;  // no tree from a broken document
+    }
+    if (e->type == YAML_STREAM_END_EVENT) {
+      break;
+    }
+    if (e->type == YAML_DOCUMENT_START_EVENT) {
+      if (++documents == 2) {
+        doc.errors.push_back(diag_at(origin, static_cast<int>(e->start_mark.line) + 1,
+                                     static_cast<int>(e->start_mark.column) + 1,
+                                     "a second YAML document ('---') is not allowed",
+                                     "exactly one document",
+                                     "remove the '---' line and what follows"));
+        break;
+      }
+      continue;
+    }
+    if (e->type == YAML_STREAM_START_EVENT || e->type == YAML_DOCUMENT_END_EVENT) {
+      continue;
+    }
+    builder.on(*e);
+    if (builder.failed()) {
       return doc;
     }
-    doc.root = builder.root();
-    TreeBuilder extra(text, origin, errors);
-    if (parser.HandleNextDocument(extra)) {
-      YAML::Mark m = extra.document_mark();
-      errors.push_back(diag_at(origin, m.line + 1, extra.column_of(m),
-                               "a second YAML document ('---') is not allowed",
-                               "exactly one document", "remove the '---' line and what follows"));
-    }
-  } catch (const YAML::Exception& e) {
-    int line = e.mark.is_null() ? 1 : e.mark.line + 1;
-    int column = e.mark.is_null() ? 1 : char_column(text, e.mark.pos);
-    errors.push_back(
-        diag_at(origin, line, column, "YAML syntax error: " + explain(e.msg), "valid YAML"));
-    doc.root = nullptr;
-  } catch (const std::exception& e) {
-    errors.push_back(diag_at(origin, 1, 1, std::string("cannot parse YAML: ") + e.what()));
-    doc.root = nullptr;
   }
-  doc.errors.insert(doc.errors.end(), errors.begin(), errors.end());
+  if (documents == 0) {
+    doc.errors.push_back(diag_at(origin, 1, 1, "the manifest is empty",
+                                 "a mapping with 'name' and 'functions'",
+                                 "run 'fstage init' to create one"));
+    return doc;
+  }
+  doc.root = builder.root();
   return doc;
 }
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Private to fstage_manifest: a YAML document as a small tree with a 1-based position on every
-// node, built from yaml-cpp's event parser so that the checks yaml-cpp's Node API skips
-// (duplicate keys, tabs, invalid UTF-8, quoted vs plain scalars) can be made here.
+// node, built from libyaml's event parser so that the checks a YAML loader skips (duplicate
+// keys, tabs, invalid UTF-8, quoted vs plain scalars) can be made here.
 #pragma once
 
 #include <memory>
@@ -52,7 +52,7 @@ struct YamlDocument {
 };
 
 // 1-based column of the byte at `offset` in `text`, counted in characters (UTF-8 code points)
-// as editors count them; yaml-cpp's marks count bytes.
+// as editors count them.
 int char_column(std::string_view text, long offset);
 
 // Encoding and layout problems found in the raw text (invalid UTF-8, control characters, tabs

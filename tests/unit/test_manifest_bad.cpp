@@ -248,6 +248,12 @@ std::vector<BadCase> bad_cases() {
       {"non-scalar key", py("    [a, b]: 1\n"), 6, 5, "a mapping key must be a string"},
       {"merge of a scalar", py("    <<: 5\n"), 6, 9, "'<<' (merge key) needs a mapping"},
       {"undefined alias", py("    memory: *nothing\n"), 6, 13, "YAML syntax error"},
+      {"alias inside its own anchor", "name: shop\nfunctions: &f {x: *f}\n", 2, 19,
+       "alias refers to the node that contains it"},
+      {"colon in a plain value", "name: a: b\nfunctions: {}\n", 1, 8,
+       "a ':' mapping value is not allowed here"},
+      {"list closed with a brace", "name: shop\nfunctions: [a, b}\n", 2, 17,
+       "a ']' or '}' does not match"},
   };
 }
 
