@@ -5,6 +5,7 @@
 // $HOME, no /run, no /sys: nothing of the user's or the host's state is visible.
 #include "layout.hpp"
 
+#include <dirent.h>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -125,15 +126,20 @@ void add_etc(std::vector<MountOp>& ops, uid_t uid, gid_t gid, const std::string&
   for (const char* e : k_etc_entries) {
     entries.push_back(fs::path("/etc") / e);
   }
-  std::error_code ec;
-  for (const auto& de : fs::directory_iterator("/etc", ec)) {
-    std::string name = de.path().filename().string();
-    for (const char* prefix : k_etc_prefixes) {
-      if (name.starts_with(prefix)) {
-        entries.push_back(de.path());
+  // readdir, not fs::directory_iterator: this host's /etc has 145 entries, and building a
+  // path for each cost 0.3 million instructions, for the two or three wanted.
+  if (DIR* d = ::opendir("/etc")) {
+    while (const dirent* de = ::readdir(d)) {
+      std::string_view name = de->d_name;
+      for (const char* prefix : k_etc_prefixes) {
+        if (name.starts_with(prefix)) {
+          entries.push_back(fs::path("/etc") / name);
+        }
       }
     }
+    ::closedir(d);
   }
+  std::error_code ec;
   // (An /etc that is itself a symlink gets the full walk for every entry.)
   const bool etc_is_dir = !fs::is_symlink(fs::symlink_status("/etc", ec));
   for (const auto& e : entries) {
