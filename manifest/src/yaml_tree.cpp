@@ -71,19 +71,47 @@ std::string text_of(const yaml_char_t* s) {
   return s == nullptr ? std::string() : std::string(reinterpret_cast<const char*>(s));
 }
 
+// Byte offsets of libyaml's marks, which count lines and columns in characters.
+class LineIndex {
+ public:
+  explicit LineIndex(std::string_view text) : m_text(text) {
+    m_starts.push_back(0);
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      if (text[i] == '\n' || (text[i] == '\r' && (i + 1 == text.size() || text[i + 1] != '\n'))) {
+        m_starts.push_back(i + 1);
+      }
+    }
+  }
+  std::size_t offset(const yaml_mark_t& mark) const {
+    if (mark.line >= m_starts.size()) {
+      return m_text.size();
+    }
+    std::size_t pos = m_starts[mark.line];
+    for (std::size_t col = 0; col < mark.column && pos < m_text.size(); ++col) {
+      ++pos;
+      while (pos < m_text.size() && (static_cast<unsigned char>(m_text[pos]) & 0xC0) == 0x80) {
+        ++pos;
+      }
+    }
+    return pos;
+  }
+  // The character at a mark; '\0' past the end.
+  char at(const yaml_mark_t& mark) const {
+    std::size_t pos = offset(mark);
+    return pos < m_text.size() ? m_text[pos] : '\0';
+  }
+
+ private:
+  std::string_view m_text;
+  std::vector<std::size_t> m_starts;
+};
+
 // Builds YamlNodes from libyaml's events. Anchors are registered when their node is complete,
 // so an alias inside its own anchor (a cycle) is reported instead of followed.
 class TreeBuilder {
  public:
   TreeBuilder(std::string_view text, const std::string& origin, std::vector<Diagnostic>& errors)
-      : m_text(text), m_origin(origin), m_errors(errors) {
-    m_line_starts.push_back(0);
-    for (std::size_t i = 0; i < text.size(); ++i) {
-      if (text[i] == '\n' || (text[i] == '\r' && (i + 1 == text.size() || text[i + 1] != '\n'))) {
-        m_line_starts.push_back(i + 1);
-      }
-    }
-  }
+      : m_text(text), m_lines(text), m_origin(origin), m_errors(errors) {}
 
   NodePtr root() const { return m_root; }
   bool failed() const { return m_failed; }
@@ -120,21 +148,6 @@ class TreeBuilder {
     std::string anchor;
     std::vector<NodePtr> pending;  // maps: alternating key, value as they arrive
   };
-
-  // Byte offset of a mark: libyaml counts lines and columns in characters.
-  std::size_t offset_of(const yaml_mark_t& mark) const {
-    if (mark.line >= m_line_starts.size()) {
-      return m_text.size();
-    }
-    std::size_t pos = m_line_starts[mark.line];
-    for (std::size_t col = 0; col < mark.column && pos < m_text.size(); ++col) {
-      ++pos;
-      while (pos < m_text.size() && (static_cast<unsigned char>(m_text[pos]) & 0xC0) == 0x80) {
-        ++pos;
-      }
-    }
-    return pos;
-  }
 
   std::shared_ptr<YamlNode> make(NodeKind kind, const yaml_mark_t& mark) const {
     auto n = std::make_shared<YamlNode>();
@@ -217,7 +230,7 @@ class TreeBuilder {
       n.style = ScalarStyle::tagged;
     }
     // The mark is the node's start: skip an anchor and a tag to the value's first character.
-    std::size_t pos = offset_of(mark);
+    std::size_t pos = m_lines.offset(mark);
     for (int round = 0; round < 2 && pos < m_text.size(); ++round) {
       if (m_text[pos] != '&' && m_text[pos] != '!') {
         break;
@@ -332,35 +345,21 @@ class TreeBuilder {
   }
 
   std::string_view m_text;
+  LineIndex m_lines;
   const std::string& m_origin;
   std::vector<Diagnostic>& m_errors;
-  std::vector<std::size_t> m_line_starts;
   std::vector<Frame> m_stack;
   std::map<std::string, NodePtr> m_anchors;
   NodePtr m_root;
   bool m_failed = false;
 };
 
-// The character at a mark (libyaml counts lines and columns in characters); '\0' past the end.
-char char_at(std::string_view text, const yaml_mark_t& mark) {
-  std::size_t pos = 0;
-  for (std::size_t line = 0; line < mark.line && pos < text.size(); ++pos) {
-    line += text[pos] == '\n' ? 1 : 0;
-  }
-  for (std::size_t col = 0; col < mark.column && pos < text.size(); ++col) {
-    ++pos;
-    while (pos < text.size() && (static_cast<unsigned char>(text[pos]) & 0xC0) == 0x80) {
-      ++pos;
-    }
-  }
-  return pos < text.size() ? text[pos] : '\0';
-}
-
 // libyaml's messages name the grammar; say what is usually wrong, and where.
 Diagnostic syntax_error(const yaml_parser_t& p, std::string_view text, const std::string& origin) {
   std::string problem = p.problem != nullptr ? p.problem : "cannot parse";
   std::string context = p.context != nullptr ? p.context : "";
   yaml_mark_t at = p.problem_mark;
+  const char found = LineIndex(text).at(at);
   std::string message = problem;
   std::string expected = "valid YAML";
   if (context == "while scanning a quoted scalar" && problem == "found unexpected end of stream") {
@@ -372,8 +371,8 @@ Diagnostic syntax_error(const yaml_parser_t& p, std::string_view text, const std
     message =
         "a ':' mapping value is not allowed here; check the indentation, or quote a value "
         "that contains ': '";
-  } else if ((context == "while parsing a flow sequence" && char_at(text, at) == '}') ||
-             (context == "while parsing a flow mapping" && char_at(text, at) == ']')) {
+  } else if ((context == "while parsing a flow sequence" && found == '}') ||
+             (context == "while parsing a flow mapping" && found == ']')) {
     message = "a ']' or '}' does not match the open bracket";
   } else if (context == "while parsing a flow sequence") {
     message = "a '[' list is not closed with ']'";
