@@ -359,15 +359,24 @@ Diagnostic syntax_error(const yaml_parser_t& p, std::string_view text, const std
   std::string problem = p.problem != nullptr ? p.problem : "cannot parse";
   std::string context = p.context != nullptr ? p.context : "";
   yaml_mark_t at = p.problem_mark;
-  const char found = LineIndex(text).at(at);
+  const LineIndex lines(text);
+  const char found = lines.at(at);
   std::string message = problem;
   std::string expected = "valid YAML";
   if (context == "while scanning a quoted scalar" && problem == "found unexpected end of stream") {
     return diag_at(origin, static_cast<int>(p.context_mark.line) + 1,
                    static_cast<int>(p.context_mark.column) + 1, "a quoted string is not closed",
-                   "a closing quote");
+                   std::string("a closing ") + lines.at(p.context_mark));
   }
-  if (problem == "mapping values are not allowed in this context") {
+  if (problem == "found unknown escape character") {
+    // The mark is the backslash; the letter after it is what YAML does not know.
+    std::size_t pos = lines.offset(at) + 1;
+    std::string escape = pos < text.size() ? std::string("\\") + text[pos] : "\\";
+    message = "unknown escape " + quote(escape) +
+              " in a double-quoted string; write \\\\ for a backslash, or use single quotes";
+  } else if (problem == "found character that cannot start any token") {
+    message = quote(std::string(1, found)) + " cannot start a value; quote the value";
+  } else if (problem == "mapping values are not allowed in this context") {
     message =
         "a ':' mapping value is not allowed here; check the indentation, or quote a value "
         "that contains ': '";

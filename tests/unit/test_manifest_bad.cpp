@@ -254,6 +254,9 @@ std::vector<BadCase> bad_cases() {
        "a ':' mapping value is not allowed here"},
       {"list closed with a brace", "name: shop\nfunctions: [a, b}\n", 2, 17,
        "a ']' or '}' does not match"},
+      {"unknown escape", "name: \"a\\qb\"\nfunctions: {}\n", 1, 9, "unknown escape '\\q'"},
+      {"reserved indicator", "name: @shop\nfunctions: {}\n", 1, 7, "'@' cannot start a value"},
+      {"unclosed single quote", "functions: {}\nname: 'shop\n", 2, 7, "expected a closing '"},
   };
 }
 
