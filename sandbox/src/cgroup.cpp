@@ -250,6 +250,16 @@ Expected<void> Cgroup::add(pid_t pid) const {
   return {};
 }
 
+std::vector<std::filesystem::path> Cgroup::self_join_files() const {
+  std::vector<std::filesystem::path> files;
+  if (m_mode == CgroupMode::v1) {
+    for (const auto& dir : m_dirs) {
+      files.push_back(dir / "tasks");
+    }
+  }
+  return files;
+}
+
 bool Cgroup::oom_killed() const {
   std::string events = m_mode == CgroupMode::v2 ? "memory.events" : "memory.oom_control";
   return read_flat_keyed(cg_read(m_memory_dir / events), "oom_kill") > m_oom_kills_at_start;

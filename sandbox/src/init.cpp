@@ -154,7 +154,24 @@ void init_main(const ChildPlan& plan) {
   sigemptyset(&all);
   ::sigprocmask(SIG_SETMASK, &all, nullptr);
 
-  // Wait for the parent: it writes our uid/gid maps and joins us to the cgroup first. A
+  // Into the cgroup (v1) by ourselves, while the parent writes the id maps: writing "0" to
+  // `tasks` moves just this thread without the lock whose writer waits out an RCU grace
+  // period (Cgroup::self_join_files). Before main exists, and before the cgroup namespace.
+  for (int i = 0; i < ChildPlan::k_max_cgroup_joins; ++i) {
+    const int fd = plan.cgroup_join_fds[i];
+    if (fd >= 0) {
+      ssize_t n;
+      do {
+        n = ::write(fd, "0", 1);
+      } while (n < 0 && errno == EINTR);
+      if (n != 1) {
+        setup_failed(plan, Stage::join_cgroup, n < 0 ? errno : EIO, i);
+      }
+      ::close(fd);
+    }
+  }
+
+  // Wait for the parent: it writes our uid/gid maps (and a v2 cgroup joins us) first. A
   // closed socket means the parent died before that: leave quietly. The go carries the rest
   // of what main needs: whether RLIMIT_NPROC is redundant, and the seccomp program's size
   // (the program itself is the next message).

@@ -70,6 +70,7 @@ enum class Stage : std::int32_t {
   seccomp,
   exec,
   wait_limits,
+  join_cgroup,  // `index` names the hierarchy (ChildPlan::cgroup_join_fds)
 };
 
 const char* stage_name(Stage s);
@@ -105,10 +106,15 @@ struct ChildPlan {
   int stdin_fd = -1;                  // -1: open /dev/null
   int stdout_fd = -1;                 // -1: inherit
   int stderr_fd = -1;
-  int runtime_fd = -1;      // becomes fd 3
-  int api_port = 0;         // > 0: init listens on 127.0.0.1:api_port and passes the socket up
-  int sync_fd = -1;         // the child's end of the control socket
-  int parent_sync_fd = -1;  // the parent's end, closed first thing in the child
+  int runtime_fd = -1;  // becomes fd 3
+  int api_port = 0;     // > 0: init listens on 127.0.0.1:api_port and passes the socket up
+  // v1 cgroup `tasks` files (open for writing) init moves itself into by writing "0";
+  // -1 for none. See Cgroup::self_join_files.
+  static constexpr int k_max_cgroup_joins = 4;
+  int cgroup_join_fds[k_max_cgroup_joins] = {-1, -1, -1, -1};
+  std::vector<std::string> cgroup_join_files;  // their paths, for messages
+  int sync_fd = -1;                            // the child's end of the control socket
+  int parent_sync_fd = -1;                     // the parent's end, closed first thing in the child
 };
 
 // What init learns with the go (MsgKind::go): whether the cgroup's pids controller counts

@@ -38,6 +38,10 @@ namespace detail {
 std::string describe_setup_error(const ChildPlan& plan, const SyncMsg& m) {
   auto stage = static_cast<Stage>(m.stage);
   std::string what = stage_name(stage);
+  if (stage == Stage::join_cgroup && m.index >= 0 &&
+      static_cast<std::size_t>(m.index) < plan.cgroup_join_files.size()) {
+    what += " (" + plan.cgroup_join_files[static_cast<std::size_t>(m.index)] + ")";
+  }
   if (stage == Stage::mount_op && m.index >= 0 &&
       static_cast<std::size_t>(m.index) < plan.mounts.size()) {
     const MountOp& op = plan.mounts[static_cast<std::size_t>(m.index)];
@@ -136,6 +140,20 @@ Isolation make_isolation(const Capabilities& caps, const SandboxConfig& cfg,
   }
   return iso;
 }
+
+// Descriptors the supervisor opens for init and closes once init has its copies.
+struct JoinFiles {
+  int fds[ChildPlan::k_max_cgroup_joins] = {-1, -1, -1, -1};
+  int count = 0;
+  JoinFiles() = default;
+  JoinFiles(const JoinFiles&) = delete;
+  JoinFiles& operator=(const JoinFiles&) = delete;
+  ~JoinFiles() {
+    for (int i = 0; i < count; ++i) {
+      ::close(fds[i]);
+    }
+  }
+};
 
 std::vector<RlimitSpec> make_rlimits(const Limits& l, bool nproc) {
   std::vector<RlimitSpec> r;
@@ -276,6 +294,22 @@ Expected<std::unique_ptr<Sandbox>> Sandbox::spawn(const SandboxConfig& config,
     im.memory_source = std::string(to_string(im.cgroup->mode()));
   }
   sb->m_isolation = make_isolation(caps, config, im.cgroup, caps.seccomp);
+  // v1: init moves itself in through these (closed here when spawn returns).
+  JoinFiles joins;
+  if (im.cgroup) {
+    for (const auto& file : im.cgroup->self_join_files()) {
+      if (joins.count == ChildPlan::k_max_cgroup_joins) {
+        return fail(ErrorCode::internal, "sandbox: too many cgroup hierarchies");
+      }
+      int fd = ::open(file.c_str(), O_WRONLY | O_CLOEXEC);
+      if (fd < 0) {
+        return fail(Error::from_errno("open", file.string(), errno));
+      }
+      joins.fds[joins.count++] = fd;
+      plan.cgroup_join_files.push_back(file.string());
+    }
+    std::copy(joins.fds, joins.fds + joins.count, plan.cgroup_join_fds);
+  }
 
   int sv[2];
   if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
@@ -331,7 +365,7 @@ Expected<std::unique_ptr<Sandbox>> Sandbox::spawn(const SandboxConfig& config,
     }
   }
   // A failure from here on returns, and the destructor kills and reaps init.
-  if (im.cgroup) {
+  if (im.cgroup && joins.count == 0) {
     FSTAGE_TRY(im.cgroup->add(pid));
   }
   SyncMsg go;

@@ -57,6 +57,8 @@ const char* stage_name(Stage s) {
       return "execve";
     case Stage::wait_limits:
       return "waiting for the cgroup and seccomp filter";
+    case Stage::join_cgroup:
+      return "joining the cgroup";
   }
   return "setup";
 }

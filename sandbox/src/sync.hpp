@@ -11,7 +11,7 @@
 namespace fstage::sandbox::detail {
 
 enum class MsgKind : std::uint32_t {
-  go = 1,           // parent → init: maps written, cgroup joined; start setting up.
+  go = 1,           // parent → init: maps written (a v2 cgroup joined); start setting up.
                     // `value` 1: the cgroup's pids controller counts processes (no
                     // RLIMIT_NPROC); `index` > 0: that many seccomp instructions follow as
                     // the next message
