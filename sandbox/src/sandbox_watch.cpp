@@ -6,6 +6,7 @@
 #include <csignal>
 #include <cstring>
 #include <poll.h>
+#include <sched.h>
 #include <unistd.h>
 
 #include <fstage/sandbox/sandbox.hpp>
@@ -194,7 +195,18 @@ void Sandbox::abandon() {
   if (m_exit.killed == KillReason::none) {
     m_exit.killed = KillReason::requested;
   }
-  kill_namespace(m_impl->main_pidfd, m_init_pid);
+  // Dying is work too (unmapping the function's memory, tearing down its mounts and
+  // namespaces: about a millisecond here), and nobody waits for it. At idle priority it no
+  // longer preempts this process on its way out; on a busy CPU it runs once we have exited.
+  // So only init is killed, made SCHED_IDLE first: its exit kills the rest of the namespace
+  // (and a main process killed directly would die at normal priority). init is our unreaped
+  // child, so its pid names no other process; main's pid could, once init has reaped it.
+  sched_param none{};
+  if (::sched_setscheduler(m_init_pid, SCHED_IDLE, &none) == 0) {
+    ::kill(m_init_pid, SIGKILL);
+  } else {
+    kill_namespace(m_impl->main_pidfd, m_init_pid);
+  }
   // The reaper takes the cgroup over. When it cannot start, wait and clean up here after all.
   const bool handed_over = !m_impl->cgroup || start_reaper(init_pidfd, m_impl->cgroup->dirs());
   ::close(init_pidfd);

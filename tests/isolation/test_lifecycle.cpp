@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <thread>
 #include <unistd.h>
 
@@ -238,6 +239,9 @@ TEST_CASE("L7 an abandoned sandbox dies and its cgroup goes, after its superviso
     (*box)->abandon();
     bool ended = (*box)->ended();
     msg += ended ? " ended" : " running";
+    // Its dying is left to idle time: init (a zombie child of ours by now, or still exiting)
+    // was made SCHED_IDLE before the kill.
+    msg += ::sched_getscheduler((*box)->init_pid()) == SCHED_IDLE ? " idle" : " normal";
     (void)::write(report[1], msg.data(), msg.size());
     ::_exit(0);
   }
@@ -253,8 +257,11 @@ TEST_CASE("L7 an abandoned sandbox dies and its cgroup goes, after its superviso
   int running = 0;
   int leaves_before = 0;
   char state[16] = {};
-  REQUIRE(std::sscanf(reply.c_str(), "y%d %d %15s", &running, &leaves_before, state) == 3);
+  char policy[16] = {};
+  REQUIRE(std::sscanf(reply.c_str(), "y%d %d %15s %15s", &running, &leaves_before, state, policy) ==
+          4);
   CHECK(running == 1);
+  CHECK(std::string(policy) == "idle");
   if (iso::caps().cgroup.mode != fstage::sandbox::CgroupMode::none) {
     CHECK(leaves_before > 0);  // so that "none left" below means something
   }

@@ -140,9 +140,10 @@ class Sandbox {
   // kill() for the end of a one-shot command, just before the process exits: SIGKILL to the
   // whole tree now, but the wait for it to die and the removal of its cgroup are left to a
   // detached reaper (reaper.hpp), so the caller does not sit through the kernel tearing down
-  // the killed processes' memory and namespaces. Falls back to kill() where that cannot work
-  // (no pid namespace, no pidfd_open). Afterwards the sandbox counts as ended; init stays a
-  // zombie child of this process until it exits.
+  // the killed processes' memory and namespaces. Both the dying init and the reaper run at
+  // SCHED_IDLE, so that work does not take the CPU from the caller either. Falls back to
+  // kill() where that cannot work (no pid namespace, no pidfd_open). Afterwards the sandbox
+  // counts as ended; init stays a zombie child of this process until it exits.
   void abandon();
 
   // Peak memory of the sandbox in bytes since spawn or the last reset: the largest of the
