@@ -9,7 +9,6 @@
 // event JSON.
 #include <algorithm>
 #include <chrono>
-#include <cmath>
 #include <ctime>
 #include <iostream>
 #include <iterator>
@@ -22,6 +21,7 @@
 
 #include <fstage/base/fs.hpp>
 #include <fstage/base/json.hpp>
+#include <fstage/base/numbers.hpp>
 #include <fstage/base/strings.hpp>
 #include <fstage/cli/app.hpp>
 #include <fstage/cli/context.hpp>
@@ -72,7 +72,7 @@ std::string fixed(double v, int digits) {
 
 // Billed in 100 ms steps, rounded up, at least one step.
 long billed_ms(double duration_ms) {
-  return std::max(100L, static_cast<long>(std::ceil(duration_ms / 100.0)) * 100);
+  return std::max(100L, static_cast<long>(ceil_to_int(duration_ms / 100.0)) * 100);
 }
 
 double mb(std::uint64_t bytes) {
@@ -170,12 +170,12 @@ OrderedJson to_json(const sb::InvokeResult& r, const std::string& log_text) {
   j["error"] = err.is_discarded() ? OrderedJson(r.error) : err;
   j["logs"] = log_text;
   j["cold"] = r.cold;
-  j["duration_ms"] = std::round(r.duration_ms * 1000) / 1000;
+  j["duration_ms"] = round_to(r.duration_ms, 3);
   j["billed_duration_ms"] = billed_ms(r.duration_ms);
-  j["init_duration_ms"] = std::round(r.init_duration_ms * 1000) / 1000;
+  j["init_duration_ms"] = round_to(r.init_duration_ms, 3);
   j["memory_size_mb"] = r.memory_size_mb;
   j["max_memory_used_bytes"] = r.max_memory_bytes;
-  j["max_memory_used_mb"] = std::round(mb(r.max_memory_bytes) * 1000) / 1000;
+  j["max_memory_used_mb"] = round_to(mb(r.max_memory_bytes), 3);
   j["memory_source"] = r.memory_source;
   OrderedJson iso = OrderedJson::object();
   iso["tier"] = std::string(sb::to_string(r.isolation.tier));
@@ -226,7 +226,7 @@ double percentile(std::vector<double> v, double p) {
     return 0;
   }
   std::sort(v.begin(), v.end());
-  auto idx = static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(v.size()))) - 1;
+  auto idx = static_cast<std::size_t>(ceil_to_int(p / 100.0 * static_cast<double>(v.size()))) - 1;
   return v[std::min(idx, v.size() - 1)];
 }
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <algorithm>
 #include <array>
-#include <cmath>
+#include <cstdint>
 #include <ctime>
 
 #include <fstage/base/strings.hpp>
@@ -15,8 +15,9 @@ bool is_retryable_status(long status) {
 
 std::chrono::milliseconds backoff_delay(const RetryPolicy& p, int attempt, double random01) {
   const int shift = std::clamp(attempt - 1, 0, 20);
-  const double ceiling = std::min(static_cast<double>(p.cap.count()),
-                                  static_cast<double>(p.base.count()) * std::pow(2.0, shift));
+  const double ceiling =
+      std::min(static_cast<double>(p.cap.count()),
+               static_cast<double>(p.base.count()) * static_cast<double>(std::int64_t{1} << shift));
   const double r = std::clamp(random01, 0.0, 1.0);
   return std::chrono::milliseconds(static_cast<long long>(ceiling * r));
 }

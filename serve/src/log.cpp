@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <chrono>
-#include <cmath>
 #include <cstdio>
 #include <ctime>
 
 #include <fstage/base/json.hpp>
+#include <fstage/base/numbers.hpp>
 #include <fstage/serve/log.hpp>
 
 namespace fstage::serve {
@@ -74,7 +74,7 @@ void Logger::write(const std::string& line) {
 }
 
 void Logger::access(const AccessRecord& r) {
-  double ms = std::round(r.duration_ms * 1000) / 1000;
+  double ms = round_to(r.duration_ms, 3);
   if (m_json) {
     OrderedJson j = OrderedJson::object();
     j["time"] = clock_iso();
