@@ -5,11 +5,16 @@
 // $HOME, no /run, no /sys: nothing of the user's or the host's state is visible.
 #include "layout.hpp"
 
+#include <algorithm>
+#include <ctime>
 #include <dirent.h>
 #include <filesystem>
 #include <optional>
 #include <string>
 #include <unistd.h>
+
+#include <fstage/base/fs.hpp>
+#include <fstage/base/strings.hpp>
 
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -111,11 +116,71 @@ void add_system(std::vector<MountOp>& ops) {
   }
 }
 
+}  // namespace
+
+// The names in `etc` that start with one of k_etc_prefixes. Reading /etc took 0.15 to
+// 0.35 ms here (ext4 hashes and sorts a directory's every entry on each open) for two or
+// three names, so the answer is kept in `cache_dir` under the directory's identity, link
+// count and mtime: an entry added, removed or renamed changes the mtime, and a subdirectory
+// (what the prefixes name) the link count too. As git does against "racy" timestamps, a
+// listing is cached only once the mtime is two seconds old: a change in the same clock tick
+// as the one before would not move the mtime. Without a cache directory, or when the cache
+// cannot be written, the directory is read every time.
+std::vector<std::string> etc_runtime_entries(const fs::path& cache_dir, const fs::path& etc) {
+  struct stat st {};
+  if (::stat(etc.c_str(), &st) != 0) {
+    return {};
+  }
+  const std::string key = "key=" + std::to_string(st.st_dev) + " " + std::to_string(st.st_ino) +
+                          " " + std::to_string(st.st_nlink) + " " +
+                          std::to_string(st.st_mtim.tv_sec) + "." +
+                          std::to_string(st.st_mtim.tv_nsec) + " " + etc.string() + "\n";
+  fs::path cache = cache_dir.empty() ? fs::path() : cache_dir / "etc-entries";
+  if (!cache.empty()) {
+    if (auto text = read_file(cache); text && text->starts_with(key)) {
+      std::vector<std::string> names = split(std::string_view(*text).substr(key.size()), '\n');
+      names.erase(std::remove(names.begin(), names.end(), ""), names.end());
+      return names;
+    }
+    if (::time(nullptr) - st.st_mtim.tv_sec < 2) {
+      cache.clear();
+    }
+  }
+  std::vector<std::string> names;
+  // readdir, not fs::directory_iterator: this host's /etc has 145 entries, and building a
+  // path for each cost 0.3 million instructions, for the two or three wanted.
+  if (DIR* d = ::opendir(etc.c_str())) {
+    while (const dirent* de = ::readdir(d)) {
+      std::string_view name = de->d_name;
+      for (const char* prefix : k_etc_prefixes) {
+        if (name.starts_with(prefix)) {
+          names.emplace_back(name);
+        }
+      }
+    }
+    ::closedir(d);
+  }
+  std::sort(names.begin(), names.end());
+  if (!cache.empty()) {
+    std::string text = key;
+    for (const auto& n : names) {
+      text += n + "\n";
+    }
+    std::error_code ec;
+    fs::create_directories(cache_dir, ec);
+    (void)write_file_atomic(cache, text);
+  }
+  return names;
+}
+
+namespace {
+
 // /etc is a small tmpfs of its own: the generated files go in first, then the host's entries
 // are bound on top, and one recursive remount makes the lot read-only (one call, where a
 // remount per bind cost twenty). Nothing can be mounted below /etc after that: a configured
 // bind there fails at its mount point (EROFS), which no runtime asks for.
-void add_etc(std::vector<MountOp>& ops, uid_t uid, gid_t gid, const std::string& hostname) {
+void add_etc(std::vector<MountOp>& ops, uid_t uid, gid_t gid, const std::string& hostname,
+             const fs::path& cache_dir) {
   ops.push_back(simple(MountKind::tmpfs, "/etc", "size=1m,nr_inodes=1k,mode=0755", 0755,
                        MS_NOSUID | MS_NODEV));
   ops.push_back(simple(MountKind::file, "/etc/passwd", passwd_text(uid, gid), 0644));
@@ -126,18 +191,8 @@ void add_etc(std::vector<MountOp>& ops, uid_t uid, gid_t gid, const std::string&
   for (const char* e : k_etc_entries) {
     entries.push_back(fs::path("/etc") / e);
   }
-  // readdir, not fs::directory_iterator: this host's /etc has 145 entries, and building a
-  // path for each cost 0.3 million instructions, for the two or three wanted.
-  if (DIR* d = ::opendir("/etc")) {
-    while (const dirent* de = ::readdir(d)) {
-      std::string_view name = de->d_name;
-      for (const char* prefix : k_etc_prefixes) {
-        if (name.starts_with(prefix)) {
-          entries.push_back(fs::path("/etc") / name);
-        }
-      }
-    }
-    ::closedir(d);
+  for (const auto& name : etc_runtime_entries(cache_dir)) {
+    entries.push_back(fs::path("/etc") / name);
   }
   std::error_code ec;
   // (An /etc that is itself a symlink gets the full walk for every entry.)
@@ -203,10 +258,11 @@ std::string hosts_text(const std::string& hostname) {
   return "127.0.0.1\tlocalhost " + hostname + "\n::1\tlocalhost ip6-localhost ip6-loopback\n";
 }
 
-Expected<std::vector<MountOp>> build_mounts(const SandboxConfig& config, uid_t uid, gid_t gid) {
+Expected<std::vector<MountOp>> build_mounts(const SandboxConfig& config, uid_t uid, gid_t gid,
+                                            const fs::path& cache_dir) {
   std::vector<MountOp> ops;
   add_system(ops);
-  add_etc(ops, uid, gid, config.hostname);
+  add_etc(ops, uid, gid, config.hostname, cache_dir);
 
   const std::string ids = ",uid=" + std::to_string(uid) + ",gid=" + std::to_string(gid);
   ops.push_back(simple(MountKind::dir, "/home/snuser"));

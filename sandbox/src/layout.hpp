@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -16,7 +17,14 @@ namespace fstage::sandbox::detail {
 // child after pivot_root. Host paths are checked here, in the parent: missing optional
 // entries are left out, symlinked bind sources are resolved. Errors: not_found for the code
 // directory or an explicit bind.
-Expected<std::vector<MountOp>> build_mounts(const SandboxConfig& config, uid_t uid, gid_t gid);
+// `cache_dir` (may be empty) keeps what /etc holds between runs (etc_runtime_entries).
+Expected<std::vector<MountOp>> build_mounts(const SandboxConfig& config, uid_t uid, gid_t gid,
+                                            const std::filesystem::path& cache_dir);
+
+// The entries of `etc` (the host's /etc) named like a runtime's configuration directory
+// ("java-*", "python3*"), sorted, from a cache in `cache_dir` when /etc has not changed.
+std::vector<std::string> etc_runtime_entries(const std::filesystem::path& cache_dir,
+                                             const std::filesystem::path& etc = "/etc");
 
 // The /etc/passwd, /etc/group and /etc/hosts the sandbox gets.
 std::string passwd_text(uid_t uid, gid_t gid);

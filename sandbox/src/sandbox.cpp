@@ -216,7 +216,7 @@ Expected<std::unique_ptr<Sandbox>> Sandbox::spawn(const SandboxConfig& config,
   std::vector<Rewrite> rewrites;
   if (ns) {
     plan.base_options = "size=16m,nr_inodes=16k,mode=0755";
-    plan.mounts = FSTAGE_TRY(detail::build_mounts(config, uid, gid));
+    plan.mounts = FSTAGE_TRY(detail::build_mounts(config, uid, gid, caps.cache_dir));
   } else {
     im.host_dir = FSTAGE_TRY(TempDir::create({}, "fstage-sandbox-"));
     const fs::path& dir = im.host_dir->path();
