@@ -13,6 +13,7 @@
 #include "syscalls.hpp"
 #include <linux/close_range.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 
 namespace fstage::sandbox::detail {
 
@@ -65,6 +66,7 @@ void exec_main(const ChildPlan& plan, const LateSetup& late) {
     fail_at(sync_fd, Stage::setsid, errno);
   }
   reset_signals(plan);
+  ::umask(late.umask);
   if (!plan.pidns) {
     ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
   }

@@ -20,6 +20,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 namespace fstage::sandbox::detail {
@@ -181,6 +182,9 @@ void init_main(const ChildPlan& plan) {
   }
   static sock_filter filter[BPF_MAXINSNS];
   LateSetup late;
+  // The root is built with umask 0, so files and directories get their planned modes in one
+  // call (no chmod after); main gets the supervisor's umask back before it execs.
+  late.umask = ::umask(0);
   if (go.index < 0 || go.index > BPF_MAXINSNS) {
     setup_failed(plan, Stage::wait_limits, EPROTO);
   }

@@ -10,6 +10,7 @@
 #include <dirent.h>
 #include <filesystem>
 #include <optional>
+#include <set>
 #include <string>
 #include <unistd.h>
 
@@ -307,7 +308,55 @@ Expected<std::vector<MountOp>> build_mounts(const SandboxConfig& config, uid_t u
                        MS_NOSUID | MS_NODEV));
   add_dev(ops, config.limits);
   ops.push_back(simple(MountKind::proc, "/proc"));
+  mark_parents(ops);
   return ops;
+}
+
+void mark_parents(std::vector<MountOp>& ops) {
+  // Directories known to exist in the new root as the ops run in order: the root itself,
+  // then what each op creates. A mount hides what was below its target, so those go.
+  std::set<std::string> dirs{"/"};
+  const auto parent = [](const std::string& p) {
+    std::size_t slash = p.rfind('/');
+    return slash == 0 || slash == std::string::npos ? std::string("/") : p.substr(0, slash);
+  };
+  const auto made = [&](std::string dir) {
+    for (; dir != "/" && dirs.insert(dir).second; dir = parent(dir)) {
+    }
+  };
+  const auto mounted_on = [&](const std::string& dir) {
+    const std::string below = dir + "/";
+    for (auto it = dirs.lower_bound(below); it != dirs.end() && it->starts_with(below);) {
+      it = dirs.erase(it);
+    }
+  };
+  for (auto& op : ops) {
+    op.parent_made = dirs.count(parent(op.target)) > 0;
+    switch (op.kind) {
+      case MountKind::dir:
+        made(op.target);
+        break;
+      case MountKind::tmpfs:
+      case MountKind::proc:
+        made(op.target);
+        mounted_on(op.target);
+        break;
+      case MountKind::bind:
+        if (op.source_is_dir) {
+          made(op.target);
+          mounted_on(op.target);
+        } else {
+          made(parent(op.target));
+        }
+        break;
+      case MountKind::symlink:
+      case MountKind::file:
+        made(parent(op.target));
+        break;
+      case MountKind::remount_ro:
+        break;
+    }
+  }
 }
 
 }  // namespace fstage::sandbox::detail

@@ -21,6 +21,10 @@ namespace fstage::sandbox::detail {
 Expected<std::vector<MountOp>> build_mounts(const SandboxConfig& config, uid_t uid, gid_t gid,
                                             const std::filesystem::path& cache_dir);
 
+// Sets MountOp::parent_made on each op whose target's parent an earlier op creates (the
+// root's tmpfs is empty): the child then skips a mkdir that would fail with EEXIST.
+void mark_parents(std::vector<MountOp>& ops);
+
 // The entries of `etc` (the host's /etc) named like a runtime's configuration directory
 // ("java-*", "python3*"), sorted, from a cache in `cache_dir` when /etc has not changed.
 std::vector<std::string> etc_runtime_entries(const std::filesystem::path& cache_dir,

@@ -99,20 +99,33 @@ int parent_dir_of(const char* path) {
   return mkdir_p(b.data, 0755);
 }
 
-// Creates the mount point: a directory, or an empty file for a file bind.
+// The parent directory of a file or symlink op, unless an earlier op made it (mark_parents):
+// one mkdir that would fail with EEXIST saved per file, and /etc and /dev have many.
+int ensure_parent(const MountOp& op) {
+  return op.parent_made ? 0 : parent_dir_of(op.target.c_str());
+}
+
+// Creates the mount point: a directory, or an empty file for a file bind (mknod makes one in a
+// single call where open and close took two). An existing regular file will do; anything
+// else there (a symlink the bind would follow) is an error.
 int make_target(const MountOp& op) {
   if (op.source_is_dir) {
     return mkdir_p(op.target.c_str(), 0755);
   }
-  if (int e = parent_dir_of(op.target.c_str()); e != 0) {
+  if (int e = ensure_parent(op); e != 0) {
     return e;
   }
-  int fd = ::open(op.target.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
-  if (fd < 0) {
+  if (::mknod(op.target.c_str(), S_IFREG | 0644, 0) == 0) {
+    return 0;
+  }
+  if (errno != EEXIST) {
     return errno;
   }
-  ::close(fd);
-  return 0;
+  struct stat st {};
+  if (::lstat(op.target.c_str(), &st) != 0) {
+    return errno;
+  }
+  return S_ISREG(st.st_mode) ? 0 : ELOOP;
 }
 
 int do_bind(const MountOp& op) {
@@ -138,19 +151,24 @@ int do_bind(const MountOp& op) {
 }
 
 int do_file(const MountOp& op) {
-  if (int e = parent_dir_of(op.target.c_str()); e != 0) {
+  if (int e = ensure_parent(op); e != 0) {
     return e;
   }
-  int fd =
-      ::open(op.target.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, op.mode);
+  // A new file gets `mode` exactly (init runs with umask 0); one that was there already keeps
+  // its own until the fchmod.
+  bool fresh = true;
+  int fd = ::open(op.target.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, op.mode);
+  if (fd < 0 && errno == EEXIST) {
+    fresh = false;
+    fd = ::open(op.target.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOFOLLOW);
+  }
   if (fd < 0) {
     return errno;
   }
   // Generated files (passwd, hosts) carry their text in `data`; shims point at assets.
   std::string_view text = op.content.empty() ? std::string_view(op.data) : op.content;
   int e = write_all(fd, text.data(), text.size());
-  // The umask may have trimmed the mode (0755 shims must stay executable).
-  if (e == 0 && ::fchmod(fd, op.mode) != 0) {
+  if (e == 0 && !fresh && ::fchmod(fd, op.mode) != 0) {
     e = errno;
   }
   ::close(fd);
@@ -160,8 +178,14 @@ int do_file(const MountOp& op) {
 int apply_op(const MountOp& op) {
   switch (op.kind) {
     case MountKind::dir:
-      if (int e = mkdir_p(op.target.c_str(), op.mode); e != 0) {
-        return e;
+      // New, it has `mode` exactly (umask 0); already there, it is given it.
+      if (::mkdir(op.target.c_str(), op.mode) == 0) {
+        return 0;
+      }
+      if (errno != EEXIST) {
+        if (int e = mkdir_p(op.target.c_str(), op.mode); e != 0) {
+          return e;
+        }
       }
       return ::chmod(op.target.c_str(), op.mode) == 0 ? 0 : errno;
     case MountKind::bind:
@@ -183,7 +207,7 @@ int apply_op(const MountOp& op) {
                  ? 0
                  : errno;
     case MountKind::symlink:
-      if (int e = parent_dir_of(op.target.c_str()); e != 0) {
+      if (int e = ensure_parent(op); e != 0) {
         return e;
       }
       return ::symlink(op.data.c_str(), op.target.c_str()) == 0 ? 0 : errno;

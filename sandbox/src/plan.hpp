@@ -35,10 +35,11 @@ struct MountOp {
   unsigned mode = 0755;
   bool source_is_dir = true;
   bool writable = false;
-  bool device = false;      // a device node bind: keep dev semantics (no MS_NODEV)
-  bool ro_later = false;    // a read-only bind made so by a recursive remount_ro after it
-  bool recursive = false;   // remount_ro: the whole subtree
-  unsigned long flags = 0;  // extra MS_NOSUID/MS_NODEV/MS_NOEXEC
+  bool device = false;       // a device node bind: keep dev semantics (no MS_NODEV)
+  bool ro_later = false;     // a read-only bind made so by a recursive remount_ro after it
+  bool recursive = false;    // remount_ro: the whole subtree
+  bool parent_made = false;  // an earlier op made the target's parent (mark_parents)
+  unsigned long flags = 0;   // extra MS_NOSUID/MS_NODEV/MS_NOEXEC
 };
 
 struct RlimitSpec {
@@ -121,6 +122,7 @@ struct ChildPlan {
 // processes, which makes RLIMIT_NPROC redundant, and the seccomp program.
 struct LateSetup {
   bool drop_nproc = false;
+  mode_t umask = 022;  // the supervisor's, for main (init builds the root with umask 0)
   const sock_filter* filter = nullptr;  // null: no filter
   unsigned short filter_len = 0;
 };

@@ -78,3 +78,37 @@ TEST_CASE("etc_runtime_entries does not cache a listing of a directory changed j
   CHECK(etc_runtime_entries({}, etc) == Names{"python3"});
   CHECK(etc_runtime_entries(cache, s.path() / "missing").empty());
 }
+
+TEST_CASE("mark_parents knows which parents earlier ops made, and what a mount hides",
+          "[sandbox][layout]") {
+  using fstage::sandbox::detail::MountKind;
+  using fstage::sandbox::detail::MountOp;
+  auto op = [](MountKind kind, std::string target, bool dir = true) {
+    MountOp o;
+    o.kind = kind;
+    o.target = std::move(target);
+    o.source_is_dir = dir;
+    return o;
+  };
+  std::vector<MountOp> ops = {
+      op(MountKind::tmpfs, "/etc"),               // 0: parent "/" always exists
+      op(MountKind::file, "/etc/passwd"),         // 1: made by 0
+      op(MountKind::bind, "/etc/ssl"),            // 2: made by 0
+      op(MountKind::file, "/etc/ssl/x"),          // 3: /etc/ssl is a bind of a host dir: made
+      op(MountKind::dir, "/home/snuser/a"),       // 4: /home/snuser is not made yet
+      op(MountKind::file, "/home/snuser/a/f"),    // 5: made by 4
+      op(MountKind::tmpfs, "/home"),              // 6: hides /home/snuser/a
+      op(MountKind::file, "/home/snuser/a/g"),    // 7: hidden by 6: not made
+      op(MountKind::bind, "/dev/null", false),    // 8: /dev not made
+      op(MountKind::symlink, "/dev/fd"),          // 9: made by 8's parent
+      op(MountKind::remount_ro, "/etc"),          // 10
+      op(MountKind::file, "/opt/function/code"),  // 11: nothing made /opt
+  };
+  fstage::sandbox::detail::mark_parents(ops);
+  std::vector<bool> got;
+  for (const auto& o : ops) {
+    got.push_back(o.parent_made);
+  }
+  CHECK(got == std::vector<bool>{true, true, true, true, false, true, true, false, false, true,
+                                 true, false});
+}
