@@ -23,6 +23,7 @@
 #include <fstage/base/json.hpp>
 #include <fstage/base/numbers.hpp>
 #include <fstage/base/strings.hpp>
+#include <fstage/base/time.hpp>
 #include <fstage/cli/app.hpp>
 #include <fstage/cli/context.hpp>
 #include <fstage/cli/exit_codes.hpp>
@@ -56,12 +57,7 @@ struct InvokeOptions {
 
 // "2022-09-20T11:43:57Z", as the platform's log lines print it.
 std::string utc_now() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  ::gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
+  return utc_iso8601(std::time(nullptr));
 }
 
 std::string fixed(double v, int digits) {
