@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
+#include <chrono>
 #include <limits>
 
 #include <fstage/base/numbers.hpp>
+
+#include <sys/random.h>
 
 namespace fstage {
 
@@ -43,6 +46,17 @@ std::int64_t ceil_to_int(double v) {
   }
   const auto t = static_cast<std::int64_t>(v);  // toward zero
   return static_cast<double>(t) < v ? t + 1 : t;
+}
+
+std::uint64_t random_seed() {
+  std::uint64_t seed = 0;
+  if (::getrandom(&seed, sizeof(seed), 0) == static_cast<ssize_t>(sizeof(seed))) {
+    return seed;
+  }
+  // No getrandom (before Linux 3.17, or a seccomp filter refusing it): the clock will do for
+  // request ids and retry jitter, which is all this seeds.
+  return static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count()) ^
+         static_cast<std::uint64_t>(std::chrono::system_clock::now().time_since_epoch().count());
 }
 
 }  // namespace fstage

@@ -5,6 +5,7 @@
 
 #include <curl/curl.h>
 
+#include <fstage/base/numbers.hpp>
 #include <fstage/base/strings.hpp>
 #include <fstage/deploy/crypto.hpp>
 #include <fstage/deploy/http_client.hpp>
@@ -112,7 +113,7 @@ Failure classify(CURLcode rc) {
 
 struct HttpClient::Impl {
   CURL* curl = nullptr;
-  std::mt19937_64 rng{std::random_device{}()};
+  std::mt19937_64 rng{random_seed()};
   char errbuf[CURL_ERROR_SIZE] = {};
 };
 

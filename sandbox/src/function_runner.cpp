@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <fstage/base/json.hpp>
+#include <fstage/base/numbers.hpp>
 #include <fstage/sandbox/function.hpp>
 
 #include "go_rpc.hpp"
@@ -65,7 +66,7 @@ FunctionSpec function_spec(const manifest::Manifest& m, const manifest::Function
 }
 
 std::string new_request_id() {
-  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  static thread_local std::mt19937_64 rng{random_seed()};
   std::uint64_t a = rng();
   std::uint64_t b = rng();
   a = (a & 0xffffffffffff0fffULL) | 0x0000000000004000ULL;  // version 4

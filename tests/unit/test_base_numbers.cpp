@@ -42,3 +42,8 @@ TEST_CASE("ceil_to_int is std::ceil as an integer", "[base][numbers]") {
   CHECK(ceil_to_int(-1e30) == std::numeric_limits<std::int64_t>::min());
   CHECK(ceil_to_int(std::nan("")) == 0);
 }
+
+TEST_CASE("random_seed gives different seeds", "[base][numbers]") {
+  // Equal by chance once in 2^64 draws: a repeat means the seed is not random.
+  CHECK(fstage::random_seed() != fstage::random_seed());
+}

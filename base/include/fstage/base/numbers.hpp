@@ -15,4 +15,9 @@ double round_to(double v, int decimals);
 // The smallest integer not less than `v`; clamped to the int64 range (NaN gives 0).
 std::int64_t ceil_to_int(double v);
 
+// 64 bits from the kernel's random pool (getrandom), to seed a generator. Not
+// std::random_device, whose set-up asks the CPU what it offers (cpuid, which a virtual
+// machine traps): 70 us here against 3.
+std::uint64_t random_seed();
+
 }  // namespace fstage
