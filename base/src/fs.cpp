@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
@@ -13,6 +14,39 @@
 #include <sys/stat.h>
 
 namespace fstage {
+
+std::optional<fs::path> real_path(const fs::path& path, bool* is_dir) {
+  const int fd = ::open(path.c_str(), O_PATH | O_CLOEXEC);
+  if (fd < 0) {
+    return std::nullopt;
+  }
+  char link[32];
+  std::snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+  char buf[4096];
+  const ssize_t n = ::readlink(link, buf, sizeof(buf));
+  struct stat st {};
+  const bool stat_ok = is_dir == nullptr || ::fstat(fd, &st) == 0;
+  ::close(fd);
+  std::string_view got(buf, n > 0 ? static_cast<std::size_t>(n) : 0);
+  // Not what a path looks like: no /proc, a path too long for the buffer, or a file deleted
+  // on the way (" (deleted)"). Let canonical say.
+  if (n <= 0 || static_cast<std::size_t>(n) >= sizeof(buf) || got.front() != '/' ||
+      got.ends_with(" (deleted)") || !stat_ok) {
+    std::error_code ec;
+    fs::path real = fs::canonical(path, ec);
+    if (ec) {
+      return std::nullopt;
+    }
+    if (is_dir != nullptr) {
+      *is_dir = fs::is_directory(real, ec);
+    }
+    return real;
+  }
+  if (is_dir != nullptr) {
+    *is_dir = S_ISDIR(st.st_mode);
+  }
+  return fs::path(std::string(got));
+}
 
 Expected<std::string> read_file(const fs::path& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);

@@ -188,10 +188,8 @@ std::optional<fs::path> search(const Spec& spec, const std::map<std::string, std
     if (is_shim(c) || !is_executable_file(c)) {
       continue;
     }
-    std::error_code ec;
-    fs::path real = fs::canonical(c, ec);
-    if (!ec && !is_shim(real)) {
-      return real;
+    if (auto real = real_path(c); real && !is_shim(*real)) {
+      return *real;
     }
   }
   return std::nullopt;
@@ -216,9 +214,9 @@ Expected<Interpreter> find_interpreter(Language lang,
   }
   std::optional<fs::path> found;
   if (!key.empty()) {
-    std::error_code ec;
-    fs::path real = fs::canonical(key, ec);
-    if (ec || !is_executable_file(real)) {
+    auto found_key = real_path(key);
+    fs::path real = found_key.value_or(fs::path());
+    if (!found_key || !is_executable_file(real)) {
       return fail(ErrorCode::not_found,
                   std::string(spec->env_var) + "=" + key + " is not an executable file",
                   std::string("unset ") + spec->env_var + " or point it at an interpreter");

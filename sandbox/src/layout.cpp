@@ -68,10 +68,17 @@ MountOp simple(MountKind kind, std::string target, std::string data = {}, unsign
 
 // Resolves symlinks in a bind source (a /etc/resolv.conf pointing into /run must be bound
 // from its real place); false when it does not exist.
-bool resolve(const fs::path& p, fs::path& real) {
-  std::error_code ec;
-  real = fs::canonical(p, ec);
-  return !ec;
+bool resolve(const fs::path& p, fs::path& real, std::optional<bool>* is_dir = nullptr) {
+  bool dir = false;
+  auto got = real_path(p, is_dir != nullptr ? &dir : nullptr);
+  if (!got) {
+    return false;
+  }
+  real = std::move(*got);
+  if (is_dir != nullptr) {
+    *is_dir = dir;
+  }
+  return true;
 }
 
 // resolve() for an entry of the host's /etc: only a symlink needs the walk (realpath reads
@@ -86,7 +93,7 @@ bool resolve_etc_entry(const fs::path& p, fs::path& real, std::optional<bool>& i
     return false;
   }
   if (fs::is_symlink(st)) {
-    return resolve(p, real);
+    return resolve(p, real, &is_dir);
   }
   real = p;
   is_dir = fs::is_directory(st);
@@ -281,11 +288,12 @@ Expected<std::vector<MountOp>> build_mounts(const SandboxConfig& config, uid_t u
 
   if (!config.code_dir.empty()) {
     fs::path real;
-    if (!resolve(config.code_dir, real) || !fs::is_directory(real)) {
+    std::optional<bool> is_dir;
+    if (!resolve(config.code_dir, real, &is_dir) || !*is_dir) {
       return fail(ErrorCode::not_found,
                   "code directory " + config.code_dir.string() + " does not exist");
     }
-    ops.push_back(bind_op(real, std::string(k_code_root), false, MS_NOSUID | MS_NODEV));
+    ops.push_back(bind_op(real, std::string(k_code_root), false, MS_NOSUID | MS_NODEV, true));
   }
   for (const auto& b : config.binds) {
     fs::path real;

@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -18,6 +19,13 @@ Expected<std::string> read_file(const fs::path& path);
 // Writes `data` to `path` atomically: a temp file in the same directory, fsync, rename.
 // `mode` applies to the new file. Errors: io.
 Expected<void> write_file_atomic(const fs::path& path, std::string_view data, unsigned mode = 0644);
+
+// The absolute path of `path` with every symlink resolved (what realpath gives), or nullopt
+// when it does not exist. `is_dir`, when given, says whether it is a directory. The kernel
+// walks the path once (open O_PATH, then /proc/self/fd tells where it led): realpath reads
+// every component with readlink instead, seven calls for /etc/localtime on Debian. Falls back
+// to std::filesystem::canonical without /proc.
+std::optional<fs::path> real_path(const fs::path& path, bool* is_dir = nullptr);
 
 // A directory created with mkdtemp beside `near` (or in $TMPDIR when empty), removed with its
 // contents on destruction unless release()d.
