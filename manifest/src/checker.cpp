@@ -113,6 +113,24 @@ void Checker::error_at(int line, int column, std::string message, std::string ex
                                 std::move(expected), std::move(hint)});
 }
 
+int Checker::lookup(const std::filesystem::path& path) {
+  auto [it, fresh] = m_seen.try_emplace(path.string(), 0);
+  if (fresh) {
+    std::error_code ec;
+    auto st = std::filesystem::status(path, ec);
+    it->second = ec || !std::filesystem::exists(st) ? 0 : std::filesystem::is_directory(st) ? 2 : 1;
+  }
+  return it->second;
+}
+
+bool Checker::is_directory(const std::filesystem::path& path) {
+  return lookup(path) == 2;
+}
+
+bool Checker::exists(const std::filesystem::path& path) {
+  return lookup(path) != 0;
+}
+
 void Checker::warning(const YamlNode& at, std::string message, std::string expected,
                       std::string hint) {
   m_warnings.push_back(

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -28,6 +29,10 @@ class Checker {
   const std::string& origin() const { return m_origin; }
   // The project root when validating a file on disk (existence checks), else nullopt.
   const std::optional<std::filesystem::path>& root() const { return m_root; }
+  // `path` (relative to root()) is a directory / exists. Each path is looked at once per
+  // validation: ten functions sharing `code: .` asked the filesystem thirty times.
+  bool is_directory(const std::filesystem::path& path);
+  bool exists(const std::filesystem::path& path);
   Location where(const YamlNode& n) const { return Location{m_origin, n.line, n.column}; }
 
   void error(const YamlNode& at, std::string message, std::string expected = {},
@@ -68,8 +73,12 @@ class Checker {
                         bool required);
 
  private:
+  // 0: missing, 1: exists but not a directory, 2: a directory.
+  int lookup(const std::filesystem::path& path);
+
   std::string m_origin;
   std::optional<std::filesystem::path> m_root;
+  std::map<std::string, int> m_seen;
   std::vector<Diagnostic> m_errors;
   std::vector<Diagnostic> m_warnings;
 };

@@ -105,8 +105,7 @@ void check_code(Checker& c, const YamlNode& n, const std::string& path, Function
   }
   f.code = s.empty() ? "." : s;
   if (c.root()) {
-    std::error_code ec;
-    if (!fs::is_directory(*c.root() / f.code, ec)) {
+    if (!c.is_directory(*c.root() / f.code)) {
       c.error(n, path + ": directory " + quote(f.code) + " does not exist",
               "an existing directory relative to fstage.yaml");
     }
@@ -165,12 +164,11 @@ void check_handler_file(Checker& c, const YamlNode& n, const std::string& path, 
   } else {
     names = {stem + ".js", stem + ".mjs", stem + ".cjs"};
   }
-  std::error_code ec;
-  if (!fs::is_directory(dir, ec)) {
+  if (!c.is_directory(dir)) {
     return;
   }
   for (const auto& name : names) {
-    if (fs::exists(dir / name, ec)) {
+    if (c.exists(dir / name)) {
       return;
     }
   }
