@@ -31,14 +31,16 @@ namespace {
 
 // Signal dispositions set to SIG_IGN survive execve (SIGPIPE is ignored by the supervisor,
 // SIGHUP under nohup), and the mask is inherited: reset both so the function starts like a
-// fresh process. Handlers are reset by execve itself, so only the ignored signals (the set
-// the parent read from its SigIgn line) need a call each, not all 64.
+// fresh process. Handled signals go back to SIG_DFL too, before the mask is cleared: this
+// process still runs in the supervisor's memory (start_init.cpp), where a supervisor's
+// handler must not run. Only the signals the parent did not leave at SIG_DFL (its SigIgn and
+// SigCgt lines) need a call each, not all 64.
 void reset_signals(const ChildPlan& plan) {
   struct sigaction dfl {};
   dfl.sa_handler = SIG_DFL;
   sigemptyset(&dfl.sa_mask);
   for (int sig = 1; sig < NSIG && sig <= 64; ++sig) {
-    if ((plan.ignored_signals & (std::uint64_t{1} << (sig - 1))) != 0 && sig != SIGKILL &&
+    if ((plan.handled_signals & (std::uint64_t{1} << (sig - 1))) != 0 && sig != SIGKILL &&
         sig != SIGSTOP) {
       ::sigaction(sig, &dfl, nullptr);  // fails harmlessly for glibc's reserved RT signals
     }

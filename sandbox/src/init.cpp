@@ -151,8 +151,11 @@ void init_main(const ChildPlan& plan) {
   ::close(plan.parent_sync_fd);
   // Die with the supervisor. PDEATHSIG is tied to the parent *thread*; see sandbox.hpp.
   ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+  // Every signal stays blocked: init may share the supervisor's memory (start_init.cpp), where
+  // none of the supervisor's handlers may run. SIGCHLD comes through a signalfd; SIGKILL,
+  // which ends init, cannot be blocked. (start_init blocks them across the clone already.)
   sigset_t all;
-  sigemptyset(&all);
+  sigfillset(&all);
   ::sigprocmask(SIG_SETMASK, &all, nullptr);
 
   // Into the cgroup (v1) by ourselves, while the parent writes the id maps: writing "0" to
@@ -180,7 +183,8 @@ void init_main(const ChildPlan& plan) {
   if (recv_msg(plan.sync_fd, go, nullptr) != 1 || go.kind != MsgKind::go) {
     ::_exit(125);
   }
-  static sock_filter filter[BPF_MAXINSNS];
+  // On init's own stack: inits of concurrent sandboxes may share one address space.
+  sock_filter filter[BPF_MAXINSNS];
   LateSetup late;
   // The root is built with umask 0, so files and directories get their planned modes in one
   // call (no chmod after); main gets the supervisor's umask back before it execs.

@@ -103,7 +103,7 @@ struct ChildPlan {
   std::vector<char*> envp;
   std::string cwd;
   std::vector<RlimitSpec> rlimits;
-  std::uint64_t ignored_signals = 0;  // bit n-1: signal n is SIG_IGN in the parent
+  std::uint64_t handled_signals = 0;  // bit n-1: signal n is not SIG_DFL in the parent
   int stdin_fd = -1;                  // -1: open /dev/null
   int stdout_fd = -1;                 // -1: inherit
   int stderr_fd = -1;

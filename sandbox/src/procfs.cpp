@@ -64,21 +64,22 @@ std::uint64_t status_field_hex(std::string_view text, std::string_view key) {
   return v;
 }
 
-std::uint64_t ignored_signals() {
+std::uint64_t handled_signals() {
   int fd = ::open("/proc/self/status", O_RDONLY | O_CLOEXEC);
   if (fd >= 0) {
     char buf[4096];
     ssize_t n = ::read(fd, buf, sizeof(buf));
     ::close(fd);
     std::string_view text(buf, n > 0 ? static_cast<std::size_t>(n) : 0);
-    if (text.find("\nSigIgn:") != std::string_view::npos) {
-      return status_field_hex(text, "SigIgn");
+    if (text.find("\nSigIgn:") != std::string_view::npos &&
+        text.find("\nSigCgt:") != std::string_view::npos) {
+      return status_field_hex(text, "SigIgn") | status_field_hex(text, "SigCgt");
     }
   }
   std::uint64_t mask = 0;
   for (int sig = 1; sig < NSIG && sig <= 64; ++sig) {
     struct sigaction sa {};
-    if (::sigaction(sig, nullptr, &sa) == 0 && sa.sa_handler == SIG_IGN) {
+    if (::sigaction(sig, nullptr, &sa) == 0 && sa.sa_handler != SIG_DFL) {
       mask |= std::uint64_t{1} << (sig - 1);
     }
   }

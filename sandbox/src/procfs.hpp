@@ -27,9 +27,10 @@ std::uint64_t status_field_bytes(std::string_view status_text, std::string_view 
 // 0 when absent.
 std::uint64_t status_field_hex(std::string_view status_text, std::string_view key);
 
-// The signals this process ignores (SIG_IGN), bit n-1 for signal n: the SigIgn line of
-// /proc/self/status, or, without /proc, one sigaction query per signal.
-std::uint64_t ignored_signals();
+// The signals this process does not leave at SIG_DFL (ignored or handled), bit n-1 for
+// signal n: the SigIgn and SigCgt lines of /proc/self/status, or, without /proc, one
+// sigaction query per signal.
+std::uint64_t handled_signals();
 
 // SIGKILLs `root`'s descendants, repeating until none are left (or ~50 rounds): for the tier
 // without a pid namespace, where one kill cannot end the tree.

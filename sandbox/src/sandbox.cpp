@@ -20,6 +20,7 @@
 #include "reaper.hpp"
 #include "sandbox_impl.hpp"
 #include "seccomp.hpp"
+#include "start_init.hpp"
 #include "sync.hpp"
 #include "syscalls.hpp"
 #include "userns.hpp"
@@ -272,7 +273,7 @@ Expected<std::unique_ptr<Sandbox>> Sandbox::spawn(const SandboxConfig& config,
 
   // RLIMIT_NPROC is dropped in the child if the pids cgroup turns out to count processes.
   plan.rlimits = make_rlimits(config.limits, ns);
-  plan.ignored_signals = ignored_signals();
+  plan.handled_signals = handled_signals();
   im.memory_limit = static_cast<std::uint64_t>(config.limits.memory_mb) << 20;
 
   // The seccomp program and the cgroup, before the clone: after it, every page this writes
@@ -344,10 +345,7 @@ Expected<std::unique_ptr<Sandbox>> Sandbox::spawn(const SandboxConfig& config,
     flags |= plan.netns ? CLONE_NEWNET : 0;
     flags |= plan.userns ? CLONE_NEWUSER : 0;
   }
-  pid_t pid = raw_clone(flags);
-  if (pid == 0) {
-    init_main(plan);
-  }
+  pid_t pid = start_init(flags, plan, im.init_memory);
   int clone_errno = errno;
   for (int fd : {sv[1], out[1], err[1]}) {
     if (fd >= 0) {

@@ -103,6 +103,7 @@ void Sandbox::reap(bool block) {
     return;
   }
   m_exit.ended = true;
+  m_impl->init_memory.release();
   m_impl->close_main_pidfd();
   if (!m_exit.exited && m_exit.term_signal == 0) {
     // init itself was killed (by us, or it died): main went with it.
@@ -218,6 +219,7 @@ void Sandbox::abandon() {
     m_impl->cgroup->release();
   }
   m_impl->cgroup.reset();
+  m_impl->init_memory.forget();
   m_impl->close_main_pidfd();
   m_exit.ended = true;
   if (!m_exit.exited && m_exit.term_signal == 0) {

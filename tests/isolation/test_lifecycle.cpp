@@ -288,3 +288,23 @@ TEST_CASE("L7 an abandoned sandbox dies and its cgroup goes, after its superviso
   CHECK(leaves == 0);
   CHECK(stale_left == 0);
 }
+
+TEST_CASE("L8 init shares the supervisor's memory but not the spawning thread's errno",
+          "[lifecycle]") {
+  NEED("ns");
+  // init runs in this process's address space (start_init.cpp). Its failed system calls (the
+  // reaping loop ends on ECHILD once the probe has exited) must land in its own thread-local
+  // storage: were it this thread's, errno would change under our feet.
+  fstage::sandbox::SandboxConfig cfg;
+  cfg.argv = {iso::k_probe, "exit", "0"};
+  cfg.binds.push_back(
+      {std::filesystem::path(iso::host_path_of_probe()).parent_path(), "/opt/probe", false});
+  auto box = fstage::sandbox::Sandbox::spawn(cfg, iso::caps());
+  REQUIRE(box);
+  errno = 777;
+  // A sleep that succeeds leaves errno alone; meanwhile the probe exits and init reaps it.
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  const int seen = errno;
+  CHECK(seen == 777);
+  (*box)->kill(fstage::sandbox::KillReason::requested);
+}

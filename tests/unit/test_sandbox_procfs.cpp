@@ -28,11 +28,14 @@ TEST_CASE("status_field_hex reads a mask at the start of its line", "[sandbox][p
   CHECK(status_field_bytes(k_status, "VmHWM") == 5120 * 1024);
 }
 
-TEST_CASE("ignored_signals follows this process's SIG_IGN dispositions", "[sandbox][procfs]") {
+TEST_CASE("handled_signals follows this process's ignored and caught signals",
+          "[sandbox][procfs]") {
   const auto bit = [](int sig) { return std::uint64_t{1} << (sig - 1); };
   auto old_usr2 = ::signal(SIGUSR2, SIG_IGN);
-  CHECK((ignored_signals() & bit(SIGUSR2)) != 0);
+  CHECK((handled_signals() & bit(SIGUSR2)) != 0);
+  ::signal(SIGUSR2, [](int) {});
+  CHECK((handled_signals() & bit(SIGUSR2)) != 0);
   ::signal(SIGUSR2, SIG_DFL);
-  CHECK((ignored_signals() & bit(SIGUSR2)) == 0);
+  CHECK((handled_signals() & bit(SIGUSR2)) == 0);
   ::signal(SIGUSR2, old_usr2);
 }
