@@ -5,7 +5,8 @@
 // end the whole tree with one SIGKILL to it. Without a pid namespace (degraded tier) it
 // becomes a child subreaper and kills the leftovers itself.
 //
-// Async-signal-safe only: this is a copy of a possibly multi-threaded parent (plan.hpp).
+// Async-signal-safe only: init runs in the memory of a possibly multi-threaded parent, shared
+// (start_init.cpp) or a copy (plan.hpp).
 #include <cerrno>
 #include <csignal>
 #include <dirent.h>
@@ -241,8 +242,8 @@ void init_main(const ChildPlan& plan) {
   sigemptyset(&chld);
   sigaddset(&chld, SIGCHLD);
   ::sigprocmask(SIG_BLOCK, &chld, nullptr);
-  // vfork: main borrows our memory until its execve instead of copying the page tables of
-  // this copy of the supervisor (a fork costs about a millisecond here; page table work is
+  // vfork: main borrows our memory (the supervisor's, or our copy of it) until its execve
+  // instead of copying page tables (a fork costs about a millisecond here; page table work is
   // what a VM makes slow). We wait meanwhile, which is all we would do anyway. exec_main
   // only reads the plan and writes its own stack frames, as a vfork child must.
   pid_t main_pid = ::vfork();

@@ -276,10 +276,9 @@ Expected<std::unique_ptr<Sandbox>> Sandbox::spawn(const SandboxConfig& config,
   plan.handled_signals = handled_signals();
   im.memory_limit = static_cast<std::uint64_t>(config.limits.memory_mb) << 20;
 
-  // The seccomp program and the cgroup, before the clone: after it, every page this writes
-  // is shared copy-on-write with init and costs a page fault (about twenty of them), and
-  // init could not be told everything in one message. A failure returns (the cgroup's
-  // destructor removes it).
+  // The seccomp program and the cgroup, before the clone, so that init can be told everything
+  // in one message (and, where init is a fork-style copy, so that these pages are not written
+  // copy-on-write after it). A failure returns (the cgroup's destructor removes it).
   std::vector<sock_filter> filter;
   if (caps.seccomp) {
     filter = FSTAGE_TRY(build_seccomp_filter(caps.cache_dir));
