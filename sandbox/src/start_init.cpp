@@ -19,7 +19,8 @@
 //   canary and glibc's per-thread flags are all where the code expects them), with its two
 //   self-pointers set to the copy. glibc publishes the sizes this needs for libthread_db and
 //   the sanitizers (_dl_get_tls_static_info, _thread_db_sizeof_pthread); without them, or
-//   off x86-64 (whose TLS layout is the one written here), init is started the old way.
+//   off x86-64 (whose TLS layout is the one written here), or without a pid namespace (see
+//   start_init), init is started the old way.
 // - No signal handler of the supervisor's may run in init: every signal is blocked across the
 //   clone, init keeps them blocked (SIGCHLD comes through a signalfd, SIGKILL cannot be
 //   blocked), and the exec child resets every handled signal to its default before it unblocks.
@@ -106,8 +107,13 @@ void InitMemory::release() {
 }
 
 pid_t start_init(unsigned long ns_flags, const ChildPlan& plan, InitMemory& memory) {
+  // Only with a pid namespace: init's exit then waits until every other process in it is
+  // gone, so once init is reaped nothing runs on its stack (the exec child borrows it until
+  // its execve) and the stack can be unmapped. Without one, a killed init could leave the exec
+  // child running on a stack about to be unmapped and reused.
   const auto& layout = tls_layout();
-  if (!layout || std::getenv("FSTAGE_SANDBOX_FORK_INIT") != nullptr) {
+  if (!layout || (ns_flags & CLONE_NEWPID) == 0 ||
+      std::getenv("FSTAGE_SANDBOX_FORK_INIT") != nullptr) {
     pid_t pid = raw_clone(ns_flags);
     if (pid == 0) {
       init_main(plan);
