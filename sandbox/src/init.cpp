@@ -153,8 +153,10 @@ void init_main(const ChildPlan& plan) {
   // Die with the supervisor. PDEATHSIG is tied to the parent *thread*; see sandbox.hpp.
   ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
   // Every signal stays blocked: init may share the supervisor's memory (start_init.cpp), where
-  // none of the supervisor's handlers may run. SIGCHLD comes through a signalfd; SIGKILL,
-  // which ends init, cannot be blocked. (start_init blocks them across the clone already.)
+  // none of the supervisor's handlers may run. SIGCHLD comes through a signalfd in the wait
+  // loop, blocked before main exists so that no exit slips past (main unblocks everything
+  // before its exec); SIGKILL, which ends init, cannot be blocked. (start_init blocks them
+  // across the clone already.)
   sigset_t all;
   sigfillset(&all);
   ::sigprocmask(SIG_SETMASK, &all, nullptr);
@@ -236,12 +238,6 @@ void init_main(const ChildPlan& plan) {
     ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
   }
 
-  // SIGCHLD arrives through a signalfd in the wait loop; block it before main exists so no
-  // exit can slip past. (Main unblocks it again before exec.)
-  sigset_t chld;
-  sigemptyset(&chld);
-  sigaddset(&chld, SIGCHLD);
-  ::sigprocmask(SIG_BLOCK, &chld, nullptr);
   // vfork: main borrows our memory (the supervisor's, or our copy of it) until its execve
   // instead of copying page tables (a fork costs about a millisecond here; page table work is
   // what a VM makes slow). We wait meanwhile, which is all we would do anyway. exec_main
