@@ -2,7 +2,7 @@
 # Install: copy it to ~/.config/fish/completions/fstage.fish.
 
 set -g __fstage_value_options --access-key --alias --artifact --ca-bundle --color --concurrency --endpoint --event --explain --file --host --iam-endpoint --idle-timeout --interpreter --jobs --limit --manifest --name --network --output --port --profile --project-id --publish --qualifier --queue --region --repeat --retries --runtime --set --since --stage --template --timeout --trigger --weight -c -e -f -j -n -o -p -r -t
-set -g __fstage_tree '' 'completion configure deploy doctor event help init invoke package remote serve templates validate' 'configure' 'list' 'event' 'list new' 'remote' 'info invoke list logs remove'
+set -g __fstage_tree '' 'build completion configure deploy doctor event help init invoke package remote serve templates validate' 'configure' 'list' 'event' 'list new' 'remote' 'info invoke list logs remove'
 
 # The command path before the cursor: words that name subcommands, in order.
 function __fstage_path
@@ -35,6 +35,7 @@ function __fstage_at
 end
 
 complete -c fstage -f
+complete -c fstage -n '__fstage_at \'\'' -a 'build' -d 'Build each function\'s code tree: what invoke and serve run and package zips'
 complete -c fstage -n '__fstage_at \'\'' -a 'completion' -d 'Print the shell completion script'
 complete -c fstage -n '__fstage_at \'\'' -a 'configure' -d 'Store AK/SK credentials in a profile (mode 0600)'
 complete -c fstage -n '__fstage_at \'\'' -a 'deploy' -d 'Create or update functions on FunctionGraph'
@@ -53,6 +54,14 @@ complete -c fstage -n '__fstage_at \'\'' -s V -l version -d 'Display program ver
 complete -c fstage -n '__fstage_at \'\'' -s q -l quiet -d 'Only print errors'
 complete -c fstage -n '__fstage_at \'\'' -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c fstage -n '__fstage_at \'\'' -l color -x -a 'auto always never' -d 'Colour diagnostics: auto, always or never (NO_COLOR is honoured)'
+complete -c fstage -n '__fstage_at \'build\'' -s h -l help -d 'Print this help message and exit'
+complete -c fstage -n '__fstage_at \'build\'' -s V -l version -d 'Display program version information and exit'
+complete -c fstage -n '__fstage_at \'build\'' -s q -l quiet -d 'Only print errors'
+complete -c fstage -n '__fstage_at \'build\'' -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c fstage -n '__fstage_at \'build\'' -l color -x -a 'auto always never' -d 'Colour diagnostics: auto, always or never (NO_COLOR is honoured)'
+complete -c fstage -n '__fstage_at \'build\'' -l rebuild -d 'Build even when the inputs are unchanged'
+complete -c fstage -n '__fstage_at \'build\'' -l json -d 'One JSON record per function on stdout'
+complete -c fstage -n '__fstage_at \'build\'' -a '(fstage __complete functions 2>/dev/null)'
 complete -c fstage -n '__fstage_at \'completion\'' -s h -l help -d 'Print this help message and exit'
 complete -c fstage -n '__fstage_at \'completion\'' -s V -l version -d 'Display program version information and exit'
 complete -c fstage -n '__fstage_at \'completion\'' -s q -l quiet -d 'Only print errors'
@@ -133,7 +142,7 @@ complete -c fstage -n '__fstage_at \'help\'' -s q -l quiet -d 'Only print errors
 complete -c fstage -n '__fstage_at \'help\'' -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c fstage -n '__fstage_at \'help\'' -l color -x -a 'auto always never' -d 'Colour diagnostics: auto, always or never (NO_COLOR is honoured)'
 complete -c fstage -n '__fstage_at \'help\'' -l json -d 'With exit-codes: print the table as JSON'
-complete -c fstage -n '__fstage_at \'help\'' -a 'exit-codes init templates validate help completion package deploy remote configure invoke event doctor serve'
+complete -c fstage -n '__fstage_at \'help\'' -a 'exit-codes init templates validate help completion build package deploy remote configure invoke event doctor serve'
 complete -c fstage -n '__fstage_at \'init\'' -s h -l help -d 'Print this help message and exit'
 complete -c fstage -n '__fstage_at \'init\'' -s V -l version -d 'Display program version information and exit'
 complete -c fstage -n '__fstage_at \'init\'' -s q -l quiet -d 'Only print errors'
@@ -156,6 +165,7 @@ complete -c fstage -n '__fstage_at \'invoke\'' -s e -l event -r -F -d 'Event JSO
 complete -c fstage -n '__fstage_at \'invoke\'' -l trigger -x -a 'apig-base64 apig cts dds dis gaussmongo kafka-opensource kafka lts obs rocketmq smn timer' -d 'Use a trigger\'s sample event (see `fstage event list`)'
 complete -c fstage -n '__fstage_at \'invoke\'' -l set -x -d 'Edit the sample event: path=value (repeatable)'
 complete -c fstage -n '__fstage_at \'invoke\'' -s f -l manifest -r -F -d 'Manifest file (default: nearest fstage.yaml)'
+complete -c fstage -n '__fstage_at \'invoke\'' -l artifact -x -d 'Run this zip (as `fstage package` wrote it) instead of the project\'s build'
 complete -c fstage -n '__fstage_at \'invoke\'' -l network -x -a 'none host' -d 'none (default) or host'
 complete -c fstage -n '__fstage_at \'invoke\'' -l interpreter -x -d 'Interpreter to run the function with (default: found on the host, or FSTAGE_PYTHON/FSTAGE_NODE/FSTAGE_JAVA)'
 complete -c fstage -n '__fstage_at \'invoke\'' -l repeat -x -d 'Invoke N times on one warm instance; report cold and warm timings'

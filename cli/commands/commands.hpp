@@ -17,6 +17,7 @@ void register_validate(CLI::App& app, Context& ctx);
 void register_help(CLI::App& app, Context& ctx);
 void register_completion(CLI::App& app, Context& ctx);
 void register_package(CLI::App& app, Context& ctx);
+void register_build(CLI::App& app, Context& ctx);
 void register_deploy(CLI::App& app, Context& ctx);
 void register_remote(CLI::App& app, Context& ctx);
 void register_configure(CLI::App& app, Context& ctx);

@@ -14,14 +14,15 @@
 
 #include <fstage/base/json.hpp>
 #include <fstage/base/strings.hpp>
+#include <fstage/builder/package.hpp>
 #include <fstage/cli/app.hpp>
 #include <fstage/cli/context.hpp>
 #include <fstage/cli/exit_codes.hpp>
 #include <fstage/deploy/crypto.hpp>
 #include <fstage/deploy/deploy.hpp>
 #include <fstage/manifest/manifest.hpp>
-#include <fstage/scaffolds/package.hpp>
 
+#include "build_common.hpp"
 #include "commands.hpp"
 #include "remote_common.hpp"
 
@@ -113,16 +114,21 @@ Expected<fs::path> artifact_for(const Context& ctx, const manifest::Manifest& m,
   if (!o.artifact.empty()) {
     return ctx.resolve(o.artifact);
   }
-  scaffolds::PackageOptions popts;
-  popts.epoch = FSTAGE_TRY(scaffolds::parse_source_date_epoch(ctx.getenv("SOURCE_DATE_EPOCH")));
-  popts.env = ctx.env;
+  builder::PackageOptions popts;
+  popts.epoch = FSTAGE_TRY(builder::parse_source_date_epoch(ctx.getenv("SOURCE_DATE_EPOCH")));
+  auto bo = FSTAGE_TRY(build_options(ctx));
+  popts.env = bo.env;
+  popts.cache_dir = bo.cache_dir;
+  if (ctx.verbosity > 0) {
+    popts.on_output = bo.on_output;
+  }
   popts.on_warning = [&ctx, &fn](const std::string& w) { warn(ctx, fn.name + ": " + w); };
   popts.on_status = [&ctx, &fn](const std::string& s) {
     if (ctx.verbosity > 0) {
       *ctx.err << "fstage: " << fn.name << ": " << s << "\n";
     }
   };
-  auto r = scaffolds::package_function(m, fn, popts);
+  auto r = builder::package_function(m, fn, popts);
   if (!r) {
     return fail(std::move(r).error().with_context("while packaging " + quote(fn.name)));
   }

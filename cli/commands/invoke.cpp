@@ -13,6 +13,7 @@
 #include <iostream>
 #include <iterator>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -24,6 +25,7 @@
 #include <fstage/base/numbers.hpp>
 #include <fstage/base/strings.hpp>
 #include <fstage/base/time.hpp>
+#include <fstage/builder/build.hpp>
 #include <fstage/cli/app.hpp>
 #include <fstage/cli/context.hpp>
 #include <fstage/cli/exit_codes.hpp>
@@ -32,8 +34,10 @@
 #include <fstage/sandbox/triggers.hpp>
 #include <fstage/scaffolds/templates.hpp>
 
+#include "build_common.hpp"
 #include "commands.hpp"
 #include <sys/resource.h>
+#include <sys/stat.h>
 
 namespace fstage::cli {
 
@@ -50,6 +54,7 @@ struct InvokeOptions {
   std::string manifest;
   std::string network = "none";
   std::string interpreter;
+  std::string artifact;
   bool json = false;
   bool require_isolation = false;
   int repeat = 1;
@@ -120,8 +125,11 @@ Expected<std::string> read_event(const Context& ctx, const InvokeOptions& o, std
   return read_file(ctx.resolve(o.event_file));
 }
 
-Expected<sb::FunctionSpec> load_spec(const Context& ctx, const InvokeOptions& o,
-                                     std::vector<std::string>& warnings) {
+// What runs: the function's build, or the zip given with --artifact unpacked (and its
+// dependency packages laid over it, as the platform does) into `unpacked`.
+Expected<sb::FunctionSpec> load_spec(Context& ctx, const InvokeOptions& o,
+                                     std::vector<std::string>& warnings,
+                                     std::optional<TempDir>& unpacked) {
   fs::path file =
       o.manifest.empty() ? FSTAGE_TRY(manifest::find_manifest(ctx.cwd)) : ctx.resolve(o.manifest);
   manifest::Manifest m = FSTAGE_TRY(manifest::load_manifest(file, ctx.display_path(file)));
@@ -153,7 +161,22 @@ Expected<sb::FunctionSpec> load_spec(const Context& ctx, const InvokeOptions& o,
                     " functions; name one",
                 "fstage invoke " + (names.empty() ? std::string("NAME") : names.front()));
   }
-  return sb::function_spec(m, *fn);
+  if (o.artifact.empty()) {
+    auto built = FSTAGE_TRY(build_for_run(ctx, m, *fn));
+    return sb::function_spec(m, *fn, built.run_tree);
+  }
+  std::vector<builder::DependencyBuild> deps;
+  if (!fn->dependencies.empty()) {
+    deps = FSTAGE_TRY(build_for_run(ctx, m, *fn)).dependencies;
+  }
+  fs::path zip = ctx.resolve(o.artifact);
+  unpacked = FSTAGE_TRY(TempDir::create({}, "fstage-artifact-"));
+  ::chmod(unpacked->path().c_str(), 0755);  // the sandbox's user may differ
+  auto r = builder::unpack_artifact(zip, deps, unpacked->path() / "code");
+  if (!r) {
+    return fail(std::move(r).error().with_context("while unpacking " + ctx.display_path(zip)));
+  }
+  return sb::function_spec(m, *fn, unpacked->path() / "code");
 }
 
 OrderedJson to_json(const sb::InvokeResult& r, const std::string& log_text) {
@@ -234,7 +257,8 @@ Expected<int> run_invoke(Context& ctx, const InvokeOptions& o) {
     return fail(ErrorCode::usage, "--network is 'none' or 'host'");
   }
   std::vector<std::string> warnings;
-  sb::FunctionSpec spec = FSTAGE_TRY(load_spec(ctx, o, warnings));
+  std::optional<TempDir> unpacked;
+  sb::FunctionSpec spec = FSTAGE_TRY(load_spec(ctx, o, warnings, unpacked));
   std::string origin;
   std::string event = FSTAGE_TRY(read_event(ctx, o, origin));
   if (event.size() > sb::k_max_request_bytes) {
@@ -345,6 +369,7 @@ Expected<int> run_invoke(Context& ctx, const InvokeOptions& o) {
   // holds us up any longer (Context::keep).
   runner->abandon();
   ctx.keep.push_back(std::shared_ptr<sb::FunctionRunner>(std::move(runner)));
+  unpacked.reset();  // an unpacked --artifact: the killed sandbox needs it no more
   if (o.json) {
     OrderedJson out = o.repeat == 1 ? records.front() : OrderedJson::object();
     if (o.repeat > 1) {
@@ -386,6 +411,9 @@ void register_invoke(CLI::App& app, Context& ctx) {
   cmd->add_option("--set", opts->sets, "Edit the sample event: path=value (repeatable)");
   cmd->add_option("-f,--manifest", opts->manifest, "Manifest file (default: nearest fstage.yaml)")
       ->type_name("FILE");
+  cmd->add_option("--artifact", opts->artifact,
+                  "Run this zip (as `fstage package` wrote it) instead of the project's build")
+      ->type_name("ZIP");
   cmd->add_option("--network", opts->network, "none (default) or host")->type_name("{none,host}");
   cmd->add_option("--interpreter", opts->interpreter,
                   "Interpreter to run the function with (default: found on the host, or "

@@ -11,12 +11,13 @@
 #include <fstage/base/fs.hpp>
 #include <fstage/base/json.hpp>
 #include <fstage/base/strings.hpp>
+#include <fstage/builder/package.hpp>
 #include <fstage/cli/app.hpp>
 #include <fstage/cli/context.hpp>
 #include <fstage/cli/exit_codes.hpp>
 #include <fstage/manifest/manifest.hpp>
-#include <fstage/scaffolds/package.hpp>
 
+#include "build_common.hpp"
 #include "commands.hpp"
 
 namespace fstage::cli {
@@ -69,7 +70,7 @@ class ProgressBar {
   ProgressBar(const ProgressBar&) = delete;
   ProgressBar& operator=(const ProgressBar&) = delete;
 
-  void update(const std::string& name, const scaffolds::PackageProgress& p) {
+  void update(const std::string& name, const builder::PackageProgress& p) {
     auto now = std::chrono::steady_clock::now();
     if (!m_enabled || now - m_start < std::chrono::seconds(1) || now - m_last < m_step) {
       return;
@@ -139,9 +140,9 @@ std::string mode_str(unsigned mode) {
 }
 
 Expected<int> run_list(Context& ctx, const Manifest& m, const std::vector<const Function*>& fns,
-                       const PackageCliOptions& o, const scaffolds::PackageOptions& opts) {
+                       const PackageCliOptions& o, const builder::PackageOptions& opts) {
   for (const auto* fn : fns) {
-    auto listing = FSTAGE_TRY(scaffolds::list_package(m, *fn, opts));
+    auto listing = FSTAGE_TRY(builder::list_package(m, *fn, opts));
     if (o.json) {
       OrderedJson j;
       j["function"] = fn->name;
@@ -173,7 +174,7 @@ Expected<int> run_list(Context& ctx, const Manifest& m, const std::vector<const 
 Expected<int> run_explain(Context& ctx, const Manifest& m, const std::vector<const Function*>& fns,
                           const PackageCliOptions& o) {
   for (const auto* fn : fns) {
-    auto ex = FSTAGE_TRY(scaffolds::explain_path(m, *fn, ctx.resolve(o.explain)));
+    auto ex = FSTAGE_TRY(builder::explain_path(m, *fn, ctx.resolve(o.explain)));
     if (o.json) {
       OrderedJson j;
       j["function"] = fn->name;
@@ -195,7 +196,7 @@ Expected<int> run_explain(Context& ctx, const Manifest& m, const std::vector<con
   return k_exit_ok;
 }
 
-void print_result(Context& ctx, const scaffolds::PackageResult& r, bool json) {
+void print_result(Context& ctx, const builder::PackageResult& r, bool json) {
   if (json) {
     OrderedJson j;
     j["function"] = r.function;
@@ -244,13 +245,16 @@ Expected<int> run_package(Context& ctx, const PackageCliOptions& o) {
     warn(ctx, w.str());
   }
   auto fns = FSTAGE_TRY(pick(m, o));
-  scaffolds::PackageOptions opts;
-  opts.epoch = FSTAGE_TRY(scaffolds::parse_source_date_epoch(ctx.getenv("SOURCE_DATE_EPOCH")));
+  builder::PackageOptions opts;
+  opts.epoch = FSTAGE_TRY(builder::parse_source_date_epoch(ctx.getenv("SOURCE_DATE_EPOCH")));
   opts.allow_external_symlinks = o.allow_external_symlinks;
   opts.rebuild = o.rebuild;
   opts.obs = o.obs;
   opts.jobs = o.jobs;
-  opts.env = ctx.env;
+  auto bo = FSTAGE_TRY(build_options(ctx, o.rebuild));
+  opts.env = bo.env;
+  opts.cache_dir = bo.cache_dir;
+  opts.on_output = bo.on_output;
   if (!o.output.empty()) {
     opts.output = ctx.resolve(o.output);
   }
@@ -269,12 +273,12 @@ Expected<int> run_package(Context& ctx, const PackageCliOptions& o) {
       *ctx.err << "fstage: " << current << ": " << s << "\n";
     }
   };
-  opts.on_progress = [&bar, &current](const scaffolds::PackageProgress& p) {
+  opts.on_progress = [&bar, &current](const builder::PackageProgress& p) {
     bar.update(current, p);
   };
   for (const auto* fn : fns) {
     current = fn->name;
-    auto r = scaffolds::package_function(m, *fn, opts);
+    auto r = builder::package_function(m, *fn, opts);
     bar.clear();
     if (!r) {
       return fail(std::move(r).error().with_context("while packaging function " + quote(fn->name)));

@@ -16,6 +16,7 @@
 #include <fstage/serve/gateway.hpp>
 #include <fstage/serve/log.hpp>
 
+#include "build_common.hpp"
 #include "commands.hpp"
 
 namespace fstage::cli {
@@ -67,6 +68,7 @@ Expected<int> run_serve(Context& ctx, const ServeCliOptions& o) {
   so.runner.host_env = ctx.env;
   so.runner.network_host = o.network == "host";
   so.runner.measure_memory = false;  // no per-request memory figure in the gateway's logs
+  so.build = FSTAGE_TRY(build_options(ctx));
   const sandbox::Capabilities& caps = sandbox::probe(sandbox::ProbeOptions::from_env(ctx.env));
   serve::Logger log(o.json ? *ctx.out : *ctx.err, o.json, ctx.verbosity < 0);
   if (!o.json) {

@@ -29,6 +29,7 @@ constexpr Command k_commands[] = {
     {"completion", register_completion},
     {"__complete", register_completion},
     {"__man", register_completion},
+    {"build", register_build},
     {"package", register_package},
     {"deploy", register_deploy},
     {"remote", register_remote},

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// The libarchive functions fstage calls (scaffolds/src/zip_writer.cpp), opened on first use.
+// The libarchive functions fstage calls (builder/src/zip_writer.cpp, zip_reader.cpp), opened on
+// first use.
 #include <archive.h>
 #include <archive_entry.h>
 
@@ -40,5 +41,19 @@ FSTAGE_LAZY(archive, void, archive_entry_set_mtime, (archive_entry * e, time_t t
             (e, t, ns))
 FSTAGE_LAZY(archive, void, archive_entry_set_pathname_utf8, (archive_entry * e, const char* name),
             (e, name))
+
+FSTAGE_LAZY(archive, archive*, archive_read_new, (void), ())
+FSTAGE_LAZY(archive, int, archive_read_free, (archive * a), (a))
+FSTAGE_LAZY(archive, int, archive_read_support_format_zip, (archive * a), (a))
+FSTAGE_LAZY(archive, int, archive_read_open_filename,
+            (archive * a, const char* name, size_t block_size), (a, name, block_size))
+FSTAGE_LAZY(archive, int, archive_read_next_header, (archive * a, archive_entry** e), (a, e))
+FSTAGE_LAZY(archive, la_ssize_t, archive_read_data, (archive * a, void* buf, size_t size),
+            (a, buf, size))
+FSTAGE_LAZY(archive, const char*, archive_entry_pathname_utf8, (archive_entry * e), (e))
+FSTAGE_LAZY(archive, const char*, archive_entry_pathname, (archive_entry * e), (e))
+FSTAGE_LAZY(archive, __LA_MODE_T, archive_entry_filetype, (archive_entry * e), (e))
+FSTAGE_LAZY(archive, __LA_MODE_T, archive_entry_perm, (archive_entry * e), (e))
+FSTAGE_LAZY(archive, la_int64_t, archive_entry_size, (archive_entry * e), (e))
 
 }  // extern "C"

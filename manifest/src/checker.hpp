@@ -90,6 +90,8 @@ std::string join_path(std::string_view parent, std::string_view key);
 std::optional<Function> check_function(Checker& c, const YamlEntry& entry);
 std::optional<Trigger> check_trigger(Checker& c, const YamlNode& n, const std::string& path,
                                      const RuntimeInfo* runtime);
+// `functions.<name>.dependencies`: the function's dependency packages (dependencies.cpp).
+void check_dependencies(Checker& c, const YamlNode& n, const std::string& path, Function& f);
 // The problem with `handler` for `runtime`, "" when it is fine. `expected` gets the format.
 std::string handler_problem(const RuntimeInfo& runtime, std::string_view handler,
                             std::string& expected);

@@ -15,10 +15,10 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr std::string_view k_function_keys[] = {
-    "runtime",     "handler", "memory",      "timeout",
-    "code",        "env",     "initializer", "initializer_timeout",
-    "description", "include", "exclude",     "build",
-    "triggers"};
+    "runtime",     "handler",     "memory",      "timeout",
+    "code",        "env",         "initializer", "initializer_timeout",
+    "description", "include",     "exclude",     "build",
+    "triggers",    "dependencies"};
 
 constexpr int k_max_triggers = 10;     // per function version (PLATFORM.md §2.2)
 constexpr int k_max_env_chars = 4096;  // names and values together
@@ -305,6 +305,9 @@ std::optional<Function> check_function(Checker& c, const YamlEntry& entry) {
   }
   if (const YamlNode* n = c.field(body, "triggers", path, false)) {
     check_triggers(c, *n, path + ".triggers", f, known);
+  }
+  if (const YamlNode* n = c.field(body, "dependencies", path, false)) {
+    check_dependencies(c, *n, path + ".dependencies", f);
   }
   if (handler && known && c.error_count() == errors_before) {
     check_handler_file(c, *handler, path + ".handler", f);

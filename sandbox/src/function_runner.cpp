@@ -49,7 +49,8 @@ std::string error_body(std::string_view type, std::string_view message) {
   return Json{{"errorMessage", message}, {"errorType", type}, {"stackTrace", Json::array()}}.dump();
 }
 
-FunctionSpec function_spec(const manifest::Manifest& m, const manifest::Function& fn) {
+FunctionSpec function_spec(const manifest::Manifest& m, const manifest::Function& fn,
+                           const std::filesystem::path& code_dir) {
   FunctionSpec spec;
   spec.name = fn.name;
   spec.runtime = fn.runtime;
@@ -58,7 +59,7 @@ FunctionSpec function_spec(const manifest::Manifest& m, const manifest::Function
   spec.initializer_timeout = fn.initializer_timeout;
   spec.memory_mb = fn.memory;
   spec.timeout_s = fn.timeout;
-  spec.code_dir = (m.root / fn.code).lexically_normal();
+  spec.code_dir = code_dir;
   spec.env = fn.env;
   spec.package = m.package;
   spec.region = m.region;
@@ -454,7 +455,6 @@ Expected<std::unique_ptr<FunctionRunner>> FunctionRunner::create(FunctionSpec sp
     return fail(ErrorCode::not_found,
                 "code directory " + spec.code_dir.string() + " does not exist");
   }
-  FSTAGE_TRY(prepare_code(spec, options.host_env));
   impl->launch = FSTAGE_TRY(plan_launch(spec, options));
   impl->spec = std::move(spec);
   impl->options = std::move(options);

@@ -59,6 +59,7 @@ struct Project {
   std::map<std::string, std::shared_ptr<FunctionPool>> pools;
   std::map<std::string, std::string> keys;  // function -> spec_key
   std::vector<TimerSpec> timers;
+  std::vector<fs::path> watch;  // every function's build inputs (BuildResult::watch)
 };
 
 class Gateway {
@@ -66,6 +67,8 @@ class Gateway {
   Gateway(const ServeOptions& o, const sb::Capabilities& caps, Logger& log)
       : m_opts(o), m_caps(caps), m_log(log) {}
 
+  // Loads the manifest and builds every function (a function whose build is unchanged keeps
+  // its pool, warm instances and all).
   Expected<std::shared_ptr<Project>> load(const Project* previous);
   Expected<int> run(std::shared_ptr<Project> project);
 
@@ -73,7 +76,7 @@ class Gateway {
   void handle(const HttpRequestData& d, HttpResponseData& res);
   void start_timers(const Project& p);
   Expected<void> start_watcher(const Project& p);
-  void reload();
+  void reload(bool manifest_changed);
   void control_loop(const sigset_t& signals);
   std::shared_ptr<Project> snapshot() {
     std::lock_guard<std::mutex> lock(m_mutex);
@@ -89,7 +92,8 @@ class Gateway {
   std::unique_ptr<TimerScheduler> m_timers;
   std::unique_ptr<Watcher> m_watcher;
   std::vector<std::thread> m_retiring;  // old pools draining after a reload
-  std::atomic<bool> m_reload{false};
+  std::atomic<bool> m_reload{false};    // the manifest changed
+  std::atomic<bool> m_rebuild{false};   // a function's inputs changed
   std::atomic<bool> m_control_stop{false};
   bool m_draining = false;
 };
@@ -100,8 +104,21 @@ Expected<std::shared_ptr<Project>> Gateway::load(const Project* previous) {
   for (const auto& w : p->manifest.warnings) {
     m_log.event("warn", w.str());
   }
+  builder::BuildOptions bo = m_opts.build;
+  bo.on_status = [this](const std::string& s) { m_log.event("info", s); };
+  bo.on_warning = [this](const std::string& w) { m_log.event("warn", w); };
   for (const auto& fn : p->manifest.functions) {
-    sb::FunctionSpec spec = sb::function_spec(p->manifest, fn);
+    auto built = builder::build_function(p->manifest, fn, bo);
+    if (!built) {
+      Error e = std::move(built).error();
+      return fail(std::move(e).with_context("while building function " + quote(fn.name)));
+    }
+    for (const auto& w : built->watch) {
+      if (std::find(p->watch.begin(), p->watch.end(), w) == p->watch.end()) {
+        p->watch.push_back(w);
+      }
+    }
+    sb::FunctionSpec spec = sb::function_spec(p->manifest, fn, built->run_tree);
     std::string key = spec_key(spec);
     if (previous != nullptr && previous->keys.count(fn.name) != 0 &&
         previous->keys.at(fn.name) == key) {
@@ -271,30 +288,10 @@ Expected<void> Gateway::start_watcher(const Project& p) {
   if (!m_opts.watch) {
     return {};
   }
-  std::vector<fs::path> roots;
-  std::vector<std::vector<std::string>> users;
-  for (const auto& fn : p.manifest.functions) {
-    fs::path dir = (p.manifest.root / fn.code).lexically_normal();
-    auto it = std::find(roots.begin(), roots.end(), dir);
-    if (it == roots.end()) {
-      roots.push_back(dir);
-      users.push_back({fn.name});
-    } else {
-      users[static_cast<std::size_t>(it - roots.begin())].push_back(fn.name);
-    }
-  }
+  // A change under any function's build inputs rebuilds the project: the builds of the
+  // functions it does not touch are recognised unchanged by stat alone and keep their pools.
   auto w = Watcher::start(
-      roots, m_opts.manifest,
-      [this, users](std::size_t root) {
-        std::shared_ptr<Project> project = snapshot();
-        for (const auto& name : users[root]) {
-          auto it = project->pools.find(name);
-          if (it != project->pools.end()) {
-            it->second->recycle();
-            m_log.event("info", "code changed: recycled " + quote(name));
-          }
-        }
-      },
+      p.watch, m_opts.manifest, [this](std::size_t) { m_rebuild = true; },
       [this] { m_reload = true; });
   if (!w) {
     return tl::unexpected(std::move(w).error());
@@ -303,15 +300,15 @@ Expected<void> Gateway::start_watcher(const Project& p) {
   return {};
 }
 
-void Gateway::reload() {
+void Gateway::reload(bool manifest_changed) {
   std::shared_ptr<Project> old = snapshot();
   auto fresh = load(old.get());
   if (!fresh) {
     m_log.event(
         "warn",
-        m_opts.manifest.filename().string() +
-            " changed but does not load; still serving the previous version: " +
-            fresh.error().message +
+        (manifest_changed ? m_opts.manifest.filename().string() + " changed but does not load"
+                          : std::string("code changed but does not build")) +
+            "; still serving the previous version: " + fresh.error().message +
             (fresh.error().details.empty() ? "" : " (" + join(fresh.error().details, "; ") + ")"));
     return;
   }
@@ -319,12 +316,20 @@ void Gateway::reload() {
     std::lock_guard<std::mutex> lock(m_mutex);
     m_project = *fresh;
   }
+  std::vector<std::string> recycled;
   for (auto& [name, pool] : old->pools) {
     auto it = (*fresh)->pools.find(name);
     if (it == (*fresh)->pools.end() || it->second != pool) {
       std::shared_ptr<FunctionPool> retired = pool;
       m_retiring.emplace_back([retired] { retired->shutdown(); });
+      recycled.push_back(name);
     }
+  }
+  if (!manifest_changed) {
+    for (const auto& name : recycled) {
+      m_log.event("info", "code changed: rebuilt and recycled " + quote(name));
+    }
+    return;
   }
   start_timers(**fresh);
   if (auto w = start_watcher(**fresh); !w) {
@@ -356,8 +361,10 @@ void Gateway::control_loop(const sigset_t& signals) {
       m_server->stop();
       continue;
     }
-    if (m_reload.exchange(false) && !m_draining) {
-      reload();
+    const bool manifest_changed = m_reload.exchange(false);
+    const bool code_changed = m_rebuild.exchange(false);
+    if ((manifest_changed || code_changed) && !m_draining) {
+      reload(manifest_changed);
     }
   }
 }

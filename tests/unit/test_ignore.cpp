@@ -10,14 +10,14 @@
 #include <catch2/catch.hpp>
 
 #include <fstage/base/fs.hpp>
+#include <fstage/builder/ignore.hpp>
+#include <fstage/builder/package.hpp>
 #include <fstage/manifest/manifest.hpp>
-#include <fstage/scaffolds/ignore.hpp>
-#include <fstage/scaffolds/package.hpp>
 
 #include "test_support.hpp"
 
 using namespace fstage;
-using namespace fstage::scaffolds;
+using namespace fstage::builder;
 using fstage::test::Scratch;
 namespace stdfs = std::filesystem;
 
@@ -166,7 +166,7 @@ bool have_git() {
 
 }  // namespace
 
-TEST_CASE("scaffolds::wildmatch follows git's glob rules", "[package][ignore]") {
+TEST_CASE("builder::wildmatch follows git's glob rules", "[package][ignore]") {
   CHECK(wildmatch("*.log", "a.log"));
   CHECK_FALSE(wildmatch("*.log", "d/a.log"));
   CHECK(wildmatch("*.log", "d/a.log", false));
@@ -189,7 +189,7 @@ TEST_CASE("scaffolds::wildmatch follows git's glob rules", "[package][ignore]") 
   CHECK_FALSE(wildmatch("[a", "a"));
 }
 
-TEST_CASE("scaffolds::parse_ignore reads lines as git does", "[package][ignore]") {
+TEST_CASE("builder::parse_ignore reads lines as git does", "[package][ignore]") {
   auto rules = parse_ignore("\xEF\xBB\xBF# c\n\n!/a/b/\r\nx\\ \ny  \n\\#z\n", ".fstageignore", "");
   REQUIRE(rules.size() == 4);
   CHECK(rules[0].negative);
@@ -203,7 +203,7 @@ TEST_CASE("scaffolds::parse_ignore reads lines as git does", "[package][ignore]"
   CHECK(rules[3].where() == ".fstageignore:6");
 }
 
-TEST_CASE("scaffolds::IgnoreMatcher negation re-includes a file", "[package][ignore]") {
+TEST_CASE("builder::IgnoreMatcher negation re-includes a file", "[package][ignore]") {
   Scratch s;
   put(s.path(), ".fstageignore", "*.log\n!keep.log\n");
   IgnoreMatcher m(s.path(), ".fstageignore");
@@ -214,7 +214,7 @@ TEST_CASE("scaffolds::IgnoreMatcher negation re-includes a file", "[package][ign
   CHECK(keep->rule->line == 2);
 }
 
-TEST_CASE("scaffolds::IgnoreMatcher cannot re-include below an excluded directory",
+TEST_CASE("builder::IgnoreMatcher cannot re-include below an excluded directory",
           "[package][ignore]") {
   Scratch s;
   put(s.path(), ".fstageignore", "build/\n!build/keep.txt\n");
@@ -224,7 +224,7 @@ TEST_CASE("scaffolds::IgnoreMatcher cannot re-include below an excluded director
   CHECK(v->excluded_parent == "build");
 }
 
-TEST_CASE("scaffolds::IgnoreMatcher tiers: forced beats manifest beats files beats built-in",
+TEST_CASE("builder::IgnoreMatcher tiers: forced beats manifest beats files beats built-in",
           "[package][ignore]") {
   Scratch s;
   put(s.path(), ".fstageignore", "!*.pyc\n!.git/\n*.md\n");
@@ -238,7 +238,7 @@ TEST_CASE("scaffolds::IgnoreMatcher tiers: forced beats manifest beats files bea
   CHECK_FALSE(m.check("README.md", false)->ignored);  // the manifest wins over the file
 }
 
-TEST_CASE("scaffolds::IgnoreMatcher agrees with git check-ignore on every case",
+TEST_CASE("builder::IgnoreMatcher agrees with git check-ignore on every case",
           "[package][ignore][git]") {
   if (!have_git()) {
     WARN("git not installed: oracle test skipped");
@@ -286,7 +286,7 @@ TEST_CASE("scaffolds::IgnoreMatcher agrees with git check-ignore on every case",
   CHECK(included >= 15);
 }
 
-TEST_CASE("scaffolds::list_package selects what git ls-files --others keeps",
+TEST_CASE("builder::list_package selects what git ls-files --others keeps",
           "[package][ignore][git]") {
   if (!have_git()) {
     WARN("git not installed: oracle test skipped");
@@ -319,7 +319,7 @@ TEST_CASE("scaffolds::list_package selects what git ls-files --others keeps",
   CHECK(expected.size() >= 15);
 }
 
-TEST_CASE("scaffolds::explain_path names the deciding rule", "[package][ignore]") {
+TEST_CASE("builder::explain_path names the deciding rule", "[package][ignore]") {
   Tree t;
   manifest::Manifest m;
   m.root = t.root();

@@ -10,14 +10,14 @@
 
 #include <fstage/base/fs.hpp>
 #include <fstage/base/json.hpp>
+#include <fstage/builder/package.hpp>
 #include <fstage/manifest/manifest.hpp>
-#include <fstage/scaffolds/package.hpp>
 
 #include "test_support.hpp"
 #include <sys/stat.h>
 
 using namespace fstage;
-using namespace fstage::scaffolds;
+using namespace fstage::builder;
 using fstage::test::Scratch;
 namespace stdfs = std::filesystem;
 
@@ -141,7 +141,7 @@ Expected<PackageResult> package_to(const Project& p, const stdfs::path& out,
 
 }  // namespace
 
-TEST_CASE("scaffolds::package_function is byte-identical whatever mtimes, umask, order and TZ",
+TEST_CASE("builder::package_function is byte-identical whatever mtimes, umask, order and TZ",
           "[package]") {
   Scratch s;
   make_tree(s.path() / "a", false);
@@ -177,7 +177,7 @@ TEST_CASE("scaffolds::package_function is byte-identical whatever mtimes, umask,
   }
 }
 
-TEST_CASE("scaffolds::package_function writes normalised entries", "[package]") {
+TEST_CASE("builder::package_function writes normalised entries", "[package]") {
   Scratch s;
   make_tree(s.path() / "t", true);
   auto r = package_to(Project(s.path() / "t"), s.path() / "t.zip");
@@ -226,7 +226,7 @@ TEST_CASE("scaffolds::package_function writes normalised entries", "[package]") 
   }
 }
 
-TEST_CASE("scaffolds::parse_source_date_epoch clamps to the zip range", "[package]") {
+TEST_CASE("builder::parse_source_date_epoch clamps to the zip range", "[package]") {
   CHECK(*parse_source_date_epoch(std::nullopt) == k_default_epoch);
   CHECK(*parse_source_date_epoch(std::string("")) == k_default_epoch);
   CHECK(*parse_source_date_epoch(std::string("1700000000")) == 1700000000);
@@ -237,7 +237,7 @@ TEST_CASE("scaffolds::parse_source_date_epoch clamps to the zip range", "[packag
   CHECK(bad.error().code == ErrorCode::invalid_input);
 }
 
-TEST_CASE("scaffolds::package_function checks the runtime's layout", "[package]") {
+TEST_CASE("builder::package_function checks the runtime's layout", "[package]") {
   Scratch scratch;
   const stdfs::path s = scratch.path() / "t";
   const stdfs::path out = scratch.path() / "x.zip";
@@ -268,7 +268,7 @@ TEST_CASE("scaffolds::package_function checks the runtime's layout", "[package]"
   }
 }
 
-TEST_CASE("scaffolds::list_package shows entries without writing", "[package]") {
+TEST_CASE("builder::list_package shows entries without writing", "[package]") {
   Scratch s;
   make_tree(s.path(), false);
   Project p(s.path());
@@ -285,7 +285,7 @@ TEST_CASE("scaffolds::list_package shows entries without writing", "[package]") 
   CHECK_FALSE(stdfs::exists(s.path() / ".fstage" / "dist" / "hello.zip"));
 }
 
-TEST_CASE("scaffolds::package_function gives the same bytes whatever the number of jobs",
+TEST_CASE("builder::package_function gives the same bytes whatever the number of jobs",
           "[package]") {
   Scratch s;
   const stdfs::path root = s.path() / "t";

@@ -10,14 +10,14 @@
 #include <catch2/catch.hpp>
 
 #include <fstage/base/fs.hpp>
+#include <fstage/builder/package.hpp>
 #include <fstage/manifest/manifest.hpp>
-#include <fstage/scaffolds/package.hpp>
 
 #include "test_support.hpp"
 #include <sys/stat.h>
 
 using namespace fstage;
-using namespace fstage::scaffolds;
+using namespace fstage::builder;
 using fstage::test::Scratch;
 namespace stdfs = std::filesystem;
 
@@ -82,8 +82,7 @@ struct Fixture {
 
 }  // namespace
 
-TEST_CASE("scaffolds::package_function refuses symlinks escaping the project",
-          "[package][safety]") {
+TEST_CASE("builder::package_function refuses symlinks escaping the project", "[package][safety]") {
   Fixture f;
   Scratch elsewhere;
   put(elsewhere.path(), "secret.txt", "secret\n");
@@ -104,17 +103,15 @@ TEST_CASE("scaffolds::package_function refuses symlinks escaping the project",
   }
 }
 
-TEST_CASE("scaffolds::package_function follows symlinks inside the project", "[package][safety]") {
+TEST_CASE("builder::package_function follows symlinks inside the project", "[package][safety]") {
   Fixture f;
   put(f.root(), "lib/real.py", "x = 1\n");
   stdfs::create_symlink("lib/real.py", f.root() / "alias.py");
   stdfs::create_directory_symlink("lib", f.root() / "libalias");
-  stdfs::create_symlink("missing.py", f.root() / "dangling.py");
   auto r = f.run();
   REQUIRE(r);
-  CHECK(r->files == 4);  // index.py, lib/real.py, alias.py, libalias/real.py (dangling skipped)
-  REQUIRE(f.warnings.size() == 1);
-  CHECK(f.warnings[0] == "skipping 'dangling.py': dangling symlink");
+  CHECK(r->files == 4);  // index.py, lib/real.py, alias.py, libalias/real.py
+  CHECK(f.warnings.empty());
   SECTION("a link back to a parent is a cycle") {
     stdfs::create_directory_symlink("..", f.root() / "lib" / "up");
     auto c = f.run();
@@ -123,7 +120,24 @@ TEST_CASE("scaffolds::package_function follows symlinks inside the project", "[p
   }
 }
 
-TEST_CASE("scaffolds::package_function skips FIFOs with a warning", "[package][safety]") {
+TEST_CASE("builder::package_function refuses a dangling link and removes the old zip",
+          "[package][safety]") {
+  Fixture f;
+  REQUIRE(f.run());
+  REQUIRE(stdfs::exists(f.out()));
+  stdfs::create_symlink("missing.py", f.root() / "dangling.py");
+  auto r = f.run();
+  REQUIRE_FALSE(r);
+  CHECK(r.error().code == ErrorCode::not_found);
+  CHECK(r.error().message.find("symlink 'dangling.py' dangles") == 0);
+  CHECK_FALSE(stdfs::exists(f.out()));  // no stale artifact left to be deployed
+  SECTION("unless it is excluded") {
+    f.fn.exclude = {"dangling.py"};
+    REQUIRE(f.run());
+  }
+}
+
+TEST_CASE("builder::package_function skips FIFOs with a warning", "[package][safety]") {
   Fixture f;
   REQUIRE(::mkfifo((f.root() / "pipe").c_str(), 0644) == 0);
   auto r = f.run();
@@ -133,7 +147,7 @@ TEST_CASE("scaffolds::package_function skips FIFOs with a warning", "[package][s
   CHECK(f.warnings[0] == "skipping 'pipe': a FIFO");
 }
 
-TEST_CASE("scaffolds::package_function refuses unsafe names", "[package][safety]") {
+TEST_CASE("builder::package_function refuses unsafe names", "[package][safety]") {
   Fixture f;
   SECTION("backslash") {
     put(f.root(), "..\\evil.py", "x\n");
@@ -150,7 +164,7 @@ TEST_CASE("scaffolds::package_function refuses unsafe names", "[package][safety]
   CHECK(f.clean());
 }
 
-TEST_CASE("scaffolds::package_function refuses an output inside the packaged tree",
+TEST_CASE("builder::package_function refuses an output inside the packaged tree",
           "[package][safety]") {
   Fixture f;
   f.opts.output = f.root() / "dist" / "hello.zip";
@@ -174,7 +188,8 @@ TEST_CASE("scaffolds::package_function refuses an output inside the packaged tre
   }
 }
 
-TEST_CASE("scaffolds::package_function fails when a file changes while read", "[package][safety]") {
+TEST_CASE("builder::package_function zips the built tree, not files changing meanwhile",
+          "[package][safety]") {
   Fixture f;
   put_noise(f.root() / "big.bin", 600 * 1024);
   f.opts.on_chunk = [&f](const std::string& entry, std::uint64_t) {
@@ -183,13 +198,17 @@ TEST_CASE("scaffolds::package_function fails when a file changes while read", "[
     }
   };
   auto r = f.run();
-  REQUIRE_FALSE(r);
-  CHECK(r.error().code == ErrorCode::io);
-  CHECK(r.error().message == "file changed while being packaged: 'big.bin'");
-  CHECK(f.clean());
+  REQUIRE(r);  // the zip is made from the code tree, a snapshot the edit does not reach
+  CHECK(r->bytes_in == 600 * 1024 + stdfs::file_size(f.root() / "index.py"));
+  f.opts.on_chunk = nullptr;
+  auto again = f.run();  // the next build sees the edit
+  REQUIRE(again);
+  CHECK(again->bytes_in ==
+        stdfs::file_size(f.root() / "big.bin") + stdfs::file_size(f.root() / "index.py"));
+  CHECK(again->bytes_in > r->bytes_in);
 }
 
-TEST_CASE("scaffolds::package_function stops on SIGINT and leaves nothing", "[package][safety]") {
+TEST_CASE("builder::package_function stops on SIGINT and leaves nothing", "[package][safety]") {
   Fixture f;
   put_noise(f.root() / "big.bin", 600 * 1024);
   struct sigaction before {};
@@ -204,7 +223,7 @@ TEST_CASE("scaffolds::package_function stops on SIGINT and leaves nothing", "[pa
   CHECK(after.sa_handler == before.sa_handler);  // the previous handler is back
 }
 
-TEST_CASE("scaffolds::package_function enforces the platform's size limits", "[package][limit]") {
+TEST_CASE("builder::package_function enforces the platform's size limits", "[package][limit]") {
   Fixture f;
   SECTION("more than 50 MB zipped is an error naming OBS") {
     put_noise(f.root() / "media.bin", 51ull << 20);

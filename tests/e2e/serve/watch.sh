@@ -38,7 +38,7 @@ echo "new code served after ${got} ms (cold start included)"
 wait "$slow_pid"
 [ "$(cat "$T/slow.code")" = 200 ] || fail "in-flight request failed"
 assert_contains "$T/slow" v1
-grep -q 'code changed: recycled' "$T/serve.log" || fail "no recycle logged"
+grep -q 'code changed: rebuilt and recycled' "$T/serve.log" || fail "no recycle logged"
 
 # A manifest change: a new route appears.
 cat >>"$T/fstage.yaml" <<'YAML'

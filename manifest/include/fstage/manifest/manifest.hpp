@@ -43,6 +43,27 @@ struct Trigger {
   Location where;
 };
 
+// A platform dependency package (依赖包) of a function: files the platform merges with the
+// function's code at run time (a dependency file wins over a code file of the same name).
+struct Dependency {
+  enum class Kind {
+    directory,     // a directory whose files are the package
+    zip,           // a zip whose entries are the package
+    requirements,  // a requirements.txt, installed with pip into the package's root
+    npm,           // a package.json (with its lockfile), installed into node_modules/
+  };
+  std::string name;  // the dependency's name on the platform
+  Kind kind = Kind::directory;
+  std::string path;  // relative to the project root, normalised
+  Location where;
+};
+
+// "directory", "zip", "requirements", "npm".
+std::string_view to_string(Dependency::Kind kind);
+
+// At most this many dependency packages per function (PLATFORM.md §4.2).
+inline constexpr std::size_t k_max_dependencies = 20;
+
 struct Function {
   std::string name;
   Location where;
@@ -56,9 +77,10 @@ struct Function {
   int initializer_timeout = 3;                           // seconds
   std::string description;
   std::vector<Trigger> triggers;
-  std::vector<std::string> include;  // package: extra gitignore-style include patterns
-  std::vector<std::string> exclude;  // package: extra gitignore-style exclude patterns
-  std::string build;                 // package: custom build command ("" = runtime default)
+  std::vector<std::string> include;      // package: extra gitignore-style include patterns
+  std::vector<std::string> exclude;      // package: extra gitignore-style exclude patterns
+  std::string build;                     // package: custom build command ("" = runtime default)
+  std::vector<Dependency> dependencies;  // platform dependency packages, in manifest order
 };
 
 struct Manifest {

@@ -36,7 +36,7 @@ struct FunctionSpec {
   int initializer_timeout = 3;
   int memory_mb = 128;
   int timeout_s = 3;
-  std::filesystem::path code_dir;                        // host directory, bound at k_code_root
+  std::filesystem::path code_dir;  // the built code tree on the host, bound at k_code_root
   std::vector<std::pair<std::string, std::string>> env;  // user environment, in order
   std::string version = "latest";
   std::string package = "default";
@@ -87,23 +87,19 @@ struct InvokeResult {
 // The error body the platform returns for a failed invocation.
 std::string error_body(std::string_view type, std::string_view message);
 
-// Gets the code ready to run. Java: when the project has sources under src/main/java (the
-// Java template's layout), compiles them with the host's javac into build/classes, against
-// the runtime API jar and lib/*.jar, if any source is newer than the last build. Other
-// runtimes: nothing. Errors: not_found (no JDK), invalid_input (compile errors, as details).
-Expected<void> prepare_code(const FunctionSpec& spec,
-                            const std::map<std::string, std::string>& host_env);
-
 // A fresh request id (UUID v4).
 std::string new_request_id();
 
-// The spec for one of the manifest's functions (code_dir resolved against the manifest's root).
-FunctionSpec function_spec(const manifest::Manifest& m, const manifest::Function& fn);
+// The spec for one of the manifest's functions, running the code tree `code_dir` (the
+// function's build, fstage::builder::build_function; the sandbox knows nothing of how it was
+// made).
+FunctionSpec function_spec(const manifest::Manifest& m, const manifest::Function& fn,
+                           const std::filesystem::path& code_dir);
 
 class FunctionRunner {
  public:
-  // Checks the spec (runtime supported here, interpreter found, code present) and runs
-  // prepare_code; starts nothing yet. Errors: not_found, invalid_input (unsupported runtime),
+  // Checks the spec (runtime supported here, interpreter found, code present); starts
+  // nothing yet. Errors: not_found, invalid_input (unsupported runtime),
   // sandbox.
   static Expected<std::unique_ptr<FunctionRunner>> create(FunctionSpec spec, RunnerOptions options,
                                                           const Capabilities& caps);

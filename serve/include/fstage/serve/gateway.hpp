@@ -9,6 +9,7 @@
 #include <string>
 
 #include <fstage/base/error.hpp>
+#include <fstage/builder/build.hpp>
 #include <fstage/manifest/manifest.hpp>
 #include <fstage/sandbox/capabilities.hpp>
 #include <fstage/sandbox/function.hpp>
@@ -27,6 +28,9 @@ struct ServeOptions {
   bool watch = false;
   std::string stage = "RELEASE";
   sandbox::RunnerOptions runner;  // host environment, network; on_output is set per instance
+  // How each function is built (builder::build_function) before it is served, and again when
+  // --watch sees its inputs change; on_status and on_warning go to the log.
+  builder::BuildOptions build;
 };
 
 // Serves until SIGINT or SIGTERM, then drains and returns 0. `log` gets every line; `banner`

@@ -12,14 +12,15 @@
 #include <vector>
 
 #include <fstage/base/error.hpp>
+#include <fstage/builder/build.hpp>
+#include <fstage/builder/ignore.hpp>
+#include <fstage/builder/package.hpp>
 #include <fstage/manifest/manifest.hpp>
-#include <fstage/scaffolds/ignore.hpp>
-#include <fstage/scaffolds/package.hpp>
 
 #include <sys/stat.h>
 #include <sys/types.h>
 
-namespace fstage::scaffolds::detail {
+namespace fstage::builder::detail {
 
 namespace fs = std::filesystem;
 
@@ -177,9 +178,10 @@ struct BuildPlan {
   BuildKind kind = BuildKind::none;
   std::string display;                  // the command, for humans
   std::vector<IgnoreRule> extra_rules;  // what the build implies is not input (target/, ...)
-  // pip/npm: the zip holds the selected sources plus the build output, and the build reads
-  // only these files at the code root. Other kinds read the whole code tree (built-in rules
-  // only: .fstageignore says what goes into the zip, not what a build may read).
+  // pip/npm: the tree holds the selected sources plus the build output, and the build reads
+  // only these files at the code root (and the paths they name). Other kinds read the whole
+  // code tree (built-in rules only: .fstageignore says what goes into the zip, not what a
+  // build may read).
   bool keep_sources = false;
   std::vector<std::string> input_files;
   bool filter_output = false;  // custom: .fstageignore and the manifest filter the output
@@ -188,23 +190,67 @@ struct BuildPlan {
 // Decides the build step from the manifest and the files at the code root.
 Expected<BuildPlan> plan_build(const manifest::Function& fn, const fs::path& code_root);
 
-struct BuildInput {
+// A local path named by a build file (requirements.txt, package.json, go.mod).
+struct LocalRef {
+  std::string written;  // as written
+  fs::path path;        // absolute, lexically normalised (not resolved)
+  std::string origin;   // "requirements.txt:3", "go.mod:7", "package.json dependencies mylib"
+};
+Expected<std::vector<LocalRef>> local_refs(const BuildPlan& plan, const fs::path& code_root);
+// The same for a pip (`requirements`: the file's name in `dir`), npm or go build in `dir`.
+Expected<std::vector<LocalRef>> local_refs(BuildKind kind, const fs::path& dir,
+                                           const std::string& requirements);
+// The entries below each of `refs` (files, or directories walked with the built-in rules and
+// what `kind`'s tools leave behind excluded), named relative to `project_root`. Errors:
+// not_found (a path that does not exist), unsafe (a relative path leaving the project).
+Expected<std::vector<TreeEntry>> ref_entries(const std::vector<LocalRef>& refs, BuildKind kind,
+                                             const WalkSettings& ws);
+
+// What a function's build reads and keeps (build_select.cpp).
+struct Selection {
+  fs::path code_root;     // canonical
+  fs::path project_root;  // canonical
+  std::string code_rel;   // code_root relative to project_root, "" when they are the same
+  BuildPlan plan;
+  // none/pip/npm: the code tree's selected entries (names relative to the code root).
+  std::vector<TreeEntry> sources;
+  // What the build step reads, named relative to the *project* root: the staging copy
+  // mirrors the project so that relative paths resolve as they do there.
+  std::vector<TreeEntry> inputs;
+  std::vector<fs::path> refs;  // the local paths the build's files name
+  std::vector<std::string> warnings;
+};
+// Go, Java and custom builds read the whole code tree; their tree is the build output.
+bool tree_inputs(const BuildPlan& plan);
+Expected<Selection> select(const manifest::Manifest& m, const manifest::Function& fn,
+                           bool allow_external_symlinks,
+                           const std::function<void(const std::string&)>& warn);
+
+struct StepContext {
   const manifest::Manifest* manifest = nullptr;
   const manifest::Function* function = nullptr;
-  fs::path code_root;
-  fs::path project_root;
-  const std::vector<TreeEntry>* inputs = nullptr;  // the build's input files
-  const PackageOptions* options = nullptr;
+  const Selection* selection = nullptr;
+  const BuildOptions* options = nullptr;
 };
 
-// Runs the plan in a staging directory (or reuses the cached output when the inputs are
-// unchanged). Returns the directory holding the build output.
-Expected<fs::path> run_build(const BuildPlan& plan, const BuildInput& in, BuildReport& report);
+// Runs the plan's step with `src` as the (mirrored) code directory, writing into `out`;
+// output to `log` (and options->on_output). Errors: io (the step failed: its command and the
+// tail of its output), invalid_input, interrupted.
+Expected<void> run_step(const BuildPlan& plan, const StepContext& in, const fs::path& src,
+                        const fs::path& out, const fs::path& log);
 
-// Runs argv (argv[0] looked up in env PATH) in `cwd`, output appended to `log`, in its own
-// process group; killed on interrupt. Returns the exit status (128+signal when killed).
+// pip (build_pip.cpp): installs `requirements` (run in `cwd`) into `out` for the function's
+// Python version, then checks that no extension module targets another Python.
+Expected<void> pip_install(const StepContext& in, const fs::path& cwd,
+                           const std::string& requirements, const fs::path& out,
+                           const fs::path& log);
+
+// Runs argv (argv[0] looked up in env PATH) in `cwd`, output appended to `log` (and passed to
+// `echo` when set), in its own process group; killed on interrupt. Returns the exit status
+// (128+signal when killed).
 Expected<int> run_process(const std::vector<std::string>& argv, const fs::path& cwd,
-                          const std::map<std::string, std::string>& env, const fs::path& log);
+                          const std::map<std::string, std::string>& env, const fs::path& log,
+                          const std::function<void(std::string_view)>& echo = {});
 
 // The last `lines` lines of a text file (for build failure messages).
 std::vector<std::string> tail_lines(const fs::path& file, std::size_t lines);
@@ -213,7 +259,39 @@ std::vector<std::string> tail_lines(const fs::path& file, std::size_t lines);
 std::string find_program(std::string_view name, std::string_view path_env);
 
 // Java: compiles src/main/java with javac and writes `<function>.jar` into out.
-Expected<void> build_javac(const BuildInput& in, const fs::path& src, const fs::path& out,
+Expected<void> build_javac(const StepContext& in, const fs::path& src, const fs::path& out,
                            const fs::path& log);
 
-}  // namespace fstage::scaffolds::detail
+// The failure of a build step: the step, the command, the exit status and its output's tail.
+Error step_failed(std::string_view step, std::string_view command, int status, const fs::path& log);
+
+// ---- trees (build_tree.cpp, zip_reader.cpp) ----
+
+// Hard-links (or, across file systems, copies) every file of `entries` under `dest`.
+// `entries` come from walk_tree of an fstage-owned directory, which is never modified.
+Expected<void> link_entries(const std::vector<TreeEntry>& entries, const fs::path& dest);
+// Copies every file of `entries` (user files, which may change later) under `dest`.
+Expected<void> copy_entries(const std::vector<TreeEntry>& entries, const fs::path& dest);
+// Every file and directory below `root`, no rules applied (fstage-made trees).
+Expected<std::vector<TreeEntry>> walk_all(const fs::path& root);
+
+struct ExtractStats {
+  std::size_t files = 0;
+  std::uint64_t bytes = 0;
+};
+// Unpacks `zip` under `dest` (created): files and directories only, names checked, modes
+// normalised. Errors: invalid_input (not a zip), unsafe (links, escaping names), io.
+Expected<ExtractStats> extract_zip(const fs::path& zip, const fs::path& dest);
+
+// 64-bit FNV-1a, for stat stamps (no library to load on the fast path).
+class StampHash {
+ public:
+  void add(std::string_view s);
+  void add(const TreeEntry& e);
+  std::string hex() const;
+
+ private:
+  std::uint64_t m_h = 1469598103934665603ull;
+};
+
+}  // namespace fstage::builder::detail

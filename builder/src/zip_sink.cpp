@@ -14,7 +14,7 @@
 #include <cstring>
 #include <unistd.h>
 
-namespace fstage::scaffolds::detail {
+namespace fstage::builder::detail {
 
 namespace {
 
@@ -249,4 +249,4 @@ Expected<std::size_t> shift_offsets(std::string& cd, std::uint64_t base) {
   return count;
 }
 
-}  // namespace fstage::scaffolds::detail
+}  // namespace fstage::builder::detail

@@ -7,11 +7,11 @@
 #include <utility>
 
 #include <fstage/base/fs.hpp>
-#include <fstage/scaffolds/ignore.hpp>
+#include <fstage/builder/ignore.hpp>
 
 #include <sys/stat.h>
 
-namespace fstage::scaffolds {
+namespace fstage::builder {
 
 namespace {
 
@@ -229,4 +229,4 @@ Expected<IgnoreVerdict> IgnoreMatcher::check(std::string_view rel, bool is_dir) 
   return v;
 }
 
-}  // namespace fstage::scaffolds
+}  // namespace fstage::builder

@@ -4,9 +4,9 @@
 // so both agree on every pattern, including the odd ones.
 #include <string>
 
-#include <fstage/scaffolds/ignore.hpp>
+#include <fstage/builder/ignore.hpp>
 
-namespace fstage::scaffolds {
+namespace fstage::builder {
 
 namespace {
 
@@ -276,4 +276,4 @@ bool wildmatch(std::string_view pattern, std::string_view text, bool pathname) {
   return w.run(pp, reinterpret_cast<const Ch*>(t.c_str())) == k_match;
 }
 
-}  // namespace fstage::scaffolds
+}  // namespace fstage::builder

@@ -7,7 +7,7 @@
 #include "package_internal.hpp"
 #include <sys/stat.h>
 
-namespace fstage::scaffolds::detail {
+namespace fstage::builder::detail {
 
 namespace {
 
@@ -97,9 +97,9 @@ Expected<fs::path> code_root_of(const manifest::Manifest& m, const manifest::Fun
   return real;
 }
 
-}  // namespace fstage::scaffolds::detail
+}  // namespace fstage::builder::detail
 
-namespace fstage::scaffolds {
+namespace fstage::builder {
 
 namespace fs = std::filesystem;
 
@@ -185,4 +185,4 @@ Expected<Explanation> explain_path(const manifest::Manifest& m, const manifest::
   return ex;
 }
 
-}  // namespace fstage::scaffolds
+}  // namespace fstage::builder

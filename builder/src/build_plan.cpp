@@ -6,7 +6,7 @@
 #include "package_internal.hpp"
 #include <sys/stat.h>
 
-namespace fstage::scaffolds::detail {
+namespace fstage::builder::detail {
 
 namespace {
 
@@ -24,6 +24,16 @@ bool has_requirements(const fs::path& file) {
   for (const auto& line : split(*text, '\n')) {
     auto t = trim(line);
     if (!t.empty() && t.front() != '#') {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool has_go_files(const fs::path& dir) {
+  std::error_code ec;
+  for (const auto& de : fs::directory_iterator(dir, ec)) {
+    if (de.path().extension() == ".go") {
       return true;
     }
   }
@@ -97,6 +107,12 @@ Expected<BuildPlan> plan_build(const manifest::Function& fn, const fs::path& cod
                     "Go handler " + quote(fn.handler) + " is not a file name",
                     "for Go the handler names the executable in the zip, e.g. `handler: handler`");
       }
+      // A prebuilt executable and no Go sources: it is the package as it is.
+      if (!is_file(code_root / "go.mod") && !has_go_files(code_root) &&
+          is_file(code_root / fn.handler)) {
+        p.note = "the prebuilt executable " + quote(fn.handler) + " as it is";
+        break;
+      }
       p.kind = BuildKind::go;
       p.display =
           "go build -trimpath -o " + fn.handler + " . (GOOS=linux GOARCH=amd64 CGO_ENABLED=0)";
@@ -122,4 +138,4 @@ Expected<BuildPlan> plan_build(const manifest::Function& fn, const fs::path& cod
   return p;
 }
 
-}  // namespace fstage::scaffolds::detail
+}  // namespace fstage::builder::detail

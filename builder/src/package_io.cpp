@@ -14,7 +14,7 @@
 #include "package_internal.hpp"
 #include <sys/stat.h>
 
-namespace fstage::scaffolds::detail {
+namespace fstage::builder::detail {
 
 FileStamp stamp_of(const struct stat& st) {
   FileStamp s;
@@ -251,4 +251,4 @@ Error interrupted_error() {
   return Error(ErrorCode::interrupted, "interrupted; no artifact was written");
 }
 
-}  // namespace fstage::scaffolds::detail
+}  // namespace fstage::builder::detail

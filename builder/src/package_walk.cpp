@@ -13,7 +13,7 @@
 #include "package_internal.hpp"
 #include <sys/stat.h>
 
-namespace fstage::scaffolds::detail {
+namespace fstage::builder::detail {
 
 namespace {
 
@@ -86,7 +86,6 @@ class Walker {
       return std::optional<struct stat>(st);
     }
     if (errno == ENOENT || errno == ENOTDIR) {
-      warn("skipping " + quote(rel) + ": dangling symlink");
       return std::optional<struct stat>();
     }
     if (errno == ELOOP) {
@@ -119,7 +118,17 @@ class Walker {
     if (link) {
       auto target = FSTAGE_TRY(follow(abs, rel));
       if (!target) {
-        return {};
+        // What it would have been cannot be known: if nothing excludes it as a file, the
+        // package would lack what the link was meant to provide.
+        if (FSTAGE_TRY(m_matcher.match(rel, false)).ignored) {
+          return {};
+        }
+        std::error_code ec;
+        auto to = fs::read_symlink(abs, ec);
+        return fail(ErrorCode::not_found,
+                    "symlink " + quote(rel) + " dangles (it points to " +
+                        quote(ec ? std::string("?") : to.string()) + ", which does not exist)",
+                    "create its target, remove the link, or exclude it in .fstageignore");
       }
       st = *target;
     }
@@ -185,4 +194,4 @@ Expected<std::vector<TreeEntry>> walk_tree(const WalkSettings& s, IgnoreMatcher&
   return w.run();
 }
 
-}  // namespace fstage::scaffolds::detail
+}  // namespace fstage::builder::detail

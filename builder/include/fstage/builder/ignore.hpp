@@ -11,7 +11,7 @@
 
 #include <fstage/base/error.hpp>
 
-namespace fstage::scaffolds {
+namespace fstage::builder {
 
 // git's wildmatch: `*`, `?`, `[...]` (ranges, `!`/`^` negation, `[:alpha:]` classes) and `\`
 // escapes. With `pathname`, no wildcard matches '/', and a `**` that fills a whole path
@@ -90,4 +90,4 @@ class IgnoreMatcher {
   std::vector<std::string> m_loaded;
 };
 
-}  // namespace fstage::scaffolds
+}  // namespace fstage::builder

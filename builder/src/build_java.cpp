@@ -6,13 +6,14 @@
 #include <algorithm>
 #include <fstream>
 
+#include <fstage/base/assets.hpp>
 #include <fstage/base/fs.hpp>
 #include <fstage/base/strings.hpp>
 
 #include "package_internal.hpp"
 #include <sys/stat.h>
 
-namespace fstage::scaffolds::detail {
+namespace fstage::builder::detail {
 
 namespace {
 
@@ -58,20 +59,26 @@ Expected<TreeEntry> manifest_entry(const fs::path& dir) {
 
 }  // namespace
 
-Expected<void> build_javac(const BuildInput& in, const fs::path& src, const fs::path& out,
+Expected<void> build_javac(const StepContext& in, const fs::path& src, const fs::path& out,
                            const fs::path& log) {
   const auto& fn = *in.function;
-  const fs::path staging = src.parent_path();
+  const fs::path staging = out.parent_path() / "work";
+  std::error_code ec;
+  fs::create_directories(staging, ec);
+  const std::string& code_rel = in.selection->code_rel;
+  const std::string prefix = code_rel.empty() ? "" : code_rel + "/";
   std::vector<std::string> java_files;
-  std::vector<const TreeEntry*> jars;
-  for (const auto& e : *in.inputs) {
-    if (e.directory) {
+  std::vector<TreeEntry> jars;
+  for (const auto& e : in.selection->inputs) {
+    if (e.directory || !e.name.starts_with(prefix)) {
       continue;
     }
-    if (e.name.starts_with("src/main/java/") && e.name.ends_with(".java")) {
-      java_files.push_back(e.name);
-    } else if (e.name.starts_with("lib/") && e.name.ends_with(".jar")) {
-      jars.push_back(&e);
+    std::string name = e.name.substr(prefix.size());
+    if (name.starts_with("src/main/java/") && name.ends_with(".java")) {
+      java_files.push_back(name);
+    } else if (name.starts_with("lib/") && name.ends_with(".jar")) {
+      jars.push_back(e);
+      jars.back().name = name;
     }
   }
   if (java_files.empty()) {
@@ -83,9 +90,14 @@ Expected<void> build_javac(const BuildInput& in, const fs::path& src, const fs::
     args += argfile_quote(f) + "\n";
   }
   FSTAGE_TRY(write_file_atomic(staging / "javac.args", args));
+  // The platform provides the runtime API: on the compile classpath always, in the jar never.
   std::vector<std::string> cp;
-  for (const auto* j : jars) {
-    cp.push_back(j->name);
+  if (const Asset* api = find_asset("sdk/java/fstage-runtime-api.jar")) {
+    FSTAGE_TRY(write_file_atomic(staging / "fstage-runtime-api.jar", api->data));
+    cp.push_back((staging / "fstage-runtime-api.jar").string());
+  }
+  for (const auto& j : jars) {
+    cp.push_back(j.name);
   }
   const fs::path classes = staging / "classes";
   fs::create_directories(classes);
@@ -98,12 +110,9 @@ Expected<void> build_javac(const BuildInput& in, const fs::path& src, const fs::
   }
   argv.push_back("@" + (staging / "javac.args").string());
   auto env = in.options->env;
-  int status = FSTAGE_TRY(run_process(argv, src, env, log));
+  int status = FSTAGE_TRY(run_process(argv, src, env, log, in.options->on_output));
   if (status != 0) {
-    Error e(ErrorCode::io, "build failed: javac exited with status " + std::to_string(status));
-    e.details = tail_lines(log, 20);
-    e.hint = "the full output is in " + log.string();
-    return fail(std::move(e));
+    return fail(step_failed("javac", join(argv, " "), status, log));
   }
 
   // The jar: META-INF/ and the manifest first (java.util.jar expects it there), then classes
@@ -128,16 +137,15 @@ Expected<void> build_javac(const BuildInput& in, const fs::path& src, const fs::
   entries.insert(entries.begin(), {meta, FSTAGE_TRY(manifest_entry(staging))});
   ZipSettings zs;
   zs.epoch = in.options->epoch;
-  zs.level = in.options->compression_level;
-  zs.jobs = in.options->jobs;
+  zs.level = 6;
   FSTAGE_TRY(write_zip_file(out / (fn.name + ".jar"), entries, zs, nullptr));
 
-  for (const auto* j : jars) {
-    if (fs::path(j->name).filename() != k_api_jar) {
-      FSTAGE_TRY(copy_entry(*j, out / j->name));
+  for (const auto& j : jars) {
+    if (fs::path(j.name).filename() != k_api_jar) {
+      FSTAGE_TRY(copy_entry(j, out / j.name));
     }
   }
   return {};
 }
 
-}  // namespace fstage::scaffolds::detail
+}  // namespace fstage::builder::detail

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 // Running build commands: posix_spawn in a process group of their own (so a terminal's Ctrl-C
-// reaches fstage only, and fstage decides), output to a log file, killed on interrupt.
+// reaches fstage only, and fstage decides), output to a log file (and, when asked, passed on
+// as it arrives), killed on interrupt.
 #include <cerrno>
 #include <ctime>
 #include <deque>
 #include <fcntl.h>
 #include <fstream>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <unistd.h>
@@ -16,7 +18,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
-namespace fstage::scaffolds::detail {
+namespace fstage::builder::detail {
 
 namespace {
 
@@ -25,14 +27,49 @@ void sleep_ms(long ms) {
   ::nanosleep(&ts, nullptr);  // a signal cuts it short, which is what we want
 }
 
-// Waits for `pid`; on interrupt, SIGTERM to its group, then SIGKILL after two seconds.
-Expected<int> wait_child(pid_t pid) {
+enum class Pumped { nothing, data, end };
+
+// Copies what the child wrote to `out_fd` since the last call into the log and to `echo`;
+// waits up to `ms` for it.
+Pumped pump(int out_fd, int log_fd, const std::function<void(std::string_view)>& echo, int ms) {
+  pollfd p{out_fd, POLLIN, 0};
+  if (::poll(&p, 1, ms) <= 0) {
+    return Pumped::nothing;
+  }
+  char buf[8192];
+  ssize_t n = ::read(out_fd, buf, sizeof buf);
+  if (n < 0) {
+    return errno == EINTR || errno == EAGAIN ? Pumped::nothing : Pumped::end;
+  }
+  if (n == 0) {
+    return Pumped::end;
+  }
+  for (ssize_t off = 0; off < n;) {
+    ssize_t w = ::write(log_fd, buf + off, static_cast<std::size_t>(n - off));
+    if (w <= 0) {
+      break;
+    }
+    off += w;
+  }
+  echo(std::string_view(buf, static_cast<std::size_t>(n)));
+  return Pumped::data;
+}
+
+// Waits for `pid` (passing its output on when `out_fd` >= 0); on interrupt, SIGTERM to its
+// group, then SIGKILL after two seconds.
+Expected<int> wait_child(pid_t pid, int out_fd = -1, int log_fd = -1,
+                         const std::function<void(std::string_view)>& echo = {}) {
+  bool open = out_fd >= 0;
   bool killed = false;
   int waited_ms = 0;
   while (true) {
     int status = 0;
     pid_t r = ::waitpid(pid, &status, WNOHANG);
     if (r == pid) {
+      // What it wrote just before exiting (a background grandchild that keeps the pipe
+      // open is not waited for).
+      while (open && pump(out_fd, log_fd, echo, 0) == Pumped::data) {
+      }
       if (killed) {
         return fail(interrupted_error());
       }
@@ -51,9 +88,22 @@ Expected<int> wait_child(pid_t pid) {
     if (killed && (waited_ms += 20) > 2000) {
       ::kill(-pid, SIGKILL);
     }
-    sleep_ms(20);
+    if (open) {
+      open = pump(out_fd, log_fd, echo, 20) != Pumped::end;
+    } else {
+      sleep_ms(20);
+    }
   }
 }
+
+struct Fd {
+  int fd = -1;
+  ~Fd() {
+    if (fd >= 0) {
+      ::close(fd);
+    }
+  }
+};
 
 }  // namespace
 
@@ -72,7 +122,8 @@ std::string find_program(std::string_view name, std::string_view path_env) {
 }
 
 Expected<int> run_process(const std::vector<std::string>& argv, const fs::path& cwd,
-                          const std::map<std::string, std::string>& env, const fs::path& log) {
+                          const std::map<std::string, std::string>& env, const fs::path& log,
+                          const std::function<void(std::string_view)>& echo) {
   auto path_it = env.find("PATH");
   std::string exe =
       find_program(argv.at(0), path_it != env.end() ? path_it->second : "/usr/bin:/bin");
@@ -100,7 +151,22 @@ Expected<int> run_process(const std::vector<std::string>& argv, const fs::path& 
   posix_spawn_file_actions_init(&fa);
   posix_spawnattr_init(&attr);
   posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&fa, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+  Fd log_fd;
+  Fd pipe_r;
+  Fd pipe_w;
+  if (echo) {
+    int p[2];
+    log_fd.fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (log_fd.fd < 0 || ::pipe2(p, O_CLOEXEC) != 0) {
+      posix_spawn_file_actions_destroy(&fa);
+      return fail(Error::from_errno("open", log.string(), errno));
+    }
+    pipe_r.fd = p[0];
+    pipe_w.fd = p[1];
+    posix_spawn_file_actions_adddup2(&fa, pipe_w.fd, 1);
+  } else {
+    posix_spawn_file_actions_addopen(&fa, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+  }
   posix_spawn_file_actions_adddup2(&fa, 1, 2);
   posix_spawn_file_actions_addchdir_np(&fa, cwd.c_str());
   sigset_t none;
@@ -122,7 +188,22 @@ Expected<int> run_process(const std::vector<std::string>& argv, const fs::path& 
   if (rc != 0) {
     return fail(Error::from_errno("spawn", exe, rc));
   }
-  return wait_child(pid);
+  if (!echo) {
+    return wait_child(pid);
+  }
+  ::close(pipe_w.fd);
+  pipe_w.fd = -1;
+  return wait_child(pid, pipe_r.fd, log_fd.fd, echo);
+}
+
+Error step_failed(std::string_view step, std::string_view command, int status,
+                  const fs::path& log) {
+  Error e(ErrorCode::io, "build failed: the " + std::string(step) + " step (`" +
+                             std::string(command) + "`) exited with status " +
+                             std::to_string(status));
+  e.details = tail_lines(log, 20);
+  e.hint = "the full output is in " + log.string();
+  return e;
 }
 
 std::vector<std::string> tail_lines(const fs::path& file, std::size_t lines) {
@@ -138,4 +219,4 @@ std::vector<std::string> tail_lines(const fs::path& file, std::size_t lines) {
   return {last.begin(), last.end()};
 }
 
-}  // namespace fstage::scaffolds::detail
+}  // namespace fstage::builder::detail

@@ -7,13 +7,13 @@
 
 #include <fstage/base/fs.hpp>
 #include <fstage/base/strings.hpp>
+#include <fstage/builder/package.hpp>
 #include <fstage/lazy/lazy.hpp>
-#include <fstage/scaffolds/package.hpp>
 
 #include "package_internal.hpp"
 #include <sys/stat.h>
 
-namespace fstage::scaffolds {
+namespace fstage::builder {
 
 namespace d = detail;
 using manifest::Language;
@@ -21,83 +21,6 @@ using manifest::Language;
 namespace {
 
 constexpr std::int64_t k_max_epoch = 2147483647;  // the "UT" field is read as signed 32-bit
-
-struct Selection {
-  fs::path code_root;
-  fs::path project_root;
-  d::BuildPlan plan;
-  std::vector<d::TreeEntry> sources;  // zip entries from the code tree (no build, pip, npm)
-  std::vector<d::TreeEntry> inputs;   // what the build reads
-  std::vector<std::string> warnings;
-};
-
-// Go, Java and custom builds read the whole tree; their zip is the build output.
-bool tree_inputs(const d::BuildPlan& plan) {
-  return plan.kind != d::BuildKind::none && !plan.keep_sources;
-}
-
-// The named files at the code root a pip/npm build reads (whether or not they are packaged).
-Expected<std::vector<d::TreeEntry>> named_inputs(const Selection& sel) {
-  std::vector<d::TreeEntry> out;
-  for (const auto& name : sel.plan.input_files) {
-    struct stat st {};
-    fs::path p = sel.code_root / name;
-    if (::stat(p.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
-      continue;
-    }
-    std::error_code ec;
-    if (!is_within(sel.project_root, fs::canonical(p, ec))) {
-      return fail(ErrorCode::unsafe, quote(name) + " points outside the project");
-    }
-    d::TreeEntry e;
-    e.name = name;
-    e.path = p;
-    e.mode = d::normalise_mode(st.st_mode);
-    e.size = static_cast<std::uint64_t>(st.st_size);
-    e.stamp = d::stamp_of(st);
-    out.push_back(std::move(e));
-  }
-  return out;
-}
-
-// The matcher that decides what is read from the code tree.
-IgnoreMatcher tree_matcher(const Selection& sel, const manifest::Function& fn) {
-  if (tree_inputs(sel.plan)) {
-    return d::plain_matcher(sel.code_root, sel.code_root == sel.project_root, sel.plan.extra_rules);
-  }
-  return d::source_matcher(sel.code_root, sel.project_root, fn, sel.plan.extra_rules);
-}
-
-Expected<Selection> select(const manifest::Manifest& m, const manifest::Function& fn,
-                           const PackageOptions& opts) {
-  Selection sel;
-  sel.code_root = FSTAGE_TRY(d::code_root_of(m, fn));
-  std::error_code ec;
-  sel.project_root = fs::canonical(m.root, ec);
-  if (ec) {
-    return fail(ErrorCode::not_found, "project directory " + quote(m.root.string()) + " not found");
-  }
-  sel.plan = FSTAGE_TRY(d::plan_build(fn, sel.code_root));
-  auto matcher = tree_matcher(sel, fn);
-  d::WalkSettings ws;
-  ws.root = sel.code_root;
-  ws.project_root = sel.project_root;
-  ws.allow_external_symlinks = opts.allow_external_symlinks;
-  ws.warn = [&sel, &opts](const std::string& w) {
-    sel.warnings.push_back(w);
-    if (opts.on_warning) {
-      opts.on_warning(w);
-    }
-  };
-  auto walked = FSTAGE_TRY(d::walk_tree(ws, matcher));
-  if (tree_inputs(sel.plan)) {
-    sel.inputs = std::move(walked);
-  } else {
-    sel.sources = std::move(walked);
-    sel.inputs = FSTAGE_TRY(named_inputs(sel));
-  }
-  return sel;
-}
 
 bool has_entry(const std::vector<d::TreeEntry>& entries, const std::string& name) {
   for (const auto& e : entries) {
@@ -150,28 +73,7 @@ Expected<void> check_layout(const manifest::Function& fn, std::vector<d::TreeEnt
                   candidates.front());
 }
 
-// Sources plus build output; a source file wins over a built file of the same name.
-std::vector<d::TreeEntry> merge(std::vector<d::TreeEntry> sources, std::vector<d::TreeEntry> built,
-                                const std::function<void(const std::string&)>& warn) {
-  std::map<std::string, d::TreeEntry> all;
-  for (auto& e : built) {
-    all.emplace(e.name, std::move(e));
-  }
-  for (auto& e : sources) {
-    auto it = all.find(e.name);
-    if (it != all.end() && !e.directory) {
-      warn(quote(e.name) + " from the source tree replaces the file the build produced");
-    }
-    all.insert_or_assign(e.name, std::move(e));
-  }
-  std::vector<d::TreeEntry> out;
-  for (auto& [name, e] : all) {
-    out.push_back(std::move(e));
-  }
-  return out;
-}
-
-Expected<void> check_output(const fs::path& output, const Selection& sel,
+Expected<void> check_output(const fs::path& output, const d::Selection& sel,
                             const manifest::Function& fn) {
   std::error_code ec;
   if (fs::is_directory(output, ec)) {
@@ -183,7 +85,10 @@ Expected<void> check_output(const fs::path& output, const Selection& sel,
     return {};
   }
   std::string rel = real.lexically_relative(sel.code_root).generic_string();
-  auto matcher = tree_matcher(sel, fn);
+  auto matcher =
+      d::tree_inputs(sel.plan)
+          ? d::plain_matcher(sel.code_root, sel.code_root == sel.project_root, sel.plan.extra_rules)
+          : d::source_matcher(sel.code_root, sel.project_root, fn, sel.plan.extra_rules);
   auto v = FSTAGE_TRY(matcher.check(rel, false));
   if (!v.ignored) {
     return fail(ErrorCode::unsafe,
@@ -234,15 +139,20 @@ Expected<std::int64_t> parse_source_date_epoch(const std::optional<std::string>&
 
 Expected<PackageListing> list_package(const manifest::Manifest& m, const manifest::Function& fn,
                                       const PackageOptions& opts) {
-  auto sel = FSTAGE_TRY(select(m, fn, opts));
+  auto sel = FSTAGE_TRY(d::select(m, fn, opts.allow_external_symlinks, opts.on_warning));
   PackageListing out;
   out.build_kind = std::string(d::to_string(sel.plan.kind));
-  out.note = tree_inputs(sel.plan) ? "build inputs listed; " + sel.plan.note : sel.plan.note;
+  out.note = d::tree_inputs(sel.plan) ? "build inputs listed; " + sel.plan.note : sel.plan.note;
   out.warnings = sel.warnings;
   const bool bootstrap =
       fn.runtime.language == Language::custom || fn.runtime.language == Language::http;
-  for (const auto& e : tree_inputs(sel.plan) ? sel.inputs : sel.sources) {
-    PackageEntry pe{e.name, e.size, e.mode, e.directory};
+  const std::string prefix = sel.code_rel.empty() ? "" : sel.code_rel + "/";
+  for (const auto& e : d::tree_inputs(sel.plan) ? sel.inputs : sel.sources) {
+    if (d::tree_inputs(sel.plan) && !e.name.starts_with(prefix)) {
+      continue;  // a path the build's files name, outside the code directory
+    }
+    std::string name = d::tree_inputs(sel.plan) ? e.name.substr(prefix.size()) : e.name;
+    PackageEntry pe{name, e.size, e.mode, e.directory};
     if (bootstrap && e.name == "bootstrap") {
       pe.mode = 0755;
     }
@@ -251,14 +161,25 @@ Expected<PackageListing> list_package(const manifest::Manifest& m, const manifes
   return out;
 }
 
-Expected<PackageResult> package_function(const manifest::Manifest& m, const manifest::Function& fn,
-                                         const PackageOptions& opts) {
-  FSTAGE_TRY(lazy::require(lazy::Library::archive));
-  FSTAGE_TRY(lazy::require(lazy::Library::crypto));
+BuildOptions build_options(const PackageOptions& opts) {
+  BuildOptions b;
+  b.rebuild = opts.rebuild;
+  b.allow_external_symlinks = opts.allow_external_symlinks;
+  b.epoch = opts.epoch;
+  b.env = opts.env;
+  b.cache_dir = opts.cache_dir;
+  b.on_warning = opts.on_warning;
+  b.on_status = opts.on_status;
+  b.on_output = opts.on_output;
+  return b;
+}
+
+namespace {
+
+Expected<PackageResult> package_built(const manifest::Manifest& m, const manifest::Function& fn,
+                                      const PackageOptions& opts, const fs::path& output,
+                                      PackageResult& res) {
   const auto started = std::chrono::steady_clock::now();
-  d::InterruptGuard guard;
-  PackageResult res;
-  res.function = fn.name;
   auto warn = [&res, &opts](const std::string& w) {
     res.warnings.push_back(w);
     if (opts.on_warning) {
@@ -267,27 +188,11 @@ Expected<PackageResult> package_function(const manifest::Manifest& m, const mani
   };
   PackageOptions sel_opts = opts;
   sel_opts.on_warning = warn;
-  auto sel = FSTAGE_TRY(select(m, fn, sel_opts));
-  res.output = opts.output.empty() ? sel.project_root / ".fstage" / "dist" / (fn.name + ".zip")
-                                   : fs::absolute(opts.output).lexically_normal();
-  FSTAGE_TRY(check_output(res.output, sel, fn));
-
-  d::BuildInput in{&m, &fn, sel.code_root, sel.project_root, &sel.inputs, &opts};
-  auto built_dir = FSTAGE_TRY(d::run_build(sel.plan, in, res.build));
-  std::vector<d::TreeEntry> entries;
-  if (built_dir.empty()) {
-    entries = std::move(sel.sources);
-  } else {
-    // Build output: the built-in rules, plus .fstageignore and the manifest's lists for a
-    // custom build (read from the code tree: the output mirrors its layout).
-    IgnoreMatcher rules = sel.plan.filter_output
-                              ? d::source_matcher(sel.code_root, sel.project_root, fn)
-                              : d::plain_matcher(built_dir, false);
-    d::WalkSettings ws{built_dir, sel.project_root, opts.allow_external_symlinks, warn};
-    auto built = FSTAGE_TRY(d::walk_tree(ws, rules));
-    entries = sel.plan.keep_sources ? merge(std::move(sel.sources), std::move(built), warn)
-                                    : std::move(built);
-  }
+  auto built = FSTAGE_TRY(build_function(m, fn, build_options(sel_opts)));
+  res.build = built.step;
+  res.dependencies = built.dependencies;
+  // What is zipped is the code tree, exactly: every rule has been applied while building it.
+  auto entries = FSTAGE_TRY(d::walk_all(built.tree));
   FSTAGE_TRY(check_layout(fn, entries));
   FSTAGE_TRY(check_unzipped(entries));
 
@@ -314,7 +219,7 @@ Expected<PackageResult> package_function(const manifest::Manifest& m, const mani
     }
     return {};
   };
-  auto stats = FSTAGE_TRY(d::write_zip_file(res.output, entries, zs, accept));
+  auto stats = FSTAGE_TRY(d::write_zip_file(output, entries, zs, accept));
   res.files = stats.files;
   res.directories = stats.directories;
   res.bytes_in = stats.bytes_in;
@@ -324,4 +229,38 @@ Expected<PackageResult> package_function(const manifest::Manifest& m, const mani
   return res;
 }
 
-}  // namespace fstage::scaffolds
+}  // namespace
+
+Expected<PackageResult> package_function(const manifest::Manifest& m, const manifest::Function& fn,
+                                         const PackageOptions& opts) {
+  FSTAGE_TRY(lazy::require(lazy::Library::archive));
+  FSTAGE_TRY(lazy::require(lazy::Library::crypto));
+  d::InterruptGuard guard;
+  PackageResult res;
+  res.function = fn.name;
+  std::error_code ec;
+  const fs::path project = fs::weakly_canonical(m.root, ec);
+  res.output = opts.output.empty() ? project / ".fstage" / "dist" / (fn.name + ".zip")
+                                   : fs::absolute(opts.output).lexically_normal();
+  bool refused_output = false;
+  auto r = [&]() -> Expected<PackageResult> {
+    auto sel = FSTAGE_TRY(d::select(m, fn, opts.allow_external_symlinks, nullptr));
+    if (auto ok = check_output(res.output, sel, fn); !ok) {
+      refused_output = true;
+      return tl::unexpected(std::move(ok).error());
+    }
+    return package_built(m, fn, opts, res.output, res);
+  }();
+  if (!r && !refused_output) {
+    // No stale artifact may stand in for the one that failed (unless the output itself was
+    // refused: then it is not ours to remove).
+    if (fs::is_regular_file(res.output, ec) && fs::remove(res.output, ec)) {
+      Error e = std::move(r).error();
+      e.details.push_back("removed the previous " + res.output.string());
+      return fail(std::move(e));
+    }
+  }
+  return r;
+}
+
+}  // namespace fstage::builder

@@ -20,7 +20,7 @@
 #include "package_internal.hpp"
 #include "zip_sink.hpp"
 
-namespace fstage::scaffolds::detail {
+namespace fstage::builder::detail {
 
 namespace {
 
@@ -400,4 +400,4 @@ Expected<ZipStats> write_zip_file(const fs::path& out, const std::vector<TreeEnt
   return stats;
 }
 
-}  // namespace fstage::scaffolds::detail
+}  // namespace fstage::builder::detail

@@ -9,7 +9,7 @@
 
 #include "zip_sink.hpp"
 
-namespace fstage::scaffolds::detail {
+namespace fstage::builder::detail {
 
 namespace {
 
@@ -74,4 +74,4 @@ std::uint64_t Probe::deflated(std::size_t n) {
   return m_z->total_out;
 }
 
-}  // namespace fstage::scaffolds::detail
+}  // namespace fstage::builder::detail

@@ -15,10 +15,14 @@
 // as `zip -X` does), so no uid, gid or atime; UTF-8 flag on non-ASCII names; deflate level 6,
 // except entries found incompressible (byte statistics, then a deflate probe), which are stored.
 //
+// What is zipped is the function's code tree as build_function made it (build.hpp), nothing
+// else: the tree `invoke` and `serve` mount. A failed build or check removes the previous zip,
+// so that no stale artifact is left to be deployed.
+//
 // Symlinks are followed: a link whose target resolves inside the project is packaged as the
 // file or directory it points to; a link escaping the project is refused (ErrorCode::unsafe)
-// unless allow_external_symlinks; a dangling link is skipped with a warning. Sockets, FIFOs
-// and devices are skipped with a warning.
+// unless allow_external_symlinks, and so is a dangling link that is not excluded. Sockets,
+// FIFOs and devices are skipped with a warning.
 
 #include <cstdint>
 #include <filesystem>
@@ -29,10 +33,11 @@
 #include <vector>
 
 #include <fstage/base/error.hpp>
+#include <fstage/builder/build.hpp>
+#include <fstage/builder/ignore.hpp>
 #include <fstage/manifest/manifest.hpp>
-#include <fstage/scaffolds/ignore.hpp>
 
-namespace fstage::scaffolds {
+namespace fstage::builder {
 
 // 1980-01-01T00:00:00Z: the timestamp of every entry when SOURCE_DATE_EPOCH is not set.
 inline constexpr std::int64_t k_default_epoch = 315532800;
@@ -60,25 +65,22 @@ struct PackageOptions {
   int compression_level = 6;
   int jobs = 0;  // compression threads; 0 = one per CPU (at most 8). The bytes never depend on it.
   std::map<std::string, std::string> env;  // environment of build commands (PATH, HOME...)
+  std::filesystem::path cache_dir;         // fstage's cache (BuildOptions::cache_dir)
 
   std::function<void(const std::string&)> on_warning;       // non-fatal problems
   std::function<void(const std::string&)> on_status;        // progress notes ("build: ...")
+  std::function<void(std::string_view)> on_output;          // build commands' output
   std::function<void(const PackageProgress&)> on_progress;  // during the zip writing
   // For tests: called after each chunk of each file is written.
   std::function<void(const std::string& entry, std::uint64_t offset)> on_chunk;
 };
 
+// The build settings that package options imply (package_function builds with these).
+BuildOptions build_options(const PackageOptions& opts);
+
 // SOURCE_DATE_EPOCH as the entry timestamp: an integer of seconds, clamped to the zip date
 // range [1980-01-01, 2107-12-31]; unset/empty = k_default_epoch. Errors: invalid_input.
 Expected<std::int64_t> parse_source_date_epoch(const std::optional<std::string>& value);
-
-struct BuildReport {
-  std::string kind;     // "none", "pip", "npm", "go", "javac", "maven", "custom"
-  std::string command;  // what ran (or would have run)
-  bool ran = false;     // the build step ran this time
-  bool cached = false;  // skipped: inputs unchanged since the last build
-  double seconds = 0;
-};
 
 struct PackageResult {
   std::string function;
@@ -90,6 +92,7 @@ struct PackageResult {
   std::string sha256;           // of the zip, hex
   double seconds = 0;
   BuildReport build;
+  std::vector<DependencyBuild> dependencies;  // to upload beside the code (deploy)
   std::vector<std::string> warnings;
 };
 
@@ -136,4 +139,4 @@ struct Explanation {
 Expected<Explanation> explain_path(const manifest::Manifest& m, const manifest::Function& fn,
                                    const std::filesystem::path& path);
 
-}  // namespace fstage::scaffolds
+}  // namespace fstage::builder

@@ -12,7 +12,7 @@
 
 struct z_stream_s;
 
-namespace fstage::scaffolds::detail {
+namespace fstage::builder::detail {
 
 // Decides whether an entry is stored rather than deflated (zip_probe.cpp).
 class Probe {
@@ -85,4 +85,4 @@ std::string end_records(std::uint64_t entries, std::uint64_t cd_size, std::uint6
 // Adds `base` to every local-header offset in a central directory; returns the entry count.
 Expected<std::size_t> shift_offsets(std::string& cd, std::uint64_t base);
 
-}  // namespace fstage::scaffolds::detail
+}  // namespace fstage::builder::detail
