@@ -194,8 +194,13 @@ Expected<Json> Api::create_function(const Json& fields, const std::filesystem::p
   return create(c, [&]() { return get_function(name); });
 }
 
-Expected<Json> Api::update_code(const std::string& name, const std::filesystem::path& zip) {
+Expected<Json> Api::update_code(
+    const std::string& name, const std::filesystem::path& zip,
+    const std::optional<std::vector<std::string>>& depend_version_list) {
   Json fields = {{"code_type", "zip"}, {"code_filename", name + ".zip"}};
+  if (depend_version_list) {
+    fields["depend_version_list"] = *depend_version_list;
+  }
   const std::string body = FSTAGE_TRY(json_with_code(fields, zip));
   Call c;
   c.method = "PUT";

@@ -30,6 +30,16 @@ const std::map<std::string, std::string, std::less<>>& known_hints() {
       {"FSS.1063",
        "version quota reached: remove old ones with 'fstage remote remove FUNC "
        "--version V'"},
+      {"FSS.1024",
+       "the platform refused the dependency: check its zip and that its runtime is the "
+       "function's"},
+      {"FSS.1033",
+       "the dependency version is linked by a function (or a published version of one): "
+       "unlink it first"},
+      {"FSS.1045", "a function can link at most 20 dependencies"},
+      {"FSS.1056",
+       "the dependency version does not exist (deleted meanwhile?): deploy again to "
+       "upload it"},
       {"FSS.0403", "check the project id (HUAWEICLOUD_SDK_PROJECT_ID or the profile's project_id)"},
   };
   return k_hints;
@@ -113,13 +123,17 @@ Error api_error(const HttpResponse& resp, const std::string& what, const Credent
     default:
       break;
   }
-  if (code == "FSS.1071") {
-    ec = ErrorCode::limit;
+  if (code == "FSS.1071" || code == "FSS.1045") {
+    ec = ErrorCode::limit;  // (FSS.1045 comes with 403, which is not an auth problem)
   }
   return Error(ec, text, hint);
 }
 
-Expected<std::string> json_with_code(const Json& fields, const std::filesystem::path& zip) {
+namespace {
+
+// `fields` plus `open` + base64(zip) + `close`, where `open` starts a member ("\"k\":\"").
+Expected<std::string> json_with_base64(const Json& fields, std::string_view open,
+                                       std::string_view close, const std::filesystem::path& zip) {
   std::error_code err;
   const auto size = std::filesystem::file_size(zip, err);
   if (err) {
@@ -131,7 +145,8 @@ Expected<std::string> json_with_code(const Json& fields, const std::filesystem::
   }
   std::string out = fields.dump();
   out.pop_back();  // the closing brace
-  out += out.size() > 1 ? ",\"func_code\":{\"file\":\"" : "\"func_code\":{\"file\":\"";
+  out += out.size() > 1 ? "," : "";
+  out += open;
   const std::size_t prefix = out.size();
   const std::size_t encoded = base64_size(size);
   out.reserve(prefix + encoded + 3);
@@ -154,8 +169,19 @@ Expected<std::string> json_with_code(const Json& fields, const std::filesystem::
   if (written != out.size()) {
     return fail(ErrorCode::io, zip.string() + ": changed while reading");
   }
-  out += "\"}}";
+  out += close;
   return out;
+}
+
+}  // namespace
+
+Expected<std::string> json_with_code(const Json& fields, const std::filesystem::path& zip) {
+  return json_with_base64(fields, "\"func_code\":{\"file\":\"", "\"}}", zip);
+}
+
+Expected<std::string> json_with_file(const Json& fields, const std::string& field,
+                                     const std::filesystem::path& zip) {
+  return json_with_base64(fields, Json(field).dump() + ":\"", "\"}", zip);
 }
 
 }  // namespace fstage::deploy

@@ -28,6 +28,30 @@ std::string digest_hex(const EVP_MD* md, std::string_view data) {
   return to_hex(out.data(), len);
 }
 
+// Hex digest of a file's bytes, read in chunks.
+Expected<std::string> file_digest_hex(const EVP_MD* md, const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    return fail(ErrorCode::not_found, file.string() + ": cannot open");
+  }
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  EVP_DigestInit_ex(ctx, md, nullptr);
+  std::string buf(1 << 20, '\0');
+  while (in) {
+    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+    EVP_DigestUpdate(ctx, buf.data(), static_cast<std::size_t>(in.gcount()));
+  }
+  const bool ok = in.eof();
+  std::array<unsigned char, EVP_MAX_MD_SIZE> out{};
+  unsigned int len = 0;
+  EVP_DigestFinal_ex(ctx, out.data(), &len);
+  EVP_MD_CTX_free(ctx);
+  if (!ok) {
+    return fail(ErrorCode::io, file.string() + ": read failed");
+  }
+  return to_hex(out.data(), len);
+}
+
 constexpr char k_alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 int decode_char(char c) {
@@ -60,26 +84,11 @@ std::string sha512_hex(std::string_view data) {
 }
 
 Expected<std::string> sha512_file_hex(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
-    return fail(ErrorCode::not_found, file.string() + ": cannot open");
-  }
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  EVP_DigestInit_ex(ctx, EVP_sha512(), nullptr);
-  std::string buf(1 << 20, '\0');
-  while (in) {
-    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
-    EVP_DigestUpdate(ctx, buf.data(), static_cast<std::size_t>(in.gcount()));
-  }
-  const bool ok = in.eof();
-  std::array<unsigned char, EVP_MAX_MD_SIZE> out{};
-  unsigned int len = 0;
-  EVP_DigestFinal_ex(ctx, out.data(), &len);
-  EVP_MD_CTX_free(ctx);
-  if (!ok) {
-    return fail(ErrorCode::io, file.string() + ": read failed");
-  }
-  return to_hex(out.data(), len);
+  return file_digest_hex(EVP_sha512(), file);
+}
+
+Expected<std::string> md5_file_hex(const std::filesystem::path& file) {
+  return file_digest_hex(EVP_md5(), file);
 }
 
 std::string hmac_sha256_hex(std::string_view key, std::string_view data) {

@@ -18,8 +18,8 @@ struct Executor {
     Json remote = FSTAGE_TRY(api.create_function(a.body, want.artifact));
     // The function may have existed after all (created by a lost earlier attempt, or by
     // someone else meanwhile): converge it like any existing one.
-    if (remote.value("digest", "") != want.digest) {
-      FSTAGE_TRY(api.update_code(want.name, want.artifact));
+    if (remote.value("digest", "") != want.digest || dependencies_differ(want, remote)) {
+      FSTAGE_TRY(api.update_code(want.name, want.artifact, want.depend_version_list));
     }
     if (!config_changes(want.config, remote).empty()) {
       FSTAGE_TRY(api.update_config(want.name, config_update_body(want, remote)));
@@ -51,7 +51,7 @@ struct Executor {
       case Step::create_function:
         return create_function(a);
       case Step::update_code:
-        FSTAGE_TRY(api.update_code(want.name, want.artifact));
+        FSTAGE_TRY(api.update_code(want.name, want.artifact, want.depend_version_list));
         return {};
       case Step::update_config:
         FSTAGE_TRY(api.update_config(want.name, a.body));
@@ -113,6 +113,12 @@ Expected<DeployOutcome> deploy_function(Api& api, const DesiredFunction& want, D
   }
   if (req.dry_run) {
     return out;
+  }
+  for (const auto& id : want.depend_version_list.value_or(std::vector<std::string>{})) {
+    if (id.find(k_new_dependency_version) != std::string::npos) {
+      return fail(ErrorCode::internal,
+                  want.name + ": dependency " + id + " was planned by a dry run, not uploaded");
+    }
   }
   Executor ex{api, want, state, out, {}};
   for (const auto& v : remote.versions) {

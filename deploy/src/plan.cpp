@@ -109,7 +109,53 @@ const Json* newest_version(const std::vector<Json>& versions) {
 }
 
 bool same_content(const Json& version, const DesiredFunction& want) {
-  return version.value("digest", "") == want.digest && config_changes(want.config, version).empty();
+  return version.value("digest", "") == want.digest &&
+         config_changes(want.config, version).empty() && !dependencies_differ(want, version);
+}
+
+std::vector<std::string> remote_dependency_ids(const Json& remote) {
+  std::vector<std::string> ids;
+  if (remote.contains("depend_version_list") && remote["depend_version_list"].is_array()) {
+    for (const auto& id : remote["depend_version_list"]) {
+      if (id.is_string()) {
+        ids.push_back(id.get<std::string>());
+      }
+    }
+  }
+  return ids;
+}
+
+// "a@1, b@3" in the given order, ids without a label as they are; "(none)" when empty.
+std::string dependency_list_label(const std::vector<std::string>& ids,
+                                  const std::map<std::string, std::string>& labels) {
+  std::string out;
+  for (const auto& id : ids) {
+    auto it = labels.find(id);
+    out += (out.empty() ? "" : ", ") + (it != labels.end() ? it->second : id);
+  }
+  return out.empty() ? "(none)" : out;
+}
+
+// The remote's labels, from the `dependencies` objects returned beside depend_version_list.
+std::map<std::string, std::string> remote_dependency_labels(const Json& remote) {
+  std::map<std::string, std::string> labels;
+  if (remote.contains("dependencies") && remote["dependencies"].is_array()) {
+    for (const auto& d : remote["dependencies"]) {
+      if (d.is_object() && d.contains("id") && d["id"].is_string()) {
+        const Json v = d.value("version", Json());
+        labels[d["id"].get<std::string>()] =
+            d.value("name", "?") + "@" + (v.is_string() ? v.get<std::string>() : v.dump());
+      }
+    }
+  }
+  return labels;
+}
+
+Change dependency_change(const DesiredFunction& want, const Json& remote) {
+  return {"dependencies",
+          dependency_list_label(remote_dependency_ids(remote), remote_dependency_labels(remote)),
+          dependency_list_label(want.depend_version_list.value_or(std::vector<std::string>{}),
+                                want.dependency_labels)};
 }
 
 Expected<void> plan_publish(Plan& p, const DesiredFunction& want, const RemoteState& have,
@@ -266,6 +312,17 @@ std::string_view to_string(Step s) {
   return "unknown";
 }
 
+bool dependencies_differ(const DesiredFunction& want, const Json& remote) {
+  if (!want.depend_version_list) {
+    return false;
+  }
+  std::vector<std::string> a = *want.depend_version_list;
+  std::vector<std::string> b = remote_dependency_ids(remote);
+  std::sort(a.begin(), a.end());
+  std::sort(b.begin(), b.end());
+  return a != b;
+}
+
 std::vector<Change> config_changes(const Json& want, const Json& remote) {
   std::vector<Change> out;
   const bool has_init = !normalised(want, "initializer_handler").get<std::string>().empty();
@@ -314,14 +371,32 @@ Expected<Plan> make_plan(const DesiredFunction& want, const RemoteState& have,
              ""};
     a.body["code_type"] = "zip";
     a.body["code_filename"] = want.name + ".zip";
+    if (want.depend_version_list && !want.depend_version_list->empty()) {
+      a.body["depend_version_list"] = *want.depend_version_list;
+      a.changes.push_back(dependency_change(want, Json::object()));
+    }
     p.actions.push_back(std::move(a));
   } else {
     const std::string remote_digest = have.config->value("digest", "");
-    if (remote_digest != want.digest) {
-      Action a{Step::update_code, "update code (" + size + ")", {}, Json(), "", ""};
-      a.changes.push_back({"digest", short_digest(remote_digest), short_digest(want.digest)});
+    const bool code = remote_digest != want.digest;
+    const bool deps = dependencies_differ(want, *have.config);
+    if (code || deps) {
+      Action a{Step::update_code,
+               code ? "update code (" + size + ")"
+                    : "update code (same zip, " + size + ": the dependencies changed)",
+               {},
+               Json(),
+               "",
+               ""};
+      if (code) {
+        a.changes.push_back({"digest", short_digest(remote_digest), short_digest(want.digest)});
+      }
+      if (deps) {
+        a.changes.push_back(dependency_change(want, *have.config));
+      }
       p.actions.push_back(std::move(a));
-    } else {
+    }
+    if (!code) {
       p.notes.push_back("code unchanged (sha512 " + short_digest(want.digest) + ")");
     }
     auto changes = config_changes(want.config, *have.config);

@@ -122,6 +122,22 @@ class Store:
         self.region, self.project_id, self.domain_id = region, project_id, domain_id
         self.functions = {}  # (package, name) -> dict
         self.logs = []       # (function name, line)
+        self.dependencies = {}  # dep_id -> {"id", "name", "versions": {number: version}}
+
+    # -- dependency versions (deps.py) ------------------------------------------------------
+    def dependency_version(self, version_id):
+        for dep in self.dependencies.values():
+            for record in dep["versions"].values():
+                if record["id"] == version_id:
+                    return record
+        return None
+
+    def depend_users(self):
+        """(function[:version], depend_version_list) of latest and every published version."""
+        for (_, name), fn in self.functions.items():
+            yield name, fn["config"].get("depend_version_list") or []
+            for v, snap in fn["versions"].items():
+                yield name + ":" + v, snap.get("depend_version_list") or []
 
     # -- URNs ---------------------------------------------------------------------------
     def urn(self, package, name, qualifier=None):
@@ -172,6 +188,9 @@ class Store:
         out = dict(cfg)
         out["version"] = version
         out["func_urn"] = self.urn(cfg["package"], cfg["func_name"], version)
+        out["depend_version_list"] = list(cfg.get("depend_version_list") or [])
+        out["dependencies"] = [dict(r) for r in map(self.dependency_version,
+                                                    out["depend_version_list"]) if r]
         return out
 
     def create(self, body):
@@ -180,6 +199,8 @@ class Store:
         if not NAME_RE.match(body["func_name"]):
             raise bad("invalid parameter: func_name %r" % body["func_name"])
         check_config(body)
+        import deps
+        depend = deps.check_depend_list(self, body, body["runtime"])
         data, names = decode_code(body)
         key = (body["package"], body["func_name"])
         if key in self.functions:
@@ -199,6 +220,7 @@ class Store:
             "image_name": "latest-" + str(uuid.uuid4())[:8], "type": body.get("type") or "v2",
             "strategy_config": {"concurrency": -1}, "last_modified": now(),
             "log_group_id": "lg-" + self.project_id[:8], "log_stream_id": "ls-" + body["func_name"],
+            "depend_version_list": depend or [],
         })
         self.functions[key] = {"config": cfg, "files": names, "versions": {}, "order": [],
                                "aliases": {}, "triggers": []}
@@ -240,15 +262,20 @@ class Store:
         cfg = self.model(fn, self.resolve_version(fn, q))
         return 200, {k: cfg[k] for k in ("func_urn", "func_name", "runtime", "code_type",
                                          "code_url", "code_filename", "code_size", "digest",
-                                         "last_modified")} | {"func_code": {"file": "", "link": ""}}
+                                         "last_modified", "depend_version_list",
+                                         "dependencies")} | {"func_code": {"file": "", "link": ""}}
 
     def update_code(self, urn, body):
         fn, q = self.get(urn)
         if q not in (None, "latest"):
             raise bad("only latest can be modified", "FSS.1011")
         require(body, ["code_type"])
+        import deps
+        depend = deps.check_depend_list(self, body, fn["config"]["runtime"])
         data, names = decode_code(body)
         cfg = fn["config"]
+        if depend is not None:  # absent: unchanged (DEPENDENCIES.md)
+            cfg["depend_version_list"] = depend
         cfg.update({"code_size": len(data), "digest": hashlib.sha512(data).hexdigest(),
                     "code_filename": body.get("code_filename") or cfg["code_filename"],
                     "last_modified": now()})

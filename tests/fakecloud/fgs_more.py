@@ -29,7 +29,7 @@ def publish(store, urn, body):
     if fn["order"]:
         newest = fn["versions"][fn["order"][-1]]
         if newest["digest"] == cfg["digest"] and all(
-                newest.get(k) == cfg.get(k) for k in MANAGED_CONFIG):
+                newest.get(k) == cfg.get(k) for k in MANAGED_CONFIG + ("depend_version_list",)):
             raise bad("Nothing has changed since the last version was published", "FSS.1016")
     name = body.get("version") or "v" + datetime.datetime.now().strftime("%Y%m%d-%H%M%S%f")[:-3]
     if not VERSION_RE.match(name) or name == "latest":
@@ -39,6 +39,7 @@ def publish(store, urn, body):
     if len(fn["order"]) >= MAX_VERSIONS:
         raise bad("at most %d versions per function" % MAX_VERSIONS, "FSS.1063")
     snap = dict(cfg)
+    snap["depend_version_list"] = list(cfg.get("depend_version_list") or [])
     snap.update({"version_description": body.get("description") or "", "last_modified": now()})
     fn["versions"][name] = snap
     fn["order"].append(name)

@@ -13,7 +13,8 @@ independent of fstage's) or carry the configured X-Auth-Token. Stale X-Sdk-Date 
 minutes from the server clock, which --clock-offset or POST /__clock can skew) is rejected.
 
 Control endpoints (unauthenticated, for tests):
-  GET  /__state     functions with config, versions, aliases, triggers; request count
+  GET  /__state     functions with config, versions, aliases, triggers; dependencies with their
+                    versions; request count
   GET  /__requests  every request seen: method, path, status, fault, auth verdict, headers
   POST /__faults    {"faults": [{"method": "PUT", "path": "regex", "count": 1, "status": 503,
                      "retry_after": 1, "delay": 2.5, "drop": "before"|"after",
@@ -38,6 +39,7 @@ import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 sys.dont_write_bytecode = True  # keep the source tree clean
+import deps
 import fgs
 import fgs_more
 import sign
@@ -122,12 +124,19 @@ ROUTES = [
     (r"/v2/(?P<pid>[^/]+)/fgs/functions/%s" % URN, "function"),
     (r"/v2/(?P<pid>[^/]+)/fgs/triggers/%s" % URN, "triggers"),
     (r"/v2/(?P<pid>[^/]+)/fgs/triggers/%s/(?P<kind>[^/]+)/(?P<tid>[^/]+)" % URN, "trigger"),
+    (r"/v2/(?P<pid>[^/]+)/fgs/dependencies", "dependencies"),
+    (r"/v2/(?P<pid>[^/]+)/fgs/dependencies/version", "dependency_create"),
+    (r"/v2/(?P<pid>[^/]+)/fgs/dependencies/(?P<dep>[^/]+)/version", "dependency_versions"),
+    (r"/v2/(?P<pid>[^/]+)/fgs/dependencies/(?P<dep>[^/]+)/version/(?P<ver>[^/]+)",
+     "dependency_version"),
     (r"/v2/(?P<pid>[^/]+)/groups/(?P<gid>[^/]+)/streams/(?P<sid>[^/]+)/content/query", "logs"),
 ]
 ALLOWED = {"iam": "GET", "functions": "GET POST", "config": "GET PUT", "code": "GET PUT",
            "versions": "GET POST", "aliases": "GET POST", "alias": "GET PUT DELETE",
            "invoke": "POST", "invoke_async": "POST", "log_detail": "GET", "function": "DELETE",
-           "triggers": "GET POST DELETE", "trigger": "GET PUT DELETE", "logs": "POST"}
+           "triggers": "GET POST DELETE", "trigger": "GET PUT DELETE", "logs": "POST",
+           "dependencies": "GET", "dependency_create": "POST", "dependency_versions": "GET",
+           "dependency_version": "GET DELETE"}
 
 
 def dispatch(state, method, path, query, headers, raw):
@@ -186,6 +195,14 @@ def dispatch(state, method, path, query, headers, raw):
         r = (fgs_more.create_trigger(store, urn, body) if method == "POST"
              else fgs_more.triggers_op(store, urn, method))
         return r + ({},)
+    if name == "dependencies":
+        return deps.list_dependencies(store, q) + ({},)
+    if name == "dependency_create":
+        return deps.create_version(store, body) + ({},)
+    if name == "dependency_versions":
+        return deps.list_versions(store, p["dep"], q) + ({},)
+    if name == "dependency_version":
+        return deps.version_op(store, p["dep"], p["ver"], method) + ({},)
     if name == "trigger":
         return fgs_more.trigger_op(store, urn, p["kind"], p["tid"], method, body) + ({},)
     return fgs_more.query_logs(store, p["gid"], p["sid"], body or {}) + ({},)
@@ -198,7 +215,10 @@ def snapshot(store):
                     "files": fn["files"], "versions": list(fn["order"]),
                     "version_digests": {v: fn["versions"][v]["digest"] for v in fn["order"]},
                     "aliases": fn["aliases"], "triggers": fn["triggers"]})
-    return {"functions": out}
+    dependencies = [{"id": d["id"], "name": d["name"],
+                     "versions": [d["versions"][n] for n in sorted(d["versions"])]}
+                    for d in sorted(store.dependencies.values(), key=lambda d: d["name"])]
+    return {"functions": out, "dependencies": dependencies}
 
 
 class Handler(BaseHTTPRequestHandler):

@@ -51,7 +51,10 @@ class Api {
   Expected<std::vector<Json>> list_functions();
   // POST with `fields` plus func_code.file = base64(zip) (read from disk into the body once).
   Expected<Json> create_function(const Json& fields, const std::filesystem::path& zip);
-  Expected<Json> update_code(const std::string& name, const std::filesystem::path& zip);
+  // PUT …/code with the zip, and depend_version_list when given (absent: the links stay).
+  Expected<Json> update_code(
+      const std::string& name, const std::filesystem::path& zip,
+      const std::optional<std::vector<std::string>>& depend_version_list = std::nullopt);
   Expected<Json> update_config(const std::string& name, const Json& fields);
   // Deletes the function, or one version of it. Errors: not_found.
   Expected<void> delete_function(const std::string& name, const std::string& version = "");
@@ -77,6 +80,22 @@ class Api {
 
   Expected<InvokeResult> invoke(const std::string& name, const std::string& qualifier,
                                 const std::string& event, bool async, int timeout_seconds);
+
+  // Dependency packages (tests/fakecloud/DEPENDENCIES.md). The account's dependencies whose
+  // name contains `name` (the API matches loosely: compare names yourself), all pages.
+  Expected<std::vector<Json>> list_dependencies(const std::string& name = "");
+  // Every version of one dependency (objects with id, version, etag, size, runtime, ...).
+  Expected<std::vector<Json>> list_dependency_versions(const std::string& depend_id);
+  // One version; nullopt when it does not exist (FSS.1056).
+  Expected<std::optional<Json>> get_dependency_version(const std::string& depend_id, long version);
+  // POST …/dependencies/version with `fields` (name, runtime, description) plus depend_type zip
+  // and depend_file = base64(zip). An ambiguous failure is resolved by listing the versions of
+  // `fields.name`: a version with etag `md5` and an id not in `known` is this upload.
+  Expected<Json> create_dependency_version(const Json& fields, const std::filesystem::path& zip,
+                                           const std::string& md5,
+                                           const std::set<std::string>& known);
+  // Errors: not_found (FSS.1056), remote (412 FSS.1033: linked by a function).
+  Expected<void> delete_dependency_version(const std::string& depend_id, long version);
 
   Expected<Json> log_detail(const std::string& name);
   // LTS log lines of the function's stream between the two times (ms since the epoch).
@@ -115,5 +134,9 @@ Error api_error(const HttpResponse& resp, const std::string& what, const Credent
 // The JSON body for a code upload: `fields` plus "func_code": {"file": base64(zip)}, with the
 // base64 written straight from the file into the one buffer. Errors: not_found, io.
 Expected<std::string> json_with_code(const Json& fields, const std::filesystem::path& zip);
+
+// The same with base64(zip) as the top-level string member `field` (depend_file).
+Expected<std::string> json_with_file(const Json& fields, const std::string& field,
+                                     const std::filesystem::path& zip);
 
 }  // namespace fstage::deploy

@@ -2,7 +2,8 @@
 #pragma once
 
 // Hashes and encodings the API needs: SHA-256 and HMAC-SHA256 for signing, SHA-512 for the
-// code digest the platform reports, base64 for func_code.file. OpenSSL stays behind this header.
+// code digest the platform reports, MD5 for a dependency's etag, base64 for func_code.file.
+// OpenSSL stays behind this header.
 
 #include <cstddef>
 #include <filesystem>
@@ -21,6 +22,10 @@ std::string sha512_hex(std::string_view data);
 
 // Lower-case hex of SHA-512 of a file's bytes, read in chunks. Errors: not_found, io.
 Expected<std::string> sha512_file_hex(const std::filesystem::path& file);
+
+// Lower-case hex of MD5 of a file's bytes: the `etag` the API reports for a dependency version
+// (tests/fakecloud/DEPENDENCIES.md). Content identity only, not security. Errors: not_found, io.
+Expected<std::string> md5_file_hex(const std::filesystem::path& file);
 
 // Lower-case hex of HMAC-SHA256(key, data).
 std::string hmac_sha256_hex(std::string_view key, std::string_view data);

@@ -7,7 +7,9 @@
 //
 // Rules:
 //   - absent function: create it with the code (one POST);
-//   - code: uploaded only when the artifact's SHA-512 differs from the remote `digest`;
+//   - code: uploaded only when the artifact's SHA-512 differs from the remote `digest`, or when
+//     the linked dependency versions differ from the remote `depend_version_list` (compared as
+//     sets: nothing says the platform gives their order a meaning); PUT …/code carries both;
 //   - configuration: PUT only when a managed field differs (runtime, handler, memory_size,
 //     timeout, user_data as a JSON object, description, initializer_handler/_timeout);
 //   - --publish [V]: skipped when the newest version already has this code and configuration
@@ -49,6 +51,12 @@ struct DesiredFunction {
   std::filesystem::path artifact;
   std::uint64_t artifact_bytes = 0;
   std::vector<DesiredTrigger> triggers;
+  // Dependency version ids to link, in manifest order (dependencies.hpp: link_dependencies).
+  // nullopt: fstage leaves the function's links alone (e.g. set in the console); a value, even
+  // empty, is the exact list wanted.
+  std::optional<std::vector<std::string>> depend_version_list;
+  // "name@version" per id, for the plan ("name@(new version)" for a dry run's placeholder).
+  std::map<std::string, std::string> dependency_labels;
 };
 
 // The API's view of a manifest trigger. Errors: invalid_input (a type fstage cannot map).
@@ -107,6 +115,12 @@ struct Action {
   std::string trigger_id;  // update/delete trigger
   std::string trigger_type;
 };
+
+// Placeholder for a dependency version a dry run would upload (in labels and placeholder ids).
+inline constexpr std::string_view k_new_dependency_version = "(new version)";
+
+// The desired dependency ids differ (as sets) from `remote`'s depend_version_list.
+bool dependencies_differ(const DesiredFunction& want, const Json& remote);
 
 // Placeholder alias version meaning "the version this deploy publishes".
 inline constexpr std::string_view k_published_now = "(the version published now)";
