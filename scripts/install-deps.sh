@@ -11,7 +11,7 @@ packages=(
   catch2 libyaml-dev libseccomp-dev libssl-dev libexpected-dev libfmt-dev
   libcpp-httplib-dev zlib1g-dev
   # language toolchains the templates and tests exercise
-  python3 nodejs default-jdk-headless golang-go
+  python3 python3-pip python3-setuptools python3-wheel nodejs default-jdk-headless golang-go
   # test and benchmark tools
   zip unzip bash-completion zsh fish tmux hyperfine wrk util-linux procps
 )

@@ -124,6 +124,21 @@ Expected<Selection> select(const manifest::Manifest& m, const manifest::Function
     }
   }
   sel.plan = FSTAGE_TRY(plan_build(fn, sel.code_root));
+  // A dependency package kept inside the code directory is its own upload, not code.
+  for (const auto& dep : fn.dependencies) {
+    fs::path abs = (sel.project_root / dep.path).lexically_normal();
+    if (!is_within(sel.code_root, abs) || abs == sel.code_root) {
+      continue;
+    }
+    std::string rel = "/" + abs.lexically_relative(sel.code_root).generic_string();
+    if (dep.kind == manifest::Dependency::Kind::directory) {
+      rel += "/";
+    }
+    if (auto r =
+            parse_ignore_line(rel, "dependency " + quote(dep.name) + " (fstage.yaml)", 0, "")) {
+      sel.plan.extra_rules.push_back(std::move(*r));
+    }
+  }
   const bool whole_tree = tree_inputs(sel.plan);
   IgnoreMatcher matcher =
       whole_tree

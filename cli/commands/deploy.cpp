@@ -19,6 +19,7 @@
 #include <fstage/cli/context.hpp>
 #include <fstage/cli/exit_codes.hpp>
 #include <fstage/deploy/crypto.hpp>
+#include <fstage/deploy/dependencies.hpp>
 #include <fstage/deploy/deploy.hpp>
 #include <fstage/manifest/manifest.hpp>
 
@@ -108,11 +109,26 @@ Expected<std::vector<const manifest::Function*>> pick(const manifest::Manifest& 
   return out;
 }
 
-// The zip to deploy: the one given, or a fresh (deterministic) package.
-Expected<fs::path> artifact_for(const Context& ctx, const manifest::Manifest& m,
+struct Artifact {
+  fs::path zip;
+  std::vector<builder::DependencyBuild> dependencies;
+};
+
+// The zip to deploy (the one given, or a fresh, deterministic package) and the function's
+// dependency packages, built.
+Expected<Artifact> artifact_for(const Context& ctx, const manifest::Manifest& m,
                                 const manifest::Function& fn, const DeployOptions& o) {
   if (!o.artifact.empty()) {
-    return ctx.resolve(o.artifact);
+    Artifact a{ctx.resolve(o.artifact), {}};
+    if (!fn.dependencies.empty()) {
+      auto bo = FSTAGE_TRY(build_options(ctx));
+      auto built = builder::build_function(m, fn, bo);
+      if (!built) {
+        return fail(std::move(built).error().with_context("while building " + quote(fn.name)));
+      }
+      a.dependencies = built->dependencies;
+    }
+    return a;
   }
   builder::PackageOptions popts;
   popts.epoch = FSTAGE_TRY(builder::parse_source_date_epoch(ctx.getenv("SOURCE_DATE_EPOCH")));
@@ -132,7 +148,33 @@ Expected<fs::path> artifact_for(const Context& ctx, const manifest::Manifest& m,
   if (!r) {
     return fail(std::move(r).error().with_context("while packaging " + quote(fn.name)));
   }
-  return r->output;
+  return Artifact{r->output, r->dependencies};
+}
+
+// Each dependency package uploaded (or an uploaded version with the same content found), and
+// the function's depend_version_list set to them, in manifest order. A function without
+// `dependencies:` in the manifest keeps whatever links it has.
+Expected<void> link_dependencies(const Context& ctx, deploy::Api& api, const manifest::Function& fn,
+                                 const Artifact& a, bool dry_run, deploy::DesiredFunction& want) {
+  if (fn.dependencies.empty()) {
+    return {};
+  }
+  std::vector<deploy::ResolvedDependency> resolved;
+  for (const auto& d : a.dependencies) {
+    deploy::DesiredDependency dd{d.name, std::string(fn.runtime.name), d.zip, d.bytes,
+                                 "fstage: sha256 " + d.sha256};
+    auto r = deploy::ensure_dependency(api, dd, dry_run);
+    if (!r) {
+      return fail(std::move(r).error().with_context("while uploading dependency " + quote(d.name) +
+                                                    " of " + quote(fn.name)));
+    }
+    if (ctx.verbosity > 0 && r->uploaded) {
+      *ctx.err << "fstage: " << fn.name << ": uploaded dependency " << d.name << " (version "
+               << r->version << ")\n";
+    }
+    resolved.push_back(std::move(*r));
+  }
+  return deploy::link_dependencies(want, resolved);
 }
 
 Expected<int> run(const Context& ctx, const DeployOptions& o, deploy::Redactor& redactor) {
@@ -153,7 +195,8 @@ Expected<int> run(const Context& ctx, const DeployOptions& o, deploy::Redactor& 
   Json report = Json::array();
   int changed = 0;
   for (const auto* fn : fns) {
-    const fs::path zip = FSTAGE_TRY(artifact_for(ctx, m, *fn, o));
+    const Artifact artifact = FSTAGE_TRY(artifact_for(ctx, m, *fn, o));
+    const fs::path& zip = artifact.zip;
     std::error_code ec;
     const auto bytes = fs::file_size(zip, ec);
     if (ec) {
@@ -161,6 +204,7 @@ Expected<int> run(const Context& ctx, const DeployOptions& o, deploy::Redactor& 
     }
     const std::string digest = FSTAGE_TRY(deploy::sha512_file_hex(zip));
     auto want = FSTAGE_TRY(deploy::desired_function(m, *fn, zip, digest, bytes));
+    FSTAGE_TRY(link_dependencies(ctx, session->api(), *fn, artifact, o.dry_run, want));
     auto on_plan = [&](const deploy::Plan& p) {
       if (human) {
         *ctx.err << deploy::render_plan(p);

@@ -118,10 +118,10 @@ std::optional<Dependency> check_one(Checker& c, const YamlNode& n, const std::st
       }
     }
     if (given != 1) {
-      c.error(
-          n,
-          path + ": " + (given == 0 ? "no" : "more than one") + " of path, requirements, package",
-          "exactly one of them");
+      c.error(n,
+              path + (given == 0 ? ": none of path, requirements, package is given"
+                                 : ": more than one of path, requirements, package is given"),
+              "exactly one of them");
       return std::nullopt;
     }
     if (!file) {

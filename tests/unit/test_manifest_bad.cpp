@@ -257,6 +257,35 @@ std::vector<BadCase> bad_cases() {
       {"unknown escape", "name: \"a\\qb\"\nfunctions: {}\n", 1, 9, "unknown escape '\\q'"},
       {"reserved indicator", "name: @shop\nfunctions: {}\n", 1, 7, "'@' cannot start a value"},
       {"unclosed single quote", "functions: {}\nname: 'shop\n", 2, 7, "expected a closing '"},
+      {"dependencies not a list", py("    dependencies: deps\n"), 6, 19,
+       "a list of dependency packages"},
+      {"dependency leaving the project", py("    dependencies: [../shared]\n"), 6, 20,
+       "'../shared' is not a path inside the project"},
+      {"dependency with two sources",
+       py("    dependencies:\n      - {name: a, path: x, requirements: r.txt}\n"), 7, 9,
+       "more than one of path, requirements, package"},
+      {"dependency without a source", py("    dependencies:\n      - {name: a}\n"), 7, 9,
+       "none of path, requirements, package is given"},
+      {"dependency with a bad name", py("    dependencies:\n      - {name: 1dep, path: deps}\n"), 7,
+       16, "'1dep' is not a valid dependency name"},
+      {"dependency name ending in a dot",
+       py("    dependencies:\n      - {name: dep., path: deps}\n"), 7, 16,
+       "'dep.' is not a valid dependency name"},
+      {"dependency unknown key", py("    dependencies:\n      - {name: d, path: x, pth: y}\n"), 7,
+       28, "unknown key 'pth'"},
+      {"two dependencies of one name",
+       py("    dependencies:\n      - deps/common\n      - {name: common, path: other.zip}\n"), 8,
+       9, "a second dependency named 'common'"},
+      {"twenty-one dependencies",
+       py("    dependencies:\n" +
+          [] {
+            std::string s;
+            for (int i = 0; i < 21; ++i) {
+              s += "      - d" + std::to_string(i) + "\n";
+            }
+            return s;
+          }()),
+       7, 7, "21 dependency packages; expected at most 20 per function"},
   };
 }
 
