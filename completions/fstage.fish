@@ -283,7 +283,7 @@ complete -c fstage -n '__fstage_at \'serve\'' -l queue -x -d 'Requests that may 
 complete -c fstage -n '__fstage_at \'serve\'' -l idle-timeout -x -d 'Seconds an idle instance stays warm before it is stopped'
 complete -c fstage -n '__fstage_at \'serve\'' -l stage -x -d 'requestContext.stage in APIG events'
 complete -c fstage -n '__fstage_at \'serve\'' -l network -x -a 'none host' -d 'none (default) or host'
-complete -c fstage -n '__fstage_at \'serve\'' -s w -l watch -d 'Recycle a function\'s instances when its code changes; reload routes when the manifest changes'
+complete -c fstage -n '__fstage_at \'serve\'' -s w -l watch -d 'Rebuild a function and recycle its instances when its inputs change; reload routes when the manifest changes'
 complete -c fstage -n '__fstage_at \'serve\'' -l no-timers -d 'Do not fire TIMER triggers'
 complete -c fstage -n '__fstage_at \'serve\'' -l json -d 'Structured logs: one JSON object per line on stdout'
 complete -c fstage -n '__fstage_at \'templates\'' -s h -l help -d 'Print this help message and exit'

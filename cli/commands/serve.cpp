@@ -100,8 +100,8 @@ void register_serve(CLI::App& app, Context& ctx) {
       ->capture_default_str();
   cmd->add_option("--network", opts->network, "none (default) or host")->type_name("{none,host}");
   cmd->add_flag("-w,--watch", opts->watch,
-                "Recycle a function's instances when its code changes; reload routes when the "
-                "manifest changes");
+                "Rebuild a function and recycle its instances when its inputs change; reload "
+                "routes when the manifest changes");
   cmd->add_flag("--no-timers", opts->no_timers, "Do not fire TIMER triggers");
   cmd->add_flag("--json", opts->json, "Structured logs: one JSON object per line on stdout");
   cmd->footer(
