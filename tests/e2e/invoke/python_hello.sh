@@ -13,8 +13,8 @@ assert_contains "$T/err" "Billed Duration: "
 assert_contains "$T/err" "Memory Size: 128 MB"
 assert_contains "$T/err" "Max Memory Used: "
 assert_contains "$T/err" "Init Duration: "
-# The logger's line format: <UTC time> <request id> <message>.
-grep -Eq '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z [0-9a-f-]{36} hello from hello$' "$T/err" ||
+# The logger's line format: <UTC time> <request id> <LEVEL> <message>.
+grep -Eq '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z [0-9a-f-]{36} INFO hello from hello$' "$T/err" ||
   fail "logger line format"
 
 # -q keeps the result and drops the logs and report; -v adds what the sandbox enforces.
