@@ -7,6 +7,7 @@
 const net = require('net');
 const path = require('path');
 const fs = require('fs');
+const util = require('util');
 
 const channel = new net.Socket({ fd: 3, readable: true, writable: true });
 const userData = (() => {
@@ -21,7 +22,7 @@ const envInt = (name, dflt) => {
   const v = parseInt(process.env[name], 10);
   return Number.isNaN(v) ? dflt : v;
 };
-let state = null;
+const codeRoot = process.env.RUNTIME_CODE_ROOT || '/opt/function/code';
 
 function send(type, body) {
   const payload = body === undefined ? Buffer.alloc(0) : body;
@@ -29,126 +30,214 @@ function send(type, body) {
     payload]));
 }
 
-function errorBody(err) {
-  const e = err instanceof Error ? err : new Error(typeof err === 'string' ? err : JSON.stringify(err));
-  const stack = (e.stack || '').split('\n').slice(1).map((l) => l.trim())
-    .filter((l) => l && !l.includes('runtime/nodejs/bootstrap.js'));
-  return Buffer.from(JSON.stringify({
-    errorMessage: e.message,
-    errorType: (err instanceof Error && (err.name !== 'Error' ? err.name : err.constructor.name)) || 'Error',
-    stackTrace: stack,
-  }));
+// Log lines: "<UTC time> <request id> <LEVEL> <message>", a message longer than 90 KiB split
+// into lines of that size (the platform's logger.js: util.format, MAX_SINGLE_LOG_SIZE).
+const MAX_LOG_LINE = 90 * 1024;
+function writeLog(requestID, level, text) {
+  const head = `${new Date().toISOString()} ${requestID} ${level} `;
+  let out = '';
+  for (let i = 0; i === 0 || i < text.length; i += MAX_LOG_LINE) {
+    out += head + text.slice(i, i + MAX_LOG_LINE) + '\n';
+  }
+  process.stdout.write(out);
 }
 
-const LEVELS = { DEBUG: 10, INFO: 20, WARN: 30, ERROR: 40 };
-
-// context.getLogger(): lines "<UTC time> <request id> <message>" on stdout.
-class RuntimeLogger {
-  constructor(requestId) {
-    this.requestId = requestId;
-    this.level = 20;
+// context.getLogger(), the platform's Logger (logger.js): debug, info, warn, error and
+// setLevel('DEBUG'|'INFO'|'WARN'|'ERROR'), INFO to begin with.
+const RANK = { DEBUG: 0, INFO: 1, WARN: 2, ERROR: 3 };
+class Logger {
+  #requestID;
+  #level = 'INFO';
+  constructor(requestID) { this.#requestID = requestID; }
+  setLevel(level) { if (level in RANK) this.#level = level; }
+  #emit(level, args) {
+    if (RANK[level] >= RANK[this.#level]) writeLog(this.#requestID, level, util.format(...args));
   }
-
-  setLevel(level) {
-    const l = LEVELS[String(level).toUpperCase()];
-    if (l) this.level = l;
-  }
-
-  emit(level, args) {
-    if (level < this.level) return;
-    const text = require('util').format(...args);
-    process.stdout.write(`${new Date().toISOString()} ${this.requestId} ${text}\n`);
-  }
-
-  log(...a) { this.emit(20, a); }
-  debug(...a) { this.emit(10, a); }
-  info(...a) { this.emit(20, a); }
-  warn(...a) { this.emit(30, a); }
-  error(...a) { this.emit(40, a); }
+  debug(...a) { this.#emit('DEBUG', a); }
+  info(...a) { this.#emit('INFO', a); }
+  warn(...a) { this.#emit('WARN', a); }
+  error(...a) { this.#emit('ERROR', a); }
 }
 
-// The FunctionGraph Context API (PLATFORM.md §1.8).
+// Errors as the platform's runtime gives them (its error.js, errorHandler.js and
+// runtimeHandler.js; the Node.js developer guide's "Return value" and "Initializer"):
+//  - a handler that throws or rejects: "function invocation exception, error: <message>",
+//    errorType the error's name (UserFunctionError when what was thrown is not an Error,
+//    whose message is then String(value)), stackTrace the user's frames only;
+//  - an error passed to the callback: "function entry exception, error: <message>", no
+//    stackTrace; a value that is not an Error comes back as it is (JSON for an object);
+//  - a handler that cannot be loaded: "function entry exception, error: ...";
+//  - a failed initializer: "function initialization exception: <message>" (the guide's words).
+const INVOKE = 'function invocation exception, error: ';
+const ENTRY = 'function entry exception, error: ';
+const INIT = 'function initialization exception: ';
+
+// The frames from the first one outside the shim to the last one in the code directory, with
+// the code directory written as "." (the platform's buildUserStack and filterPath).
+function userFrames(stack) {
+  const lines = String(stack || '').split('\n');
+  const first = lines.findIndex((l) => l.startsWith('    at ') && !l.includes(__filename));
+  let last = -1;
+  lines.forEach((l, i) => { if (l.includes(codeRoot)) last = i; });
+  return first >= 0 && first <= last ? lines.slice(first, last + 1).map((l) => l.trim()) : [];
+}
+
+function relative(text) { return String(text).split(codeRoot + '/').join('./'); }
+
+function errorJSON(message, type, stack) {
+  const body = { errorMessage: message, errorType: type };
+  if (stack) body.stackTrace = stack;
+  return Buffer.from(relative(JSON.stringify(body)));
+}
+
+function invocationError(err) {
+  if (err instanceof Error) return errorJSON(INVOKE + err.message, err.name, userFrames(err.stack));
+  return errorJSON(INVOKE + (err === undefined || err === null ? '' : String(err)),
+    'UserFunctionError', []);
+}
+
+function entryError(err) {
+  if (err instanceof Error) return errorJSON(ENTRY + err.message, err.name);
+  return Buffer.from(relative(typeof err === 'object' ? JSON.stringify(err) : String(err)));
+}
+
+// The platform logs a failed invocation's message and user frames as an ERROR line too.
+function logError(requestID, err) {
+  if (!(err instanceof Error)) return;
+  const frames = userFrames(err.stack).map((l) => '    ' + l);
+  writeLog(requestID, 'ERROR', relative([err.message, ...frames].join('\n')));
+}
+
+const headerOf = (h, name) => h[name] || '';
+
+// The Context of the platform's runtime (its context.js): the same properties, with the same
+// types (memory and cpu are the environment's strings, timeout in milliseconds, which
+// getRunningTimeInSeconds() returns), and the same methods, plus the ones the platform
+// documents for every runtime (PLATFORM.md 1.8: getInvokeID, getTraceID, getInvokeProperty,
+// getState/setState, getInstanceID).
 class Context {
-  constructor(requestId, deadlineMs, headers, timeoutS) {
-    this.requestId = requestId;
-    this.deadlineMs = deadlineMs;
-    this.headers = {};
-    for (const [k, v] of Object.entries(headers || {})) this.headers[k.toLowerCase()] = v;
-    this.timeoutS = timeoutS;
-    this.logger = new RuntimeLogger(requestId);
+  #deadlineMs;
+  constructor(requestID, deadlineMs, headers, timeoutS) {
+    const h = {};
+    for (const [k, v] of Object.entries(headers || {})) h[k.toLowerCase()] = v;
+    const env = process.env;
+    this.#deadlineMs = deadlineMs;
+    this.functionName = env.RUNTIME_FUNC_NAME || '';
+    this.package = env.RUNTIME_PACKAGE || '';
+    this.projectID = env.RUNTIME_PROJECT_ID || '';
+    this.functionVersion = env.RUNTIME_FUNC_VERSION || '';
+    this.memory = env.RUNTIME_MEMORY || '0';
+    this.cpu = env.RUNTIME_CPU || '0';
+    this.userData = userData;
+    this.timeout = timeoutS * 1000;
+    this.startTime = Date.now();
+    this.requestID = requestID;
+    this.accessKey = headerOf(h, 'x-cff-access-key');
+    this.secretKey = headerOf(h, 'x-cff-secret-key');
+    this.securityAccessKey = headerOf(h, 'x-cff-security-access-key');
+    this.securitySecretKey = headerOf(h, 'x-cff-security-secret-key');
+    this.authToken = headerOf(h, 'x-cff-auth-token');
+    this.securityToken = headerOf(h, 'x-cff-security-token');
+    this.logger = new Logger(requestID);
+    this.invokeID = requestID;
+    this.invokeProperty = h['x-cff-invoke-property'] || null;
+    this.fromTask = false;
+    this.instanceID = null;
+    this.state = null;
+    this.traceID = h['x-cff-trace-id'] || requestID;
+    this.alias = h['x-cff-origin-version-tag'] || env.RUNTIME_ALIAS || '';
+    this.workflowID = headerOf(h, 'x-cff-workflow-id');
+    this.workflowRunID = headerOf(h, 'x-cff-workflow-run-id');
+    this.workflowStateID = headerOf(h, 'x-cff-workflow-state-id');
   }
 
-  header(name) { return this.headers[name.toLowerCase()] || ''; }
-  getRequestID() { return this.requestId; }
-  getRemainingTimeInMilliSeconds() { return Math.max(0, this.deadlineMs - Date.now()); }
-  getAccessKey() { return this.header('X-CFF-Access-Key'); }
-  getSecretKey() { return this.header('X-CFF-Secret-Key'); }
-  getSecurityAccessKey() { return this.header('X-CFF-Security-Access-Key'); }
-  getSecuritySecretKey() { return this.header('X-CFF-Security-Secret-Key'); }
-  getSecurityToken() { return this.header('X-CFF-Security-Token'); }
-  getToken() { return this.header('X-CFF-Auth-Token'); }
-  getUserData(key, dflt) { return key in userData ? userData[key] : dflt; }
-  getFunctionName() { return process.env.RUNTIME_FUNC_NAME || ''; }
-  getVersion() { return process.env.RUNTIME_FUNC_VERSION || 'latest'; }
-  getPackage() { return process.env.RUNTIME_PACKAGE || 'default'; }
-  getProjectID() { return process.env.RUNTIME_PROJECT_ID || ''; }
-  getAlias() { return this.header('X-Cff-Origin-Version-Tag') || process.env.RUNTIME_ALIAS || ''; }
-  getRunningTimeInSeconds() { return this.timeoutS; }
-  getMemorySize() { return envInt('RUNTIME_MEMORY', 128); }
-  getCPUNumber() { return envInt('RUNTIME_CPU', 300); }
+  getAlias() { return this.alias; }
+  getProjectID() { return this.projectID; }
+  getPackage() { return this.package; }
+  getFunctionName() { return this.functionName; }
+  getVersion() { return this.functionVersion; }
+  getMemorySize() { return this.memory; }
+  getCPUNumber() { return this.cpu; }
+  getRunningTimeInSeconds() { return this.timeout; }
+  getUserData(key) { return this.userData[key]; }
+  getRequestID() { return this.requestID; }
+  getRemainingTimeInMilliSeconds() { return Math.max(0, this.#deadlineMs - Date.now()); }
+  getAccessKey() { return this.accessKey; }
+  getSecretKey() { return this.secretKey; }
+  getSecurityAccessKey() { return this.securityAccessKey; }
+  getSecuritySecretKey() { return this.securitySecretKey; }
+  getWorkflowID() { return this.workflowID; }
+  getWorkflowRunID() { return this.workflowRunID; }
+  getWorkflowStateID() { return this.workflowStateID; }
+  getToken() { return this.authToken; }
+  getSecurityToken() { return this.securityToken; }
   getLogger() { return this.logger; }
-  getInvokeProperty() { return this.header('X-Cff-Invoke-Property'); }
-  getTraceID() { return this.header('X-Cff-Trace-Id') || this.requestId; }
-  getInvokeID() { return this.requestId; }
-  getInstanceID() { return process.env.FSTAGE_INSTANCE_ID || ''; }
-  getState() { return state; }
-  setState(s) { state = s; }
-  getWorkflowID() { return this.header('X-Cff-Workflow-Id'); }
-  getWorkflowRunID() { return this.header('X-Cff-Workflow-Run-Id'); }
-  getWorkflowStateID() { return this.header('X-Cff-Workflow-State-Id'); }
+  getInvokeID() { return this.invokeID; }
+  getTraceID() { return this.traceID; }
+  getInvokeProperty() { return this.invokeProperty; }
+  getInstanceID() { return this.instanceID; }
+  getState() { return this.state; }
+  setState(s) { this.state = s; }
 }
 
-// 'src/index.handler' -> exports.handler of $RUNTIME_CODE_ROOT/src/index.js (or .mjs).
-async function load(spec, codeRoot) {
+function loadError(name, message) {
+  const e = new Error(message);
+  e.name = name;
+  return e;
+}
+
+// 'src/index.handler' -> exports.handler of $RUNTIME_CODE_ROOT/src/index.js (or .mjs). Errors
+// as the platform's getFuncInstance: FunctionLoadError, FunctionConfigError.
+async function load(spec, what) {
   const dot = spec.lastIndexOf('.');
   if (dot <= 0 || dot === spec.length - 1) {
-    throw new Error(`handler '${spec}' is not of the form file.function`);
+    throw loadError('FunctionConfigError', `${what} '${spec}' is not of the form file.function`);
   }
   const file = path.join(codeRoot, spec.slice(0, dot));
   const name = spec.slice(dot + 1);
+  const mjs = !fs.existsSync(`${file}.js`) && fs.existsSync(`${file}.mjs`);
   let mod;
-  if (!fs.existsSync(`${file}.js`) && fs.existsSync(`${file}.mjs`)) {
-    mod = await import(`${file}.mjs`);
-  } else {
-    mod = require(file);
+  try {
+    mod = mjs ? await import(`${file}.mjs`) : require(file);
+  } catch (e) {
+    if (e && e.code === 'MODULE_NOT_FOUND' && String(e.message).includes(`'${file}'`)) {
+      throw loadError('FunctionLoadError', `not found module '${file}.js'`);
+    }
+    const where = e instanceof SyntaxError ? ` (${String(e.stack).split('\n')[0]})` : '';
+    throw loadError('FunctionLoadError', (e && e.message) + where);
   }
   const fn = mod[name];
   if (typeof fn !== 'function') {
-    throw new Error(`module '${spec.slice(0, dot)}' has no function '${name}'`);
+    throw loadError('FunctionConfigError',
+      `${what} '${name}' not found in module '${file}${mjs ? '.mjs' : '.js'}'`);
   }
   return fn;
 }
 
 // Handlers may return a value or a promise (async), or call the callback (Node.js 6.10 style).
+// Settles with how it ended: 'ok' (with data), 'throw' (thrown or rejected) or 'callback' (an
+// error given to the callback): the platform words the two errors differently.
 function call(fn, args) {
-  return new Promise((resolve, reject) => {
+  return new Promise((resolve) => {
     let done = false;
-    const cb = (err, data) => {
-      if (done) return;
-      done = true;
-      if (err !== null && err !== undefined) reject(err); else resolve(data);
+    const finish = (how, err, data) => {
+      if (!done) {
+        done = true;
+        resolve({ how, err, data });
+      }
     };
+    const cb = (err, data) => finish(err !== null && err !== undefined ? 'callback' : 'ok', err, data);
     let r;
     try {
       r = fn(...args, cb);
     } catch (e) {
-      cb(e);
+      finish('throw', e);
       return;
     }
     if (r && typeof r.then === 'function') {
-      r.then((d) => cb(null, d), (e) => cb(e === undefined || e === null ? new Error('rejected') : e));
+      r.then((d) => finish('ok', null, d), (e) => finish('throw', e));
     } else if (fn.length <= args.length) {
-      cb(null, r);
+      finish('ok', null, r);
     }
   });
 }
@@ -165,16 +254,30 @@ let busy = false;
 let inbox = Buffer.alloc(0);
 const timeoutS = envInt('RUNTIME_TIMEOUT', 3);
 
-async function invoke(header, body) {
-  busy = true;
+async function run(header, body) {
   const ctx = new Context(header.request_id || '', header.deadline_ms || 0, header.headers,
     timeoutS);
+  let event;
   try {
-    const event = body.length ? JSON.parse(body.toString('utf8')) : {};
-    send('result', serialise(await call(handler, [event, ctx])));
+    event = body.length ? JSON.parse(body.toString('utf8')) : {};
   } catch (e) {
-    send('error', errorBody(e));
+    return ['error', invocationError(e)];
   }
+  const { how, err, data } = await call(handler, [event, ctx]);
+  if (how !== 'ok') {
+    logError(ctx.requestID, err);
+    return ['error', how === 'throw' ? invocationError(err) : entryError(err)];
+  }
+  try {
+    return ['result', serialise(data)];
+  } catch (e) {
+    return ['error', errorJSON('function result is invalid, error: ' + e.message, e.name)];
+  }
+}
+
+async function invoke(header, body) {
+  busy = true;
+  send(...(await run(header, body)));
   busy = false;
   pump();
 }
@@ -192,20 +295,37 @@ function pump() {
   }
 }
 
-async function main() {
-  const codeRoot = process.env.RUNTIME_CODE_ROOT || '/opt/function/code';
-  process.chdir(codeRoot);
+// The initializer runs as a request of its own, with its own id in the log lines. Its errors
+// (loading it included) are initialization exceptions.
+async function initialize(spec) {
+  const t = envInt('RUNTIME_INITIALIZER_TIMEOUT', 3);
+  const initId = require('crypto').randomUUID();
+  let fn;
   try {
-    handler = await load(process.env.RUNTIME_HANDLER || '', codeRoot);
-    const init = process.env.RUNTIME_INITIALIZER_HANDLER;
-    if (init) {
-      const t = envInt('RUNTIME_INITIALIZER_TIMEOUT', 3);
-      // The initializer runs as a request of its own, with its own id in the log lines.
-      const initId = require('crypto').randomUUID();
-      await call(await load(init, codeRoot), [new Context(initId, Date.now() + t * 1000, {}, t)]);
-    }
+    fn = await load(spec, 'initializer');
   } catch (e) {
-    send('init_error', errorBody(e));
+    return errorJSON(INIT + e.message, e.name);
+  }
+  const { how, err } = await call(fn, [new Context(initId, Date.now() + t * 1000, {}, t)]);
+  if (how === 'ok') return null;
+  logError(initId, err);
+  const message = INIT + (err instanceof Error ? err.message : String(err));
+  const type = err instanceof Error ? err.name : 'UserFunctionError';
+  return errorJSON(message, type, how === 'throw' ? userFrames(err && err.stack) : undefined);
+}
+
+async function main() {
+  process.chdir(codeRoot);
+  let failure = null;
+  try {
+    handler = await load(process.env.RUNTIME_HANDLER || '', 'handler');
+  } catch (e) {
+    failure = errorJSON(ENTRY + e.message, e.name);
+  }
+  const init = process.env.RUNTIME_INITIALIZER_HANDLER;
+  if (!failure && init) failure = await initialize(init);
+  if (failure) {
+    send('init_error', failure);
     channel.end(() => process.exit(1));
     return;
   }
@@ -218,7 +338,7 @@ async function main() {
 }
 
 process.on('uncaughtException', (e) => {
-  send('error', errorBody(e));
+  send('error', invocationError(e));
   channel.end(() => process.exit(129));
 });
 

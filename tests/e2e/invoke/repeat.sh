@@ -12,5 +12,5 @@ expect_exit 0 "$FSTAGE" invoke -f "$PY" counter --repeat 5 --json
 expect_exit 0 "$FSTAGE" invoke -f "$PY" counter --repeat 3
 assert_contains "$T/err" "SUMMARY invocations: 3"
 # The initializer's log lines carry a request id of their own, like any invocation's.
-grep -qE 'Z [0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12} initializer ran' \
+grep -qE 'Z [0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12} INFO initializer ran' \
   "$T/err" || { cat "$T/err"; fail "initializer log line without a request id"; }
