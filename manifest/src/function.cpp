@@ -123,9 +123,9 @@ void check_env(Checker& c, const YamlNode& n, const std::string& path, Function&
     if (!is_valid_env_key(key)) {
       c.error(*e.key, path + ": " + quote(key) + " is not a valid variable name",
               "letters, digits and '_', starting with a letter");
-    } else if (key.starts_with("RUNTIME_")) {
+    } else if (is_reserved_env_key(key)) {
       c.error(*e.key, path + ": " + quote(key) + " is reserved by the platform",
-              "a name that does not start with RUNTIME_");
+              "a name that is not one of the platform's own RUNTIME_* variables");
     }
     const YamlNode& v = *e.value;
     std::string value;

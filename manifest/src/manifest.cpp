@@ -220,6 +220,32 @@ bool is_valid_env_key(std::string_view key) {
   return std::all_of(key.begin(), key.end(), [](char c) { return is_alnum(c) || c == '_'; });
 }
 
+bool is_reserved_env_key(std::string_view key) {
+  static constexpr std::string_view k_reserved[] = {
+      "RUNTIME_PROJECT_ID",
+      "RUNTIME_FUNC_NAME",
+      "RUNTIME_FUNC_VERSION",
+      "RUNTIME_PACKAGE",
+      "RUNTIME_HANDLER",
+      "RUNTIME_TIMEOUT",
+      "RUNTIME_USERDATA",
+      "RUNTIME_CPU",
+      "RUNTIME_MEMORY",
+      "RUNTIME_MAX_RESP_BODY_SIZE",
+      "RUNTIME_INITIALIZER_HANDLER",
+      "RUNTIME_INITIALIZER_TIMEOUT",
+      "RUNTIME_ROOT",
+      "RUNTIME_CODE_ROOT",
+      "RUNTIME_LOG_DIR",
+      "RUNTIME_API_ADDR",
+      "RUNTIME_ALIAS",
+      "RUNTIME_MAX_REQUEST_BODY_SIZE",
+      "RUNTIME_PRESTOP_HANDLER",
+      "RUNTIME_MAX_STATE_SIZE",
+  };
+  return std::find(std::begin(k_reserved), std::end(k_reserved), key) != std::end(k_reserved);
+}
+
 std::span<const int> memory_sizes() {
   static constexpr int k_sizes[] = {128,  256,  512,  768,  1024, 1280, 1536, 1792,
                                     2048, 2560, 3072, 3584, 4096, 8192, 10240};

@@ -317,6 +317,22 @@ TEST_CASE("manifest name rules match the platform's", "[manifest]") {
   CHECK(memory_sizes().back() == 10240);
 }
 
+TEST_CASE("manifest reserves only the platform's own RUNTIME_* variables", "[manifest]") {
+  CHECK(is_reserved_env_key("RUNTIME_FUNC_NAME"));
+  CHECK(is_reserved_env_key("RUNTIME_USERDATA"));
+  CHECK(is_reserved_env_key("RUNTIME_API_ADDR"));
+  CHECK_FALSE(is_reserved_env_key("RUNTIME_LOG_LEVEL"));
+  CHECK_FALSE(is_reserved_env_key("RUNTIME_FUNC"));
+  auto v = validate_text(
+      "name: p\nfunctions:\n  f:\n    runtime: go\n    handler: h\n"
+      "    env:\n      RUNTIME_LOG_LEVEL: debug\n",
+      "fstage.yaml");
+  REQUIRE(v.errors.empty());
+  REQUIRE(v.manifest->functions.size() == 1);
+  CHECK(v.manifest->functions[0].env ==
+        std::vector<std::pair<std::string, std::string>>{{"RUNTIME_LOG_LEVEL", "debug"}});
+}
+
 TEST_CASE("manifest env limit counts names and values together", "[manifest]") {
   auto make = [](std::size_t value_len) {
     return "name: p\nfunctions:\n  f:\n    runtime: go\n    handler: h\n    env:\n      AB: \"" +

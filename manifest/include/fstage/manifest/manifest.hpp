@@ -127,7 +127,10 @@ Expected<std::filesystem::path> find_manifest(const std::filesystem::path& dir);
 // Validation rules shared with other code (init checks names the same way).
 bool is_valid_function_name(std::string_view name);  // ≤60, letter first, [A-Za-z0-9_-], ends alnum
 bool is_valid_env_key(std::string_view key);         // letter first, [A-Za-z0-9_]
-std::span<const int> memory_sizes();                 // platform values, MB
+// The variables the platform sets in every function's environment (PLATFORM.md §2.1), which a
+// function may not define; other RUNTIME_* names (RUNTIME_LOG_LEVEL) are the user's.
+bool is_reserved_env_key(std::string_view key);
+std::span<const int> memory_sizes();  // platform values, MB
 
 // Handler strings per runtime (PLATFORM.md §1.1; rules documented in src/handler.cpp):
 // Python/Node.js/PHP "[dir/]file.function", Java "package.Class.method" (≥ 3 identifiers),
