@@ -113,7 +113,7 @@ Item runtime_item(const manifest::RuntimeInfo& rt, const std::vector<std::string
     f.summary = "no interpreter needed: the function's own bootstrap runs";
     return {f, k_exit_ok};
   }
-  auto in = sb::find_interpreter(rt.language, ctx.env);
+  auto in = sb::find_interpreter_for(rt, ctx.env);
   j["found"] = in.has_value();
   if (!in) {
     f.status = CheckStatus::fail;

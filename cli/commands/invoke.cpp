@@ -203,6 +203,9 @@ OrderedJson to_json(const sb::InvokeResult& r, const std::string& log_text) {
   iso["not_enforced"] = r.isolation.not_enforced;
   j["isolation"] = iso;
   j["warnings"] = r.warnings;
+  if (!r.version_note.empty()) {
+    j["runtime_version"] = r.version_note;
+  }
   j["exit_code"] = status_exit_code(r);
   return j;
 }
@@ -230,6 +233,9 @@ std::string report_line(const sb::InvokeResult& r) {
   }
   s += "\tStatus: " + std::string(sb::to_string(r.status));
   s += "\tIsolation: " + std::string(sb::to_string(r.isolation.tier));
+  if (!r.version_note.empty()) {
+    s += "\tRuntime: " + r.version_note;  // the function asked for another version
+  }
   return s + "\n";
 }
 

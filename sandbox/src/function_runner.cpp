@@ -377,6 +377,7 @@ struct FunctionRunner::Impl {
     r.request_id = req.request_id.empty() ? new_request_id() : req.request_id;
     r.memory_size_mb = spec.memory_mb;
     r.warnings = launch.warnings;
+    r.version_note = launch.version_note;
     std::string logs = std::move(pending_output);
     pending_output.clear();
     if (instance && idle_news(*instance, logs)) {

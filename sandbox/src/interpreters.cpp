@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cstdio>
@@ -241,6 +242,41 @@ Expected<Interpreter> find_interpreter(Language lang,
   Interpreter in{*found, version};
   cache.emplace(std::make_pair(lang, key), in);
   return in;
+}
+
+Expected<Interpreter> find_interpreter_for(const manifest::RuntimeInfo& runtime,
+                                           const std::map<std::string, std::string>& env) {
+  auto found = find_interpreter(runtime.language, env);
+  if (!found || runtime.language != Language::python || env.contains("FSTAGE_PYTHON") ||
+      version_matches(runtime, found->version)) {
+    return found;
+  }
+  const std::string want(runtime.version);  // "3.9"
+  std::vector<fs::path> candidates = {"/usr/bin/python" + want, "/usr/local/bin/python" + want};
+  if (auto home = env.find("HOME"); home != env.end()) {
+    std::vector<fs::path> pyenv;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(fs::path(home->second) / ".pyenv/versions", ec)) {
+      const std::string name = e.path().filename().string();
+      if (name == want || name.starts_with(want + ".")) {
+        pyenv.push_back(e.path() / "bin" / ("python" + want));
+      }
+    }
+    std::sort(pyenv.rbegin(), pyenv.rend());  // 3.9.18 before 3.9.2: close enough, both match
+    candidates.insert(candidates.end(), pyenv.begin(), pyenv.end());
+  }
+  for (const auto& c : candidates) {
+    if (!is_executable_file(c)) {
+      continue;
+    }
+    auto with = env;
+    with["FSTAGE_PYTHON"] = c.string();
+    if (auto in = find_interpreter(runtime.language, with);
+        in && version_matches(runtime, in->version)) {
+      return in;
+    }
+  }
+  return found;
 }
 
 bool version_matches(const manifest::RuntimeInfo& runtime, const std::string& host_version) {

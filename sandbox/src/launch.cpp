@@ -6,6 +6,7 @@
 
 #include <fstage/base/assets.hpp>
 #include <fstage/base/json.hpp>
+#include <fstage/manifest/manifest.hpp>
 #include <fstage/sandbox/interpreters.hpp>
 
 namespace fstage::sandbox::detail {
@@ -42,11 +43,13 @@ void bind_interpreter(const Interpreter& in, LaunchPlan& plan) {
 
 Expected<Interpreter> interpreter(const FunctionSpec& spec, const RunnerOptions& o,
                                   LaunchPlan& plan) {
-  auto in = find_interpreter(spec.runtime.language, o.host_env);
+  auto in = find_interpreter_for(spec.runtime, o.host_env);
   if (!in) {
     return fail(std::move(in).error());
   }
   if (!version_matches(spec.runtime, in->version)) {
+    plan.version_note = std::string(manifest::to_string(spec.runtime.language)) + " " +
+                        in->version + ", not " + std::string(spec.runtime.name);
     plan.warnings.push_back(std::string(spec.runtime.name) + " requested, but the host's " +
                             std::string(manifest::to_string(spec.runtime.language)) + " is " +
                             in->version + " (" + in->path.string() + "); point FSTAGE_" +
@@ -121,7 +124,7 @@ std::vector<std::string> runtime_environment(const FunctionSpec& spec,
   };
   // User variables come next so they can override the defaults above...
   for (const auto& [k, v] : spec.env) {
-    if (k.starts_with("RUNTIME_")) {
+    if (manifest::is_reserved_env_key(k)) {
       warnings.push_back("environment variable " + k +
                          " is reserved by the platform; the user value is ignored");
       continue;

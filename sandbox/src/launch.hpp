@@ -31,6 +31,8 @@ struct LaunchPlan {
   std::vector<std::pair<std::string, std::string>> links;  // inside path → target
   std::vector<std::string> masks;                          // SandboxConfig::masks
   std::vector<std::string> warnings;
+  // Set when the interpreter is not the runtime's version: "Python 3.11.2, not Python3.9".
+  std::string version_note;
   Protocol protocol = Protocol::framed;
   std::vector<std::shared_ptr<const std::string>> owned;  // bytes that files[] point into
 };

@@ -82,6 +82,7 @@ struct InvokeResult {
   bool response_too_large = false;
   Isolation isolation;
   std::vector<std::string> warnings;  // interpreter version mismatch, ...
+  std::string version_note;           // "Python 3.11.2, not Python3.9": runs on another version
 };
 
 // The error body the platform returns for a failed invocation.

@@ -28,6 +28,13 @@ struct Interpreter {
 Expected<Interpreter> find_interpreter(manifest::Language lang,
                                        const std::map<std::string, std::string>& env);
 
+// find_interpreter, and when what it finds is not the runtime's version and nothing chose the
+// interpreter ($FSTAGE_PYTHON), a Python of that version the host has: /usr/bin/python3.X,
+// /usr/local/bin/python3.X, then pyenv's ~/.pyenv/versions/3.X*/bin/python3.X (newest first).
+// Otherwise what find_interpreter found (the caller warns about the mismatch).
+Expected<Interpreter> find_interpreter_for(const manifest::RuntimeInfo& runtime,
+                                           const std::map<std::string, std::string>& env);
+
 // "3.10" vs "3.11.2": true when the host version satisfies the runtime's major.minor (Go: any
 // go1.x; Java: the major version).
 bool version_matches(const manifest::RuntimeInfo& runtime, const std::string& host_version);
