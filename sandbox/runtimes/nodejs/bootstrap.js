@@ -275,9 +275,17 @@ async function run(header, body) {
   }
 }
 
+// Output still queued for stdout goes out before the answer: the supervisor stops reading the
+// function's output for this request once it has the answer.
+const flushed = () => new Promise((resolve) => {
+  if (process.stdout.writableLength > 0) process.stdout.once('drain', resolve); else resolve();
+});
+
 async function invoke(header, body) {
   busy = true;
-  send(...(await run(header, body)));
+  const answer = await run(header, body);
+  await flushed();
+  send(...answer);
   busy = false;
   pump();
 }
@@ -324,6 +332,7 @@ async function main() {
   }
   const init = process.env.RUNTIME_INITIALIZER_HANDLER;
   if (!failure && init) failure = await initialize(init);
+  await flushed();
   if (failure) {
     send('init_error', failure);
     channel.end(() => process.exit(1));

@@ -20,9 +20,9 @@ r="json.loads(j['result'])"
 [ "$(json_get "$T/out" "$r['requestID']")" = True ] || fail "requestID"
 [ "$(json_get "$T/out" "'requestId' in $r")" = False ] || fail "requestId exists"
 [ "$(json_get "$T/out" "$r['props']")" = \
-  "['context', '', 'default', 'latest', '256', '400', {'greeting': 'hi'}, 5000, 'number', True, True, '', '', '', '', None, None, None]" ] ||
+  "['context', 'local', 'default', 'latest', '256', '400', {'greeting': 'hi'}, 5000, 'number', True, True, '', '', '', '', None, None, None]" ] ||
   fail "properties: $(json_get "$T/out" "$r['props']")"
-[ "$(json_get "$T/out" "repr($r['memory']), repr($r['cpu']), $r['running_time']")" = "(\"'256'\", \"'400'\", 5000)" ] ||
+[ "$(json_get "$T/out" "repr($r['memory']), repr($r['cpu']), $r['running_time']")" = "'256' '400' 5000" ] ||
   fail "types: $(json_get "$T/out" "repr($r['memory']), repr($r['cpu']), $r['running_time']")"
 [ "$(json_get "$T/out" "$r['user_data']")" = hi ] || fail "getUserData"
 [ "$(json_get "$T/out" "$r['extras']")" = "[True, True]" ] || fail "extras"
@@ -40,17 +40,17 @@ assert_not_contains "$T/out" "bootstrap.js"
 assert_contains "$T/err" "ERROR bad input: 1"
 
 expect_exit 10 "$FSTAGE" invoke -f "$F" rejectString
-[ "$(json_get "$T/out" "j['errorType'], j['errorMessage']")" = \
+[ "$(json_get "$T/out" "(j['errorType'], j['errorMessage'])")" = \
   "('UserFunctionError', 'function invocation exception, error: plain string')" ] ||
   fail "non-Error rejection: $(cat "$T/out")"
 
 expect_exit 10 "$FSTAGE" invoke -f "$F" callbackError
-[ "$(json_get "$T/out" "j['errorMessage'], j['errorType'], 'stackTrace' in j")" = \
+[ "$(json_get "$T/out" "(j['errorMessage'], j['errorType'], 'stackTrace' in j)")" = \
   "('function entry exception, error: via callback', 'Error', False)" ] ||
   fail "callback error: $(cat "$T/out")"
 
 expect_exit 10 "$FSTAGE" invoke -f "$F" missing
-[ "$(json_get "$T/out" "j['errorMessage'], j['errorType']")" = \
+[ "$(json_get "$T/out" "(j['errorMessage'], j['errorType'])")" = \
   "(\"function entry exception, error: handler 'nothere' not found in module './index.js'\", 'FunctionConfigError')" ] ||
   fail "missing handler: $(cat "$T/out")"
 expect_exit 10 "$FSTAGE" invoke -f "$F" badinit

@@ -8,7 +8,7 @@ r="j['result']"
 [ "$(json_get "$T/out" "repr(json.loads($r)['cpu'])")" = "'400'" ] || fail "getCPUNumber()"
 [ "$(json_get "$T/out" "json.loads($r)['running_time']")" = 5000 ] || fail "getRunningTimeInSeconds()"
 [ "$(json_get "$T/out" "json.loads($r)['attrs']")" = \
-  "['context', '', 'default', 'latest', '256', '400', 5000, True, {'greeting': 'hi'}, '', '', None, None]" ] ||
+  "['context', 'local', 'default', 'latest', '256', '400', 5000, True, {'greeting': 'hi'}, '', '', None, None]" ] ||
   fail "attributes: $(json_get "$T/out" "json.loads($r)['attrs']")"
 [ "$(json_get "$T/out" "json.loads($r)['snake']")" = "[True, True, None, {'n': 1}, {'n': 1}]" ] ||
   fail "snake_case methods: $(json_get "$T/out" "json.loads($r)['snake']")"

@@ -10,11 +10,14 @@ HOME="$T/home" expect_exit 0 env -u FSTAGE_PYTHON "$FSTAGE" invoke -f "$F" old
 grep -qE 'REPORT .*	Runtime: python 3\.[0-9]+\.[0-9]+, not Python3\.9$' "$T/err" ||
   fail "REPORT does not name the version: $(grep REPORT "$T/err")"
 # A pyenv 3.9 (a stand-in that says it is 3.9.99 and runs the host's Python): found and used.
-v="$T/home/.pyenv/versions/3.9.99/bin"
+# Its HOME is outside /tmp, which the sandbox replaces with its own.
+H=$(mktemp -d "$FSTAGE_SOURCE_DIR/build/e2e-pyenv.XXXXXX" 2>/dev/null || mktemp -d "$HOME/.fstage-e2e.XXXXXX")
+trap 'rm -rf "$T" "$H"' EXIT
+v="$H/.pyenv/versions/3.9.99/bin"
 mkdir -p "$v"
 printf '#!/bin/sh\n[ "$1" = --version ] && { echo "Python 3.9.99"; exit 0; }\nexec /usr/bin/python3 "$@"\n' >"$v/python3.9"
 chmod +x "$v/python3.9"
-HOME="$T/home" expect_exit 0 env -u FSTAGE_PYTHON "$FSTAGE" invoke -f "$F" old --json
+HOME="$H" expect_exit 0 env -u FSTAGE_PYTHON "$FSTAGE" invoke -f "$F" old --json
 [ "$(json_get "$T/out" "'runtime_version' in j")" = False ] || fail "ran on another version: $(cat "$T/out")"
-HOME="$T/home" expect_exit 0 env -u FSTAGE_PYTHON "$FSTAGE" invoke -f "$F" old
+HOME="$H" expect_exit 0 env -u FSTAGE_PYTHON "$FSTAGE" invoke -f "$F" old
 assert_not_contains "$T/err" "Runtime: "
