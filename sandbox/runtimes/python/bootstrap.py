@@ -408,13 +408,13 @@ def main():
     code_root = os.environ.get("RUNTIME_CODE_ROOT", "/opt/function/code")
     sys.path[0] = code_root  # not the shim's own directory
     os.chdir(code_root)
-    # stdout and stderr are one pipe, written a line at a time: a function's print()s and
+    # sys.stderr writes to the stdout pipe, both a line at a time: a function's print()s and
     # its writes to stderr stay in the order it made them (and a line printed just before a
-    # timeout is not lost in a buffer).
-    os.dup2(1, 2)
-    for stream in (sys.stdout, sys.stderr):
-        if hasattr(stream, "reconfigure"):  # Python 3.7 and later
-            stream.reconfigure(line_buffering=True)
+    # timeout is not lost in a buffer). (Not dup2(1, 2): the stderr pipe's end would close,
+    # and the supervisor's poll would wake for it over and over.)
+    if hasattr(sys.stdout, "reconfigure"):  # Python 3.7 and later
+        sys.stdout.reconfigure(line_buffering=True)
+    sys.stderr = open(1, "w", buffering=1, closefd=False, errors="backslashreplace")
     sys.meta_path.insert(0, _LoggingHook())
     timeout_s = _env_int("RUNTIME_TIMEOUT", 3)
     try:
