@@ -406,9 +406,10 @@ struct FunctionRunner::Impl {
       if (!initializer_failed || retry == k_initializer_retries) {
         return false;
       }
-      logs += "fstage: the initializer failed on instance " + std::to_string(retry + 1) +
-              "; retrying on a new instance (retry " + std::to_string(retry + 1) + " of " +
-              std::to_string(k_initializer_retries) + ")\n";
+      std::string line = "fstage: the initializer failed on instance " + std::to_string(retry + 1) +
+                         "; retrying on a new instance (retry " + std::to_string(retry + 1) +
+                         " of " + std::to_string(k_initializer_retries) + ")\n";
+      output(logs, line.data(), line.size());
       InvokeResult fresh;
       fresh.request_id = r.request_id;
       fresh.memory_size_mb = r.memory_size_mb;

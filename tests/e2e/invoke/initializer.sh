@@ -7,7 +7,7 @@ mkdir -p "$T/fn"
 cat >"$T/fn/index.py" <<'PY'
 import time
 def slow_init(context):
-    print("slow initializer ran")
+    print("slow initializer ran", flush=True)
     time.sleep(3)
 def bad_init(context):
     print("bad initializer ran")
