@@ -16,7 +16,9 @@
 namespace fstage::sandbox::detail {
 
 struct Reply {
-  enum Kind { ready, init_error, result, error, closed } kind = closed;
+  // init_start: the runtime is about to call the initializer (fstage's shims say so, so that
+  // initializer_timeout counts the initializer alone, not the interpreter's start).
+  enum Kind { ready, init_start, init_error, result, error, closed } kind = closed;
   std::string body;
 };
 

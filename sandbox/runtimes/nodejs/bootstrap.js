@@ -202,7 +202,9 @@ async function main() {
       const t = envInt('RUNTIME_INITIALIZER_TIMEOUT', 3);
       // The initializer runs as a request of its own, with its own id in the log lines.
       const initId = require('crypto').randomUUID();
-      await call(await load(init, codeRoot), [new Context(initId, Date.now() + t * 1000, {}, t)]);
+      const initFn = await load(init, codeRoot);
+      send('init_start'); // initializer_timeout counts from here
+      await call(initFn, [new Context(initId, Date.now() + t * 1000, {}, t)]);
     }
   } catch (e) {
     send('init_error', errorBody(e));

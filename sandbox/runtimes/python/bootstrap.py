@@ -236,12 +236,14 @@ def main():
         initializer = os.environ.get("RUNTIME_INITIALIZER_HANDLER")
         if initializer:
             init_timeout = _env_int("RUNTIME_INITIALIZER_TIMEOUT", 3)
-            deadline = int(time.time() * 1000) + init_timeout * 1000
             # The initializer runs as a request of its own, with its own id in the log lines.
             h = os.urandom(16).hex()  # a version 4 UUID, without importing uuid
             init_id = "%s-%s-4%s-%s%s-%s" % (h[:8], h[8:12], h[13:16], "89ab"[int(h[16], 16) & 3],
                                              h[17:20], h[20:])
-            _load(initializer)(Context(init_id, deadline, {}, init_timeout))
+            init = _load(initializer)
+            deadline = int(time.time() * 1000) + init_timeout * 1000
+            _send("init_start")  # initializer_timeout counts from here
+            init(Context(init_id, deadline, {}, init_timeout))
     except BaseException as exc:  # noqa: B902 - report everything, including SystemExit
         _send("init_error", _error_body(exc))
         return

@@ -55,11 +55,13 @@ public final class Bootstrap {
             handler = Handler.load(env("RUNTIME_HANDLER", ""), loader);
             String init = System.getenv("RUNTIME_INITIALIZER_HANDLER");
             if (init != null && !init.isEmpty()) {
+                Handler initializer = Handler.load(init, loader);
+                post(api + "/init/start", ""); // initializer_timeout counts from here
                 long deadline = System.currentTimeMillis()
                         + 1000L * Integer.parseInt(env("RUNTIME_INITIALIZER_TIMEOUT", "3"));
                 // The initializer runs as a request of its own, with its own id in the log lines.
                 String initId = java.util.UUID.randomUUID().toString();
-                Handler.load(init, loader).initialize(new FstageContext(initId, deadline, new HashMap<>()));
+                initializer.initialize(new FstageContext(initId, deadline, new HashMap<>()));
             }
         } catch (Throwable t) {
             flush();
