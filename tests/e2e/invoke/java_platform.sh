@@ -19,8 +19,11 @@ expect_exit 0 "$FSTAGE" invoke -f "$M" otc -e "$T/otc.json" --json
 [ "$(res "['memory']")" = 256 ] || fail "OTC Context.getMemorySize"
 [ -n "$(res "['request_id']")" ] || fail "OTC Context.getRequestID"
 [ "$(json_get "$T/out" "'missing' in json.loads(j['result'])")" = False ] || fail "Gson leaves null fields out of the result"
-# The platform drops a key no field takes, as Gson does; fstage says so.
 json_get "$T/out" "j['logs']" >"$T/logs"
+# RuntimeLogger: "<time> <request id> <LEVEL> <message>"; log() writes whatever the level.
+grep -qE "Z $(res "['request_id']") INFO otc user duke\$" "$T/logs" || { cat "$T/logs"; fail "log line"; }
+assert_not_contains "$T/logs" 'below the level'
+# The platform drops a key no field takes, as Gson does; fstage says so.
 assert_contains "$T/logs" 'fstage: warning: event key(s) unknown_key match no field of plat.OtcHandler$EventData'
 assert_not_contains "$T/logs" 'user_name'
 

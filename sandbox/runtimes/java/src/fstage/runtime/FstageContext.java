@@ -83,7 +83,11 @@ final class FstageContext
     @Override public String getWorkflowRunID() { return header("X-Cff-Workflow-Run-Id"); }
     @Override public String getWorkflowStateID() { return header("X-Cff-Workflow-State-Id"); }
 
-    /** Lines "<UTC time> <request id> <message>" on stdout. */
+    /**
+     * Lines "<UTC time> <request id> <LEVEL> <message>" on stdout, the platform's Java log line
+     * (OTC's devguide logging.rst shows log() writing "... <request id> INFO Event: ...");
+     * log() writes at INFO whatever the level set.
+     */
     static final class Logger implements com.huawei.services.runtime.RuntimeLogger,
                                          com.opentelekomcloud.services.runtime.RuntimeLogger {
         private static final String[] LEVELS = {"DEBUG", "INFO", "WARN", "ERROR"};
@@ -100,12 +104,16 @@ final class FstageContext
             if (lvl < level) {
                 return;
             }
-            SimpleDateFormat f = new SimpleDateFormat("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'");
-            f.setTimeZone(TimeZone.getTimeZone("UTC"));
-            out.println(f.format(new Date()) + " " + requestId + " " + message);
+            write(LEVELS[lvl], message);
         }
 
-        @Override public void log(String m) { emit(1, m); }
+        private void write(String label, String message) {
+            SimpleDateFormat f = new SimpleDateFormat("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'");
+            f.setTimeZone(TimeZone.getTimeZone("UTC"));
+            out.println(f.format(new Date()) + " " + requestId + " " + label + " " + message);
+        }
+
+        @Override public void log(String m) { write("INFO", m); }
         @Override public void debug(String m) { emit(0, m); }
         @Override public void info(String m) { emit(1, m); }
         @Override public void warn(String m) { emit(2, m); }
