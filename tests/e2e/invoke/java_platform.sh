@@ -40,3 +40,6 @@ expect_exit 10 "$FSTAGE" invoke -f "$M" badctx -e "$T/json.json"
 assert_contains "$T/out" 'com.huawei.services.runtime.Context'
 assert_contains "$T/out" 'com.opentelekomcloud.services.runtime.Context'
 assert_contains "$T/out" 'java.util.Map'
+# Object is not a context type either: the platform's runtimes pass one of the two interfaces.
+expect_exit 10 "$FSTAGE" invoke -f "$M" loose -e "$T/json.json"
+assert_contains "$T/out" 'plat.BadHandler.loose(java.lang.Object, java.lang.Object)'

@@ -26,9 +26,10 @@ final class Handler {
         this.method = method;
     }
 
-    /** Whether the shim's context object can be passed as this parameter. */
+    /** Whether this parameter is one of the platform's context types. */
     static boolean takesContext(Class<?> parameter) {
-        return parameter.isAssignableFrom(FstageContext.class);
+        return parameter == com.huawei.services.runtime.Context.class
+                || parameter == com.opentelekomcloud.services.runtime.Context.class;
     }
 
     static Handler load(String spec, ClassLoader loader) throws Exception {
