@@ -36,6 +36,10 @@ expect_exit 0 "$FSTAGE" invoke -f "$M" json -e "$T/json.json" --json
 expect_exit 0 "$FSTAGE" invoke -f "$M" bytes -e "$T/json.json" --json
 [ "$(json_get "$T/out" "j['result']")" = "raw duke" ] || fail "byte[] result is the body as is"
 
+# OTC's documented way to read the log level: the context as Gson writes it, logger.logLevel.
+expect_exit 0 "$FSTAGE" invoke -f "$M" level -e "$T/json.json" --json
+[ "$(json_get "$T/out" "j['result']")" = "INFO WARN" ] || fail "context.logger.logLevel via Gson"
+
 expect_exit 10 "$FSTAGE" invoke -f "$M" badctx -e "$T/json.json"
 assert_contains "$T/out" 'com.huawei.services.runtime.Context'
 assert_contains "$T/out" 'com.opentelekomcloud.services.runtime.Context'

@@ -86,14 +86,17 @@ final class FstageContext
     /**
      * Lines "<UTC time> <request id> <LEVEL> <message>" on stdout, the platform's Java log line
      * (OTC's devguide logging.rst shows log() writing "... <request id> INFO Event: ...");
-     * log() writes at INFO whatever the level set.
+     * log() writes at INFO whatever the level set. Serialised with Gson (as the context is by
+     * OTC's ContextHelper.getLogLevel, the workaround its logging.rst documents for reading the
+     * level), it gives {"logLevel": "INFO", ...}.
      */
     static final class Logger implements com.huawei.services.runtime.RuntimeLogger,
                                          com.opentelekomcloud.services.runtime.RuntimeLogger {
         private static final String[] LEVELS = {"DEBUG", "INFO", "WARN", "ERROR"};
-        private final String requestId;
-        private final PrintStream out;
-        private int level = 1;
+        private final transient String requestId;
+        private final transient PrintStream out;
+        private transient int level = 1;
+        private String logLevel = LEVELS[1];
 
         Logger(String requestId, PrintStream out) {
             this.requestId = requestId;
@@ -122,6 +125,7 @@ final class FstageContext
             for (int k = 0; k < LEVELS.length; k++) {
                 if (LEVELS[k].equalsIgnoreCase(l)) {
                     level = k;
+                    logLevel = LEVELS[k];
                 }
             }
         }
