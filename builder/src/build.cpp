@@ -2,6 +2,7 @@
 // build_function: select the inputs; if their stat stamps are those of the last build, done;
 // else key them by content, reuse or run the build step in a staging copy that mirrors the
 // project, assemble the code tree, merge the dependency packages, record the stamps.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fcntl.h>
@@ -107,7 +108,7 @@ Stamps stamps_of(const std::string& settings, const d::Selection& sel,
     h.add(tag);
     for (const auto& e : entries) {
       h.add(e);
-      out.newest_ns = std::max(out.newest_ns, e.stamp.mtime_ns);
+      out.newest_ns = std::max({out.newest_ns, e.stamp.mtime_ns, e.stamp.ctime_ns});
     }
   };
   add_all("sources", sel.sources);
@@ -317,10 +318,12 @@ struct Builder {
     res.key = FSTAGE_TRY(key_of(settings, "tree", sel.sources, step_key));
     const std::string tree_name = "tree-" + res.key.substr(0, 32);
     res.tree = dir / tree_name;
+    bool made = res.step.ran;
     if (!is_dir(res.tree) || opts.rebuild) {
       std::error_code ec;
       fs::remove_all(res.tree, ec);
       FSTAGE_TRY(tree(built, res.tree));
+      made = true;
     }
     std::string run_name = tree_name;
     if (!deps.empty()) {
@@ -334,9 +337,11 @@ struct Builder {
       run_name = "run-" + FSTAGE_TRY(key_of(run_key, "run", {})).substr(0, 32);
       if (!is_dir(dir / run_name) || opts.rebuild) {
         FSTAGE_TRY(merge_run_tree(dir / run_name));
+        made = true;
       }
     }
     res.run_tree = dir / run_name;
+    res.up_to_date = !made && state.is_object() && state.value("tree", "") == tree_name;
 
     Json next = {{"version", k_state_version},
                  {"stamps", stamps.digest},

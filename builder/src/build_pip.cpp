@@ -86,9 +86,56 @@ Expected<void> check_extensions(const fs::path& out, const manifest::Function& f
   return {};
 }
 
-bool mentions(const fs::path& requirements, std::string_view option) {
+// Whether `option` appears in the requirements file or any file it includes (-r, -c).
+bool mentions(const fs::path& requirements, std::string_view option, int depth = 0) {
   auto text = read_file(requirements);
-  return text && text->find(option) != std::string::npos;
+  if (!text || depth > 16) {
+    return false;
+  }
+  if (text->find(option) != std::string::npos) {
+    return true;
+  }
+  for (const auto& raw : split(*text, '\n')) {
+    std::string_view line = trim(raw);
+    for (std::string_view flag :
+         {"-r ", "-c ", "--requirement ", "--constraint ", "--requirement=", "--constraint="}) {
+      if (line.starts_with(flag)) {
+        fs::path inc(std::string(trim(line.substr(flag.size()))));
+        if (mentions(inc.is_absolute() ? inc : requirements.parent_path() / inc, option,
+                     depth + 1)) {
+          return true;
+        }
+      }
+    }
+  }
+  return false;
+}
+
+// pip records where a local package came from (PEP 610's direct_url.json: the absolute path
+// of the staging copy). Nothing at run time reads it, and it would make the zip depend on
+// where the project lies: it goes, with its line in RECORD.
+Expected<void> drop_direct_urls(const fs::path& out) {
+  std::error_code ec;
+  for (const auto& de : fs::directory_iterator(out, ec)) {
+    const fs::path info = de.path();
+    if (!info.filename().string().ends_with(".dist-info") ||
+        !fs::exists(info / "direct_url.json", ec)) {
+      continue;
+    }
+    fs::remove(info / "direct_url.json", ec);
+    auto record = read_file(info / "RECORD");
+    if (!record) {
+      continue;
+    }
+    std::string kept;
+    for (const auto& line : split(*record, '\n')) {
+      if (!line.empty() && line.find("/direct_url.json,") == std::string::npos) {
+        kept += std::string(line) + "\n";
+      }
+    }
+    FSTAGE_TRY(write_file_atomic(info / "RECORD", kept));
+  }
+  return {};
 }
 
 }  // namespace
@@ -132,6 +179,7 @@ Expected<void> pip_install(const StepContext& in, const fs::path& cwd,
     }
     return fail(std::move(e));
   }
+  FSTAGE_TRY(drop_direct_urls(out));
   return check_extensions(out, fn);
 }
 

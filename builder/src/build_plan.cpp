@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Which build step a function needs, decided from its runtime and the files at its code root.
 #include <fstage/base/fs.hpp>
+#include <fstage/base/json.hpp>
 #include <fstage/base/strings.hpp>
 
 #include "package_internal.hpp"
@@ -38,6 +39,30 @@ bool has_go_files(const fs::path& dir) {
     }
   }
   return false;
+}
+
+// Without a lockfile there is nothing to install from: node_modules/ is taken as it is, and
+// every runtime dependency package.json declares must be in it, or the zip could not load it.
+Expected<void> check_installed(const fs::path& code_root) {
+  auto text = read_file(code_root / "package.json");
+  if (!text) {
+    return {};
+  }
+  Json pkg = Json::parse(*text, nullptr, false);
+  if (!pkg.is_object() || !pkg.contains("dependencies") || !pkg["dependencies"].is_object()) {
+    return {};
+  }
+  for (const auto& [name, spec] : pkg["dependencies"].items()) {
+    if (!is_file(code_root / "node_modules" / name / "package.json")) {
+      return fail(ErrorCode::not_found,
+                  "package.json depends on " + quote(name) +
+                      ", which is not in node_modules/ and there is no package-lock.json to "
+                      "install it from",
+                  "run `npm install` in " + code_root.string() +
+                      " (it writes package-lock.json; fstage then runs npm ci --omit=dev)");
+    }
+  }
+  return {};
 }
 
 IgnoreRule build_rule(const char* pattern, const std::string& why) {
@@ -98,6 +123,8 @@ Expected<BuildPlan> plan_build(const manifest::Function& fn, const fs::path& cod
         p.input_files = {"package.json", "package-lock.json", "npm-shrinkwrap.json", ".npmrc"};
         p.extra_rules.push_back(build_rule("/node_modules/", "npm ci installs it"));
         p.note = "plus node_modules/ as installed by npm ci --omit=dev";
+      } else {
+        FSTAGE_TRY(check_installed(code_root));
       }
       break;
     case Language::go: {

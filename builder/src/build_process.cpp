@@ -2,6 +2,7 @@
 // Running build commands: posix_spawn in a process group of their own (so a terminal's Ctrl-C
 // reaches fstage only, and fstage decides), output to a log file (and, when asked, passed on
 // as it arrives), killed on interrupt.
+#include <algorithm>
 #include <cerrno>
 #include <ctime>
 #include <deque>
@@ -202,6 +203,22 @@ Error step_failed(std::string_view step, std::string_view command, int status,
                              std::string(command) + "`) exited with status " +
                              std::to_string(status));
   e.details = tail_lines(log, 20);
+  // Some tools (npm) end with their usage text: then the lines that say what went wrong come
+  // first.
+  auto is_error = [](const std::string& l) {
+    return to_lower(l).find("error") != std::string::npos || l.find("ERR!") != std::string::npos;
+  };
+  if (std::none_of(e.details.begin(), e.details.end(), is_error)) {
+    std::vector<std::string> errors;
+    for (const auto& l : tail_lines(log, 2000)) {
+      if (is_error(l) && errors.size() < 20) {
+        errors.push_back(l);
+      }
+    }
+    if (!errors.empty()) {
+      e.details = std::move(errors);
+    }
+  }
   e.hint = "the full output is in " + log.string();
   return e;
 }

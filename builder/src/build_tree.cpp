@@ -88,7 +88,7 @@ void StampHash::add(const TreeEntry& e) {
   add(e.name);
   const auto& s = e.stamp;
   add(std::to_string(s.dev) + ':' + std::to_string(s.ino) + ':' + std::to_string(s.size) + ':' +
-      std::to_string(s.mtime_ns) + ':' + std::to_string(e.mode));
+      std::to_string(s.mtime_ns) + ':' + std::to_string(s.ctime_ns) + ':' + std::to_string(e.mode));
 }
 
 std::string StampHash::hex() const {

@@ -33,6 +33,9 @@ struct FileStamp {
   std::uint64_t ino = 0;
   std::uint64_t size = 0;
   std::int64_t mtime_ns = 0;
+  // The inode's change time: a write that keeps size and mtime (cp -p, an archive's fixed
+  // times) still moves it, as git's index knows.
+  std::int64_t ctime_ns = 0;
   bool operator==(const FileStamp&) const = default;
 };
 FileStamp stamp_of(const struct stat& st);

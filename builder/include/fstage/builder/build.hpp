@@ -74,7 +74,9 @@ struct BuildResult {
   std::filesystem::path tree;      // the code tree: what is zipped
   std::filesystem::path run_tree;  // what is mounted: the tree, merged with the dependencies
   std::string key;                 // the tree's content key
-  bool up_to_date = false;         // recognised by stat alone: nothing was read or built
+  // Nothing was built or copied: the last build still holds (recognised by stat alone, or,
+  // when the stamps could not be trusted, by hashing the inputs).
+  bool up_to_date = false;
   BuildReport step;
   std::vector<DependencyBuild> dependencies;
   // What a change to should rebuild: the code directory, the local paths the build's files
