@@ -456,11 +456,12 @@ struct FunctionRunner::Impl {
       if (reply->kind == Reply::result) {
         r.status = InvokeStatus::ok;
         r.result = std::move(reply->body);
-        if (r.result.size() > k_max_response_bytes) {
+        const std::size_t counted = reply->limited_bytes.value_or(r.result.size());
+        if (counted > k_max_response_bytes) {
           r.status = InvokeStatus::function_error;
           r.response_too_large = true;
           r.error = error_body("FunctionResponseTooLarge",
-                               "the response is " + std::to_string(r.result.size()) +
+                               "the response is " + std::to_string(counted) +
                                    " bytes; the limit is " + std::to_string(k_max_response_bytes));
           r.result.clear();
         }
