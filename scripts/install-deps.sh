@@ -12,6 +12,8 @@ packages=(
   libcpp-httplib-dev zlib1g-dev
   # language toolchains the templates and tests exercise
   python3 python3-pip python3-setuptools python3-wheel nodejs default-jdk-headless golang-go
+  # Gson: the Java runtime shim binds events with it, as the platform's Java runtime does
+  libgoogle-gson-java
   # test and benchmark tools
   zip unzip bash-completion zsh fish tmux hyperfine wrk util-linux procps
 )

@@ -21,18 +21,12 @@ using Kind = manifest::Dependency::Kind;
 constexpr std::uint64_t k_dependency_bytes = 300ull << 20;
 constexpr std::size_t k_dependency_files = 30000;
 
-Expected<TreeEntry> file_entry(const fs::path& abs, const std::string& name) {
+Expected<TreeEntry> stat_entry(const fs::path& abs, const std::string& name) {
   struct stat st {};
   if (::stat(abs.c_str(), &st) != 0) {
     return fail(Error::from_errno("stat", abs.string(), errno));
   }
-  TreeEntry e;
-  e.name = name;
-  e.path = abs;
-  e.mode = normalise_mode(st.st_mode);
-  e.size = static_cast<std::uint64_t>(st.st_size);
-  e.stamp = stamp_of(st);
-  return e;
+  return file_entry(abs, name, st);
 }
 
 std::string rel_to(const fs::path& root, const fs::path& p) {
@@ -156,7 +150,7 @@ Expected<std::vector<DependencyInputs>> select_dependencies(const manifest::Mani
         break;
       }
       case Kind::zip:
-        in.entries.push_back(FSTAGE_TRY(file_entry(in.path, dep.path)));
+        in.entries.push_back(FSTAGE_TRY(stat_entry(in.path, dep.path)));
         break;
       case Kind::requirements:
       case Kind::npm: {
@@ -169,7 +163,7 @@ Expected<std::vector<DependencyInputs>> select_dependencies(const manifest::Mani
         for (const auto& n : names) {
           if (::stat((dir / n).c_str(), &st) == 0) {
             in.entries.push_back(
-                FSTAGE_TRY(file_entry(dir / n, rel_to(sel.project_root, dir / n))));
+                FSTAGE_TRY(stat_entry(dir / n, rel_to(sel.project_root, dir / n))));
           }
         }
         auto refs = FSTAGE_TRY(local_refs(in.kind, dir, in.path.filename().string()));

@@ -30,18 +30,6 @@ std::string argfile_quote(const std::string& s) {
   return out + "\"";
 }
 
-Expected<std::vector<TreeEntry>> walk_plain(const fs::path& root) {
-  std::error_code ec;
-  if (!fs::is_directory(root, ec)) {
-    return std::vector<TreeEntry>{};
-  }
-  IgnoreMatcher none(root, "");
-  WalkSettings ws;
-  ws.root = fs::canonical(root, ec);
-  ws.project_root = ws.root;
-  return walk_tree(ws, none);
-}
-
 Expected<TreeEntry> manifest_entry(const fs::path& dir) {
   fs::path mf = dir / "MANIFEST.MF";
   FSTAGE_TRY(write_file_atomic(mf, "Manifest-Version: 1.0\r\nCreated-By: fstage\r\n\r\n"));
@@ -117,8 +105,8 @@ Expected<void> build_javac(const StepContext& in, const fs::path& src, const fs:
 
   // The jar: META-INF/ and the manifest first (java.util.jar expects it there), then classes
   // and resources sorted; a class wins over a resource of the same name.
-  auto entries = FSTAGE_TRY(walk_plain(classes));
-  auto resources = FSTAGE_TRY(walk_plain(src / "src" / "main" / "resources"));
+  auto entries = FSTAGE_TRY(walk_all(classes));
+  auto resources = FSTAGE_TRY(walk_all(src / "src" / "main" / "resources"));
   for (auto& r : resources) {
     auto same = [&](const TreeEntry& e) { return e.name == r.name; };
     if (std::none_of(entries.begin(), entries.end(), same)) {

@@ -25,13 +25,7 @@ Expected<std::vector<TreeEntry>> named_inputs(const Selection& sel) {
     if (!is_within(sel.project_root, fs::canonical(p, ec))) {
       return fail(ErrorCode::unsafe, quote(name) + " points outside the project");
     }
-    TreeEntry e;
-    e.name = name;
-    e.path = p;
-    e.mode = normalise_mode(st.st_mode);
-    e.size = static_cast<std::uint64_t>(st.st_size);
-    e.stamp = stamp_of(st);
-    out.push_back(std::move(e));
+    out.push_back(file_entry(p, name, st));
   }
   return out;
 }
@@ -80,13 +74,7 @@ Expected<std::vector<TreeEntry>> ref_entries(const std::vector<LocalRef>& refs, 
     }
     const std::string rel = ref.path.lexically_relative(project_root).generic_string();
     if (!S_ISDIR(st.st_mode)) {
-      TreeEntry e;
-      e.name = rel;
-      e.path = ref.path;
-      e.mode = normalise_mode(st.st_mode);
-      e.size = static_cast<std::uint64_t>(st.st_size);
-      e.stamp = stamp_of(st);
-      out.push_back(std::move(e));
+      out.push_back(file_entry(ref.path, rel, st));
       continue;
     }
     WalkSettings ws = base_ws;

@@ -22,24 +22,28 @@ Expected<void> make_parent(const fs::path& p) {
 
 }  // namespace
 
-Expected<void> link_entries(const std::vector<TreeEntry>& entries, const fs::path& dest) {
+namespace {
+
+enum class Place { link, copy };
+
+// Puts every file of `entries` under `dest` (a later file of the same name wins).
+Expected<void> place(const std::vector<TreeEntry>& entries, const fs::path& dest, Place how) {
   for (const auto& e : entries) {
     if (interrupted()) {
       return fail(interrupted_error());
     }
     const fs::path to = dest / e.name;
+    std::error_code ec;
     if (e.directory) {
-      std::error_code ec;
       fs::create_directories(to, ec);
       continue;
     }
     FSTAGE_TRY(make_parent(to));
-    std::error_code ec;
-    fs::remove(to, ec);  // a later layer wins
-    if (::link(e.path.c_str(), to.c_str()) == 0) {
+    fs::remove(to, ec);
+    if (how == Place::link && ::link(e.path.c_str(), to.c_str()) == 0) {
       continue;
     }
-    if (errno != EXDEV && errno != EMLINK && errno != EPERM) {
+    if (how == Place::link && errno != EXDEV && errno != EMLINK && errno != EPERM) {
       return fail(Error::from_errno("link", to.string(), errno));
     }
     FSTAGE_TRY(copy_entry(e, to));
@@ -47,22 +51,14 @@ Expected<void> link_entries(const std::vector<TreeEntry>& entries, const fs::pat
   return {};
 }
 
+}  // namespace
+
+Expected<void> link_entries(const std::vector<TreeEntry>& entries, const fs::path& dest) {
+  return place(entries, dest, Place::link);
+}
+
 Expected<void> copy_entries(const std::vector<TreeEntry>& entries, const fs::path& dest) {
-  for (const auto& e : entries) {
-    if (interrupted()) {
-      return fail(interrupted_error());
-    }
-    const fs::path to = dest / e.name;
-    if (e.directory) {
-      std::error_code ec;
-      fs::create_directories(to, ec);
-      continue;
-    }
-    std::error_code ec;
-    fs::remove(to, ec);
-    FSTAGE_TRY(copy_entry(e, to));
-  }
-  return {};
+  return place(entries, dest, Place::copy);
 }
 
 Expected<std::vector<TreeEntry>> walk_all(const fs::path& root) {

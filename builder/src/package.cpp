@@ -37,6 +37,15 @@ Expected<void> check_layout(const manifest::Function& fn, std::vector<d::TreeEnt
   if (lang == Language::custom || lang == Language::http) {
     for (auto& e : entries) {
       if (e.name == "bootstrap") {
+        // The platform refuses a bootstrap without the execute bit (HW-ZH 自定义运行时.md,
+        // PLATFORM.md §1.6), and `invoke` refuses the same tree: the zip is not made to run
+        // what the local run would not.
+        if ((e.mode & 0111) == 0) {
+          return fail(ErrorCode::invalid_input,
+                      "`bootstrap` of " + quote(fn.name) +
+                          " is not executable; the platform refuses to run it",
+                      "chmod +x bootstrap");
+        }
         e.mode = 0755;
         return {};
       }
@@ -153,7 +162,7 @@ Expected<PackageListing> list_package(const manifest::Manifest& m, const manifes
     }
     std::string name = d::tree_inputs(sel.plan) ? e.name.substr(prefix.size()) : e.name;
     PackageEntry pe{name, e.size, e.mode, e.directory};
-    if (bootstrap && e.name == "bootstrap") {
+    if (bootstrap && e.name == "bootstrap" && (e.mode & 0111) != 0) {
       pe.mode = 0755;
     }
     out.entries.push_back(std::move(pe));

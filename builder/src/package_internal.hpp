@@ -53,6 +53,9 @@ struct TreeEntry {
 // 0755 when any exec bit is set, else 0644.
 unsigned normalise_mode(unsigned st_mode);
 
+// The entry for the file `st` describes, named `name`, read from `path`.
+TreeEntry file_entry(const fs::path& path, std::string name, const struct stat& st);
+
 // A name that may go into a zip: relative, no "." or ".." components, no backslash, no
 // control characters, valid UTF-8. Errors: unsafe, invalid_input.
 Expected<void> check_entry_name(std::string_view name);

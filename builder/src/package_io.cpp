@@ -16,6 +16,16 @@
 
 namespace fstage::builder::detail {
 
+TreeEntry file_entry(const fs::path& path, std::string name, const struct stat& st) {
+  TreeEntry e;
+  e.name = std::move(name);
+  e.path = path;
+  e.mode = normalise_mode(st.st_mode);
+  e.size = static_cast<std::uint64_t>(st.st_size);
+  e.stamp = stamp_of(st);
+  return e;
+}
+
 FileStamp stamp_of(const struct stat& st) {
   FileStamp s;
   s.dev = static_cast<std::uint64_t>(st.st_dev);

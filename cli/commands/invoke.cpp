@@ -98,7 +98,8 @@ int status_exit_code(const sb::InvokeResult& r) {
   return k_exit_sandbox;
 }
 
-Expected<std::string> read_event(const Context& ctx, const InvokeOptions& o, std::string& origin) {
+Expected<std::string> read_event(const Context& ctx, const InvokeOptions& o,
+                                 const manifest::Trigger* route, std::string& origin) {
   if (!o.event_file.empty() && !o.trigger.empty()) {
     return fail(ErrorCode::usage, "give either --event or --trigger, not both");
   }
@@ -111,6 +112,11 @@ Expected<std::string> read_event(const Context& ctx, const InvokeOptions& o, std
     std::string text = FSTAGE_TRY(scaffolds::sample_event(o.trigger));
     OrderedJson event = FSTAGE_TRY(parse_ordered_json(text, origin));
     event = FSTAGE_TRY(sb::apply_assignments(std::move(event), o.sets));
+    if (route != nullptr && to_lower(o.trigger).starts_with("apig")) {
+      // The function's own route, as API Gateway would call it, not the sample's /hello.
+      sb::aim_at_route(event, route->fields.value("method", "ANY"), route->fields.value("path", ""),
+                       o.sets);
+    }
     return event.dump();
   }
   if (o.event_file.empty()) {
@@ -129,7 +135,8 @@ Expected<std::string> read_event(const Context& ctx, const InvokeOptions& o, std
 // dependency packages laid over it, as the platform does) into `unpacked`.
 Expected<sb::FunctionSpec> load_spec(Context& ctx, const InvokeOptions& o,
                                      std::vector<std::string>& warnings,
-                                     std::optional<TempDir>& unpacked) {
+                                     std::optional<TempDir>& unpacked,
+                                     std::optional<manifest::Trigger>& route) {
   fs::path file =
       o.manifest.empty() ? FSTAGE_TRY(manifest::find_manifest(ctx.cwd)) : ctx.resolve(o.manifest);
   manifest::Manifest m = FSTAGE_TRY(manifest::load_manifest(file, ctx.display_path(file)));
@@ -160,6 +167,12 @@ Expected<sb::FunctionSpec> load_spec(Context& ctx, const InvokeOptions& o,
                 file.filename().string() + " defines " + std::to_string(names.size()) +
                     " functions; name one",
                 "fstage invoke " + (names.empty() ? std::string("NAME") : names.front()));
+  }
+  for (const auto& t : fn->triggers) {
+    if (t.type == "APIG") {
+      route = t;  // the first APIG trigger: what --trigger apig calls
+      break;
+    }
   }
   if (o.artifact.empty()) {
     auto built = FSTAGE_TRY(build_for_run(ctx, m, *fn));
@@ -264,9 +277,10 @@ Expected<int> run_invoke(Context& ctx, const InvokeOptions& o) {
   }
   std::vector<std::string> warnings;
   std::optional<TempDir> unpacked;
-  sb::FunctionSpec spec = FSTAGE_TRY(load_spec(ctx, o, warnings, unpacked));
+  std::optional<manifest::Trigger> route;
+  sb::FunctionSpec spec = FSTAGE_TRY(load_spec(ctx, o, warnings, unpacked, route));
   std::string origin;
-  std::string event = FSTAGE_TRY(read_event(ctx, o, origin));
+  std::string event = FSTAGE_TRY(read_event(ctx, o, route ? &*route : nullptr, origin));
   if (event.size() > sb::k_max_request_bytes) {
     return fail(ErrorCode::limit,
                 "request body too large: " + std::to_string(event.size()) +

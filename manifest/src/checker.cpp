@@ -118,9 +118,19 @@ int Checker::lookup(const std::filesystem::path& path) {
   if (fresh) {
     std::error_code ec;
     auto st = std::filesystem::status(path, ec);
-    it->second = ec || !std::filesystem::exists(st) ? 0 : std::filesystem::is_directory(st) ? 2 : 1;
+    using std::filesystem::perms;
+    const bool exec = (st.permissions() &
+                       (perms::owner_exec | perms::group_exec | perms::others_exec)) != perms::none;
+    it->second = ec || !std::filesystem::exists(st)  ? 0
+                 : std::filesystem::is_directory(st) ? 2
+                 : exec                              ? 3
+                                                     : 1;
   }
   return it->second;
+}
+
+bool Checker::is_executable_file(const std::filesystem::path& path) {
+  return lookup(path) == 3;
 }
 
 bool Checker::is_directory(const std::filesystem::path& path) {

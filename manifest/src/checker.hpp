@@ -33,6 +33,8 @@ class Checker {
   // validation: ten functions sharing `code: .` asked the filesystem thirty times.
   bool is_directory(const std::filesystem::path& path);
   bool exists(const std::filesystem::path& path);
+  // `path` is a file with an execute bit (what the platform needs of a bootstrap).
+  bool is_executable_file(const std::filesystem::path& path);
   Location where(const YamlNode& n) const { return Location{m_origin, n.line, n.column}; }
 
   void error(const YamlNode& at, std::string message, std::string expected = {},
@@ -73,7 +75,7 @@ class Checker {
                         bool required);
 
  private:
-  // 0: missing, 1: exists but not a directory, 2: a directory.
+  // 0: missing, 1: exists but not a directory, 2: a directory, 3: a file with an execute bit.
   int lookup(const std::filesystem::path& path);
 
   std::string m_origin;

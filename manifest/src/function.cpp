@@ -146,10 +146,38 @@ void check_env(Checker& c, const YamlNode& n, const std::string& path, Function&
   }
 }
 
+// Custom and http functions run the code's `bootstrap`, which the platform refuses when it
+// is not executable (HW-ZH 用户指南/自定义运行时.md: "如果引导文件未找到或不是可执行文件，函数在
+// 调用后将返回错误"; PLATFORM.md §1.6). A `build:` step may make it, so only the source's is
+// checked, and only without one.
+void check_bootstrap_file(Checker& c, const YamlNode& at, const std::string& path,
+                          const Function& f) {
+  fs::path dir = *c.root() / f.code;
+  if (!f.build.empty() || !c.is_directory(dir)) {
+    return;
+  }
+  fs::path file = dir / "bootstrap";
+  if (!c.exists(file)) {
+    c.warning(at, path + ": no `bootstrap` in " + quote(f.code), "",
+              "the platform starts " + std::string(f.runtime.name) +
+                  " functions by running ./bootstrap: add it");
+  } else if (!c.is_directory(file) && !c.is_executable_file(file)) {
+    std::string shown = f.code == "." ? std::string("bootstrap") : f.code + "/bootstrap";
+    c.error(at, path + ": " + quote(shown) + " is not executable; the platform refuses to run it",
+            "an executable bootstrap", "chmod +x " + shown);
+  }
+}
+
 // Python and Node.js handlers name a file: warn when it is not in the code directory.
 void check_handler_file(Checker& c, const YamlNode& n, const std::string& path, const Function& f) {
-  if (!c.root() ||
-      (f.runtime.language != Language::python && f.runtime.language != Language::nodejs)) {
+  if (!c.root()) {
+    return;
+  }
+  if (f.runtime.language == Language::custom || f.runtime.language == Language::http) {
+    check_bootstrap_file(c, n, path, f);
+    return;
+  }
+  if (f.runtime.language != Language::python && f.runtime.language != Language::nodejs) {
     return;
   }
   std::size_t dot = f.handler.rfind('.');
@@ -309,8 +337,9 @@ std::optional<Function> check_function(Checker& c, const YamlEntry& entry) {
   if (const YamlNode* n = c.field(body, "dependencies", path, false)) {
     check_dependencies(c, *n, path + ".dependencies", f);
   }
-  if (handler && known && c.error_count() == errors_before) {
-    check_handler_file(c, *handler, path + ".handler", f);
+  if (known && c.error_count() == errors_before) {
+    // Reported at the handler, or at the function's name when a bootstrap goes without one.
+    check_handler_file(c, handler ? *handler : key, handler ? path + ".handler" : path, f);
   }
   if (c.error_count() != errors_before) {
     return std::nullopt;

@@ -151,6 +151,14 @@ void check_apig(Ctx& t) {
   t.choice("method", {"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "ANY"}, "ANY");
   t.choice("auth", {"NONE", "APP", "IAM"}, "NONE");
   t.integer("timeout", 1, 60000, 5000, "milliseconds");
+  // The API's CORS option (API Gateway's x-apigateway-cors): the gateway answers preflights
+  // and adds its Access-Control-* headers (serve/include/fstage/serve/cors.hpp).
+  t.fields["cors"] = false;
+  if (const YamlNode* n = t.get("cors", false)) {
+    if (auto b = t.c.boolean(*n, t.sub("cors"))) {
+      t.fields["cors"] = *b;
+    }
+  }
   // Deploy only: the API group the API goes into, and the dedicated gateway (when not the
   // shared one). fstage serve ignores both.
   t.text("group_id", false, "an API group id from the APIG console");
@@ -336,7 +344,7 @@ std::optional<Trigger> check_trigger(Checker& c, const YamlNode& n, const std::s
   t.where = c.where(n);
   Ctx ctx{c, n, path, t.fields};
   static const std::map<std::string, Keys, std::less<>> k_keys = {
-      {"APIG", {"type", "path", "method", "auth", "timeout", "group_id", "instance_id"}},
+      {"APIG", {"type", "path", "method", "auth", "timeout", "cors", "group_id", "instance_id"}},
       {"TIMER", {"type", "schedule", "schedule_type", "user_event", "enabled"}},
       {"SMN", {"type", "topic_urn"}},
       {"OBS", {"type", "bucket", "events", "prefix", "suffix"}},

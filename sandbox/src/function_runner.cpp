@@ -119,6 +119,11 @@ int listen_loopback(int& port) {
   return s;
 }
 
+// Loading a function (interpreter start, imports) gets its timeout plus this allowance.
+constexpr int k_load_allowance_s = 5;
+// New instances tried after the one whose initializer failed (the platform's "at most 3").
+constexpr int k_initializer_retries = 3;
+
 }  // namespace
 
 struct FunctionRunner::Impl {
@@ -127,7 +132,8 @@ struct FunctionRunner::Impl {
   Capabilities caps;
   LaunchPlan launch;
   std::optional<Instance> instance;
-  std::string pending_output;  // printed between invocations: goes to the next one's logs
+  std::string pending_output;       // printed between invocations: goes to the next one's logs
+  bool initializer_failed = false;  // the last start() failed in the initializer itself
 
   void output(std::string& logs, const char* data, std::size_t n) {
     logs.append(data, n);
@@ -345,23 +351,37 @@ struct FunctionRunner::Impl {
     }
     instance.emplace(Instance{std::move(*box), std::move(transport), launch.argv.front()});
     r.isolation = instance->box->isolation();
-    // Interpreter start and import are not billed against the function's timeout on the
-    // platform; give them a fixed allowance on top of the initializer's own timeout.
-    int budget_s = (spec.initializer.empty() ? spec.timeout_s : spec.initializer_timeout) + 5;
+    // Interpreter start and import are not billed against any timeout on the platform; give
+    // them the function's timeout and a fixed allowance. The initializer then gets exactly
+    // initializer_timeout, counted from the shim's init_start (there is no grace: a 5 s
+    // initializer fails a 2 s limit).
+    auto deadline = t0 + std::chrono::seconds(spec.timeout_s + k_load_allowance_s);
+    bool initializing = false;
     std::optional<Reply> reply;
-    Wait w = pump(*instance, t0 + std::chrono::seconds(budget_s), reply, logs);
+    Wait w = pump(*instance, deadline, reply, logs);
+    while (w == Wait::reply && reply->kind == Reply::init_start && !initializing) {
+      initializing = true;
+      deadline = Clock::now() + std::chrono::seconds(spec.initializer_timeout);
+      w = pump(*instance, deadline, reply, logs);
+    }
     r.init_duration_ms = ms_since(t0);
     if (w == Wait::reply && reply->kind == Reply::ready) {
       return true;
     }
+    initializer_failed = initializing;
     if (w == Wait::reply && reply->kind == Reply::init_error) {
       r.status = InvokeStatus::function_error;
       r.error = reply->body;
     } else if (w == Wait::deadline) {
       instance->box->kill(KillReason::timeout);
       r.status = InvokeStatus::timeout;
-      r.error = error_body("InitializerTimeout", "initialization timed out after " +
-                                                     std::to_string(budget_s) + " seconds");
+      r.error = initializing ? error_body("InitializerTimeout",
+                                          "initialization timed out after " +
+                                              std::to_string(spec.initializer_timeout) + " seconds")
+                             : error_body("InitializerTimeout",
+                                          "the runtime did not load the function within " +
+                                              std::to_string(spec.timeout_s + k_load_allowance_s) +
+                                              " seconds");
     } else {
       classify_death(*instance, r);
     }
@@ -370,6 +390,33 @@ struct FunctionRunner::Impl {
     r.memory_source = std::string(instance->box->memory_source());
     discard();
     return false;
+  }
+
+  // start(), and when the initializer itself failed (an error or its timeout) a new instance,
+  // up to k_initializer_retries times: "if the initializer fails, that instance fails and the
+  // next instance is chosen to run it again, at most 3 retries" (Huawei's developer guide,
+  // devg-functiongraph functiongraph_02_0532, "initializer接口规范"). A function that fails to
+  // load is not retried. Each attempt's logs are kept, with a line between them.
+  bool start_retrying(InvokeResult& r, std::string& logs) {
+    for (int retry = 0;; ++retry) {
+      initializer_failed = false;
+      if (start(r, logs)) {
+        return true;
+      }
+      if (!initializer_failed || retry == k_initializer_retries) {
+        return false;
+      }
+      std::string line = "fstage: the initializer failed on instance " + std::to_string(retry + 1) +
+                         "; retrying on a new instance (retry " + std::to_string(retry + 1) +
+                         " of " + std::to_string(k_initializer_retries) + ")\n";
+      output(logs, line.data(), line.size());
+      InvokeResult fresh;
+      fresh.request_id = r.request_id;
+      fresh.memory_size_mb = r.memory_size_mb;
+      fresh.warnings = std::move(r.warnings);
+      fresh.cold = true;
+      r = std::move(fresh);
+    }
   }
 
   InvokeResult invoke(const InvokeRequest& req) {
@@ -385,7 +432,7 @@ struct FunctionRunner::Impl {
     }
     if (!instance) {
       r.cold = true;
-      if (!start(r, logs)) {
+      if (!start_retrying(r, logs)) {
         r.logs = std::move(logs);
         return r;
       }
@@ -410,11 +457,12 @@ struct FunctionRunner::Impl {
       if (reply->kind == Reply::result) {
         r.status = InvokeStatus::ok;
         r.result = std::move(reply->body);
-        if (r.result.size() > k_max_response_bytes) {
+        const std::size_t counted = reply->limited_bytes.value_or(r.result.size());
+        if (counted > k_max_response_bytes) {
           r.status = InvokeStatus::function_error;
           r.response_too_large = true;
           r.error = error_body("FunctionResponseTooLarge",
-                               "the response is " + std::to_string(r.result.size()) +
+                               "the response is " + std::to_string(counted) +
                                    " bytes; the limit is " + std::to_string(k_max_response_bytes));
           r.result.clear();
         }

@@ -97,19 +97,47 @@ std::string http_request_for(const InvokeRequest& req, const FunctionSpec& spec)
   return out;
 }
 
-std::string apig_result_for(const HttpMessage& r) {
-  Json headers = Json::object();
-  for (const auto& [k, v] : r.headers) {
-    if (k != "content-length" && k != "connection" && k != "transfer-encoding" &&
-        k != "keep-alive" && k != "date") {
-      headers[k] = v;
+std::string canonical_header_name(std::string_view name) {
+  // Go's textproto.CanonicalMIMEHeaderKey: a name with characters outside the token set is
+  // left as it is.
+  std::string out(name);
+  for (char c : out) {
+    if (c == ' ' || c == ':' || static_cast<unsigned char>(c) < 0x21 ||
+        static_cast<unsigned char>(c) > 0x7e) {
+      return out;
     }
   }
-  bool text = is_valid_utf8(r.body);
-  Json out = {{"statusCode", r.status},
-              {"headers", headers},
-              {"body", text ? r.body : base64_encode(r.body)},
-              {"isBase64Encoded", !text}};
+  bool upper = true;
+  for (char& c : out) {
+    c = upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(c)))
+              : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    upper = c == '-';
+  }
+  return out;
+}
+
+std::string apig_result_for(const HttpMessage& r) {
+  // The result the platform documents for an HTTP function (the "Execution Result" of a test
+  // event in OTC-PY doc/source/devguide/http_function/scratch/project.rst, and "By default,
+  // the response is encoded using Base64. The default value of isBase64Encoded is true" in
+  // its http_function/_index.rst): the body always base64, every header an array of its
+  // values in the order sent (two Set-Cookie stay two), names in Go's canonical form as the
+  // platform's Go front end gives them, Date and Content-Length kept. Only the hop-by-hop
+  // headers of the connection to the function are dropped.
+  OrderedJson headers = OrderedJson::object();
+  for (const auto& [name, value] : r.fields) {
+    const std::string lower = to_lower(name);
+    if (lower == "connection" || lower == "keep-alive" || lower == "transfer-encoding" ||
+        lower == "te" || lower == "trailer" || lower == "upgrade" || lower == "proxy-connection") {
+      continue;
+    }
+    headers[canonical_header_name(name)].push_back(value);
+  }
+  OrderedJson out = OrderedJson::object();
+  out["body"] = base64_encode(r.body);
+  out["headers"] = std::move(headers);
+  out["statusCode"] = r.status;
+  out["isBase64Encoded"] = true;
   return out.dump();
 }
 
@@ -126,6 +154,7 @@ void HttpFunctionTransport::close_conn() {
     m_fd = -1;
   }
   m_parser = HttpParser(true);
+  m_parser.set_head_request(m_head && m_in_flight);
 }
 
 bool HttpFunctionTransport::open_conn() {
@@ -144,6 +173,8 @@ void HttpFunctionTransport::send_invoke(const InvokeRequest& request, std::int64
     open_conn();
   }
   m_request = http_request_for(request, m_spec);
+  m_head = m_request.starts_with("HEAD ");
+  m_parser.set_head_request(m_head);
   m_out = m_request;
   m_in_flight = true;
   m_got_bytes = false;
@@ -190,6 +221,9 @@ std::optional<Reply> HttpFunctionTransport::read_response() {
     eof = n == 0 || errno != EAGAIN;
     break;
   }
+  if (eof && m_got_bytes) {
+    m_parser.set_eof();  // a body framed by the close is complete now
+  }
   if (auto m = m_parser.next()) {
     m_in_flight = false;
     std::string conn = to_lower(m->headers["connection"]);
@@ -197,7 +231,8 @@ std::optional<Reply> HttpFunctionTransport::read_response() {
     if (conn == "close" || (m->version == "HTTP/1.0" && conn != "keep-alive") || eof) {
       close_conn();
     }
-    return Reply{Reply::result, apig_result_for(*m)};
+    Reply reply{Reply::result, apig_result_for(*m), m->body.size()};
+    return reply;
   }
   if (eof && m_in_flight && m_reused && !m_got_bytes) {
     // The server dropped a kept-alive connection before reading our request: send it again
@@ -214,9 +249,14 @@ std::optional<Reply> HttpFunctionTransport::read_response() {
     close_conn();
     if (m_in_flight) {
       m_in_flight = false;
-      return Reply{Reply::error, error_body("HttpFunctionError",
-                                            "the function's server closed the connection "
-                                            "without a complete response")};
+      return Reply{Reply::error,
+                   error_body("HttpFunctionError",
+                              m_parser.error() && !eof
+                                  ? "the function's server sent a malformed HTTP response"
+                                  : "the function's server closed the connection without a "
+                                    "complete response (fewer body bytes than its "
+                                    "Content-Length, or a chunked body cut short)"),
+                   std::nullopt};
     }
   }
   return std::nullopt;

@@ -16,7 +16,8 @@ namespace fstage::sandbox::detail {
 // 127.0.0.1:8000 inside the sandbox. Readiness is the first successful connect; each
 // invocation becomes an HTTP request (an APIG event's method, path, query, headers and body,
 // or a POST of any other event) with the platform's X-CFF-* headers, and the response comes
-// back as an APIG-style result {"statusCode","headers","body","isBase64Encoded"}.
+// back as the platform's result for an HTTP function (apig_result_for). The response body is
+// read as any HTTP client must: by Content-Length, chunked, or until the server closes.
 class HttpFunctionTransport final : public Transport {
  public:
   using Connect = std::function<Expected<int>()>;
@@ -42,6 +43,7 @@ class HttpFunctionTransport final : public Transport {
   int m_fd = -1;
   bool m_ready = false;
   bool m_in_flight = false;
+  bool m_head = false;       // the in-flight request is a HEAD: its response has no body
   bool m_reused = false;     // the in-flight request went out on a kept-alive connection
   bool m_got_bytes = false;  // some of its response has arrived
   std::string m_request;     // the in-flight request, for one retry on a stale connection
@@ -51,7 +53,10 @@ class HttpFunctionTransport final : public Transport {
 
 // The raw HTTP/1.1 request for one invocation (exposed for tests).
 std::string http_request_for(const InvokeRequest& request, const FunctionSpec& spec);
-// The APIG-style JSON result for an HTTP response.
+// The result the platform gives for an HTTP function's response: {"body" (base64),
+// "headers" {Name: [values...]}, "statusCode", "isBase64Encoded": true}.
 std::string apig_result_for(const HttpMessage& response);
+// "content-type" -> "Content-Type", as Go's textproto.CanonicalMIMEHeaderKey does.
+std::string canonical_header_name(std::string_view name);
 
 }  // namespace fstage::sandbox::detail

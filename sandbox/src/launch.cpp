@@ -6,8 +6,11 @@
 
 #include <fstage/base/assets.hpp>
 #include <fstage/base/json.hpp>
+#include <fstage/base/strings.hpp>
 #include <fstage/manifest/manifest.hpp>
 #include <fstage/sandbox/interpreters.hpp>
+
+#include <sys/stat.h>
 
 namespace fstage::sandbox::detail {
 
@@ -170,6 +173,32 @@ std::vector<std::string> runtime_environment(const FunctionSpec& spec,
   return out;
 }
 
+// Custom and HTTP functions start by running the code's `bootstrap`. The platform executes
+// it and refuses one that is missing or not executable: "如果引导文件未找到或不是可执行文件，
+// 函数在调用后将返回错误" (if the bootstrap is not found or is not executable, the function
+// returns an error when invoked; HW-ZH 用户指南/自定义运行时.md, PLATFORM.md §1.6). So does
+// fstage, before it starts anything, naming the fix (`fstage validate` reports the source's;
+// this catches a build's output and an --artifact zip).
+namespace {
+
+Expected<void> check_bootstrap(const FunctionSpec& spec) {
+  const auto path = spec.code_dir / "bootstrap";
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
+    return {};  // a missing one fails to start: the instance's sandbox error says so
+  }
+  if ((st.st_mode & (S_IXUSR | S_IXGRP | S_IXOTH)) == 0) {
+    return fail(ErrorCode::invalid_input,
+                "`bootstrap` of " + quote(spec.name) +
+                    " is not executable: the platform refuses to start it (it executes the "
+                    "file; it does not hand it to a shell)",
+                "chmod +x bootstrap   # zips keep the mode: the platform needs the execute bit");
+  }
+  return {};
+}
+
+}  // namespace
+
 Expected<LaunchPlan> plan_launch(const FunctionSpec& spec, const RunnerOptions& options) {
   LaunchPlan plan;
   plan.env = runtime_environment(spec, plan.warnings);
@@ -209,6 +238,7 @@ Expected<LaunchPlan> plan_launch(const FunctionSpec& spec, const RunnerOptions& 
     }
     case Language::http: {
       // The bootstrap holds the start command of the user's web server.
+      FSTAGE_TRY(check_bootstrap(spec));
       plan.argv = {std::string(k_code_root) + "/bootstrap"};
       plan.protocol = Protocol::http_function;
       add_platform_interpreter_paths(options, plan);
@@ -249,6 +279,7 @@ Expected<LaunchPlan> plan_launch(const FunctionSpec& spec, const RunnerOptions& 
     }
     case Language::custom: {
       // The user's executable bootstrap does its own init and loops on the runtime API.
+      FSTAGE_TRY(check_bootstrap(spec));
       plan.argv = {std::string(k_code_root) + "/bootstrap"};
       plan.protocol = Protocol::runtime_api;
       plan.env.push_back("RUNTIME_API_ADDR=127.0.0.1:" + std::to_string(k_runtime_api_port));

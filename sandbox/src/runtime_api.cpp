@@ -15,6 +15,8 @@ constexpr std::string_view k_next = "/v1/runtime/invocation/request";
 constexpr std::string_view k_response = "/v1/runtime/invocation/response/";
 constexpr std::string_view k_error = "/v1/runtime/invocation/error/";
 constexpr std::string_view k_init_error = "/v1/runtime/init/error";
+// fstage's own: the Java shim posts it before calling the initializer (see Reply::init_start).
+constexpr std::string_view k_init_start = "/v1/runtime/init/start";
 
 void nonblock(int fd) {
   ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
@@ -130,6 +132,9 @@ void RuntimeApiTransport::handle(Conn& c, const HttpMessage& m) {
     reply(202, "Accepted", R"({"status":"OK"})");
     m_replies.push_back({Reply::error, m.body});
     m_pending.reset();
+  } else if (m.method == "POST" && t == k_init_start) {
+    reply(202, "Accepted", R"({"status":"OK"})");
+    m_replies.push_back({Reply::init_start, {}});
   } else if (m.method == "POST" && t == k_init_error) {
     reply(202, "Accepted", R"({"status":"OK"})");
     m_replies.push_back({Reply::init_error, m.body});

@@ -124,6 +124,7 @@ std::optional<Reply> FramedTransport::parse() {
   Reply r;
   std::string type = header.value("type", "");
   r.kind = type == "ready"        ? Reply::ready
+           : type == "init_start" ? Reply::init_start
            : type == "init_error" ? Reply::init_error
            : type == "result"     ? Reply::result
            : type == "error"      ? Reply::error

@@ -9,6 +9,7 @@
 #include <poll.h>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <fstage/sandbox/function.hpp>
@@ -16,8 +17,17 @@
 namespace fstage::sandbox::detail {
 
 struct Reply {
-  enum Kind { ready, init_error, result, error, closed } kind = closed;
+  // init_start: the runtime is about to call the initializer (fstage's shims say so, so that
+  // initializer_timeout counts the initializer alone, not the interpreter's start).
+  enum Kind { ready, init_start, init_error, result, error, closed } kind = closed;
   std::string body;
+  // What the platform's response limit counts when it is not `body` itself: an HTTP
+  // function's body before it is base64-encoded into the result.
+  std::optional<std::size_t> limited_bytes;
+
+  Reply() = default;
+  Reply(Kind k, std::string b, std::optional<std::size_t> limited = std::nullopt)
+      : kind(k), body(std::move(b)), limited_bytes(limited) {}
 };
 
 class Transport {

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+#include <algorithm>
 #include <cctype>
 #include <variant>
 #include <vector>
@@ -78,10 +79,39 @@ std::string describe(const std::vector<Step>& steps, std::size_t upto) {
   return s;
 }
 
-// The value to store at a place that currently holds `current` (null when new).
+bool is_key(const Step& s, std::string_view k) {
+  const auto* key = std::get_if<std::string>(&s);
+  return key != nullptr && *key == k;
+}
+
+// Maps whose values API Gateway always sends as strings, even when they look like numbers
+// (PLATFORM.md §3 "APIG contract details"; the platform's runtimes type them as string maps:
+// OTC-GO go-events/apig/APIGTriggerEvent.go map[string]string). The samples leave some empty
+// (pathParameters: {}), so their siblings cannot tell.
+bool apig_string_map(const OrderedJson& root, const std::vector<Step>& steps, std::size_t depth) {
+  if (depth != 1 || !root.is_object() || !root.contains("httpMethod")) {
+    return false;
+  }
+  return is_key(steps[0], "headers") || is_key(steps[0], "queryStringParameters") ||
+         is_key(steps[0], "pathParameters") || is_key(steps[0], "requestContext");
+}
+
+// True when `container` holds only strings (a map of headers, a list of names): a new entry
+// there is text too.
+bool holds_strings(const OrderedJson& container) {
+  if (container.empty() || (!container.is_object() && !container.is_array())) {
+    return false;
+  }
+  return std::all_of(container.begin(), container.end(),
+                     [](const OrderedJson& v) { return v.is_string(); });
+}
+
+// The value to store at a place that currently holds `current` (null when new); `text_only`
+// when the place is known to hold a string.
 Expected<OrderedJson> typed_value(const OrderedJson* current, const std::string& text,
-                                  const std::string& where) {
-  if (current != nullptr && current->is_string()) {
+                                  const std::string& where, bool text_only = false) {
+  if ((current != nullptr && current->is_string()) ||
+      (text_only && (current == nullptr || current->is_null()))) {
     return OrderedJson(text);
   }
   OrderedJson parsed = OrderedJson::parse(text, nullptr, false);
@@ -115,8 +145,9 @@ Expected<void> set_path(OrderedJson& root, const std::vector<Step>& steps,
       }
       if (last) {
         auto it = node->find(*key);
-        OrderedJson v = FSTAGE_TRY(
-            typed_value(it == node->end() ? nullptr : &*it, text, describe(steps, i + 1)));
+        const bool text_only = holds_strings(*node) || apig_string_map(root, steps, i);
+        OrderedJson v = FSTAGE_TRY(typed_value(it == node->end() ? nullptr : &*it, text,
+                                               describe(steps, i + 1), text_only));
         (*node)[*key] = std::move(v);
         return {};
       }
@@ -148,22 +179,18 @@ Expected<void> set_path(OrderedJson& root, const std::vector<Step>& steps,
                                                 describe(steps, i) + " has " +
                                                 std::to_string(node->size()) + " elements)");
     }
+    const bool text_only = holds_strings(*node);
     if (index == node->size()) {
       node->push_back(nullptr);
     }
     if (last) {
       OrderedJson& slot = (*node)[index];
-      slot = FSTAGE_TRY(typed_value(&slot, text, describe(steps, i + 1)));
+      slot = FSTAGE_TRY(typed_value(&slot, text, describe(steps, i + 1), text_only));
       return {};
     }
     node = &(*node)[index];
   }
   return {};
-}
-
-bool is_key(const Step& s, std::string_view k) {
-  const auto* key = std::get_if<std::string>(&s);
-  return key != nullptr && *key == k;
 }
 
 // lts.data.<rest>: decode, edit, re-encode (the logs field is a JSON string in the payload).
@@ -240,6 +267,46 @@ Expected<std::string> base64_decode(std::string_view text) {
     }
   }
   return out;
+}
+
+void aim_at_route(OrderedJson& event, std::string_view method, std::string_view path,
+                  std::span<const std::string> assignments) {
+  if (!event.is_object()) {
+    return;
+  }
+  auto assigned = [&](std::string_view key) {
+    return std::any_of(assignments.begin(), assignments.end(), [&](const std::string& a) {
+      return a.starts_with(key) && a.size() > key.size() && a[key.size()] == '=';
+    });
+  };
+  if (!method.empty() && method != "ANY" && !assigned("httpMethod")) {
+    event["httpMethod"] = std::string(method);
+  }
+  if (path.empty() || assigned("path")) {
+    return;
+  }
+  if (!event.contains("pathParameters") || !event["pathParameters"].is_object()) {
+    event["pathParameters"] = OrderedJson::object();
+  }
+  OrderedJson& params = event["pathParameters"];
+  std::string out;
+  for (const auto& segment : split(path.substr(path.starts_with('/') ? 1 : 0), '/')) {
+    std::string_view s(segment);
+    out += '/';
+    if (s.size() < 3 || s.front() != '{' || s.back() != '}') {
+      out += s;
+      continue;
+    }
+    std::string name(s.substr(1, s.size() - 2));
+    if (name.ends_with('+')) {
+      name.pop_back();
+    }
+    auto it = params.find(name);
+    std::string value = it != params.end() && it->is_string() ? it->get<std::string>() : name;
+    params[name] = value;
+    out += value;
+  }
+  event["path"] = out.empty() ? std::string("/") : out;
 }
 
 Expected<OrderedJson> apply_assignments(OrderedJson event,

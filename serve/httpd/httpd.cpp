@@ -47,11 +47,38 @@ class HttplibServer final : public fstage::serve::HttpServer {
       handle(req, res);
       return httplib::Server::HandlerResponse::Handled;
     });
+    // A body over the limit is not read (cpp-httplib answers 413 itself, with an empty body):
+    // the gateway answers instead, as API Gateway does, with its error and a request id.
+    m_server.set_error_handler(httplib::Server::HandlerWithResponse(
+        [this](const httplib::Request& req, httplib::Response& res) {
+          if (res.status != 413 || res.has_header("X-Request-Id")) {
+            return httplib::Server::HandlerResponse::Unhandled;  // the gateway's own answer
+          }
+          handle(req, res, true);
+          return httplib::Server::HandlerResponse::Handled;
+        }));
+    // Bodies are read here, whole, as API Gateway passes them on: cpp-httplib's own reading
+    // would parse a form-urlencoded body into the query parameters (and answer 413 to one
+    // over 8 KB), and keep only the parts of a multipart one.
+    auto hc = [this](const httplib::Request& req, httplib::Response& res,
+                     const httplib::ContentReader& read) {
+      std::string body;
+      bool ok = req.is_multipart_form_data() ? read_multipart(req, read, body)
+                                             : read([&body](const char* data, std::size_t n) {
+                                                 body.append(data, n);
+                                                 return true;
+                                               });
+      if (!ok && res.status != 413) {
+        res.status = 400;
+        return;
+      }
+      handle(req, res, !ok, &body);
+    };
     m_server.Get(".*", h);
-    m_server.Post(".*", h);
-    m_server.Put(".*", h);
-    m_server.Patch(".*", h);
-    m_server.Delete(".*", h);
+    m_server.Post(".*", hc);
+    m_server.Put(".*", hc);
+    m_server.Patch(".*", hc);
+    m_server.Delete(".*", hc);
     m_server.Options(".*", h);
   }
 
@@ -70,23 +97,69 @@ class HttplibServer final : public fstage::serve::HttpServer {
   void stop() override { m_server.stop(); }
 
  private:
-  void handle(const httplib::Request& req, httplib::Response& res) {
+  // A multipart body as the client sent it, rebuilt from its parts (cpp-httplib hands a
+  // content reader only the parts): each part's Content-Disposition and Content-Type.
+  static bool read_multipart(const httplib::Request& req, const httplib::ContentReader& read,
+                             std::string& body) {
+    std::string type = req.get_header_value("Content-Type");
+    auto b = type.find("boundary=");
+    if (b == std::string::npos) {
+      return false;
+    }
+    std::string boundary = type.substr(b + 9);
+    if (boundary.size() >= 2 && boundary.front() == '"' && boundary.back() == '"') {
+      boundary = boundary.substr(1, boundary.size() - 2);
+    }
+    bool open = false;
+    bool ok = read(
+        [&](const httplib::MultipartFormData& part) {
+          body += (open ? "\r\n--" : "--") + boundary +
+                  "\r\nContent-Disposition: form-data; name=\"" + part.name + "\"";
+          if (!part.filename.empty()) {
+            body += "; filename=\"" + part.filename + "\"";
+          }
+          body += "\r\n";
+          if (!part.content_type.empty()) {
+            body += "Content-Type: " + part.content_type + "\r\n";
+          }
+          body += "\r\n";
+          open = true;
+          return true;
+        },
+        [&](const char* data, std::size_t n) {
+          body.append(data, n);
+          return true;
+        });
+    body += (open ? "\r\n--" : "--") + boundary + "--\r\n";
+    return ok;
+  }
+
+  void handle(const httplib::Request& req, httplib::Response& res, bool too_large = false,
+              std::string* body = nullptr) {
     HttpRequestData d;
     d.method = req.method;
     d.path = req.path;
-    for (const auto& [k, v] : req.params) {
-      d.query.emplace_back(k, v);
+    d.body_too_large = too_large;
+    // The query from the request line alone: cpp-httplib also puts the fields of a
+    // form-urlencoded body into req.params, which API Gateway keeps in the body.
+    if (auto q = req.target.find('?'); q != std::string::npos) {
+      httplib::Params params;
+      httplib::detail::parse_query_text(req.target.substr(q + 1), params);
+      for (const auto& [k, v] : params) {
+        d.query.emplace_back(k, v);
+      }
     }
     for (const auto& [k, v] : req.headers) {
       if (!is_pseudo_header(k)) {
         d.headers.emplace_back(k, v);
       }
     }
-    d.body = req.body;
+    d.body = body != nullptr ? std::move(*body) : req.body;
     d.remote_addr = req.remote_addr;
     HttpResponseData out;
     m_handler(d, out);
     res.status = out.status;
+    res.headers.clear();
     for (const auto& [k, v] : out.headers) {
       res.set_header(k.c_str(), v);
     }

@@ -54,9 +54,17 @@ std::string build_apig_event(const HttpRequestData& request, const RouteMatch& m
     headers["x-forwarded-proto"] = "http";
   }
   headers["x-request-id"] = request_id;
+  // The single-value form the platform's runtimes type as a string map (OTC-GO
+  // go-events/apig/APIGTriggerEvent.go): a repeated key gives its last value there, and all
+  // of them, in order, in the multi-value form, which appears only when a key repeats (the
+  // platform's captured events have none: PLATFORM.md §3, events/apig_with_path_params.json).
   OrderedJson query = OrderedJson::object();
+  OrderedJson multi = OrderedJson::object();
+  bool repeated = false;
   for (const auto& [k, v] : request.query) {
-    query[k] = v;  // repeated keys: the last one wins, as a single-value map
+    repeated = repeated || query.contains(k);
+    query[k] = v;
+    multi[k].push_back(v);
   }
   OrderedJson params = OrderedJson::object();
   for (const auto& [k, v] : match.path_parameters) {
@@ -72,6 +80,9 @@ std::string build_apig_event(const HttpRequestData& request, const RouteMatch& m
   e["body"] = sb::base64_encode(request.body);
   e["requestContext"] = ctx;
   e["queryStringParameters"] = query;
+  if (repeated) {
+    e["multiValueQueryStringParameters"] = multi;
+  }
   e["httpMethod"] = request.method;
   e["pathParameters"] = params;
   e["headers"] = headers;
@@ -155,30 +166,42 @@ HttpResponseData response_for(const sb::InvokeResult& result) {
   if (result.status == sb::InvokeStatus::ok) {
     return map_function_result(result.result, result.request_id);
   }
-  int status = 502;
-  switch (result.status) {
-    case sb::InvokeStatus::function_error:
-      status = 500;
-      break;
-    case sb::InvokeStatus::timeout:
-      status = 504;
-      break;
-    default:
-      status = 502;
+  // API Gateway answers a backend that failed with its own error and the request id, never
+  // with the function's error body or stack trace (those go to the log): 504 "Backend
+  // timeout", 502 "Backend unavailable" (the API Gateway error-code tables: APIG.0201 backend
+  // timeout as the OCR FAQ ocr_01_0065 quotes it, APIG.0202 / APIC.0202 backend unavailable).
+  if (result.status == sb::InvokeStatus::timeout) {
+    return gateway_error(504, "APIG.0201", "Backend timeout", result.request_id);
   }
-  // The platform's error body {"errorMessage","errorType","stackTrace"} plus the request id.
-  Json body = Json::parse(result.error, nullptr, false);
-  if (body.is_discarded() || !body.is_object()) {
-    body = Json::parse(sb::error_body(sb::to_string(result.status), result.error), nullptr, false);
+  return gateway_error(502, "APIG.0202", "Backend unavailable", result.request_id);
+}
+
+std::vector<std::string> error_log_lines(const sb::InvokeResult& result) {
+  std::vector<std::string> out;
+  Json e = Json::parse(result.error, nullptr, false);
+  if (!e.is_object()) {
+    out.push_back(std::string(sb::to_string(result.status)) + ": " + result.error);
+    return out;
   }
-  if (body.is_object()) {
-    body["request_id"] = result.request_id;
+  auto text = [&](const char* key) {
+    auto it = e.find(key);
+    return it == e.end() ? std::string() : it->is_string() ? it->get<std::string>() : it->dump();
+  };
+  out.push_back(std::string(sb::to_string(result.status)) + ": " + text("errorType") + ": " +
+                text("errorMessage"));
+  if (auto st = e.find("stackTrace"); st != e.end() && st->is_array()) {
+    for (const auto& frame : *st) {
+      for (const auto& line :
+           split(frame.is_string() ? frame.get<std::string>() : frame.dump(), '\n')) {
+        if (!line.empty()) {
+          out.push_back("  " + line);
+        }
+      }
+    }
+  } else if (auto s = text("stackTrace"); !s.empty()) {
+    out.push_back("  " + s);
   }
-  HttpResponseData r;
-  r.status = status;
-  r.headers = {{"Content-Type", k_json}, {"X-Request-Id", result.request_id}};
-  r.body = body.dump(-1, ' ', false, Json::error_handler_t::replace);
-  return r;
+  return out;
 }
 
 }  // namespace fstage::serve

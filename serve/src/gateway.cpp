@@ -7,6 +7,7 @@
 #include <malloc.h>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <pthread.h>
 #include <set>
 #include <thread>
@@ -14,6 +15,7 @@
 
 #include <fstage/base/strings.hpp>
 #include <fstage/serve/apig.hpp>
+#include <fstage/serve/cors.hpp>
 #include <fstage/serve/gateway.hpp>
 #include <fstage/serve/router.hpp>
 #include <fstage/serve/timers.hpp>
@@ -141,6 +143,7 @@ Expected<std::shared_ptr<Project>> Gateway::load(const Project* previous) {
         r.path = t.fields.value("path", "/");
         r.timeout_ms = t.fields.value("timeout", 5000);
         r.api_id = api_id_for(fn.name, r.method, r.path);
+        r.cors = t.fields.value("cors", false);
         p->router.add(std::move(r));
       } else if (t.type == "TIMER") {
         ++timer_index;
@@ -181,7 +184,21 @@ void Gateway::handle(const HttpRequestData& d, HttpResponseData& res) {
   HttpResponseData out;
   std::string function;
   auto match = project->router.match(d.method, d.path);
-  if (!match) {
+  // A CORS preflight is the gateway's to answer for an API with CORS enabled, unless an API of
+  // its own takes OPTIONS on that path (cors.hpp).
+  std::optional<RouteMatch> preflight;
+  if (auto asked = preflight_method(d); asked && !(match && match->route->method == "OPTIONS")) {
+    preflight = project->router.match(*asked, d.path);
+  }
+  if (d.body_too_large) {
+    // Over the 6 MB a synchronous invocation takes (PLATFORM.md §2.2): API Gateway's 413,
+    // "Request entity too large" (APIG.0201 in its error-code table).
+    function = match ? match->route->function : std::string();
+    out = gateway_error(413, "APIG.0201", "Request entity too large", id);
+  } else if (preflight && preflight->route->cors) {
+    function = preflight->route->function;
+    out = preflight_response(id);
+  } else if (!match) {
     out = gateway_error(404, "APIG.0101",
                         "The API does not exist or has not been published in the environment: " +
                             d.method + " " + d.path,
@@ -211,7 +228,17 @@ void Gateway::handle(const HttpRequestData& d, HttpResponseData& res) {
                               std::to_string(match->route->timeout_ms) + " ms",
                           id);
     } else {
-      out = response_for(future.get());
+      sb::InvokeResult r = future.get();
+      if (r.status != sb::InvokeStatus::ok) {
+        // The error and its stack trace are for the developer's log, not the HTTP client.
+        for (const auto& line : error_log_lines(r)) {
+          m_log.function_line(function, id, line);
+        }
+      }
+      out = response_for(r);
+    }
+    if (match->route->cors) {
+      add_cors_headers(out);
     }
   }
   res.status = out.status;

@@ -9,6 +9,7 @@
 #include <fstage/base/json.hpp>
 #include <fstage/manifest/runtimes.hpp>
 #include <fstage/sandbox/function.hpp>
+#include <fstage/sandbox/triggers.hpp>
 
 #include "harness.hpp"
 
@@ -246,7 +247,8 @@ TEST_CASE("W HTTP function: the bootstrap's server on 127.0.0.1:8000 gets X-CFF 
   REQUIRE(a.status == sb::InvokeStatus::ok);
   auto j = json_of(a.result);
   CHECK(j["statusCode"] == 200);
-  auto body = json_of(j["body"].get<std::string>());
+  CHECK(j["isBase64Encoded"] == true);  // the platform's result for an HTTP function
+  auto body = json_of(*sb::base64_decode(j["body"].get<std::string>()));
   CHECK(body["method"] == "POST");
   CHECK(body["path"] == "/greet?a=1%202");
   CHECK(body["body"] == "hi");

@@ -97,3 +97,45 @@ TEST_CASE("sandbox::base64 round-trips", "[event]") {
   CHECK(sandbox::base64_encode("hello") == "aGVsbG8=");
   CHECK_FALSE(sandbox::base64_decode("a*b"));
 }
+
+TEST_CASE("sandbox::apply_assignments: new APIG parameters are strings, as the gateway sends",
+          "[event]") {
+  // API Gateway sends ?q=1 as "1"; JSON only where the real field is not a string.
+  auto e = set(sample("apig"), {"queryStringParameters.q=1", "pathParameters.id=42",
+                                "headers.x-count=3", "requestContext.sourceIp=1.2.3.4",
+                                "isBase64Encoded=true", "queryStringParameters.flag=true"});
+  REQUIRE(e);
+  CHECK((*e)["queryStringParameters"]["q"] == "1");
+  CHECK((*e)["queryStringParameters"]["flag"] == "true");
+  CHECK((*e)["pathParameters"]["id"] == "42");  // the sample's pathParameters is empty
+  CHECK((*e)["headers"]["x-count"] == "3");
+  CHECK((*e)["requestContext"]["sourceIp"] == "1.2.3.4");
+  CHECK((*e)["isBase64Encoded"] == true);
+  // A list of strings grows by strings; elsewhere a new key still takes JSON.
+  auto l = set(OrderedJson{{"names", {"a"}}, {"n", 1}}, {"names[1]=2", "count=2"});
+  REQUIRE(l);
+  CHECK((*l)["names"][1] == "2");
+  CHECK((*l)["count"] == 2);
+}
+
+TEST_CASE("sandbox::aim_at_route points an APIG sample at the function's route", "[event]") {
+  OrderedJson e = sample("apig");
+  sandbox::aim_at_route(e, "GET", "/users/{id}/files/{rest+}", {});
+  CHECK(e["httpMethod"] == "GET");
+  CHECK(e["path"] == "/users/id/files/rest");
+  CHECK(e["pathParameters"]["id"] == "id");
+
+  std::vector<std::string> sets = {"pathParameters.id=42"};
+  auto s = set(sample("apig"), sets);
+  REQUIRE(s);
+  sandbox::aim_at_route(*s, "ANY", "/users/{id}", sets);
+  CHECK((*s)["httpMethod"] == "POST");  // ANY: the sample's method stays
+  CHECK((*s)["path"] == "/users/42");
+
+  sets = {"path=/mine", "httpMethod=PUT"};
+  auto kept = set(sample("apig"), sets);
+  REQUIRE(kept);
+  sandbox::aim_at_route(*kept, "GET", "/orders", sets);
+  CHECK((*kept)["path"] == "/mine");
+  CHECK((*kept)["httpMethod"] == "PUT");
+}

@@ -286,6 +286,8 @@ std::vector<BadCase> bad_cases() {
             return s;
           }()),
        7, 7, "21 dependency packages; expected at most 20 per function"},
+      {"APIG cors not a boolean", trig("      - { type: APIG, path: /a, cors: maybe }\n"), 7, 39,
+       "cors"},
   };
 }
 

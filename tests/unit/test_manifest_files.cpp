@@ -10,6 +10,8 @@
 #include <fstage/base/fs.hpp>
 #include <fstage/manifest/manifest.hpp>
 
+#include <sys/stat.h>
+
 using namespace fstage::manifest;
 namespace fs = std::filesystem;
 
@@ -85,6 +87,32 @@ TEST_CASE("manifest::validate_file warns when a handler's file is missing", "[ma
         "file in the code directory");
   write(dir->path() / "main.py", "def handler(e, c):\n    return 1\n");
   CHECK(validate_file(dir->path() / "fstage.yaml").warnings.empty());
+}
+
+TEST_CASE("manifest::validate_file refuses a bootstrap without the execute bit", "[manifest]") {
+  // The platform runs bootstrap and refuses one that is not executable (PLATFORM.md §1.6).
+  auto dir = fstage::TempDir::create({}, "fstage-manifest-test");
+  REQUIRE(dir);
+  write(dir->path() / "fstage.yaml",
+        "name: p\nfunctions:\n  web:\n    runtime: http\n    code: app\n");
+  std::filesystem::create_directories(dir->path() / "app");
+  auto v = validate_file(dir->path() / "fstage.yaml", "fstage.yaml");
+  REQUIRE(v.errors.empty());
+  REQUIRE(v.warnings.size() == 1);
+  CHECK(v.warnings[0].str().find("no `bootstrap` in 'app'") != std::string::npos);
+  const auto bootstrap = dir->path() / "app/bootstrap";
+  write(bootstrap, "python3 -u $RUNTIME_CODE_ROOT/server.py\n");
+  ::chmod(bootstrap.c_str(), 0644);
+  v = validate_file(dir->path() / "fstage.yaml", "fstage.yaml");
+  REQUIRE(v.errors.size() == 1);
+  CHECK(v.errors[0].where.line == 3);
+  CHECK(v.errors[0].str().find("functions.web: 'app/bootstrap' is not executable") !=
+        std::string::npos);
+  CHECK(v.errors[0].hint == "chmod +x app/bootstrap");
+  ::chmod(bootstrap.c_str(), 0755);
+  v = validate_file(dir->path() / "fstage.yaml", "fstage.yaml");
+  CHECK(v.errors.empty());
+  CHECK(v.warnings.empty());
 }
 
 TEST_CASE("manifest::load_manifest turns diagnostics into one invalid_input error", "[manifest]") {

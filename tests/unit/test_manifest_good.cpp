@@ -100,7 +100,7 @@ TEST_CASE("manifest::validate_text accepts every trigger type and fills defaults
   CHECK(apig.type == "APIG");
   CHECK(apig.where.line == 20);
   CHECK(apig.fields.dump() ==
-        R"({"path":"/orders/{id}","method":"POST","auth":"NONE","timeout":5000})");
+        R"({"path":"/orders/{id}","method":"POST","auth":"NONE","timeout":5000,"cors":false})");
   CHECK(orders->triggers[1].type == "TIMER");
   CHECK(orders->triggers[1].fields.dump() ==
         R"({"schedule":"@every 5m","schedule_type":"Cron","enabled":true})");

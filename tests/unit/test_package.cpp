@@ -249,11 +249,18 @@ TEST_CASE("builder::package_function checks the runtime's layout", "[package]") 
     CHECK(r.error().message.find("index.py") != std::string::npos);
     CHECK_FALSE(stdfs::exists(out));
   }
-  SECTION("Custom runtime needs bootstrap, which gets 0755") {
+  SECTION("Custom runtime needs an executable bootstrap, zipped 0755") {
     auto r = package_to(Project(s, "Custom", "bootstrap"), out);
     REQUIRE_FALSE(r);
     CHECK(r.error().code == ErrorCode::not_found);
+    // Without the execute bit the platform refuses to run it: no zip that would fail there.
     put(s, "bootstrap", "#!/bin/sh\n", 0644);
+    r = package_to(Project(s, "http", "bootstrap"), out);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code == ErrorCode::invalid_input);
+    CHECK(r.error().hint == "chmod +x bootstrap");
+    CHECK_FALSE(stdfs::exists(out));
+    put(s, "bootstrap", "#!/bin/sh\n", 0700);
     r = package_to(Project(s, "http", "bootstrap"), out);
     REQUIRE(r);
     auto rows = inspect(out, scratch.path());

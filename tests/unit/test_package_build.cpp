@@ -102,7 +102,9 @@ TEST_CASE("builder::package_function runs a custom build in staging, cached", "[
   Project p("Custom", "bootstrap");
   put(p.root(), "src.txt", "input\n");
   put(p.root(), ".fstageignore", "notes.md\n");
-  p.fn.build = "cp src.txt \"$FSTAGE_OUT/bootstrap\" && echo built > \"$FSTAGE_OUT/notes.md\"";
+  p.fn.build =
+      "cp src.txt \"$FSTAGE_OUT/bootstrap\" && chmod +x \"$FSTAGE_OUT/bootstrap\" && "
+      "echo built > \"$FSTAGE_OUT/notes.md\"";
   const std::string before = snapshot(p.root());
   auto r = p.run();
   REQUIRE(r);

@@ -7,6 +7,7 @@
 #include <fstage/base/json.hpp>
 #include <fstage/sandbox/triggers.hpp>
 #include <fstage/serve/apig.hpp>
+#include <fstage/serve/cors.hpp>
 
 using namespace fstage;
 using namespace fstage::serve;
@@ -115,20 +116,79 @@ TEST_CASE("serve::map_function_result gives API Gateway's 500 for malformed answ
   }
 }
 
-TEST_CASE("serve::response_for maps failed invocations to gateway errors", "[serve][apig]") {
+TEST_CASE("serve::response_for answers failed invocations as API Gateway does", "[serve][apig]") {
   sandbox::InvokeResult r;
   r.request_id = "rid";
-  r.error = sandbox::error_body("ValueError", "boom");
+  r.error = R"J({"errorMessage":"boom","errorType":"ValueError","stackTrace":)J"
+            R"J(["File \"index.py\", line 3, in handler\n    raise ValueError('boom')"]})J";
   r.status = sandbox::InvokeStatus::function_error;
-  CHECK(response_for(r).status == 500);
-  CHECK(Json::parse(response_for(r).body)["errorMessage"] == "boom");
-  CHECK(Json::parse(response_for(r).body)["request_id"] == "rid");
+  HttpResponseData out = response_for(r);
+  CHECK(out.status == 502);
+  Json body = Json::parse(out.body);
+  CHECK(body == Json{{"error_msg", "Backend unavailable"},
+                     {"error_code", "APIG.0202"},
+                     {"request_id", "rid"}});  // no message, type or trace for the client
+  CHECK(out.body.find("index.py") == std::string::npos);
+  // ...which go to the log instead.
+  auto lines = error_log_lines(r);
+  REQUIRE(lines.size() == 3);
+  CHECK(lines[0] == "function error: ValueError: boom");
+  CHECK(lines[1] == "  File \"index.py\", line 3, in handler");
+  CHECK(lines[2] == "      raise ValueError('boom')");
   r.status = sandbox::InvokeStatus::timeout;
   CHECK(response_for(r).status == 504);
+  CHECK(Json::parse(response_for(r).body)["error_code"] == "APIG.0201");
   r.status = sandbox::InvokeStatus::oom;
   CHECK(response_for(r).status == 502);
   r.status = sandbox::InvokeStatus::killed;
   r.error = "not json";
   CHECK(response_for(r).status == 502);
   CHECK(Json::parse(response_for(r).body)["request_id"] == "rid");
+  CHECK(error_log_lines(r) == std::vector<std::string>{"killed: not json"});
+}
+
+TEST_CASE("serve::build_apig_event keeps every value of a repeated query key", "[serve][apig]") {
+  Route route;
+  route.path = "/s";
+  RouteMatch m;
+  m.route = &route;
+  HttpRequestData d;
+  d.method = "GET";
+  d.path = "/s";
+  d.query = {{"tag", "a"}, {"q", "x"}, {"tag", "b"}};
+  Json e = Json::parse(build_apig_event(d, m, "req-2"));
+  CHECK(e["queryStringParameters"] == Json{{"tag", "b"}, {"q", "x"}});
+  CHECK(e["multiValueQueryStringParameters"] == Json{{"tag", {"a", "b"}}, {"q", {"x"}}});
+  d.query = {{"q", "x"}};  // no repeated key: the single-value form alone, as captured
+  CHECK_FALSE(
+      Json::parse(build_apig_event(d, m, "req-3")).contains("multiValueQueryStringParameters"));
+}
+
+TEST_CASE("serve CORS: preflights and the gateway's headers", "[serve][apig]") {
+  HttpRequestData d;
+  d.method = "OPTIONS";
+  d.headers = {{"Origin", "http://localhost:3000"}, {"Access-Control-Request-Method", "post"}};
+  CHECK(preflight_method(d) == "POST");
+  d.headers.pop_back();
+  CHECK_FALSE(preflight_method(d));  // a plain OPTIONS request is no preflight
+  HttpResponseData p = preflight_response("rid");
+  CHECK(p.status == 200);
+  CHECK(p.body.empty());
+  auto has = [](const HttpResponseData& r, const std::string& k, const std::string& v) {
+    for (const auto& [name, value] : r.headers) {
+      if (name == k) {
+        return value == v;
+      }
+    }
+    return false;
+  };
+  CHECK(has(p, "Access-Control-Allow-Origin", "*"));
+  CHECK(has(p, "Access-Control-Max-Age", "172800"));
+  CHECK(has(p, "Access-Control-Allow-Methods", "GET,POST,PUT,DELETE,HEAD,OPTIONS,PATCH"));
+  CHECK(has(p, "X-Request-Id", "rid"));
+  HttpResponseData own;
+  own.headers = {{"access-control-allow-origin", "https://example.com"}};
+  add_cors_headers(own);
+  CHECK(has(own, "access-control-allow-origin", "https://example.com"));  // the function's wins
+  CHECK(own.headers.size() == 4);
 }

@@ -314,6 +314,7 @@ async function initialize(spec) {
   } catch (e) {
     return errorJSON(INIT + e.message, e.name);
   }
+  send('init_start'); // initializer_timeout counts from here
   const { how, err } = await call(fn, [new Context(initId, Date.now() + t * 1000, {}, t)]);
   if (how === 'ok') return null;
   logError(initId, err);

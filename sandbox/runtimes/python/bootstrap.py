@@ -396,12 +396,14 @@ def _serialise(value):
 
 def _initialize(spec):
     init_timeout = _env_int("RUNTIME_INITIALIZER_TIMEOUT", 3)
-    deadline = int(time.time() * 1000) + init_timeout * 1000
     # The initializer runs as a request of its own, with its own id in the log lines.
     h = os.urandom(16).hex()  # a version 4 UUID, without importing uuid
     _current["request_id"] = "%s-%s-4%s-%s%s-%s" % (h[:8], h[8:12], h[13:16],
                                                     "89ab"[int(h[16], 16) & 3], h[17:20], h[20:])
-    _load(spec)(Context(_current["request_id"], deadline, {}, init_timeout))
+    init = _load(spec)
+    deadline = int(time.time() * 1000) + init_timeout * 1000
+    _send("init_start")  # initializer_timeout counts from here
+    init(Context(_current["request_id"], deadline, {}, init_timeout))
 
 
 def main():

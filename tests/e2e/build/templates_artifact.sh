@@ -9,9 +9,12 @@ export GOPROXY=off GOTOOLCHAIN=local
 # per-request fields dropped.
 normalized() {
   "$PYTHON" - "$1" <<'PY'
-import json, sys
-VOLATILE = {"requestId", "remainingMs", "x-cff-request-id"}
+import base64, json, sys
+# Date: an HTTP function's result keeps its server's response headers, as the platform does.
+VOLATILE = {"requestId", "remainingMs", "x-cff-request-id", "Date"}
 def norm(v):
+    if isinstance(v, dict) and v.get("isBase64Encoded") is True and isinstance(v.get("body"), str):
+        v = dict(v, body=base64.b64decode(v["body"]).decode("utf-8", "replace"))
     if isinstance(v, str):
         try:
             p = json.loads(v)

@@ -19,3 +19,12 @@ expect_exit 3 "$FSTAGE" event new obs --set 'Records[0].s3.object.size=big'
 assert_contains "$T/err" "holds number"
 expect_exit 3 "$FSTAGE" event new obs --set 'Records[0].obs.object.key=x'
 assert_contains "$T/err" "has no key 'obs'"
+# String fields stay strings: API Gateway sends ?q=1 as "1"; JSON where the field is not one.
+expect_exit 0 "$FSTAGE" event new apig --set queryStringParameters.q=1 --set pathParameters.id=7 \
+  --set isBase64Encoded=true
+"$PY" -c "
+import json,sys
+j=json.load(open(sys.argv[1]))
+assert j['queryStringParameters']['q'] == '1', j['queryStringParameters']
+assert j['pathParameters']['id'] == '7', j['pathParameters']
+assert j['isBase64Encoded'] is True" "$T/out" || fail "APIG parameters must be strings"

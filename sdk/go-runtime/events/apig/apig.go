@@ -1,5 +1,7 @@
 // Package apig holds the API Gateway (APIG) trigger event and the response a function
-// returns to APIG.
+// returns to APIG: the types, fields and methods of the platform's published module
+// (huaweicloud.com/go-runtime, as republished by Open Telekom Cloud in
+// opentelekomcloud-community/otc-functiongraph-go-runtime, go-runtime/events/apig).
 package apig
 
 import (
@@ -12,15 +14,17 @@ type APIGRequestContext struct {
 	ApiId     string `json:"apiId"`
 	RequestId string `json:"requestId"`
 	Stage     string `json:"stage"`
-	SourceIp  string `json:"sourceIp,omitempty"`
+	SourceIp  string `json:"sourceIp"`
 }
 
+// String has a value receiver, as on the platform.
 func (rc APIGRequestContext) String() string {
-	return fmt.Sprintf("APIGRequestContext{apiId=%q, requestId=%q, stage=%q, sourceIp=%q}",
+	return fmt.Sprintf("APIGRequestContext{apiId='%s', requestId='%s', stage='%s', sourceIp='%s'}",
 		rc.ApiId, rc.RequestId, rc.Stage, rc.SourceIp)
 }
 
-// APIGTriggerEvent is the event an APIG trigger sends. Header names are lower-case.
+// APIGTriggerEvent is the event an APIG trigger sends. Header, query and path values are
+// strings: an event carrying anything else fails to decode, as it does on the platform.
 type APIGTriggerEvent struct {
 	IsBase64Encoded       bool               `json:"isBase64Encoded"`
 	HttpMethod            string             `json:"httpMethod"`
@@ -30,16 +34,12 @@ type APIGTriggerEvent struct {
 	RequestContext        APIGRequestContext `json:"requestContext"`
 	Headers               map[string]string  `json:"headers"`
 	QueryStringParameters map[string]string  `json:"queryStringParameters"`
-	// UserData is set by an APIG custom authorizer.
-	UserData string `json:"user_data,omitempty"`
+	UserData              string             `json:"user_data"` // set by a custom authorizer
 }
 
-// GetRawBody returns the request body, base64-decoded when IsBase64Encoded is set
-// ("" when the body is not valid base64).
+// GetRawBody returns Body base64-decoded, whatever IsBase64Encoded says (the platform's
+// method does not look at it), or "" when Body is not valid base64.
 func (e *APIGTriggerEvent) GetRawBody() string {
-	if !e.IsBase64Encoded {
-		return e.Body
-	}
 	decoded, err := base64.StdEncoding.DecodeString(e.Body)
 	if err != nil {
 		return ""
@@ -47,69 +47,23 @@ func (e *APIGTriggerEvent) GetRawBody() string {
 	return string(decoded)
 }
 
-// GetHeader returns a request header; APIG lower-cases header names.
-func (e *APIGTriggerEvent) GetHeader(name string) string {
-	if v, ok := e.Headers[name]; ok {
-		return v
-	}
-	for k, v := range e.Headers {
-		if equalFold(k, name) {
-			return v
-		}
-	}
-	return ""
-}
-
-func equalFold(a, b string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := 0; i < len(a); i++ {
-		x, y := a[i], b[i]
-		if 'A' <= x && x <= 'Z' {
-			x += 'a' - 'A'
-		}
-		if 'A' <= y && y <= 'Z' {
-			y += 'a' - 'A'
-		}
-		if x != y {
-			return false
-		}
-	}
-	return true
-}
-
 func (e *APIGTriggerEvent) String() string {
-	return fmt.Sprintf("APIGTriggerEvent{isBase64Encoded=%v, httpMethod=%q, path=%q, body=%q, "+
-		"pathParameters=%v, requestContext=%v, headers=%v, queryStringParameters=%v, user_data=%q}",
+	return fmt.Sprintf("APIGTriggerEvent{isBase64Encoded=%v, httpMethod='%v', path='%v', body='%v', "+
+		"pathParamters=%v, requestContext=%v, headers=%v, queryStringParameters=%v, user_data=%+v}",
 		e.IsBase64Encoded, e.HttpMethod, e.Path, e.Body, e.PathParameters, e.RequestContext,
 		e.Headers, e.QueryStringParameters, e.UserData)
 }
 
-// APIGTriggerResponse is the result a function returns to APIG; any other shape makes
-// APIG answer 500.
+// APIGTriggerResponse is the result a function returns to APIG.
 type APIGTriggerResponse struct {
-	StatusCode      int               `json:"statusCode"`
-	Headers         map[string]string `json:"headers"`
 	Body            string            `json:"body"`
+	Headers         map[string]string `json:"headers"`
+	StatusCode      int               `json:"statusCode"`
 	IsBase64Encoded bool              `json:"isBase64Encoded"`
 }
 
-// SetBase64EncodedBody stores body base64-encoded and marks the response as encoded.
+// SetBase64EncodedBody stores body base64-encoded. Like the platform's method it leaves
+// IsBase64Encoded alone: set it yourself.
 func (r *APIGTriggerResponse) SetBase64EncodedBody(body string) {
 	r.Body = base64.StdEncoding.EncodeToString([]byte(body))
-	r.IsBase64Encoded = true
-}
-
-// AddHeader sets one response header.
-func (r *APIGTriggerResponse) AddHeader(key, value string) {
-	if r.Headers == nil {
-		r.Headers = map[string]string{}
-	}
-	r.Headers[key] = value
-}
-
-func (r *APIGTriggerResponse) String() string {
-	return fmt.Sprintf("APIGTriggerResponse{statusCode=%d, headers=%v, body=%q, isBase64Encoded=%v}",
-		r.StatusCode, r.Headers, r.Body, r.IsBase64Encoded)
 }

@@ -1,10 +1,8 @@
-// Package dis holds the Data Ingestion Service (DIS) trigger event.
+// Package dis holds the Data Ingestion Service (DIS) trigger event, with the types and
+// fields of the platform's published module (go-runtime/events/dis).
 package dis
 
-import (
-	"encoding/base64"
-	"fmt"
-)
+import "fmt"
 
 // DISRecord is one record of the stream; Data is base64-encoded.
 type DISRecord struct {
@@ -13,17 +11,9 @@ type DISRecord struct {
 	SequenceNumber string `json:"sequence_number"`
 }
 
-// GetRawData returns Data base64-decoded ("" when it is not valid base64).
-func (r DISRecord) GetRawData() string {
-	b, err := base64.StdEncoding.DecodeString(r.Data)
-	if err != nil {
-		return ""
-	}
-	return string(b)
-}
-
-func (r DISRecord) String() string {
-	return fmt.Sprintf("DISRecord{partition_key=%q, data=%q, sequence_number=%q}", r.PartitionKey, r.Data, r.SequenceNumber)
+func (r *DISRecord) String() string {
+	return fmt.Sprintf("DISRecord{partition_key=%v, data=%v, sequence_number=%v}",
+		r.PartitionKey, r.Data, r.SequenceNumber)
 }
 
 // DISMessage is the batch of records.
@@ -33,19 +23,21 @@ type DISMessage struct {
 	MillisBehindLatest  string      `json:"millis_behind_latest"`
 }
 
-func (m DISMessage) String() string {
-	return fmt.Sprintf("DISMessage{next_partition_cursor=%q, records=%v, millis_behind_latest=%q}",
-		m.NextPartitionCursor, m.Records, m.MillisBehindLatest)
+func (d *DISMessage) String() string {
+	return fmt.Sprintf("DISMessage{next_partition_cursor=%v, records=%+v, millisBehindLatest=%v}",
+		d.NextPartitionCursor, d.Records, d.MillisBehindLatest)
 }
 
-// DISTriggerEvent is sent by a DIS trigger.
+// DISTriggerEvent is sent by a DIS trigger. Its fields carry no JSON tags on the platform
+// either, so encoding/json matches "ShardID", "Message"... case-insensitively.
 type DISTriggerEvent struct {
-	ShardID    string     `json:"ShardID"`
-	Message    DISMessage `json:"Message"`
-	Tag        string     `json:"Tag"`
-	StreamName string     `json:"StreamName"`
+	ShardID    string
+	Message    DISMessage
+	Tag        string
+	StreamName string
 }
 
 func (e *DISTriggerEvent) String() string {
-	return fmt.Sprintf("DISTriggerEvent{ShardID=%q, Message=%v, Tag=%q, StreamName=%q}", e.ShardID, e.Message, e.Tag, e.StreamName)
+	return fmt.Sprintf("DISTriggerEvent{ShardID=%v, Message=%+v, Tag=%v, StreamName=%v}",
+		e.ShardID, e.Message, e.Tag, e.StreamName)
 }

@@ -1,5 +1,5 @@
-// Package kafka holds the Kafka trigger event (DMS for Kafka and open-source Kafka; the
-// RocketMQ trigger uses the same layout).
+// Package kafka holds the DMS for Kafka trigger event, with the types and fields of the
+// platform's published module (go-runtime/events/kafka).
 package kafka
 
 import "fmt"
@@ -8,28 +8,24 @@ import "fmt"
 type KAFKARecord struct {
 	Messages []string `json:"messages"`
 	TopicId  string   `json:"topic_id"`
-	// InstanceId appears here in older payloads (newer ones carry it on the event).
-	InstanceId string `json:"instance_id,omitempty"`
 }
 
-func (r KAFKARecord) String() string {
-	return fmt.Sprintf("KAFKARecord{messages=%q, topic_id=%q}", r.Messages, r.TopicId)
+func (r *KAFKARecord) String() string {
+	return fmt.Sprintf("KAFKARecord{messages:%+v, topic_id:%s}", r.Messages, r.TopicId)
 }
 
 // KAFKATriggerEvent is sent by a Kafka trigger.
 type KAFKATriggerEvent struct {
-	EventVersion string        `json:"event_version"`
-	EventTime    int64         `json:"event_time"`
-	TriggerType  string        `json:"trigger_type"`
-	Region       string        `json:"region"`
 	InstanceId   string        `json:"instance_id"`
 	Records      []KAFKARecord `json:"records"`
+	TriggerType  string        `json:"trigger_type"`
+	Region       string        `json:"region"`
+	EventTime    int64         `json:"event_time"`
+	EventVersion string        `json:"event_version"`
 }
 
 func (e *KAFKATriggerEvent) String() string {
-	return fmt.Sprintf("KAFKATriggerEvent{event_version=%q, event_time=%d, trigger_type=%q, region=%q, instance_id=%q, records=%v}",
-		e.EventVersion, e.EventTime, e.TriggerType, e.Region, e.InstanceId, e.Records)
+	return fmt.Sprintf("KAFKATriggerEvent{instance_id=%v, records=%+v, trigger_type=%v, region=%v, "+
+		"event_time=%v, event_version=%v}", e.InstanceId, e.Records, e.TriggerType, e.Region, e.EventTime,
+		e.EventVersion)
 }
-
-// DMSTriggerEvent is another name for KAFKATriggerEvent.
-type DMSTriggerEvent = KAFKATriggerEvent

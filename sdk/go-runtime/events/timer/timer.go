@@ -1,27 +1,19 @@
-// Package timer holds the timer trigger event.
+// Package timer holds the TIMER trigger event, with the type and fields of the platform's
+// published module (go-runtime/events/timer).
 package timer
 
-import (
-	"fmt"
-	"time"
-)
+import "fmt"
 
-// TimerTriggerEvent is sent by a timer trigger (Rate or Cron schedule).
+// TimerTriggerEvent is sent by a timer trigger.
 type TimerTriggerEvent struct {
 	Version     string `json:"version"`
-	Time        string `json:"time"`
-	TriggerType string `json:"trigger_type"`
+	Time        string `json:"time"` // e.g. 2018-06-01T08:30:00+08:00
 	TriggerName string `json:"trigger_name"`
-	// UserEvent is the "additional information" configured on the trigger.
-	UserEvent string `json:"user_event"`
-}
-
-// GetTime parses Time (RFC 3339, e.g. "2023-06-01T08:30:00+08:00").
-func (e *TimerTriggerEvent) GetTime() (time.Time, error) {
-	return time.Parse(time.RFC3339, e.Time)
+	TriggerType string `json:"trigger_type"`
+	UserEvent   string `json:"user_event"`
 }
 
 func (e *TimerTriggerEvent) String() string {
-	return fmt.Sprintf("TimerTriggerEvent{version=%q, time=%q, trigger_type=%q, trigger_name=%q, user_event=%q}",
-		e.Version, e.Time, e.TriggerType, e.TriggerName, e.UserEvent)
+	return fmt.Sprintf("TimerTriggerEvent{version=%v, time=%v, trigger_name=%v, trigger_type=%v, user_event=%v}",
+		e.Version, e.Time, e.TriggerName, e.TriggerType, e.UserEvent)
 }

@@ -1,17 +1,18 @@
-// Package context defines the context object a FunctionGraph Go handler receives.
-//
-// A handler has the shape
+// Package context defines the context object a FunctionGraph Go handler receives:
 //
 //	func handler(payload []byte, ctx context.RuntimeContext) (interface{}, error)
 //
-// and is registered with runtime.Register from huaweicloud.com/go-runtime/pkg/runtime.
+// registered with runtime.Register from huaweicloud.com/go-runtime/pkg/runtime.
+//
+// RuntimeContext has exactly the method set of the platform's published module
+// (go-runtime/go-api/context/client-context.go in opentelekomcloud-community/
+// otc-functiongraph-go-runtime, a copy of huaweicloud.com/go-runtime): code written against
+// it compiles here, a mock context written for the platform implements it here, and a
+// method the platform's interface lacks is not offered (the provider behind it has
+// GetHandler and GetInitializerHandler, reachable by a type assertion, as there).
 package context
 
-// RuntimeLogger writes one log line per call, formatted as
-// "<UTC time with milliseconds> <request id> <message>".
-type RuntimeLogger interface {
-	Logf(format string, args ...interface{})
-}
+import "huaweicloud.com/go-runtime/pkg/runtime/common"
 
 // RuntimeContext gives the handler information about the invocation, the function
 // configuration and the execution environment.
@@ -38,17 +39,14 @@ type RuntimeContext interface {
 	// GetSecuritySecretKey returns the temporary agency secret key (needs an agency).
 	GetSecuritySecretKey() string
 
-	// GetSecurityToken returns the temporary agency security token (needs an agency).
-	GetSecurityToken() string
-
-	// GetToken returns the agency IAM token (needs an agency).
-	GetToken() string
-
-	// GetUserData returns the value of the function's environment variable key.
-	GetUserData(key string) string
-
 	// GetFunctionName returns the function name.
 	GetFunctionName() string
+
+	// GetUserData returns the value of the function's environment variable key.
+	GetUserData(string) string
+
+	// GetLogger returns the logger bound to the current request.
+	GetLogger() common.RuntimeLogger
 
 	// GetRunningTimeInSeconds returns the configured timeout in seconds.
 	GetRunningTimeInSeconds() int
@@ -68,20 +66,14 @@ type RuntimeContext interface {
 	// GetPackage returns the function's package (app), e.g. "default".
 	GetPackage() string
 
-	// GetAlias returns the alias the function was invoked through, or "".
+	// GetToken returns the agency IAM token (needs an agency).
+	GetToken() string
+
+	// GetSecurityToken returns the temporary agency security token (needs an agency).
+	GetSecurityToken() string
+
+	// GetAlias returns the alias configured for the instance (RUNTIME_ALIAS).
 	GetAlias() string
-
-	// GetLogger returns the logger bound to the current request.
-	GetLogger() RuntimeLogger
-
-	// GetHandler returns the configured handler.
-	GetHandler() string
-
-	// GetInitializerHandler returns the configured initializer handler, or "".
-	GetInitializerHandler() string
-
-	// GetInitializerTimeout returns the configured initializer timeout in seconds.
-	GetInitializerTimeout() int
 
 	// GetStreamRunID, GetStreamEnable, GetStreamToken and GetStreamAddr return the
 	// stream-response settings of the invocation (headers X-Stream-*).
@@ -94,9 +86,13 @@ type RuntimeContext interface {
 	// (header X-Cff-Origin-Version-Tag; "!<alias>" for alias invocations).
 	GetOriginVersionTag() string
 
-	// GetWorkflowID, GetWorkflowRunID and GetWorkflowStateID identify the workflow
+	// GetWorkflowStateID, GetWorkflowID and GetWorkflowRunID identify the workflow
 	// (function flow) execution that invoked the function, if any.
+	GetWorkflowStateID() string
 	GetWorkflowID() string
 	GetWorkflowRunID() string
-	GetWorkflowStateID() string
+
+	// GetAlias2 returns the alias the request came through: the origin version tag
+	// without its "!" prefix, or "" when the tag has none.
+	GetAlias2() string
 }

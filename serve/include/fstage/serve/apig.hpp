@@ -30,9 +30,14 @@ HttpResponseData map_function_result(const std::string& result, const std::strin
 HttpResponseData gateway_error(int status, const std::string& code, const std::string& message,
                                const std::string& request_id);
 
-// The response for a finished invocation: the mapped result when ok, otherwise a gateway-like
-// error carrying the platform's error body and the request id (function error 500, timeout
-// 504, out of memory, crash or sandbox failure 502).
+// The response for a finished invocation: the mapped result when ok, otherwise API Gateway's
+// own error with the request id (504 "Backend timeout"; 502 "Backend unavailable" for a
+// function error, crash, out of memory or sandbox failure). The function's error body and
+// stack trace are not sent to the client: error_log_lines() gives them for the log.
 HttpResponseData response_for(const sandbox::InvokeResult& result);
+
+// A failed invocation's error for the log: "<status>: <errorType>: <errorMessage>", then the
+// stack trace's lines indented.
+std::vector<std::string> error_log_lines(const sandbox::InvokeResult& result);
 
 }  // namespace fstage::serve

@@ -25,6 +25,9 @@ struct HttpRequestData {
   std::vector<std::pair<std::string, std::string>> headers;  // as received
   std::string body;
   std::string remote_addr;
+  // The body was over HttpServerOptions::max_body and was not read: the handler answers
+  // (API Gateway's 413) without it.
+  bool body_too_large = false;
 };
 
 struct HttpResponseData {

@@ -20,6 +20,7 @@ struct Route {
   std::string path;            // "/users/{id}/files/{rest+}"
   int timeout_ms = 5000;       // the APIG trigger's backend timeout
   std::string api_id;          // stable per route, for requestContext.apiId
+  bool cors = false;           // the APIG trigger's `cors`: the gateway's CORS (cors.hpp)
 };
 
 struct RouteMatch {

@@ -15,8 +15,11 @@ func handler(payload []byte, ctx context.RuntimeContext) (interface{}, error) {
 	if err := json.Unmarshal(payload, &event); err != nil {
 		return nil, fmt.Errorf("not an APIG event: %w", err)
 	}
-	body := event.GetRawBody() // base64-decoded when isBase64Encoded is true
-	ctx.GetLogger().Logf("%s %s from %s", event.HttpMethod, event.Path, event.GetHeader("x-real-ip"))
+	body := event.Body
+	if event.IsBase64Encoded {
+		body = event.GetRawBody() // GetRawBody always base64-decodes
+	}
+	ctx.GetLogger().Logf("%s %s from %s", event.HttpMethod, event.Path, event.Headers["x-real-ip"])
 
 	var input struct {
 		Name string `json:"name"`

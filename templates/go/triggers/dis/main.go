@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 
@@ -17,7 +18,8 @@ func handler(payload []byte, ctx context.RuntimeContext) (interface{}, error) {
 	}
 	records := []string{}
 	for _, record := range event.Message.Records {
-		data := record.GetRawData()
+		raw, _ := base64.StdEncoding.DecodeString(record.Data)
+		data := string(raw)
 		ctx.GetLogger().Logf("stream %s partition %s seq %s: %s",
 			event.StreamName, record.PartitionKey, record.SequenceNumber, data)
 		records = append(records, data)

@@ -1,31 +1,32 @@
-// Package common holds the types exchanged between the platform and the function
-// process over net/rpc.
+// Package common holds the types exchanged between the platform and the function process
+// over net/rpc, and the logger interface, where the platform's published module has them
+// (go-runtime/pkg/runtime/common).
 package common
 
-import (
-	"net/http"
+import "net/http"
 
-	fgcontext "huaweicloud.com/go-runtime/go-api/context"
-)
-
-// RuntimeLogger is the logger handed to handlers (same type as context.RuntimeLogger).
-type RuntimeLogger = fgcontext.RuntimeLogger
-
-// InvokeRequest is the argument of the Function.Invoke RPC: the event payload and the
-// request headers (X-CFF-*).
-type InvokeRequest struct {
-	Payload []byte
-	Header  http.Header
+// RuntimeLogger is the logger a handler gets from RuntimeContext.GetLogger: one line
+// "<UTC time with milliseconds> <request id> <message>" on standard output per call.
+type RuntimeLogger interface {
+	Logf(format string, args ...interface{})
 }
 
-// InvokeResponse is the reply of a successful Function.Invoke RPC.
+// InvokeResponse is the reply of a successful Function.Invoke call.
 type InvokeResponse struct {
 	StatusCode int
 	Payload    []byte
 }
 
-// HealthCheckRequest is the argument of the Function.HealthCheck RPC.
+// InvokeRequest is the argument of Function.Invoke: the event and the request headers
+// (X-CFF-*). A request without a payload is refused ("bad request parameters"); note that
+// gob sends an empty slice as no payload at all.
+type InvokeRequest struct {
+	Payload []byte
+	Header  http.Header
+}
+
+// HealthCheckRequest is the argument of Function.HealthCheck.
 type HealthCheckRequest struct{}
 
-// HealthCheckResponse is the reply of the Function.HealthCheck RPC.
+// HealthCheckResponse is the reply of Function.HealthCheck.
 type HealthCheckResponse struct{}

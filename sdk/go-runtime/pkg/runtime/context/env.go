@@ -11,12 +11,7 @@ import (
 	"sync"
 )
 
-const (
-	defaultTimeoutSeconds = 3
-	// DefaultMaxResponseBodySize is the platform's response limit (6 MB) used when
-	// RUNTIME_MAX_RESP_BODY_SIZE is not set.
-	DefaultMaxResponseBodySize = 6291456
-)
+const defaultTimeoutSeconds = 3
 
 // Env is the function configuration, read once from the environment.
 type Env struct {
@@ -78,13 +73,11 @@ func LoadEnv(getenv func(string) string) *Env {
 	e.Timeout = intValue(getenv, "RUNTIME_TIMEOUT", defaultTimeoutSeconds)
 	e.InitializerTimeout = intValue(getenv, "RUNTIME_INITIALIZER_TIMEOUT", defaultTimeoutSeconds)
 	e.Memory = intValue(getenv, "RUNTIME_MEMORY", 0)
-	cpuDefault := 0
-	if e.Memory > 0 {
-		cpuDefault = e.Memory/128*100 + 200
-	}
-	e.CPU = intValue(getenv, "RUNTIME_CPU", cpuDefault)
+	e.CPU = intValue(getenv, "RUNTIME_CPU", 0)
 	e.MaxRequestBodySize = intValue(getenv, "RUNTIME_MAX_REQUEST_BODY_SIZE", 0)
-	e.MaxResponseBodySize = intValue(getenv, "RUNTIME_MAX_RESP_BODY_SIZE", DefaultMaxResponseBodySize)
+	// Unset means no limit in the function process, as in the platform's module (the
+	// platform sets it).
+	e.MaxResponseBodySize = intValue(getenv, "RUNTIME_MAX_RESP_BODY_SIZE", 0)
 	e.MaxStateSize = intValue(getenv, "RUNTIME_MAX_STATE_SIZE", 0)
 
 	if raw := strings.TrimSpace(getenv("RUNTIME_USERDATA")); raw != "" {

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 	"sync"
 	"time"
 )
@@ -15,27 +14,22 @@ const LogTimeFormat = "2006-01-02T15:04:05.000Z"
 var (
 	outMu  sync.Mutex
 	stdout io.Writer = os.Stdout
-	stderr io.Writer = os.Stderr
 )
 
-// Logger is the RuntimeLogger of one request: lines "<time> <request id> <message>".
+// Logger is the RuntimeLogger of one request: "<time> <request id> <message>" and a
+// newline on standard output, as fmt.Println writes it in the platform's module (a message
+// ending in a newline therefore leaves an empty line there too).
 type Logger struct {
 	requestID string
-	out       *io.Writer
 }
 
-// NewLogger returns a logger writing to standard output.
-func NewLogger(requestID string) *Logger { return &Logger{requestID: requestID, out: &stdout} }
-
-// NewErrorLogger returns a logger writing to standard error.
-func NewErrorLogger(requestID string) *Logger { return &Logger{requestID: requestID, out: &stderr} }
+// NewLogger returns the logger of one request.
+func NewLogger(requestID string) *Logger { return &Logger{requestID: requestID} }
 
 // Logf formats a message like fmt.Printf and writes it as one log line.
 func (l *Logger) Logf(format string, args ...interface{}) {
-	msg := fmt.Sprintf(format, args...)
-	msg = strings.TrimRight(msg, "\n")
-	line := time.Now().UTC().Format(LogTimeFormat) + " " + l.requestID + " " + msg + "\n"
+	line := time.Now().UTC().Format(LogTimeFormat) + " " + l.requestID + " " + fmt.Sprintf(format, args...) + "\n"
 	outMu.Lock()
 	defer outMu.Unlock()
-	_, _ = io.WriteString(*l.out, line)
+	_, _ = io.WriteString(stdout, line)
 }

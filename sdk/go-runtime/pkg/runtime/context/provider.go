@@ -6,6 +6,7 @@ import (
 	"time"
 
 	fgcontext "huaweicloud.com/go-runtime/go-api/context"
+	"huaweicloud.com/go-runtime/pkg/runtime/common"
 )
 
 // Request holds the per-invocation values taken from the request headers.
@@ -89,6 +90,11 @@ func (p *Provider) GetToken() string             { return p.req.AuthToken }
 
 func (p *Provider) GetUserData(key string) string { return p.env.UserData[key] }
 
+func (p *Provider) GetMaxRequestBodySize() int  { return p.env.MaxRequestBodySize }
+func (p *Provider) GetPreStopHandler() string   { return p.env.PreStopHandler }
+func (p *Provider) GetRunMaxStateSize() int     { return p.env.MaxStateSize }
+func (p *Provider) GetMaxResponseBodySize() int { return p.env.MaxResponseBodySize }
+
 func (p *Provider) GetFunctionName() string       { return p.env.FuncName }
 func (p *Provider) GetRunningTimeInSeconds() int  { return p.env.Timeout }
 func (p *Provider) GetVersion() string            { return p.env.FuncVersion }
@@ -98,17 +104,20 @@ func (p *Provider) GetProjectID() string          { return p.env.ProjectID }
 func (p *Provider) GetPackage() string            { return p.env.Package }
 func (p *Provider) GetHandler() string            { return p.env.Handler }
 func (p *Provider) GetInitializerHandler() string { return p.env.InitializerHandler }
-func (p *Provider) GetInitializerTimeout() int    { return p.env.InitializerTimeout }
 
-// GetAlias returns the alias from the origin version tag ("!<alias>"), else RUNTIME_ALIAS.
-func (p *Provider) GetAlias() string {
+// GetAlias returns RUNTIME_ALIAS, as the platform's provider does.
+func (p *Provider) GetAlias() string { return p.env.Alias }
+
+// GetAlias2 returns the origin version tag without its "!" prefix ("" without one).
+// (The platform's module uses strings.CutPrefix, which needs Go 1.20; Go here is 1.19.)
+func (p *Provider) GetAlias2() string {
 	if strings.HasPrefix(p.req.OriginVersionTag, "!") {
 		return p.req.OriginVersionTag[1:]
 	}
-	return p.env.Alias
+	return ""
 }
 
-func (p *Provider) GetLogger() fgcontext.RuntimeLogger { return p.logger }
+func (p *Provider) GetLogger() common.RuntimeLogger { return p.logger }
 
 func (p *Provider) GetStreamRunID() string      { return p.req.StreamRunID }
 func (p *Provider) GetStreamEnable() string     { return p.req.StreamEnable }

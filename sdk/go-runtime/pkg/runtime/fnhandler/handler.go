@@ -1,89 +1,79 @@
-// Package fnhandler adapts a user handler function to the Function RPC service.
+// Package fnhandler adapts a user handler to the Function RPC service, with the exported
+// names and the behaviour of the platform's published module (go-runtime/pkg/runtime/
+// fnhandler in opentelekomcloud-community/otc-functiongraph-go-runtime, handler.go).
 package fnhandler
 
 import (
+	"errors"
 	"fmt"
+	"net/http"
 	"reflect"
 
-	fgcontext "huaweicloud.com/go-runtime/go-api/context"
+	"huaweicloud.com/go-runtime/go-api/context"
 )
 
 // HandlerFunc is the canonical handler signature.
-type HandlerFunc func(payload []byte, ctx fgcontext.RuntimeContext) (interface{}, error)
+type HandlerFunc func([]byte, context.RuntimeContext) (interface{}, error)
 
 // IRequestHandler is what the Function service invokes.
 type IRequestHandler interface {
-	Handle(payload []byte, ctx fgcontext.RuntimeContext) (interface{}, error)
+	Handle(payload []byte, ctx context.RuntimeContext) (interface{}, error)
 }
 
-// Handle lets a HandlerFunc be used directly as an IRequestHandler.
-func (f HandlerFunc) Handle(payload []byte, ctx fgcontext.RuntimeContext) (interface{}, error) {
-	return f(payload, ctx)
+// RequestHandler is the IRequestHandler NewHandler makes.
+type RequestHandler struct {
+	handlerFunc HandlerFunc
 }
 
-// LoadError reports a handler that cannot be called (wrong kind or signature).
-type LoadError struct {
-	Message string
+// Handle calls the handler.
+func (h *RequestHandler) Handle(payload []byte, ctx context.RuntimeContext) (interface{}, error) {
+	return h.handlerFunc(payload, ctx)
 }
 
-func (e *LoadError) Error() string { return e.Message }
+// FunctionLoadFailedError reports a handler that cannot be called at all.
+type FunctionLoadFailedError struct {
+	StatusCode   int
+	ErrorMessage string
+}
 
-type faultHandler struct{ err *LoadError }
+func (e *FunctionLoadFailedError) Error() string { return e.ErrorMessage }
 
-func (h faultHandler) Handle([]byte, fgcontext.RuntimeContext) (interface{}, error) {
+// FaultRequestHandler fails every call with its load error.
+type FaultRequestHandler struct {
+	err *FunctionLoadFailedError
+}
+
+// Handle returns the load error.
+func (h *FaultRequestHandler) Handle([]byte, context.RuntimeContext) (interface{}, error) {
 	return nil, h.err
 }
 
-var (
-	bytesType   = reflect.TypeOf([]byte(nil))
-	contextType = reflect.TypeOf((*fgcontext.RuntimeContext)(nil)).Elem()
-	errorType   = reflect.TypeOf((*error)(nil)).Elem()
-)
+// errEmptyResponse is what a nil result becomes, whatever the error beside it: on the
+// platform `return nil, nil` fails with "response is empty", and so does `return nil, err`
+// (err is not looked at). A typed nil (a nil pointer, slice or map) is not nil here and
+// is marshalled ("null").
+var errEmptyResponse = errors.New("response is empty")
 
-// checkSignature accepts func(payload []byte, ctx context.RuntimeContext) (T, error).
-func checkSignature(t reflect.Type) error {
-	if t.Kind() != reflect.Func {
-		return fmt.Errorf("handler kind %s is not func", t.Kind())
+// NewHandler wraps any func value. Only its kind is checked, as on the platform: a func
+// of another shape panics when called, and the invocation fails as a panic.
+func NewHandler(handlerFunc interface{}) IRequestHandler {
+	if handlerFunc == nil {
+		return &FaultRequestHandler{err: &FunctionLoadFailedError{
+			StatusCode: http.StatusBadRequest, ErrorMessage: "handler is nil"}}
 	}
-	if t.NumIn() != 2 || t.IsVariadic() || t.In(0) != bytesType || !contextType.AssignableTo(t.In(1)) {
-		return fmt.Errorf("handler %s must take (payload []byte, ctx context.RuntimeContext)", t)
+	kind := reflect.TypeOf(handlerFunc).Kind()
+	if kind != reflect.Func {
+		return &FaultRequestHandler{err: &FunctionLoadFailedError{StatusCode: http.StatusBadRequest,
+			ErrorMessage: fmt.Sprintf("handler kind %s is not %s", kind, reflect.Func)}}
 	}
-	if t.NumOut() != 2 || !t.Out(1).Implements(errorType) {
-		return fmt.Errorf("handler %s must return (interface{}, error)", t)
-	}
-	return nil
-}
-
-// Validate reports whether handler can be registered.
-func Validate(handler interface{}) error {
-	if handler == nil {
-		return fmt.Errorf("handler is nil")
-	}
-	return checkSignature(reflect.TypeOf(handler))
-}
-
-// NewHandler wraps a handler function of the shape
-//
-//	func(payload []byte, ctx context.RuntimeContext) (T, error)
-//
-// An unusable handler yields an IRequestHandler whose every call fails with a LoadError.
-func NewHandler(handler interface{}) IRequestHandler {
-	if err := Validate(handler); err != nil {
-		return faultHandler{err: &LoadError{Message: err.Error()}}
-	}
-	if f, ok := handler.(func([]byte, fgcontext.RuntimeContext) (interface{}, error)); ok {
-		return HandlerFunc(f)
-	}
-	if f, ok := handler.(HandlerFunc); ok {
-		return f
-	}
-	fn := reflect.ValueOf(handler)
-	return HandlerFunc(func(payload []byte, ctx fgcontext.RuntimeContext) (interface{}, error) {
-		out := fn.Call([]reflect.Value{reflect.ValueOf(payload), reflect.ValueOf(&ctx).Elem()})
-		var err error
-		if e := out[1].Interface(); e != nil {
-			err = e.(error)
+	fn := reflect.ValueOf(handlerFunc)
+	return &RequestHandler{handlerFunc: func(payload []byte, ctx context.RuntimeContext) (interface{}, error) {
+		out := fn.Call([]reflect.Value{reflect.ValueOf(payload), reflect.ValueOf(ctx)})
+		result := out[0].Interface()
+		if result == nil {
+			return nil, errEmptyResponse
 		}
-		return out[0].Interface(), err
-	})
+		err, _ := out[1].Interface().(error)
+		return result, err
+	}}
 }

@@ -3,43 +3,45 @@ package fnhandler
 import (
 	"encoding/json"
 	"fmt"
+	"log"
 	"net/http"
-	"os"
-	"runtime"
-	"strings"
 
 	"huaweicloud.com/go-runtime/pkg/runtime/common"
 	rtcontext "huaweicloud.com/go-runtime/pkg/runtime/context"
 )
 
-// Error codes of a failed invocation (InvokeError.ErrorCode).
+// The results of Function.Invoke follow the platform's published module (invoker.go in
+// opentelekomcloud-community/otc-functiongraph-go-runtime, go-runtime/pkg/runtime/fnhandler):
+//
+//   - a result is sent as it is when it is a string or []byte, as JSON otherwise (a result
+//     that cannot be marshalled is logged and sent as an empty body);
+//   - a returned error fails with code 500 and an indented JSON InvokeErrorMessage of type
+//     FunctionReturnError, its message with absolute paths hidden;
+//   - a panic fails with code 555, type "panic" and the user's frames as stackTrace,
+//     "<func>()" then "    <file>:<line>" (and no message for an asynchronous invocation);
+//   - a body over RUNTIME_MAX_RESP_BODY_SIZE fails with 507, FunctionResponseTooLarge;
+//   - a request without a payload fails with 400 and the bare text "bad request parameters".
+//
+// Only the error text crosses net/rpc (rpc.Response.Error); ErrorCode stays in the process.
 const (
-	CodeBadRequest       = http.StatusBadRequest          // 400: unusable request or handler
-	CodeFunctionError    = http.StatusInternalServerError // 500: handler returned an error
-	CodeResponseTooLarge = http.StatusInsufficientStorage // 507: result larger than the limit
-	CodePanic            = 555                            // handler panicked
+	headerInvokeType    = "X-CFF-Invoke-Type"
+	invokeTypeAsync     = "async"
+	errBadRequestParams = "bad request parameters"
+	codePanic           = 555
+	maxStackDepth       = 32
 )
 
-// Error types carried in the error message.
-const (
-	TypeFunctionReturnError      = "FunctionReturnError"
-	TypePanic                    = "panic"
-	TypeFunctionResponseTooLarge = "FunctionResponseTooLarge"
-	TypeFunctionLoadError        = "FunctionLoadError"
-)
+// EmptyStringBytes is the body of an empty result.
+var EmptyStringBytes = []byte("")
 
-const maxStackFrames = 32
-
-// ErrorMessage is the JSON body of a failed invocation.
-type ErrorMessage struct {
+// InvokeErrorMessage is the JSON text of a failed invocation.
+type InvokeErrorMessage struct {
 	ErrorMessage string   `json:"errorMessage"`
 	ErrorType    string   `json:"errorType,omitempty"`
 	StackTrace   []string `json:"stackTrace,omitempty"`
 }
 
-// InvokeError is returned by Function.Invoke for a failed invocation. Over net/rpc only
-// Error() travels: it is ErrorMsg, the JSON ErrorMessage, whose errorType identifies the
-// code (FunctionReturnError 500, panic 555, FunctionResponseTooLarge 507, otherwise 400).
+// InvokeError is what Function.Invoke returns for a failed invocation.
 type InvokeError struct {
 	ErrorCode int    `json:"error_code"`
 	ErrorMsg  string `json:"error_msg"`
@@ -47,12 +49,13 @@ type InvokeError struct {
 
 func (e *InvokeError) Error() string { return e.ErrorMsg }
 
-func newInvokeError(code int, message, errType string, stack []string) *InvokeError {
-	body, err := json.Marshal(&ErrorMessage{ErrorMessage: message, ErrorType: errType, StackTrace: stack})
+func errorText(message, errType string, stack []string) string {
+	data, err := json.MarshalIndent(&InvokeErrorMessage{message, errType, stack}, "", "    ")
 	if err != nil {
-		body = []byte(`{"errorMessage":"internal error","errorType":"` + errType + `"}`)
+		log.Println("marshal error message failed.")
+		return ""
 	}
-	return &InvokeError{ErrorCode: code, ErrorMsg: string(body)}
+	return string(data)
 }
 
 // Function is the RPC service ("Function") the platform calls.
@@ -66,67 +69,47 @@ func NewFunction(handler IRequestHandler) *Function {
 	return &Function{handler: handler, env: rtcontext.GetEnv()}
 }
 
-// NewFunctionWithEnv is NewFunction with an explicit configuration (tests).
-func NewFunctionWithEnv(handler IRequestHandler, env *rtcontext.Env) *Function {
-	return &Function{handler: handler, env: env}
-}
-
 // Invoke runs the handler once.
-func (fn *Function) Invoke(req *common.InvokeRequest, resp *common.InvokeResponse) (err error) {
-	if req == nil {
-		return newInvokeError(CodeBadRequest, "bad request parameters", TypeFunctionLoadError, nil)
+func (fn *Function) Invoke(req *common.InvokeRequest, resp *common.InvokeResponse) (funcErr error) {
+	if req.Payload == nil {
+		return &InvokeError{ErrorCode: http.StatusBadRequest, ErrorMsg: errBadRequestParams}
 	}
-	rq := rtcontext.NewRequest(req.Header)
-	ctx := rtcontext.NewProvider(fn.env, rq)
-	async := strings.EqualFold(rq.InvokeType, "async")
-	payload := req.Payload
-	if payload == nil {
-		payload = []byte{} // gob does not distinguish nil from empty
-	}
+	async := req.Header.Get(headerInvokeType) == invokeTypeAsync
+	ctx := rtcontext.NewProvider(fn.env, rtcontext.NewRequest(req.Header))
 
 	defer func() {
 		if r := recover(); r != nil {
-			stack := panicStack()
-			msg := fmt.Sprintf("%v", r)
-			log := rtcontext.NewErrorLogger(rq.RequestID)
-			log.Logf("function panicked: %s", msg)
-			for _, frame := range stack {
-				log.Logf("    %s", frame)
+			ctx.GetLogger().Logf("invoke function  failed for function code panic, error=%+v.", r)
+			stack, printed := panicFrames()
+			ie := &InvokeError{ErrorCode: codePanic}
+			if !async {
+				ie.ErrorMsg = errorText(fmt.Sprintf("%+v", r), "panic", stack)
 			}
-			ie := newInvokeError(CodePanic, msg, TypePanic, stack)
-			resp.StatusCode = ie.ErrorCode
-			err = ie
+			if printed != "" {
+				fmt.Print(printed)
+			}
+			funcErr = ie
 		}
 	}()
 
-	result, herr := fn.handler.Handle(payload, ctx)
-	if herr != nil {
-		code, errType := CodeFunctionError, TypeFunctionReturnError
-		if _, ok := herr.(*LoadError); ok {
-			code, errType = CodeBadRequest, TypeFunctionLoadError
-		}
-		rtcontext.NewErrorLogger(rq.RequestID).Logf("%s", herr.Error())
-		ie := newInvokeError(code, herr.Error(), errType, nil)
-		resp.StatusCode = ie.ErrorCode
-		return ie
+	result, err := fn.handler.Handle(req.Payload, ctx)
+	if err != nil {
+		msg := hideAbsolutePath(err.Error())
+		ctx.GetLogger().Logf("%s", msg)
+		return &InvokeError{ErrorCode: http.StatusInternalServerError,
+			ErrorMsg: errorText(msg, "FunctionReturnError", nil)}
 	}
 	if async {
 		resp.StatusCode = http.StatusOK
-		resp.Payload = []byte{}
+		resp.Payload = EmptyStringBytes
 		return nil
 	}
-	body, merr := resultBytes(result)
-	if merr != nil {
-		ie := newInvokeError(CodeFunctionError, "cannot marshal the result: "+merr.Error(), TypeFunctionReturnError, nil)
-		resp.StatusCode = ie.ErrorCode
-		return ie
-	}
+	body := resultBytes(result)
 	if limit := fn.env.MaxResponseBodySize; limit > 0 && len(body) > limit {
-		msg := fmt.Sprintf("response body size %d exceeds the limit of %d bytes", len(body), limit)
-		rtcontext.NewErrorLogger(rq.RequestID).Logf("%s", msg)
-		ie := newInvokeError(CodeResponseTooLarge, msg, TypeFunctionResponseTooLarge, nil)
-		resp.StatusCode = ie.ErrorCode
-		return ie
+		msg := fmt.Sprintf("Response body size '%d' larger than max value '%d'.", len(body), limit)
+		ctx.GetLogger().Logf("%s", msg)
+		return &InvokeError{ErrorCode: http.StatusInsufficientStorage,
+			ErrorMsg: errorText(msg, "FunctionResponseTooLarge", nil)}
 	}
 	resp.StatusCode = http.StatusOK
 	resp.Payload = body
@@ -139,62 +122,29 @@ func (fn *Function) HealthCheck(req *common.HealthCheckRequest, resp *common.Hea
 	return nil
 }
 
-// resultBytes maps a handler result to the response body: nil is empty, []byte and string
-// are sent as they are, anything else is JSON.
-func resultBytes(v interface{}) ([]byte, error) {
+func resultBytes(v interface{}) []byte {
 	switch tv := v.(type) {
 	case nil:
-		return []byte{}, nil
-	case []byte:
-		if tv == nil {
-			return []byte{}, nil
-		}
-		return tv, nil
+		return EmptyStringBytes
 	case string:
-		return []byte(tv), nil
-	default:
-		return json.Marshal(tv)
+		return []byte(tv)
+	case []byte:
+		return tv
 	}
+	data, err := json.Marshal(v)
+	if err != nil {
+		log.Println("marshal invoke result failed.")
+		return EmptyStringBytes
+	}
+	return data
 }
 
-// panicStack lists the frames of the panicking goroutine, user code first, without the
-// Go runtime, reflection and this package.
-func panicStack() []string {
-	pcs := make([]uintptr, 64)
-	n := runtime.Callers(3, pcs)
-	frames := runtime.CallersFrames(pcs[:n])
-	var out []string
-	for {
-		f, more := frames.Next()
-		name := f.Function
-		skip := strings.HasPrefix(name, "runtime.") || strings.HasPrefix(name, "reflect.") ||
-			strings.Contains(name, "go-runtime/pkg/runtime/fnhandler.") ||
-			strings.HasPrefix(name, "net/rpc.")
-		if !skip && name != "" {
-			out = append(out, fmt.Sprintf("%s() %s:%d", shortName(name), trimPath(f.File), f.Line))
-			if len(out) >= maxStackFrames {
-				break
-			}
-		}
-		if !more {
-			break
-		}
-	}
-	return out
+// hideAbsolutePath keeps paths relative, as the platform's module does with file names
+// and error messages alike.
+func hideAbsolutePath(path string) string {
+	return hidePath(path, pathRoots())
 }
 
-func shortName(name string) string {
-	if i := strings.LastIndex(name, "/"); i >= 0 {
-		name = name[i+1:]
-	}
-	return name
-}
-
-func trimPath(file string) string {
-	for _, root := range []string{os.Getenv("RUNTIME_CODE_ROOT"), runtime.GOROOT() + "/src"} {
-		if root != "" && strings.HasPrefix(file, root+"/") {
-			return file[len(root)+1:]
-		}
-	}
-	return file
+func joinFrame(function, file string, line int) (string, string) {
+	return function + "()", fmt.Sprintf("    %s:%d", file, line)
 }

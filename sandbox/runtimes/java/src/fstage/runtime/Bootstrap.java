@@ -1,20 +1,19 @@
 // SPDX-License-Identifier: Apache-2.0
 package fstage.runtime;
 
-import com.huawei.services.runtime.Context;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
 import java.net.HttpURLConnection;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,28 +23,27 @@ import java.util.Map;
  * RUNTIME_CODE_ROOT), runs the initializer once, then loops on the FunctionGraph runtime API
  * (GET .../invocation/request, POST .../response/{id} or .../error/{id}) that the supervisor
  * serves on RUNTIME_API_ADDR. The handler contract is the platform's:
- * {@code public R method(T event, Context context)}, T and R mapped from and to JSON.
+ * {@code public R method(T event, Context context)}, T and R mapped from and to JSON with Gson
+ * (Handler, Events).
  */
 public final class Bootstrap {
-    private static Map<String, Object> userData = Collections.emptyMap();
+    private static JsonObject userData = new JsonObject();
 
     private Bootstrap() {
     }
 
-    static Map<String, Object> userData() {
+    static JsonObject userData() {
         return userData;
     }
 
     public static void main(String[] args) throws Exception {
         String api = "http://" + System.getenv("RUNTIME_API_ADDR") + "/v1/runtime";
         try {
-            Object ud = Json.parse(env("RUNTIME_USERDATA", "{}"));
-            if (ud instanceof Map) {
-                @SuppressWarnings("unchecked")
-                Map<String, Object> m = (Map<String, Object>) ud;
-                userData = m;
+            JsonElement ud = JsonParser.parseString(env("RUNTIME_USERDATA", "{}"));
+            if (ud.isJsonObject()) {
+                userData = ud.getAsJsonObject();
             }
-        } catch (IllegalArgumentException ignored) {
+        } catch (RuntimeException ignored) {
             // malformed user data: no values
         }
         Handler handler;
@@ -55,15 +53,17 @@ public final class Bootstrap {
             handler = Handler.load(env("RUNTIME_HANDLER", ""), loader);
             String init = System.getenv("RUNTIME_INITIALIZER_HANDLER");
             if (init != null && !init.isEmpty()) {
+                Handler initializer = Handler.load(init, loader);
+                post(api + "/init/start", ""); // initializer_timeout counts from here
                 long deadline = System.currentTimeMillis()
                         + 1000L * Integer.parseInt(env("RUNTIME_INITIALIZER_TIMEOUT", "3"));
                 // The initializer runs as a request of its own, with its own id in the log lines.
                 String initId = java.util.UUID.randomUUID().toString();
-                Handler.load(init, loader).initialize(new FstageContext(initId, deadline, new HashMap<>()));
+                initializer.initialize(new FstageContext(initId, deadline, new HashMap<>()));
             }
         } catch (Throwable t) {
             flush();
-            post(api + "/init/error", errorBody(unwrap(t)));
+            post(api + "/init/error", errorBody(unwrap(t)).getBytes(StandardCharsets.UTF_8));
             System.exit(1);
             return;
         }
@@ -79,13 +79,13 @@ public final class Bootstrap {
             }
             String id = headers.getOrDefault("x-cff-request-id", "");
             long deadline = Long.parseLong(headers.getOrDefault("x-cff-deadline-ms", "0"));
-            String result;
+            byte[] result;
             String kind = "response";
             try {
                 result = handler.invoke(new String(event, StandardCharsets.UTF_8),
                         new FstageContext(id, deadline, headers));
             } catch (Throwable t) {
-                result = errorBody(unwrap(t));
+                result = errorBody(unwrap(t)).getBytes(StandardCharsets.UTF_8);
                 kind = "error";
             }
             flush();
@@ -123,7 +123,7 @@ public final class Bootstrap {
         body.put("errorMessage", t.getMessage() == null ? t.toString() : t.getMessage());
         body.put("errorType", t.getClass().getName());
         body.put("stackTrace", stack);
-        return Json.write(body);
+        return Events.GSON.toJson(body);
     }
 
     private static byte[] readAll(InputStream in) throws java.io.IOException {
@@ -137,11 +137,10 @@ public final class Bootstrap {
         return out.toByteArray();
     }
 
-    private static void post(String url, String body) throws java.io.IOException {
+    private static void post(String url, byte[] data) throws java.io.IOException {
         HttpURLConnection c = (HttpURLConnection) new URL(url).openConnection();
         c.setRequestMethod("POST");
         c.setDoOutput(true);
-        byte[] data = body.getBytes(StandardCharsets.UTF_8);
         c.setFixedLengthStreamingMode(data.length);
         try (OutputStream out = c.getOutputStream()) {
             out.write(data);
@@ -168,60 +167,5 @@ public final class Bootstrap {
             }
         }
         return new URLClassLoader(urls.toArray(new URL[0]), Bootstrap.class.getClassLoader());
-    }
-
-    /** A handler string "package.Class.method" resolved to a method and its instance. */
-    static final class Handler {
-        private final Object target;
-        private final Method method;
-
-        private Handler(Object target, Method method) {
-            this.target = target;
-            this.method = method;
-        }
-
-        static Handler load(String spec, ClassLoader loader) throws Exception {
-            int dot = spec.lastIndexOf('.');
-            if (dot <= 0 || dot == spec.length() - 1) {
-                throw new IllegalArgumentException(
-                        "handler '" + spec + "' is not of the form package.Class.method");
-            }
-            Class<?> cls = Class.forName(spec.substring(0, dot), true, loader);
-            String name = spec.substring(dot + 1);
-            Method found = null;
-            for (Method m : cls.getMethods()) {
-                Class<?>[] p = m.getParameterTypes();
-                boolean takesContext = p.length >= 1 && p[p.length - 1].isAssignableFrom(Context.class);
-                if (m.getName().equals(name) && takesContext && p.length <= 2) {
-                    found = m;
-                }
-            }
-            if (found == null) {
-                throw new NoSuchMethodException("class " + cls.getName() + " has no public method "
-                        + name + "(event, Context) or " + name + "(Context)");
-            }
-            Object target = Modifier.isStatic(found.getModifiers()) ? null
-                    : cls.getDeclaredConstructor().newInstance();
-            return new Handler(target, found);
-        }
-
-        void initialize(Context ctx) throws Exception {
-            method.invoke(target, ctx);
-        }
-
-        String invoke(String event, Context ctx) throws Exception {
-            Object result;
-            if (method.getParameterCount() == 1) {
-                result = method.invoke(target, ctx);
-            } else {
-                Object parsed = event.isEmpty() ? null : Json.parse(event);
-                Object arg = Binder.bind(parsed, method.getGenericParameterTypes()[0]);
-                result = method.invoke(target, arg, ctx);
-            }
-            if (result == null) {
-                return "";
-            }
-            return result instanceof String ? (String) result : Json.write(result);
-        }
     }
 }

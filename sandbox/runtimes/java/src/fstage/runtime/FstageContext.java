@@ -1,16 +1,20 @@
 // SPDX-License-Identifier: Apache-2.0
 package fstage.runtime;
 
-import com.huawei.services.runtime.Context;
-import com.huawei.services.runtime.RuntimeLogger;
 import java.io.PrintStream;
 import java.text.SimpleDateFormat;
 import java.util.Date;
 import java.util.Map;
 import java.util.TimeZone;
 
-/** The Context API (PLATFORM.md §1.8) for one invocation. */
-final class FstageContext implements Context {
+/**
+ * The Context API (PLATFORM.md §1.8) for one invocation, as both interfaces the platform's
+ * published Java runtimes pass: Huawei Cloud's com.huawei.services.runtime.Context and Open
+ * Telekom Cloud's com.opentelekomcloud.services.runtime.Context (same methods, another
+ * package: opentelekomcloud/opentelekomcloud-functiongraph-java, java-core/.../Context.java).
+ */
+final class FstageContext
+        implements com.huawei.services.runtime.Context, com.opentelekomcloud.services.runtime.Context {
     private static Object state;
     private final String requestId;
     private final long deadlineMs;
@@ -53,8 +57,9 @@ final class FstageContext implements Context {
     @Override public String getSecurityToken() { return header("X-CFF-Security-Token"); }
     @Override public String getToken() { return header("X-CFF-Auth-Token"); }
     @Override public String getUserData(String key) {
-        Object v = Bootstrap.userData().get(key);
-        return v == null ? null : v.toString();
+        com.google.gson.JsonElement v = Bootstrap.userData().get(key);
+        return v == null || v.isJsonNull() ? null
+                : v.isJsonPrimitive() ? v.getAsString() : v.toString();
     }
     @Override public String getFunctionName() { return env("RUNTIME_FUNC_NAME", ""); }
     @Override public int getRunningTimeInSeconds() { return envInt("RUNTIME_TIMEOUT", 3); }
@@ -63,7 +68,7 @@ final class FstageContext implements Context {
     @Override public int getCPUNumber() { return envInt("RUNTIME_CPU", 300); }
     @Override public String getProjectID() { return env("RUNTIME_PROJECT_ID", ""); }
     @Override public String getPackage() { return env("RUNTIME_PACKAGE", "default"); }
-    @Override public RuntimeLogger getLogger() { return logger; }
+    @Override public Logger getLogger() { return logger; }
     @Override public String getAlias() { return header("X-Cff-Origin-Version-Tag"); }
     @Override public String getInvokeProperty() { return header("X-Cff-Invoke-Property"); }
     @Override public String getTraceID() {
@@ -78,12 +83,20 @@ final class FstageContext implements Context {
     @Override public String getWorkflowRunID() { return header("X-Cff-Workflow-Run-Id"); }
     @Override public String getWorkflowStateID() { return header("X-Cff-Workflow-State-Id"); }
 
-    /** Lines "<UTC time> <request id> <message>" on stdout. */
-    static final class Logger implements RuntimeLogger {
+    /**
+     * Lines "<UTC time> <request id> <LEVEL> <message>" on stdout, the platform's Java log line
+     * (OTC's devguide logging.rst shows log() writing "... <request id> INFO Event: ...");
+     * log() writes at INFO whatever the level set. Serialised with Gson (as the context is by
+     * OTC's ContextHelper.getLogLevel, the workaround its logging.rst documents for reading the
+     * level), it gives {"logLevel": "INFO", ...}.
+     */
+    static final class Logger implements com.huawei.services.runtime.RuntimeLogger,
+                                         com.opentelekomcloud.services.runtime.RuntimeLogger {
         private static final String[] LEVELS = {"DEBUG", "INFO", "WARN", "ERROR"};
-        private final String requestId;
-        private final PrintStream out;
-        private int level = 1;
+        private final transient String requestId;
+        private final transient PrintStream out;
+        private transient int level = 1;
+        private String logLevel = LEVELS[1];
 
         Logger(String requestId, PrintStream out) {
             this.requestId = requestId;
@@ -94,12 +107,16 @@ final class FstageContext implements Context {
             if (lvl < level) {
                 return;
             }
-            SimpleDateFormat f = new SimpleDateFormat("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'");
-            f.setTimeZone(TimeZone.getTimeZone("UTC"));
-            out.println(f.format(new Date()) + " " + requestId + " " + message);
+            write(LEVELS[lvl], message);
         }
 
-        @Override public void log(String m) { emit(1, m); }
+        private void write(String label, String message) {
+            SimpleDateFormat f = new SimpleDateFormat("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'");
+            f.setTimeZone(TimeZone.getTimeZone("UTC"));
+            out.println(f.format(new Date()) + " " + requestId + " " + label + " " + message);
+        }
+
+        @Override public void log(String m) { write("INFO", m); }
         @Override public void debug(String m) { emit(0, m); }
         @Override public void info(String m) { emit(1, m); }
         @Override public void warn(String m) { emit(2, m); }
@@ -108,6 +125,7 @@ final class FstageContext implements Context {
             for (int k = 0; k < LEVELS.length; k++) {
                 if (LEVELS[k].equalsIgnoreCase(l)) {
                     level = k;
+                    logLevel = LEVELS[k];
                 }
             }
         }
