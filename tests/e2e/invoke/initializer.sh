@@ -55,7 +55,7 @@ assert_contains "$T/out" "initialization timed out after 1 seconds"
 [ "$took" -lt 12 ] || fail "took ${took}s for four 1 s initializers"
 
 expect_exit 10 "$FSTAGE" invoke -f "$T/fstage.yaml" bad
-[ "$(json_get "$T/out" "j['errorMessage']")" = "no database" ] || fail "errorMessage"
+[ "$(json_get "$T/out" "j['errorMessage']")" = "function initialization exception: no database" ] || fail "errorMessage"
 [ "$(grep -c "bad initializer ran" "$T/err")" = 4 ] || fail "python: not 4 attempts"
 assert_contains "$T/err" "retrying on a new instance (retry 3 of 3)"
 
