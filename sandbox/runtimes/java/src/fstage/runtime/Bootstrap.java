@@ -54,7 +54,7 @@ public final class Bootstrap {
             String init = System.getenv("RUNTIME_INITIALIZER_HANDLER");
             if (init != null && !init.isEmpty()) {
                 Handler initializer = Handler.load(init, loader);
-                post(api + "/init/start", ""); // initializer_timeout counts from here
+                post(api + "/init/start", new byte[0]); // initializer_timeout counts from here
                 long deadline = System.currentTimeMillis()
                         + 1000L * Integer.parseInt(env("RUNTIME_INITIALIZER_TIMEOUT", "3"));
                 // The initializer runs as a request of its own, with its own id in the log lines.
