@@ -63,3 +63,40 @@ if command -v node >/dev/null; then
   expect_exit 10 "$FSTAGE" invoke -f "$T/fstage.yaml" badnode
   [ "$(grep -c "bad initializer ran" "$T/err")" = 4 ] || fail "node: not 4 attempts"
 fi
+
+# Java: the same retries (the shim reports an initializer's failure through the runtime API).
+if command -v javac >/dev/null && command -v java >/dev/null; then
+  mkdir -p "$T/jfn/src/main/java/demo"
+  cat >"$T/jfn/src/main/java/demo/Handler.java" <<'JAVA'
+package demo;
+
+import com.huawei.services.runtime.Context;
+
+public class Handler {
+    public void badInit(Context context) {
+        System.out.println("bad initializer ran");
+        throw new IllegalStateException("no database");
+    }
+
+    public String handler(String event, Context context) {
+        return "ok";
+    }
+}
+JAVA
+  cat >"$T/jfn/fstage.yaml" <<'YAML'
+name: init-java
+functions:
+  badjava:
+    runtime: Java17
+    handler: demo.Handler.handler
+    initializer: demo.Handler.badInit
+    memory: 256
+    timeout: 10
+    code: .
+YAML
+  expect_exit 10 "$FSTAGE" invoke -f "$T/jfn/fstage.yaml" badjava
+  assert_contains "$T/out" "no database"
+  [ "$(grep -c "bad initializer ran" "$T/err")" = 4 ] || fail "java: not 4 attempts"
+  assert_contains "$T/err" "retrying on a new instance (retry 3 of 3)"
+fi
+echo ok
