@@ -1,8 +1,8 @@
 # Credentials and target errors, each clear and with its exit code from the table: wrong SK and a
 # stale clock (21), unknown region (2), a region without a project (4), no or unsafe credentials
 # (21), plain http off loopback (2). Profiles from `fstage configure` (0600) and token auth work.
-source "$FSTAGE_SOURCE_DIR/tests/e2e/lib/common.sh"
-source "$FSTAGE_SOURCE_DIR/tests/fakecloud/e2e.sh"
+source "$FSTAGE_SOURCE_DIR/tests/e2e/lib/common.sh" || exit 1
+source "$FSTAGE_SOURCE_DIR/tests/fakecloud/e2e.sh" || exit 1
 start_fakecloud --region cn-north-4 --region ap-southeast-1
 new_project app hello
 cd app

@@ -2,8 +2,8 @@
 # built into zips, uploaded as dependency versions and linked with depend_version_list; the
 # local run sees them merged over the code (a dependency file wins); a second deploy changes
 # nothing; a changed dependency uploads a new version and relinks; --dry-run writes nothing.
-source "$FSTAGE_SOURCE_DIR/tests/e2e/lib/common.sh"
-source "$FSTAGE_SOURCE_DIR/tests/fakecloud/e2e.sh"
+source "$FSTAGE_SOURCE_DIR/tests/e2e/lib/common.sh" || exit 1
+source "$FSTAGE_SOURCE_DIR/tests/fakecloud/e2e.sh" || exit 1
 start_fakecloud
 new_project app hello
 cd app

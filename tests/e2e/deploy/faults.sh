@@ -1,8 +1,8 @@
 # Under injected faults (500, 503, 429 with Retry-After, slow responses, dropped connections,
 # before and after the server acted) deploy converges: exactly one function, no duplicate
 # versions or triggers; exhausted retries and a dead endpoint end with the table's exit codes.
-source "$FSTAGE_SOURCE_DIR/tests/e2e/lib/common.sh"
-source "$FSTAGE_SOURCE_DIR/tests/fakecloud/e2e.sh"
+source "$FSTAGE_SOURCE_DIR/tests/e2e/lib/common.sh" || exit 1
+source "$FSTAGE_SOURCE_DIR/tests/fakecloud/e2e.sh" || exit 1
 start_fakecloud
 new_project app hello
 cd app

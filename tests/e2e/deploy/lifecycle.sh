@@ -1,8 +1,8 @@
 # Deploy lifecycle against the strict local API: create -> second deploy is a no-op -> code change
 # updates code only -> memory change updates config only -> publish and alias -> triggers added
 # and removed -> remote invoke/list/info/logs -> remove. Nothing fstage prints holds a credential.
-source "$FSTAGE_SOURCE_DIR/tests/e2e/lib/common.sh"
-source "$FSTAGE_SOURCE_DIR/tests/fakecloud/e2e.sh"
+source "$FSTAGE_SOURCE_DIR/tests/e2e/lib/common.sh" || exit 1
+source "$FSTAGE_SOURCE_DIR/tests/fakecloud/e2e.sh" || exit 1
 start_fakecloud
 new_project app hello
 cd app

@@ -1,7 +1,7 @@
 # TLS is always verified: a self-signed https endpoint is refused (exit 22, with a hint) until
 # its certificate is trusted through --ca-bundle or FSTAGE_CA_BUNDLE.
-source "$FSTAGE_SOURCE_DIR/tests/e2e/lib/common.sh"
-source "$FSTAGE_SOURCE_DIR/tests/fakecloud/e2e.sh"
+source "$FSTAGE_SOURCE_DIR/tests/e2e/lib/common.sh" || exit 1
+source "$FSTAGE_SOURCE_DIR/tests/fakecloud/e2e.sh" || exit 1
 command -v openssl >/dev/null || skip "openssl not installed"
 openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 \
   -addext "subjectAltName=IP:127.0.0.1" -keyout "$T/key.pem" -out "$T/cert.pem" 2>/dev/null ||

@@ -1,5 +1,5 @@
 # fstage event new TRIGGER --set path=value prints the edited sample.
-. "$FSTAGE_SOURCE_DIR/tests/e2e/lib/common.sh"
+. "$FSTAGE_SOURCE_DIR/tests/e2e/lib/common.sh" || exit 1
 PY=/usr/bin/python3
 expect_exit 0 "$FSTAGE" event new obs --set 'Records[0].s3.object.key=photo.jpg'
 "$PY" -c "import json,sys; j=json.load(open(sys.argv[1])); assert j['Records'][0]['s3']['object']['key']=='photo.jpg'" "$T/out" ||

@@ -1,6 +1,6 @@
 # Shared by the doctor scenarios: fixtures, a JSON reader, and running fstage as nobody.
 # shellcheck source=../../lib/common.sh
-. "$FSTAGE_SOURCE_DIR/tests/e2e/lib/common.sh"
+. "$FSTAGE_SOURCE_DIR/tests/e2e/lib/common.sh" || exit 1
 PY="$FSTAGE_SOURCE_DIR/tests/fixtures/functions/python/fstage.yaml"
 NODE="$FSTAGE_SOURCE_DIR/tests/fixtures/functions/nodejs/fstage.yaml"
 PYTHON=/usr/bin/python3

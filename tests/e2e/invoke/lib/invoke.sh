@@ -1,6 +1,6 @@
 # Shared by the invoke scenarios: fixture paths and a JSON field reader.
 # shellcheck source=../lib/common.sh
-. "$FSTAGE_SOURCE_DIR/tests/e2e/lib/common.sh"
+. "$FSTAGE_SOURCE_DIR/tests/e2e/lib/common.sh" || exit 1
 PY="$FSTAGE_SOURCE_DIR/tests/fixtures/functions/python/fstage.yaml"
 NODE="$FSTAGE_SOURCE_DIR/tests/fixtures/functions/nodejs/fstage.yaml"
 # A real interpreter for parsing JSON in assertions (the python3 on PATH may be a slow shim).

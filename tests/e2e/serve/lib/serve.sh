@@ -1,7 +1,7 @@
 # Shared by the serve scenarios: start `fstage serve` on a free port, wait until it listens,
 # stop it with a signal and check that it left nothing running.
 # shellcheck source=../../lib/common.sh
-. "$FSTAGE_SOURCE_DIR/tests/e2e/lib/common.sh"
+. "$FSTAGE_SOURCE_DIR/tests/e2e/lib/common.sh" || exit 1
 case "${T:-}" in /tmp/*|"${TMPDIR:-/tmp}"/*) ;; *) echo "no scratch dir" >&2; exit 1 ;; esac
 PYTHON=/usr/bin/python3
 [ -x "$PYTHON" ] || skip "no /usr/bin/python3 (Python functions and JSON checks need it)"
