@@ -212,4 +212,16 @@ fs::path config_dir() {
   return fs::path(home && *home ? home : "/") / ".config" / "fstage";
 }
 
+fs::path cache_dir(const std::map<std::string, std::string>& env) {
+  auto xdg = env.find("XDG_CACHE_HOME");
+  if (xdg != env.end() && !xdg->second.empty()) {
+    return fs::path(xdg->second) / "fstage";
+  }
+  auto home = env.find("HOME");
+  if (home != env.end() && !home->second.empty() && home->second != "/") {
+    return fs::path(home->second) / ".cache/fstage";
+  }
+  return {};
+}
+
 }  // namespace fstage

@@ -121,28 +121,10 @@ Stamps stamps_of(const std::string& settings, const d::Selection& sel,
   return out;
 }
 
-Expected<std::string> content_hash(d::Sha256& sha, std::string_view tag,
-                                   const std::vector<d::TreeEntry>& entries) {
-  sha.update(tag.data(), tag.size());
-  for (const auto& e : entries) {
-    if (d::interrupted()) {
-      return fail(d::interrupted_error());
-    }
-    std::string line = e.name + '\0' + std::to_string(e.mode) + '\0' +
-                       (e.directory ? std::string("dir") : FSTAGE_TRY(d::sha256_entry(e))) + "\n";
-    sha.update(line.data(), line.size());
-  }
-  return std::string();
-}
-
 Expected<std::string> key_of(const std::string& settings, std::string_view tag,
                              const std::vector<d::TreeEntry>& entries,
                              const std::string& more = {}) {
-  d::Sha256 sha;
-  sha.update(settings.data(), settings.size());
-  sha.update(more.data(), more.size());
-  FSTAGE_TRY(content_hash(sha, tag, entries));
-  return sha.hex();
+  return d::content_key(settings + more, tag, entries);
 }
 
 // Renames a finished directory into place; another process may have made the same one.

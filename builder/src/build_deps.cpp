@@ -53,35 +53,6 @@ Expected<void> check_limits(const DependencyInputs& in, const std::vector<TreeEn
   return {};
 }
 
-// npm for a dependency package: `npm ci` with a lockfile, else `npm install`.
-Expected<void> npm_install(const DependencyContext& ctx, const fs::path& cwd, const fs::path& out,
-                           const fs::path& log) {
-  std::error_code ec;
-  const bool locked =
-      fs::exists(cwd / "package-lock.json", ec) || fs::exists(cwd / "npm-shrinkwrap.json", ec);
-  std::vector<std::string> argv = {
-      "npm",       locked ? "ci" : "install", "--omit=dev", "--install-links", "--no-audit",
-      "--no-fund", "--loglevel=error"};
-  if (!locked) {
-    argv.emplace_back("--no-package-lock");
-  }
-  auto env = ctx.options->env;
-  if (env.find("PATH") == env.end()) {
-    env["PATH"] = "/usr/local/bin:/usr/bin:/bin";
-  }
-  int status = FSTAGE_TRY(run_process(argv, cwd, env, log, ctx.options->on_output));
-  if (status != 0) {
-    return fail(step_failed("npm", join(argv, " "), status, log));
-  }
-  if (fs::exists(cwd / "node_modules", ec)) {
-    fs::rename(cwd / "node_modules", out / "node_modules", ec);
-    if (ec) {
-      return fail(Error::from_errno("rename", (cwd / "node_modules").string(), ec.value()));
-    }
-  }
-  return {};
-}
-
 // Makes the dependency's tree in `out`.
 Expected<void> make_tree(const DependencyContext& ctx, const DependencyInputs& in,
                          const fs::path& out) {
@@ -114,7 +85,7 @@ Expected<void> make_tree(const DependencyContext& ctx, const DependencyInputs& i
       if (dep.kind == Kind::requirements) {
         return pip_install(step, cwd, fs::path(dep.path).filename().string(), out, log);
       }
-      return npm_install(ctx, cwd, out, log);
+      return npm_install(step, cwd, out, log);
     }
   }
   return {};
@@ -181,17 +152,11 @@ Expected<std::vector<DependencyInputs>> select_dependencies(const manifest::Mani
 Expected<DependencyBuild> build_dependency(const DependencyContext& ctx,
                                            const DependencyInputs& in) {
   const auto& dep = *in.dependency;
-  Sha256 sha;
-  std::string head = "fstage-dependency-v1\n" + std::string(to_string(dep.kind)) + "\n" + dep.path +
-                     "\n" + std::string(ctx.function->runtime.name) + "\n" +
-                     std::to_string(ctx.options->epoch) + "\n";
-  sha.update(head.data(), head.size());
-  for (const auto& e : in.entries) {
-    std::string line = e.name + '\0' + std::to_string(e.mode) + '\0' +
-                       (e.directory ? std::string("dir") : FSTAGE_TRY(sha256_entry(e))) + "\n";
-    sha.update(line.data(), line.size());
-  }
-  const std::string base = dep.name + "-" + sha.hex().substr(0, 32);
+  const std::string head = "fstage-dependency-v1\n" + std::string(to_string(dep.kind)) + "\n" +
+                           dep.path + "\n" + std::string(ctx.function->runtime.name) + "\n" +
+                           std::to_string(ctx.options->epoch) + "\n";
+  const std::string key = FSTAGE_TRY(content_key(head, "", in.entries));
+  const std::string base = dep.name + "-" + key.substr(0, 32);
   const fs::path deps = ctx.dir / "deps";
   DependencyBuild b;
   b.name = dep.name;

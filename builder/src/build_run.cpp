@@ -90,6 +90,32 @@ void go_env(const StepContext& in, std::map<std::string, std::string>& env) {
 
 }  // namespace
 
+Expected<void> npm_install(const StepContext& in, const fs::path& cwd, const fs::path& out,
+                           const fs::path& log) {
+  std::error_code ec;
+  const bool locked =
+      fs::exists(cwd / "package-lock.json", ec) || fs::exists(cwd / "npm-shrinkwrap.json", ec);
+  // --install-links: a `file:` dependency is installed as the files it holds, not as a link
+  // that would dangle in the zip.
+  std::vector<std::string> argv = {
+      "npm",       locked ? "ci" : "install", "--omit=dev", "--install-links", "--no-audit",
+      "--no-fund", "--loglevel=error"};
+  if (!locked) {
+    argv.emplace_back("--no-package-lock");
+  }
+  int status = FSTAGE_TRY(run_process(argv, cwd, base_env(in, cwd), log, in.options->on_output));
+  if (status != 0) {
+    return fail(step_failed("npm", join(argv, " "), status, log));
+  }
+  if (fs::exists(cwd / "node_modules", ec)) {  // none when nothing is to be installed
+    fs::rename(cwd / "node_modules", out / "node_modules", ec);
+    if (ec) {
+      return fail(Error::from_errno("rename", (cwd / "node_modules").string(), ec.value()));
+    }
+  }
+  return {};
+}
+
 Expected<void> run_step(const BuildPlan& plan, const StepContext& in, const fs::path& src,
                         const fs::path& out, const fs::path& log) {
   const auto& fn = *in.function;
@@ -99,29 +125,8 @@ Expected<void> run_step(const BuildPlan& plan, const StepContext& in, const fs::
   switch (plan.kind) {
     case BuildKind::pip:
       return pip_install(in, src, "requirements.txt", out, log);
-    case BuildKind::npm: {
-      for (const char* f : {"package.json", "package-lock.json", "npm-shrinkwrap.json", ".npmrc"}) {
-        std::error_code ec;
-        fs::copy_file(src / f, out / f, ec);  // missing ones are fine
-      }
-      // --install-links: a `file:` dependency is installed as the files it holds, not as a
-      // link that would dangle in the zip.
-      status = FSTAGE_TRY(run_process({"npm", "ci", "--omit=dev", "--install-links", "--no-audit",
-                                       "--no-fund", "--loglevel=error"},
-                                      src, env, log, echo));
-      FSTAGE_TRY(check_status(status, plan, log));
-      std::error_code ec;
-      if (fs::exists(src / "node_modules", ec)) {  // none when nothing is to be installed
-        fs::rename(src / "node_modules", out / "node_modules", ec);
-      }
-      if (ec) {
-        return fail(Error::from_errno("rename", (src / "node_modules").string(), ec.value()));
-      }
-      for (const char* f : {"package.json", "package-lock.json", "npm-shrinkwrap.json", ".npmrc"}) {
-        fs::remove(out / f, ec);
-      }
-      return {};
-    }
+    case BuildKind::npm:
+      return npm_install(in, src, out, log);
     case BuildKind::go: {
       go_env(in, env);
       status = FSTAGE_TRY(run_process(

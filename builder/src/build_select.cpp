@@ -92,9 +92,7 @@ bool tree_inputs(const BuildPlan& plan) {
   return plan.kind != BuildKind::none && !plan.keep_sources;
 }
 
-Expected<Selection> select(const manifest::Manifest& m, const manifest::Function& fn,
-                           bool allow_external_symlinks,
-                           const std::function<void(const std::string&)>& warn) {
+Expected<Selection> plan_selection(const manifest::Manifest& m, const manifest::Function& fn) {
   Selection sel;
   sel.code_root = FSTAGE_TRY(code_root_of(m, fn));
   std::error_code ec;
@@ -127,11 +125,21 @@ Expected<Selection> select(const manifest::Manifest& m, const manifest::Function
       sel.plan.extra_rules.push_back(std::move(*r));
     }
   }
+  return sel;
+}
+
+IgnoreMatcher selection_matcher(const Selection& sel, const manifest::Function& fn) {
+  return tree_inputs(sel.plan)
+             ? plain_matcher(sel.code_root, sel.code_root == sel.project_root, sel.plan.extra_rules)
+             : source_matcher(sel.code_root, sel.project_root, fn, sel.plan.extra_rules);
+}
+
+Expected<Selection> select(const manifest::Manifest& m, const manifest::Function& fn,
+                           bool allow_external_symlinks,
+                           const std::function<void(const std::string&)>& warn) {
+  Selection sel = FSTAGE_TRY(plan_selection(m, fn));
   const bool whole_tree = tree_inputs(sel.plan);
-  IgnoreMatcher matcher =
-      whole_tree
-          ? plain_matcher(sel.code_root, sel.code_root == sel.project_root, sel.plan.extra_rules)
-          : source_matcher(sel.code_root, sel.project_root, fn, sel.plan.extra_rules);
+  IgnoreMatcher matcher = selection_matcher(sel, fn);
   WalkSettings ws;
   ws.root = sel.code_root;
   ws.project_root = sel.project_root;

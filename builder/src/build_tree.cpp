@@ -73,6 +73,22 @@ Expected<std::vector<TreeEntry>> walk_all(const fs::path& root) {
   return walk_tree(ws, none);
 }
 
+Expected<std::string> content_key(std::string_view head, std::string_view tag,
+                                  const std::vector<TreeEntry>& entries) {
+  Sha256 sha;
+  sha.update(head.data(), head.size());
+  sha.update(tag.data(), tag.size());
+  for (const auto& e : entries) {
+    if (interrupted()) {
+      return fail(interrupted_error());
+    }
+    std::string line = e.name + '\0' + std::to_string(e.mode) + '\0' +
+                       (e.directory ? std::string("dir") : FSTAGE_TRY(sha256_entry(e))) + "\n";
+    sha.update(line.data(), line.size());
+  }
+  return sha.hex();
+}
+
 void StampHash::add(std::string_view s) {
   for (unsigned char c : s) {
     m_h = (m_h ^ c) * 1099511628211ull;

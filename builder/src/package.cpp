@@ -94,10 +94,7 @@ Expected<void> check_output(const fs::path& output, const d::Selection& sel,
     return {};
   }
   std::string rel = real.lexically_relative(sel.code_root).generic_string();
-  auto matcher =
-      d::tree_inputs(sel.plan)
-          ? d::plain_matcher(sel.code_root, sel.code_root == sel.project_root, sel.plan.extra_rules)
-          : d::source_matcher(sel.code_root, sel.project_root, fn, sel.plan.extra_rules);
+  auto matcher = d::selection_matcher(sel, fn);
   auto v = FSTAGE_TRY(matcher.check(rel, false));
   if (!v.ignored) {
     return fail(ErrorCode::unsafe,
@@ -253,7 +250,8 @@ Expected<PackageResult> package_function(const manifest::Manifest& m, const mani
                                    : fs::absolute(opts.output).lexically_normal();
   bool refused_output = false;
   auto r = [&]() -> Expected<PackageResult> {
-    auto sel = FSTAGE_TRY(d::select(m, fn, opts.allow_external_symlinks, nullptr));
+    // The output is checked before anything is built (build_function walks the tree itself).
+    auto sel = FSTAGE_TRY(d::plan_selection(m, fn));
     if (auto ok = check_output(res.output, sel, fn); !ok) {
       refused_output = true;
       return tl::unexpected(std::move(ok).error());

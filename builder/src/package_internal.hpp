@@ -228,6 +228,11 @@ struct Selection {
 };
 // Go, Java and custom builds read the whole code tree; their tree is the build output.
 bool tree_inputs(const BuildPlan& plan);
+// The selection's roots and plan, nothing walked yet. Errors: not_found, unsafe, invalid_input.
+Expected<Selection> plan_selection(const manifest::Manifest& m, const manifest::Function& fn);
+// The rules that decide what the selection reads from the code tree.
+IgnoreMatcher selection_matcher(const Selection& sel, const manifest::Function& fn);
+// plan_selection, then the walk of the code tree and of the paths the build's files name.
 Expected<Selection> select(const manifest::Manifest& m, const manifest::Function& fn,
                            bool allow_external_symlinks,
                            const std::function<void(const std::string&)>& warn);
@@ -249,6 +254,11 @@ Expected<void> run_step(const BuildPlan& plan, const StepContext& in, const fs::
 // Python version, then checks that no extension module targets another Python.
 Expected<void> pip_install(const StepContext& in, const fs::path& cwd,
                            const std::string& requirements, const fs::path& out,
+                           const fs::path& log);
+
+// npm (`ci` with a lockfile, else `install`) in `cwd`, production dependencies only, `file:`
+// ones as real files; node_modules/ then moves into `out`.
+Expected<void> npm_install(const StepContext& in, const fs::path& cwd, const fs::path& out,
                            const fs::path& log);
 
 // Runs argv (argv[0] looked up in env PATH) in `cwd`, output appended to `log` (and passed to
@@ -288,6 +298,11 @@ struct ExtractStats {
 // Unpacks `zip` under `dest` (created): files and directories only, names checked, modes
 // normalised. Errors: invalid_input (not a zip), unsafe (links, escaping names), io.
 Expected<ExtractStats> extract_zip(const fs::path& zip, const fs::path& dest);
+
+// SHA-256 of `head`, `tag`, then each entry's name, mode and content hash: the content key of
+// a build's inputs. Errors: io, interrupted.
+Expected<std::string> content_key(std::string_view head, std::string_view tag,
+                                  const std::vector<TreeEntry>& entries);
 
 // 64-bit FNV-1a, for stat stamps (no library to load on the fast path).
 class StampHash {

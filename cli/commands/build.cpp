@@ -8,6 +8,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <fstage/base/fs.hpp>
 #include <fstage/base/json.hpp>
 #include <fstage/base/strings.hpp>
 #include <fstage/builder/package.hpp>
@@ -34,16 +35,6 @@ std::string seconds(double s) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.2f s", s);
   return buf;
-}
-
-std::string cache_dir_of(const Context& ctx) {
-  if (auto x = ctx.getenv("XDG_CACHE_HOME"); x && !x->empty()) {
-    return *x + "/fstage";
-  }
-  if (auto h = ctx.getenv("HOME"); h && !h->empty()) {
-    return *h + "/.cache/fstage";
-  }
-  return {};
 }
 
 OrderedJson to_json(const Context& ctx, const builder::BuildResult& r) {
@@ -129,7 +120,7 @@ Expected<builder::BuildOptions> build_options(const Context& ctx, bool rebuild) 
   b.rebuild = rebuild;
   b.epoch = FSTAGE_TRY(builder::parse_source_date_epoch(ctx.getenv("SOURCE_DATE_EPOCH")));
   b.env = ctx.env;
-  b.cache_dir = cache_dir_of(ctx);
+  b.cache_dir = cache_dir(ctx.env);
   if (ctx.verbosity >= 0) {
     b.on_warning = [&ctx](const std::string& w) { warn(ctx, w); };
     b.on_status = [&ctx](const std::string& s) { *ctx.err << "fstage: " << s << std::endl; };

@@ -99,15 +99,8 @@ std::string capture(const fs::path& exe, const std::vector<std::string>& args) {
 // The cache is $XDG_CACHE_HOME/fstage/interpreters (or ~/.cache/...); none when neither is
 // usable.
 fs::path cache_file(const std::map<std::string, std::string>& env) {
-  auto xdg = env.find("XDG_CACHE_HOME");
-  if (xdg != env.end() && !xdg->second.empty()) {
-    return fs::path(xdg->second) / "fstage/interpreters";
-  }
-  auto home = env.find("HOME");
-  if (home != env.end() && !home->second.empty() && home->second != "/") {
-    return fs::path(home->second) / ".cache/fstage/interpreters";
-  }
-  return {};
+  fs::path dir = cache_dir(env);
+  return dir.empty() ? dir : dir / "interpreters";
 }
 
 std::string cache_key(const fs::path& p) {

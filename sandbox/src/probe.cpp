@@ -49,11 +49,7 @@ ProbeOptions ProbeOptions::from_env(const std::map<std::string, std::string>& en
   };
   ProbeOptions o = from_env_value(get("FSTAGE_SANDBOX_DISABLE"));
   if (get("FSTAGE_SANDBOX_REPROBE") != "1") {
-    if (!get("XDG_CACHE_HOME").empty()) {
-      o.cache_dir = fs::path(get("XDG_CACHE_HOME")) / "fstage";
-    } else if (!get("HOME").empty() && get("HOME") != "/") {
-      o.cache_dir = fs::path(get("HOME")) / ".cache/fstage";
-    }
+    o.cache_dir = fstage::cache_dir(env);
   }
   return o;
 }

@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -63,5 +64,9 @@ void prune_cache(const fs::path& dir, std::string_view prefix, std::string_view 
 
 // $XDG_CONFIG_HOME/fstage or ~/.config/fstage.
 fs::path config_dir();
+
+// fstage's cache in `env`: $XDG_CACHE_HOME/fstage, else ~/.cache/fstage; "" when neither is
+// usable (no HOME, or HOME is /).
+fs::path cache_dir(const std::map<std::string, std::string>& env);
 
 }  // namespace fstage
