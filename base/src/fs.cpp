@@ -90,7 +90,12 @@ static bool write_all(int fd, std::string_view data) {
 
 Expected<void> write_file_atomic(const fs::path& path, std::string_view data, unsigned mode) {
   fs::path dir = path.parent_path().empty() ? fs::path(".") : path.parent_path();
-  std::string tmpl = (dir / ("." + path.filename().string() + ".tmp.XXXXXX")).string();
+  // Appended piece by piece: g++ 12's -O2 misreads `"." + std::string` as an overlapping copy
+  // (a false -Wrestrict, GCC bug 105329).
+  std::string name = ".";
+  name += path.filename().string();
+  name += ".tmp.XXXXXX";
+  std::string tmpl = (dir / name).string();
   int fd = ::mkstemp(tmpl.data());
   if (fd < 0) {
     return fail(Error::from_errno("create", tmpl, errno));

@@ -116,7 +116,8 @@ Expected<Selection> plan_selection(const manifest::Manifest& m, const manifest::
     if (!is_within(sel.code_root, abs) || abs == sel.code_root) {
       continue;
     }
-    std::string rel = "/" + abs.lexically_relative(sel.code_root).generic_string();
+    std::string rel = "/";
+    rel += abs.lexically_relative(sel.code_root).generic_string();
     if (dep.kind == manifest::Dependency::Kind::directory) {
       rel += "/";
     }

@@ -353,7 +353,10 @@ Expected<ZipStats> write_zip_file(const fs::path& out, const std::vector<TreeEnt
   if (ec) {
     return fail(Error::from_errno("mkdir", dir.string(), ec.value()));
   }
-  std::string tmp = (dir / ("." + out.filename().string() + ".tmp.XXXXXX")).string();
+  std::string name = ".";  // appended, not `"." + string`: see write_file_atomic
+  name += out.filename().string();
+  name += ".tmp.XXXXXX";
+  std::string tmp = (dir / name).string();
   int fd = ::mkstemp(tmp.data());
   if (fd < 0) {
     return fail(Error::from_errno("create", tmp, errno));

@@ -146,7 +146,8 @@ Expected<HttpResponse> HttpClient::send(const HttpRequest& req, const Authorizer
   const UrlParts u = FSTAGE_TRY(parse_endpoint(req.base));
   std::string host = u.host.find(':') != std::string::npos ? "[" + u.host + "]" : u.host;
   if (u.port != 0) {
-    host += ":" + std::to_string(u.port);
+    host += ':';
+    host += std::to_string(u.port);
   }
   const std::string body_hash =
       req.body.empty() ? std::string(k_empty_sha256) : sha256_hex(req.body);

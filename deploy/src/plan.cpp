@@ -83,7 +83,8 @@ std::string trigger_label(const Json& t) {
   const Json& e = t.contains("event_data") ? t["event_data"] : Json::object();
   for (const char* k : {"name", "schedule", "path", "topic_urn", "bucket"}) {
     if (e.contains(k) && e[k].is_string()) {
-      label += " " + e[k].get<std::string>();
+      label += ' ';
+      label += e[k].get<std::string>();
     }
   }
   return label + " [" + t.value("trigger_id", "") + "]";

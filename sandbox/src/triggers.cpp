@@ -37,7 +37,7 @@ Expected<std::vector<Step>> parse_path(std::string_view path) {
                  })) {
         steps.emplace_back(static_cast<std::size_t>(std::stoul(std::string(inner))));
       } else {
-        return bad("[" + std::string(inner) + "] is neither an index nor a quoted key");
+        return bad(std::string("[").append(inner).append("] is neither an index nor a quoted key"));
       }
       i = close + 1;
       if (i < path.size() && path[i] == '.') {
@@ -73,7 +73,9 @@ std::string describe(const std::vector<Step>& steps, std::size_t upto) {
     if (const auto* k = std::get_if<std::string>(&steps[i])) {
       s += (s.empty() ? "" : ".") + *k;
     } else {
-      s += "[" + std::to_string(std::get<std::size_t>(steps[i])) + "]";
+      s += '[';
+      s += std::to_string(std::get<std::size_t>(steps[i]));
+      s += ']';
     }
   }
   return s;
