@@ -80,6 +80,9 @@ if json_get "$T/healthy.json" "j['isolation']['summary']" | grep -q "user namesp
   assert_contains "$T/msg" "$outer (drwx------, owner 4242:4242) is closed to it"
   assert_contains "$T/msg" "chmod o+x $outer"
   assert_not_contains "$T/msg" "fstage doctor"
+  expect_exit 13 env FSTAGE_SANDBOX_DISABLE=clone_mounts "$FSTAGE" doctor --json
+  [ "$(json_get "$T/out" "next(c for c in j['checks'] if c['id'] == 'project_access')['status']")" = fail ] ||
+    fail "doctor does not explain it"
 else
   echo "SKIP (part): no user namespace here: the fallback's message is not exercised"
   [ -z "${FSTAGE_TEST_REQUIRE:-}" ] || fail "required: a user namespace"
