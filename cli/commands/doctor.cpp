@@ -408,8 +408,9 @@ void register_doctor(CLI::App& app, Context& ctx) {
                 "Fail (exit 13) when the sandbox has no namespace isolation");
   cmd->footer(
       "Exit codes: 0 everything the manifest needs is here, 3 invalid manifest, 4 a runtime's\n"
-      "interpreter or the -f file is missing, 13 --require-isolation unmet, 21 unsafe or\n"
-      "half-set credentials. Warnings (!) never change the exit code.");
+      "interpreter or the -f file is missing, 13 --require-isolation unmet or the sandbox\n"
+      "cannot reach the project or run its interpreter, 21 unsafe or half-set credentials.\n"
+      "Warnings (!) never change the exit code.");
   cmd->callback([&ctx, opts] { ctx.action = [&ctx, opts] { return run_doctor(ctx, *opts); }; });
 }
 
