@@ -8,6 +8,7 @@
 
 #include <openssl/evp.h>
 
+#include <fstage/base/access.hpp>
 #include <fstage/base/fs.hpp>
 #include <fstage/base/strings.hpp>
 
@@ -67,7 +68,8 @@ Expected<void> check_entry_name(std::string_view name) {
 Expected<CheckedReader> CheckedReader::open(const TreeEntry& e) {
   int fd = ::open(e.path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
   if (fd < 0) {
-    return fail(Error::from_errno("open", e.path.string(), errno));
+    return fail(errno == EACCES ? access_error(e.path)
+                                : Error::from_errno("open", e.path.string(), errno));
   }
   CheckedReader r(fd, &e);
   struct stat st {};

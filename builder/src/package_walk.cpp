@@ -5,8 +5,10 @@
 #include <cstdlib>
 #include <dirent.h>
 #include <memory>
+#include <unistd.h>
 #include <utility>
 
+#include <fstage/base/access.hpp>
 #include <fstage/base/fs.hpp>
 #include <fstage/base/strings.hpp>
 
@@ -20,7 +22,8 @@ namespace {
 Expected<std::vector<std::string>> list_dir(const fs::path& dir) {
   std::unique_ptr<DIR, int (*)(DIR*)> d(::opendir(dir.c_str()), ::closedir);
   if (!d) {
-    return fail(Error::from_errno("opendir", dir.string(), errno));
+    return fail(errno == EACCES ? access_error(dir, "the directory", R_OK | X_OK)
+                                : Error::from_errno("opendir", dir.string(), errno));
   }
   std::vector<std::string> names;
   errno = 0;

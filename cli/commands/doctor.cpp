@@ -13,6 +13,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <fstage/base/access.hpp>
 #include <fstage/base/json.hpp>
 #include <fstage/base/strings.hpp>
 #include <fstage/cli/app.hpp>
@@ -137,6 +138,13 @@ Item runtime_item(const manifest::RuntimeInfo& rt, const std::vector<std::string
   j["matches"] = sb::version_matches(rt, in->version);
   std::string lang(manifest::to_string(rt.language));
   f.summary = lang + " " + in->version + " at " + in->path.string();
+  if (auto e = sb::function_cannot_run(sb::probe(sb::ProbeOptions::from_env(ctx.env)), in->path)) {
+    f.status = CheckStatus::fail;
+    std::string_view why = e->message;
+    f.summary += ": " + std::string(why.substr(why.starts_with("sandbox: ") ? 9 : 0));
+    f.fix = e->hint;
+    return {f, k_exit_sandbox};
+  }
   if (!sb::version_matches(rt, in->version)) {
     // As version_matches compares: Node.js by major version, the others by major.minor.
     std::string want(rt.version);
@@ -160,6 +168,9 @@ Expected<Section> runtime_section(const Context& ctx, const DoctorOptions& o, Or
     file = ctx.resolve(o.file);
     std::error_code ec;
     if (!fs::exists(file, ec)) {
+      if (ec == std::errc::permission_denied) {
+        return fail(access_error(file, "the manifest"));
+      }
       return fail(ErrorCode::not_found, o.file + ": no such file",
                   "run 'fstage doctor' without -f to check the host alone");
     }
@@ -216,6 +227,11 @@ Expected<Section> runtime_section(const Context& ctx, const DoctorOptions& o, Or
     r["status"] = sb::to_string(s.items.back().f.status);
     j["runtimes"].push_back(r);
   }
+  Finding access =
+      sb::check_project_access(sb::probe(sb::ProbeOptions::from_env(ctx.env)), v.manifest->root);
+  s.items.push_back({access, access.status == CheckStatus::fail
+                                 ? (::geteuid() == 0 ? k_exit_sandbox : k_exit_failure)
+                                 : k_exit_ok});
   s.items.push_back({{"interpreters", "on this host", CheckStatus::ok,
                       host.empty() ? "no interpreters found" : join(host, ", "), "", ""},
                      k_exit_ok});
@@ -392,8 +408,9 @@ void register_doctor(CLI::App& app, Context& ctx) {
                 "Fail (exit 13) when the sandbox has no namespace isolation");
   cmd->footer(
       "Exit codes: 0 everything the manifest needs is here, 3 invalid manifest, 4 a runtime's\n"
-      "interpreter or the -f file is missing, 13 --require-isolation unmet, 21 unsafe or\n"
-      "half-set credentials. Warnings (!) never change the exit code.");
+      "interpreter or the -f file is missing, 13 --require-isolation unmet or the sandbox\n"
+      "cannot reach the project or run its interpreter, 21 unsafe or half-set credentials.\n"
+      "Warnings (!) never change the exit code.");
   cmd->callback([&ctx, opts] { ctx.action = [&ctx, opts] { return run_doctor(ctx, *opts); }; });
 }
 

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // The top level of fstage.yaml and the public entry points.
 #include <algorithm>
+#include <cerrno>
 #include <system_error>
+#include <unistd.h>
 
+#include <fstage/base/access.hpp>
 #include <fstage/base/fs.hpp>
 #include <fstage/base/strings.hpp>
 #include <fstage/manifest/manifest.hpp>
@@ -272,8 +275,14 @@ Expected<Manifest> load_manifest(const fs::path& file, std::string_view origin) 
   std::string name = origin.empty() ? file.string() : std::string(origin);
   std::error_code ec;
   if (!fs::exists(file, ec)) {
+    if (ec == std::errc::permission_denied) {
+      return fail(access_error(fs::absolute(file, ec), "the manifest"));
+    }
     return fail(ErrorCode::not_found, name + ": no such file",
                 "run 'fstage init' to create a project, or pass -f FILE");
+  }
+  if (::access(file.c_str(), R_OK) != 0 && errno == EACCES) {
+    return fail(access_error(fs::absolute(file, ec), "the manifest"));
   }
   Validation v = validate_file(file, origin);
   if (v.errors.empty() && v.manifest) {

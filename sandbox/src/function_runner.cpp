@@ -327,6 +327,7 @@ struct FunctionRunner::Impl {
         ::close(host_listener);
       }
       r.status = InvokeStatus::sandbox_error;
+      r.isolation = planned_isolation(caps);  // the tier it failed in, not a default
       Error e = box.error();
       r.error = error_body("SandboxError", e.message + (e.hint.empty() ? "" : " (" + e.hint + ")"));
       return false;

@@ -294,6 +294,7 @@ Expected<std::vector<MountOp>> build_mounts(const SandboxConfig& config, uid_t u
                   "code directory " + config.code_dir.string() + " does not exist");
     }
     ops.push_back(bind_op(real, std::string(k_code_root), false, MS_NOSUID | MS_NODEV, true));
+    ops.back().user_path = true;
   }
   for (const auto& b : config.binds) {
     fs::path real;
@@ -302,6 +303,7 @@ Expected<std::vector<MountOp>> build_mounts(const SandboxConfig& config, uid_t u
     }
     std::string inside = b.inside.empty() ? b.host.string() : b.inside;
     ops.push_back(bind_op(real, inside, b.writable, MS_NOSUID | MS_NODEV));
+    ops.back().user_path = true;
   }
 
   for (const auto& m : config.masks) {

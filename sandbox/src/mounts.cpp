@@ -132,8 +132,18 @@ int do_bind(const MountOp& op) {
   if (int e = make_target(op); e != 0) {
     return e;
   }
-  // MS_REC: submounts of the source come along (a /usr split over several filesystems).
-  if (::mount(op.source.c_str(), op.target.c_str(), nullptr, MS_BIND | MS_REC, nullptr) != 0) {
+  if (op.tree_fd >= 0) {
+    // A copy of the source's mount the supervisor made (open_tree) where the path itself may
+    // be closed to us: below a directory of an owner our user namespace does not map.
+    int rc = ::move_mount(op.tree_fd, "", AT_FDCWD, op.target.c_str(), MOVE_MOUNT_F_EMPTY_PATH);
+    int e = errno;
+    ::close(op.tree_fd);
+    if (rc != 0) {
+      return e;
+    }
+  } else if (::mount(op.source.c_str(), op.target.c_str(), nullptr, MS_BIND | MS_REC, nullptr) !=
+             0) {
+    // MS_REC: submounts of the source come along (a /usr split over several filesystems).
     return errno;
   }
   unsigned long extra = op.flags;

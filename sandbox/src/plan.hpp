@@ -39,7 +39,13 @@ struct MountOp {
   bool ro_later = false;     // a read-only bind made so by a recursive remount_ro after it
   bool recursive = false;    // remount_ro: the whole subtree
   bool parent_made = false;  // an earlier op made the target's parent (mark_parents)
-  unsigned long flags = 0;   // extra MS_NOSUID/MS_NODEV/MS_NOEXEC
+  // binds: the code or an explicit bind, a path of the user's that may lie below a directory
+  // only the caller can enter (a `mktemp -d` project, mode 0700). As root, the supervisor
+  // hands init a copy of the mount made while it could still reach it (`tree_fd`).
+  bool user_path = false;
+  int tree_fd = -1;  // an open_tree(OPEN_TREE_CLONE) of the source, moved into place; -1: bind
+                     // the source by its path
+  unsigned long flags = 0;  // extra MS_NOSUID/MS_NODEV/MS_NOEXEC
 };
 
 struct RlimitSpec {

@@ -256,6 +256,7 @@ Capabilities run_probe(const ProbeOptions& o) {
   if (!c.seccomp) {
     c.notes.push_back("seccomp unavailable or disabled");
   }
+  c.clone_mounts = c.root && !off("clone_mounts");
   if (c.userns) {
     c.tier = c.cgroup.mode != CgroupMode::none ? Tier::t0 : Tier::t1;
   } else {

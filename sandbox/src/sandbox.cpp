@@ -17,6 +17,7 @@
 #include "layout.hpp"
 #include "plan.hpp"
 #include "procfs.hpp"
+#include "reach.hpp"
 #include "reaper.hpp"
 #include "sandbox_impl.hpp"
 #include "seccomp.hpp"
@@ -176,6 +177,14 @@ std::vector<RlimitSpec> make_rlimits(const Limits& l, bool nproc) {
 
 }  // namespace
 
+Isolation planned_isolation(const Capabilities& caps) {
+  Isolation iso;
+  iso.tier = caps.tier;
+  iso.namespaces = caps.namespaces;
+  iso.summary = describe(caps);
+  return iso;
+}
+
 Sandbox::Sandbox() : m_impl(std::make_unique<Impl>()) {}
 
 Sandbox::~Sandbox() {
@@ -215,16 +224,26 @@ Expected<std::unique_ptr<Sandbox>> Sandbox::spawn(const SandboxConfig& config,
   plan.gid = gid;
 
   std::vector<Rewrite> rewrites;
+  OwnedFds trees;  // init's copies of user paths' mounts (clone_user_mounts)
   if (ns) {
     plan.base_options = "size=16m,nr_inodes=16k,mode=0755";
     plan.mounts = FSTAGE_TRY(detail::build_mounts(config, uid, gid, caps.cache_dir));
+    if (plan.userns && caps.clone_mounts) {
+      clone_user_mounts(plan.mounts, trees);
+    }
   } else {
-    im.host_dir = FSTAGE_TRY(TempDir::create({}, "fstage-sandbox-"));
+    const bool other_user = uid != ::geteuid();
+    im.host_dir = FSTAGE_TRY(
+        TempDir::create(other_user ? temp_base_for(uid, gid) : fs::path(), "fstage-sandbox-"));
     const fs::path& dir = im.host_dir->path();
     // mkdtemp makes it 0700: open it up, since the function may run as another user
-    // (nobody, when fstage is root).
+    // (nobody, when fstage is root) — to that user's group alone when it is another: the
+    // directory may hold a copy of a private project (reachable_code).
+    if (other_user && ::chown(dir.c_str(), ::geteuid(), gid) != 0) {
+      return fail(Error::from_errno("chown", dir.string(), errno));
+    }
     std::error_code perm_ec;
-    fs::permissions(dir, fs::perms(0755), perm_ec);
+    fs::permissions(dir, fs::perms(other_user ? 0750 : 0755), perm_ec);
     for (const auto& f : config.files) {
       fs::path host = dir / fs::path(f.inside).relative_path();
       std::error_code ec;
@@ -239,7 +258,11 @@ Expected<std::unique_ptr<Sandbox>> Sandbox::spawn(const SandboxConfig& config,
     rewrites.push_back(
         {std::string(k_log_dir), (dir / fs::path(k_log_dir).relative_path()).string()});
     if (!config.code_dir.empty()) {
-      rewrites.push_back({std::string(k_code_root), fs::absolute(config.code_dir).string()});
+      fs::path code = fs::absolute(config.code_dir);
+      if (other_user) {
+        code = FSTAGE_TRY(reachable_code(code, dir, uid, gid));
+      }
+      rewrites.push_back({std::string(k_code_root), code.string()});
     }
     for (const auto& b : config.binds) {
       if (!b.inside.empty() && b.inside != b.host.string()) {
@@ -252,6 +275,10 @@ Expected<std::unique_ptr<Sandbox>> Sandbox::spawn(const SandboxConfig& config,
   }
   for (const auto& e : config.env) {
     plan.env_storage.push_back(apply_rewrites(e, rewrites));
+  }
+  if (!ns && uid != ::geteuid() &&
+      !plan.argv_storage[0].starts_with(im.host_dir->path().string())) {
+    FSTAGE_TRY(check_runnable(plan.argv_storage[0], uid, gid));
   }
   for (auto& s : plan.argv_storage) {
     plan.argv.push_back(s.data());
@@ -407,6 +434,9 @@ Expected<std::unique_ptr<Sandbox>> Sandbox::spawn(const SandboxConfig& config,
                                           std::string(std::strerror(errno_of(got))) + ")");
     }
     if (m.kind == MsgKind::setup_error) {
+      if (auto denied = explain_denied(plan, m, config.code_dir)) {
+        return fail(std::move(*denied));
+      }
       return fail(ErrorCode::sandbox, "sandbox: " + describe_setup_error(plan, m),
                   "run `fstage doctor` to see what this host supports");
     }

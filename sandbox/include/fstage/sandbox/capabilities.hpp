@@ -30,6 +30,11 @@ struct Capabilities {
   bool userns = false;      // clone(CLONE_NEWUSER|…) + uid_map + tmpfs + proc + lo all worked
   bool namespaces = false;  // mount/pid/net/ipc/uts namespaces usable (with or without userns)
   bool seccomp = false;     // the kernel accepts seccomp filters
+  // Root hands init copies of the mounts of the code and binds (open_tree, Linux 5.2), made
+  // while it can still reach them: init's root in a user namespace cannot enter a directory
+  // whose owner the namespace does not map. Off only through FSTAGE_SANDBOX_DISABLE; a kernel
+  // without open_tree falls back to binding by path.
+  bool clone_mounts = false;
   CgroupSupport cgroup;
   Tier tier = Tier::t2;
   std::vector<std::string> notes;  // why a feature is missing, with the fix
@@ -38,7 +43,7 @@ struct Capabilities {
 };
 
 // What the caller wants switched off, for tests and debugging: FSTAGE_SANDBOX_DISABLE is a
-// comma list of "userns", "namespaces", "cgroup", "seccomp".
+// comma list of "userns", "namespaces", "cgroup", "seccomp", "clone_mounts".
 struct ProbeOptions {
   std::set<std::string> disable;
   // When set, the namespace trial's outcome is remembered there for the rest of the boot

@@ -7,11 +7,13 @@
 // fixture trees of /proc, /sys and /etc (tests/fixtures/host).
 
 #include <filesystem>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include <fstage/base/error.hpp>
 #include <fstage/sandbox/capabilities.hpp>
 #include <fstage/sandbox/cgroup.hpp>
 
@@ -80,6 +82,18 @@ struct HostReport {
 // T0, user namespace alone → T1, else T2), from `trial` and the cgroups found under the root.
 // Never fails: unreadable files count as absent.
 HostReport check_host(const TrialResults& trial, const HostCheckOptions& options);
+
+// Whether sandboxes reach the project at `project` as fstage itself does. Their users are not
+// the caller: without namespaces root runs functions as nobody, and in a user namespace init
+// holds root's powers only over root's own files, so a directory only its owner may enter
+// (`mktemp -d` makes them 0700) stands in their way unless fstage opens it for them. ok (and
+// how), or who is stopped where and the fix. As root, tries open_tree on it as spawn would.
+Finding check_project_access(const Capabilities& caps, const std::filesystem::path& project);
+
+// Without namespaces root runs functions as nobody: the error spawn would give when nobody
+// may not run `program` (an interpreter below /root, mode 0700); nullopt otherwise.
+std::optional<Error> function_cannot_run(const Capabilities& caps,
+                                         const std::filesystem::path& program);
 
 // The AppArmor profile that lets `binary` create user namespaces on Ubuntu ≥ 23.10, the
 // narrow alternative to kernel.apparmor_restrict_unprivileged_userns=0.

@@ -76,6 +76,10 @@ struct Isolation {
   std::string summary;                    // describe(caps)
 };
 
+// The tier and summary a sandbox started with `caps` reports, for the result of one that
+// failed to start (what it enforces is known once it runs).
+Isolation planned_isolation(const Capabilities& caps);
+
 // Why the supervisor killed the sandbox.
 enum class KillReason { none, timeout, memory, requested };
 
