@@ -22,7 +22,7 @@ namespace fstage::sandbox {
 
 struct Sandbox::Impl {
   detail::ChildPlan plan;
-  detail::InitMemory init_memory;  // init's stack and TLS: freed once init is reaped
+  detail::InitMemory init_memory;  // init's stack: freed once init is reaped
   std::optional<Cgroup> cgroup;
   std::optional<TempDir> host_dir;  // degraded tier: where the runtime files live
   bool pidns = false;

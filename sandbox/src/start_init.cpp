@@ -1,43 +1,64 @@
 // SPDX-License-Identifier: Apache-2.0
-// Starting the sandbox's init without copying the supervisor: clone(CLONE_VM) with a stack
-// and a thread-local-storage block of its own.
+// Starting the sandbox's init without copying the supervisor: clone(CLONE_VM) on a stack of
+// its own, from a thread made for the purpose, whose thread-local storage init then uses.
 //
 // A fork-style clone copies the page tables of every anonymous mapping and write-protects
 // them, and then the child faults in, one page at a time, the code and read-only data it runs
 // (fork copies no page-table entries of file mappings): init and the exec child took about 22
 // faults on their way to the function's execve here, at 15-40 us each on this VM. Sharing the
 // address space costs none of that: `fstage invoke`'s cold start went from +8.1 to +5.4 ms over
-// the bare interpreter (paired, pinned).
+// the bare interpreter (paired, pinned; README, Performance, has this mechanism's figures).
 //
 // What sharing asks for:
 // - A stack of init's own (below), and the plan left untouched until init is reaped
 //   (Sandbox::Impl owns both).
-// - Thread-local storage of its own. A CLONE_VM child otherwise runs on the calling thread's:
-//   every failed system call in init would set *that thread's* errno, at any moment, for the
-//   sandbox's whole life (in `fstage serve`, a worker thread doing I/O). The block is a copy of
-//   the calling thread's static TLS and thread control block (so errno, the stack-protector
-//   canary and glibc's per-thread flags are all where the code expects them), with its two
-//   self-pointers set to the copy. glibc publishes the sizes this needs for libthread_db and
-//   the sanitizers (_dl_get_tls_static_info, _thread_db_sizeof_pthread); without them, or
-//   off x86-64 (whose TLS layout is the one written here), or without a pid namespace (see
-//   start_init), init is started the old way.
-// - No signal handler of the supervisor's may run in init: every signal is blocked across the
-//   clone, init keeps them blocked (SIGCHLD comes through a signalfd, SIGKILL cannot be
-//   blocked), and the exec child resets every handled signal to its default before it unblocks.
+// - Thread-local storage that no running thread uses. A CLONE_VM child runs on the TLS of the
+//   thread that cloned it (it inherits the thread pointer): every failed system call in init
+//   sets errno *there*, at any moment, for the sandbox's whole life (in `fstage serve`, a
+//   worker thread doing I/O). So init is cloned by a *parking thread* (clone_parked): a
+//   pthread made for this one sandbox, with every signal blocked, whose TLS glibc itself laid
+//   out. After the clone it publishes init's pid and wakes the caller (a futex wake, which
+//   cannot fail), then blocks in waitid(WNOWAIT) until init has exited, and only then returns.
+//   In between it runs no code that touches its TLS: both calls go through syscall(), which
+//   writes errno only on failure, and neither fails while init lives (init is our child; no
+//   signal reaches the thread). That is the situation of posix_spawn's child, which borrows
+//   its parent's TLS while the kernel holds the parent (CLONE_VFORK), except that here the
+//   owner sleeps in a wait of its own: a parent held by CLONE_VFORK sleeps uninterruptibly,
+//   and a sandbox lives for minutes. The exec child that init vforks borrows the same TLS
+//   until its execve, while init waits for it, as any vfork child does.
+// - No private interfaces: nothing here knows the layout of glibc's thread control block or
+//   the size of its static TLS; the thread pointer is inherited by clone, which works the same
+//   on every architecture and libc.
+// - Only with a pid namespace: init's exit then waits until every other process in it is gone,
+//   so once init has exited nothing runs on its stack or on the parked thread's TLS (the exec
+//   child borrows both until its execve), and the thread may return (glibc then reuses its
+//   stack and TLS for a later thread) and the stack be unmapped. Without one, a killed init
+//   could leave the exec child running on memory about to be reused.
+// - init's parent thread (for PR_SET_PDEATHSIG) is the parked one, which lives exactly as long
+//   as init; the whole supervisor's death still takes init with it.
+// - No signal handler of the supervisor's may run in init: every signal is blocked in the
+//   parking thread (so across the clone), init keeps them blocked (SIGCHLD comes through a
+//   signalfd, SIGKILL cannot be blocked), and the exec child resets every handled signal to
+//   its default before it unblocks.
 // - Only code that is safe after a clone in init and the exec child, as before (plan.hpp).
+//
+// Without a pid namespace, when no thread can be made, or with FSTAGE_SANDBOX_FORK_INIT=1,
+// init is cloned the old way: a fork-style clone from the calling thread.
 #include "start_init.hpp"
 
+#include <cerrno>
 #include <csignal>
-#include <cstdint>
 #include <cstdlib>
-#include <cstring>
-#include <dlfcn.h>
-#include <optional>
+#include <new>
 #include <pthread.h>
 #include <sched.h>
+#include <unistd.h>
 
 #include "syscalls.hpp"
+#include <linux/futex.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 
 namespace fstage::sandbox::detail {
 
@@ -48,46 +69,80 @@ constexpr std::size_t k_page = 4096;
 // (32 KB at most); the exec child runs on the same stack below init's frames.
 constexpr std::size_t k_stack_bytes = 256 << 10;
 
-struct TlsLayout {
-  std::size_t below = 0;  // static TLS blocks below the thread pointer
-  std::size_t tcb = 0;    // glibc's struct pthread, at the thread pointer
-  std::size_t align = 0;
-};
-
-std::optional<TlsLayout> find_tls_layout() {
-#if defined(__x86_64__) && defined(__GLIBC__)
-  using InfoFn = void (*)(std::size_t*, std::size_t*);
-  auto* info = reinterpret_cast<InfoFn>(::dlsym(RTLD_DEFAULT, "_dl_get_tls_static_info"));
-  const auto* tcb =
-      static_cast<const std::uint32_t*>(::dlsym(RTLD_DEFAULT, "_thread_db_sizeof_pthread"));
-  if (info == nullptr || tcb == nullptr) {
-    return std::nullopt;
-  }
-  std::size_t size = 0;
-  std::size_t align = 0;
-  info(&size, &align);
-  // Sanity: a power-of-two alignment, and sizes a real glibc has (the control block is about
-  // 2.3 KB, the whole static area some KB).
-  if (align == 0 || (align & (align - 1)) != 0 || align > k_page || *tcb < 64 || size <= *tcb ||
-      size > (1u << 20)) {
-    return std::nullopt;
-  }
-  return TlsLayout{size - *tcb, *tcb, align};
-#else
-  return std::nullopt;
-#endif
-}
-
-const std::optional<TlsLayout>& tls_layout() {
-  static const std::optional<TlsLayout> layout = find_tls_layout();
-  return layout;
-}
-
 int init_entry(void* plan) {
   init_main(*static_cast<const ChildPlan*>(plan));
 }
 
+// The parking thread. Every signal is blocked (inherited from clone_parked).
+void* park(void* arg) {
+  auto& c = *static_cast<ParkedClone*>(arg);
+  const pid_t pid =
+      ::clone(c.fn, c.stack_top, static_cast<int>(c.flags | CLONE_VM | SIGCHLD), c.arg);
+  // errno is read only when the clone failed, so while no child shares it.
+  const int result = pid > 0 ? pid : -(errno != 0 ? errno : EAGAIN);
+  // From here until the child has exited, it may be running on this thread's TLS: touch none.
+  c.result.store(result, std::memory_order_release);
+  // A wake returns how many it woke; it fails only on a bad address, and `c` stays mapped
+  // until the child has been reaped.
+  ::syscall(SYS_futex, &c.result, FUTEX_WAKE_PRIVATE, 1, nullptr, nullptr, 0);
+  if (pid > 0) {
+    // Returns once the child is a zombie (left for whoever reaps it: WNOWAIT), or with ECHILD
+    // once it has been reaped: in both cases it runs no more. It cannot fail before: the child
+    // is this process's, and no signal can interrupt us.
+    siginfo_t info;
+    ::syscall(SYS_waitid, P_PID, pid, &info, WEXITED | WNOWAIT, nullptr);
+  }
+  return nullptr;
+}
+
+pid_t fork_init(unsigned long ns_flags, const ChildPlan& plan) {
+  pid_t pid = raw_clone(ns_flags);
+  if (pid == 0) {
+    init_main(plan);
+  }
+  return pid;
+}
+
 }  // namespace
+
+pid_t clone_parked(ParkedClone& c) {
+  c.result.store(0, std::memory_order_relaxed);
+  pthread_attr_t attr;
+  if (int rc = ::pthread_attr_init(&attr); rc != 0) {
+    errno = rc;
+    return -1;
+  }
+  ::pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+  ::pthread_attr_setstacksize(&attr, k_parking_stack_bytes);
+  sigset_t all;
+  sigset_t old;
+  sigfillset(&all);
+  ::pthread_sigmask(SIG_SETMASK, &all, &old);
+  pthread_t thread;
+  int rc = ::pthread_create(&thread, &attr, park, &c);
+  if (rc == EINVAL) {
+    // The stack cannot hold this process's static TLS: the default size then.
+    ::pthread_attr_destroy(&attr);
+    ::pthread_attr_init(&attr);
+    ::pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    rc = ::pthread_create(&thread, &attr, park, &c);
+  }
+  ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  ::pthread_attr_destroy(&attr);
+  if (rc != 0) {
+    errno = rc;
+    return -1;
+  }
+  int result;
+  while ((result = c.result.load(std::memory_order_acquire)) == 0) {
+    ::syscall(SYS_futex, &c.result, FUTEX_WAIT_PRIVATE, 0, nullptr, nullptr, 0);
+  }
+  if (result < 0) {
+    errno = -result;
+    return -1;
+  }
+  return result;
+}
 
 InitMemory::~InitMemory() {
   release();
@@ -107,22 +162,11 @@ void InitMemory::release() {
 }
 
 pid_t start_init(unsigned long ns_flags, const ChildPlan& plan, InitMemory& memory) {
-  // Only with a pid namespace: init's exit then waits until every other process in it is
-  // gone, so once init is reaped nothing runs on its stack (the exec child borrows it until
-  // its execve) and the stack can be unmapped. Without one, a killed init could leave the exec
-  // child running on a stack about to be unmapped and reused.
-  const auto& layout = tls_layout();
-  if (!layout || (ns_flags & CLONE_NEWPID) == 0 ||
-      std::getenv("FSTAGE_SANDBOX_FORK_INIT") != nullptr) {
-    pid_t pid = raw_clone(ns_flags);
-    if (pid == 0) {
-      init_main(plan);
-    }
-    return pid;
+  if ((ns_flags & CLONE_NEWPID) == 0 || std::getenv("FSTAGE_SANDBOX_FORK_INIT") != nullptr) {
+    return fork_init(ns_flags, plan);
   }
-  // [guard page][stack, growing down][TLS copy: static blocks, then the control block]
-  const std::size_t tls_bytes = layout->below + layout->tcb + layout->align;
-  const std::size_t size = (k_page + k_stack_bytes + tls_bytes + k_page - 1) & ~(k_page - 1);
+  // [guard page][stack, growing down][ParkedClone]
+  const std::size_t size = k_page + k_stack_bytes + k_page;
   void* base =
       ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
   if (base == MAP_FAILED) {
@@ -130,26 +174,19 @@ pid_t start_init(unsigned long ns_flags, const ChildPlan& plan, InitMemory& memo
   }
   ::mprotect(base, k_page, PROT_NONE);
   char* stack_top = static_cast<char*>(base) + k_page + k_stack_bytes;
-  auto tp = reinterpret_cast<std::uintptr_t>(stack_top) + layout->below;
-  tp = (tp + layout->align - 1) & ~(layout->align - 1);
-  auto* own_tp = static_cast<char*>(__builtin_thread_pointer());
-  std::memcpy(reinterpret_cast<char*>(tp) - layout->below, own_tp - layout->below,
-              layout->below + layout->tcb);
-  // tcbhead_t: `tcb` (what %fs:0 reads, for TLS addresses) and `self` point at the block.
-  reinterpret_cast<void**>(tp)[0] = reinterpret_cast<void*>(tp);
-  reinterpret_cast<void**>(tp)[2] = reinterpret_cast<void*>(tp);
-
-  sigset_t all;
-  sigset_t old;
-  sigfillset(&all);
-  ::pthread_sigmask(SIG_SETMASK, &all, &old);
-  pid_t pid =
-      ::clone(init_entry, stack_top, static_cast<int>(ns_flags | CLONE_VM | CLONE_SETTLS | SIGCHLD),
-              const_cast<ChildPlan*>(&plan), nullptr, reinterpret_cast<void*>(tp), nullptr);
-  int clone_errno = errno;
-  ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  auto* c = new (stack_top) ParkedClone;
+  c->fn = init_entry;
+  c->arg = const_cast<ChildPlan*>(&plan);
+  c->stack_top = stack_top;
+  c->flags = ns_flags;
+  const pid_t pid = clone_parked(*c);
   if (pid < 0) {
+    const int clone_errno = errno;
+    const bool no_thread = c->result.load(std::memory_order_relaxed) == 0;
     ::munmap(base, size);
+    if (no_thread) {
+      return fork_init(ns_flags, plan);
+    }
     errno = clone_errno;
     return -1;
   }

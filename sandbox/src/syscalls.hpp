@@ -23,7 +23,7 @@ inline pid_t raw_clone(unsigned long flags) {
 }
 
 // setgroups/setresgid/setresuid for this process alone. glibc's wrappers, in a process that
-// has ever had threads, run __nptl_setxid: they take the thread-list lock and signal every
+// has ever had threads, broadcast the change: they take the thread-list lock and signal every
 // other thread to change its credentials too. A child cloned from a multithreaded supervisor
 // (fstage serve) inherits that thread list and that lock, possibly held by a parent thread in
 // the middle of pthread_create at the moment of the clone: the child then hangs for good. It

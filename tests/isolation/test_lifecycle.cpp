@@ -292,9 +292,10 @@ TEST_CASE("L7 an abandoned sandbox dies and its cgroup goes, after its superviso
 TEST_CASE("L8 init shares the supervisor's memory but not the spawning thread's errno",
           "[lifecycle]") {
   NEED("ns");
-  // init runs in this process's address space (start_init.cpp). Its failed system calls (the
-  // reaping loop ends on ECHILD once the probe has exited) must land in its own thread-local
-  // storage: were it this thread's, errno would change under our feet.
+  // init runs in this process's address space (start_init.cpp), on the thread-local storage
+  // of a thread parked for it. Its failed system calls (the reaping loop ends on ECHILD once
+  // the probe has exited) must land there: were it this thread's, errno would change under
+  // our feet. (tests/unit/test_sandbox_start_init.cpp checks the parked thread itself.)
   fstage::sandbox::SandboxConfig cfg;
   cfg.argv = {iso::k_probe, "exit", "0"};
   cfg.binds.push_back(

@@ -97,7 +97,8 @@ struct ExitInfo {
 
 // One running sandbox: a pid-1 init in fresh namespaces and the main process under it.
 // Not thread-safe; use from one thread, and keep that thread alive while the sandbox runs
-// (PR_SET_PDEATHSIG fires when the spawning *thread* exits).
+// (PR_SET_PDEATHSIG fires when init's parent *thread* exits: a thread parked for init where
+// init shares this process's memory, but the spawning thread where it is a fork-style copy).
 class Sandbox {
  public:
   // Builds the plan, clones init into new namespaces, writes the uid/gid maps, places it in
