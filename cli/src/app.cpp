@@ -19,7 +19,7 @@ namespace fstage::cli {
 namespace {
 
 // Each command and the function that registers it (register_completion adds the hidden
-// __complete and __man as well).
+// __complete as well).
 struct Command {
   std::string_view name;
   void (*add)(CLI::App&, Context&);
@@ -31,7 +31,6 @@ constexpr Command k_commands[] = {
     {"help", register_help},
     {"completion", register_completion},
     {"__complete", register_completion},
-    {"__man", register_completion},
     {"build", register_build},
     {"package", register_package},
     {"deploy", register_deploy},
@@ -100,7 +99,7 @@ std::unique_ptr<CLI::App> make_app(Context& ctx, std::string_view only) {
   } else {
     void (*last)(CLI::App&, Context&) = nullptr;
     for (const auto& c : k_commands) {
-      if (c.add != last) {  // register_completion once for its three names
+      if (c.add != last) {  // register_completion once for its two names
         c.add(*app, ctx);
       }
       last = c.add;
