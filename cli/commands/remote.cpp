@@ -109,7 +109,15 @@ Expected<std::unique_ptr<deploy::Session>> open_session(const Context& ctx, cons
   if (bar) {
     o.on_upload = [bar](std::uint64_t sent, std::uint64_t total) { bar->update(sent, total); };
   }
-  return deploy::Session::open(o, redactor);
+  auto session = FSTAGE_TRY(deploy::Session::open(o, redactor));
+  if (ctx.verbosity >= 2) {
+    // -vv: where the calls go, and whose credentials sign them (never their values).
+    const deploy::Target& t = session->target();
+    *ctx.err << "fstage: target region " << t.region << ", endpoint " << t.endpoint << ", IAM "
+             << t.iam_endpoint << ", project " << t.project_id << ", package " << t.package << "\n"
+             << "fstage: credentials from " << session->credentials().source << "\n";
+  }
+  return session;
 }
 
 Expected<int> redacted(const deploy::Redactor& redactor, Expected<int> r) {
