@@ -201,8 +201,10 @@ Expected<Section> runtime_section(const Context& ctx, const DoctorOptions& o, Or
   }
   if (!v.manifest) {
     Error e = manifest::validation_error(v.errors, ctx.display_path(file));
+    // The error's own fix (one problem: its hint), then the command that re-checks.
+    std::string fix = v.errors.size() == 1 && !e.hint.empty() ? e.hint + "\n" : "";
     s.items.push_back({{"manifest", "manifest", CheckStatus::fail, e.message, join(e.details, "\n"),
-                        "fstage validate -f " + file.string()},
+                        fix + "fstage validate -f " + file.string()},
                        k_exit_invalid_input});
     return s;
   }

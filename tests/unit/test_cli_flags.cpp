@@ -73,7 +73,7 @@ TEST_CASE("init's --force has no -f any more, and says so", "[cli][flags]") {
   CHECK(ok.code == 0);
 }
 
-TEST_CASE("--json: an error is JSON on stdout too, and text on stderr", "[cli][flags]") {
+TEST_CASE("cli --json: an error is JSON on stdout too, and text on stderr", "[cli][flags]") {
   Scratch s;
   for (const auto& base : k_manifest_commands) {
     auto args = base;

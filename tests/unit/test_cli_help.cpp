@@ -129,7 +129,8 @@ TEST_CASE("hidden options are neither completed nor listed", "[cli][completion]"
   }
 }
 
-TEST_CASE("-v counts: -vv shows more than -v, -q and -v exclude each other", "[cli]") {
+TEST_CASE("cli verbosity: -v counts, -vv shows more than -v, -q and -v exclude each other",
+          "[cli]") {
   Scratch s;
   REQUIRE(write_file_atomic(s.path() / "fstage.yaml",
                             "name: p\nfunctions:\n  f:\n    runtime: Python3.10\n"
