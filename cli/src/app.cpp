@@ -68,13 +68,12 @@ std::unique_ptr<CLI::App> make_app(Context& ctx, std::string_view only) {
   app->allow_extras();
   app->fallthrough();
   // The levels are written down at Context::verbosity.
-  auto* quiet = app->add_flag_callback(
+  app->add_flag_callback(
       "-q,--quiet", [&ctx] { ctx.verbosity = -1; },
       "Only errors on stderr (the command's result still goes to stdout)");
-  auto* verbose = app->add_flag_function(
+  app->add_flag_function(
       "-v,--verbose", [&ctx](std::int64_t n) { ctx.verbosity = static_cast<int>(n); },
       "More on stderr: -v what fstage set up and did, -vv also what that rests on and timings");
-  quiet->excludes(verbose);
   app->add_option_function<std::string>(
          "--color",
          [&ctx](const std::string& v) {
@@ -228,6 +227,11 @@ static int run_command(const std::vector<std::string>& args, Context& ctx) {
     } catch (const CLI::ParseError& pe) {
       Error e(ErrorCode::usage, pe.what());
       e.hint = "run 'fstage --help' for usage";
+      render_error(e, ctx);
+      return k_exit_usage;
+    }
+    if (app->count("--quiet") > 0 && app->count("--verbose") > 0) {
+      Error e(ErrorCode::usage, "-q and -v contradict each other", "give one of them");
       render_error(e, ctx);
       return k_exit_usage;
     }
