@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-// `fstage build [FUNCTION] [--rebuild] [--json]`: the one build that `invoke`, `serve`,
-// `package` and `deploy` run implicitly, on its own: each function's code tree (what is zipped
-// and mounted) under .fstage/build/<function>/, and its dependency packages.
+// `fstage build [FUNCTION] [-f FILE] [--rebuild] [--json]`: the one build that `invoke`,
+// `serve`, `package` and `deploy` run implicitly, on its own: each function's code tree (what
+// is zipped and mounted) under .fstage/build/<function>/, and its dependency packages. The
+// result, each tree's path, goes to stdout (even with -q); the summary to stderr.
 #include <cstdio>
 #include <memory>
 #include <ostream>
@@ -16,6 +17,7 @@
 #include <fstage/cli/context.hpp>
 #include <fstage/cli/exit_codes.hpp>
 
+#include "../src/options.hpp"
 #include "build_common.hpp"
 #include "commands.hpp"
 
@@ -27,6 +29,7 @@ namespace fs = std::filesystem;
 
 struct BuildCliOptions {
   std::string function;
+  std::string manifest;
   bool rebuild = false;
   bool json = false;
 };
@@ -65,9 +68,9 @@ OrderedJson to_json(const Context& ctx, const builder::BuildResult& r) {
 }
 
 Expected<int> run_build(Context& ctx, const BuildCliOptions& o) {
-  auto path = FSTAGE_TRY(manifest::find_manifest(ctx.cwd));
+  auto path = FSTAGE_TRY(manifest_path(ctx, o.manifest));
   auto m = FSTAGE_TRY(manifest::load_manifest(path, ctx.display_path(path)));
-  for (const auto& w : m.warnings) {
+  for (const auto& w : o.function.empty() ? m.warnings : m.warnings_for(o.function)) {
     warn(ctx, w.str());
   }
   std::vector<const manifest::Function*> fns;
@@ -96,6 +99,8 @@ Expected<int> run_build(Context& ctx, const BuildCliOptions& o) {
       *ctx.out << to_json(ctx, *r).dump() << "\n";
       continue;
     }
+    *ctx.out << ctx.display_path(r->tree) << "\n";  // the result: never hidden by -q
+    ctx.out->flush();
     if (ctx.verbosity < 0) {
       continue;
     }
@@ -103,8 +108,7 @@ Expected<int> run_build(Context& ctx, const BuildCliOptions& o) {
                       : r->step.ran    ? r->step.kind + " " + seconds(r->step.seconds)
                       : r->step.cached ? r->step.kind + " step reused"
                                        : "sources only";
-    *ctx.err << "fstage: built " << r->function << " -> " << ctx.display_path(r->tree) << " ("
-             << how << ")\n";
+    *ctx.err << "fstage: built " << r->function << " (" << how << ")\n";
     for (const auto& d : r->dependencies) {
       *ctx.err << "  dependency " << d.name << " (" << d.kind << "): " << d.files << " files, "
                << ctx.display_path(d.zip) << "\n";
@@ -148,8 +152,9 @@ void register_build(CLI::App& app, Context& ctx) {
       "build", "Build each function's code tree: what invoke and serve run and package zips");
   cmd->add_option("function", opts->function, "Only this function (default: all)")
       ->type_name("FUNCTION");
+  add_manifest_option(cmd, opts->manifest);
   cmd->add_flag("--rebuild", opts->rebuild, "Build even when the inputs are unchanged");
-  cmd->add_flag("--json", opts->json, "One JSON record per function on stdout");
+  add_json_flag(cmd, opts->json, ctx, "One JSON record per function on stdout");
   cmd->callback([&ctx, opts] { ctx.action = [&ctx, opts] { return run_build(ctx, *opts); }; });
 }
 

@@ -11,7 +11,6 @@
 #include <fstage/scaffolds/templates.hpp>
 
 #include "../src/completion_model.hpp"
-#include "../src/manpage.hpp"
 #include "commands.hpp"
 
 namespace fstage::cli {
@@ -81,17 +80,6 @@ void register_completion(CLI::App& app, Context& ctx) {
   hidden->group("");  // hidden from --help and from the completion scripts
   hidden->add_option("kind", *kind, "functions, or a command path and option: 'init --runtime'");
   hidden->callback([&ctx, kind] { ctx.action = [&ctx, kind] { return run_dynamic(ctx, *kind); }; });
-
-  // `fstage __man`: the man page, generated at build time into fstage.1.
-  auto* man = app.add_subcommand("__man", "");
-  man->group("");
-  man->callback([&ctx] {
-    ctx.action = [&ctx]() -> Expected<int> {
-      auto tree = make_app(ctx);
-      *ctx.out << man_page(*tree);
-      return k_exit_ok;
-    };
-  });
 }
 
 }  // namespace fstage::cli

@@ -23,6 +23,7 @@
 #include <fstage/deploy/credentials.hpp>
 #include <fstage/deploy/target.hpp>
 
+#include "../src/options.hpp"
 #include "commands.hpp"
 
 namespace fstage::cli {
@@ -166,7 +167,7 @@ void register_configure(CLI::App& app, Context& ctx) {
   cmd->add_option("--iam-endpoint", opts->iam_endpoint, "Default IAM endpoint");
   cmd->add_option("--ca-bundle", opts->ca_bundle, "Default CA bundle (PEM)")->type_name("FILE");
   auto* list = cmd->add_subcommand("list", "List the profiles (secrets masked)");
-  list->add_flag("--json", opts->json, "JSON on stdout");
+  add_json_flag(list, opts->json, ctx, "JSON on stdout");
   list->callback([&ctx, opts] { ctx.action = [&ctx, opts] { return run_list(ctx, *opts); }; });
   cmd->callback([&ctx, opts, cmd] {
     if (cmd->got_subcommand("list")) {

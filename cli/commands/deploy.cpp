@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
-// fstage deploy [FUNC...] [--publish[=VERSION]] [--alias NAME[=VERSION]] [--weight V=PCT]
-//               [--dry-run] [--json] [--artifact ZIP] + connection flags (remote_common.hpp)
+// fstage deploy [FUNC...] [-f FILE] [--publish[=VERSION]] [--alias NAME[=VERSION]]
+//               [--weight V=PCT] [--dry-run] [--json] [--artifact ZIP] + connection flags
+//               (remote_common.hpp)
 //
 // Packages each function (the package step), then makes the platform match: creates what is
 // missing, uploads code only when its SHA-512 differs from the remote digest, updates the
 // configuration only when a field differs, reconciles triggers, publishes and aliases on
 // request. The plan is printed (stderr) before anything is written; a second run right after
 // the first changes nothing and says so.
+#include <algorithm>
 #include <memory>
+#include <optional>
 #include <ostream>
 
 #include <CLI/CLI.hpp>
@@ -23,6 +26,7 @@
 #include <fstage/deploy/deploy.hpp>
 #include <fstage/manifest/manifest.hpp>
 
+#include "../src/options.hpp"
 #include "build_common.hpp"
 #include "commands.hpp"
 #include "remote_common.hpp"
@@ -35,6 +39,7 @@ namespace fs = std::filesystem;
 
 struct DeployOptions {
   RemoteFlags flags;
+  std::string manifest;
   std::vector<std::string> functions;
   std::string publish;
   bool publish_given = false;
@@ -179,12 +184,15 @@ Expected<void> link_dependencies(const Context& ctx, deploy::Api& api, const man
 
 Expected<int> run(const Context& ctx, const DeployOptions& o, deploy::Redactor& redactor) {
   auto req = FSTAGE_TRY(request_of(o));
-  auto path = FSTAGE_TRY(manifest::find_manifest(ctx.cwd));
+  auto path = FSTAGE_TRY(manifest_path(ctx, o.manifest));
   auto m = FSTAGE_TRY(manifest::load_manifest(path, ctx.display_path(path)));
-  for (const auto& w : m.warnings) {
-    warn(ctx, w.str());
-  }
   auto fns = FSTAGE_TRY(pick(m, o));
+  for (const auto& w : m.warnings) {
+    if (w.function.empty() || std::any_of(fns.begin(), fns.end(),
+                                          [&w](const auto* f) { return f->name == w.function; })) {
+      warn(ctx, w.str());
+    }
+  }
   UploadBar bar(ctx);
   auto session = FSTAGE_TRY(open_session(ctx, o.flags, m.region, m.package, redactor, &bar));
   auto state = deploy::DeployState::load(m.root / ".fstage" / "deploy-state.json");
@@ -200,7 +208,7 @@ Expected<int> run(const Context& ctx, const DeployOptions& o, deploy::Redactor& 
     std::error_code ec;
     const auto bytes = fs::file_size(zip, ec);
     if (ec) {
-      return fail(ErrorCode::not_found, zip.string() + ": " + ec.message());
+      return fail(Error::from_error_code("stat", zip.string(), ec));
     }
     const std::string digest = FSTAGE_TRY(deploy::sha512_file_hex(zip));
     auto want = FSTAGE_TRY(deploy::desired_function(m, *fn, zip, digest, bytes));
@@ -257,6 +265,33 @@ Expected<int> run(const Context& ctx, const DeployOptions& o, deploy::Redactor& 
   return k_exit_ok;
 }
 
+// `--publish orders`: a version named orders, or function orders and a version named by the
+// platform? It used to be the first, deploying every function; now the word after a bare
+// --publish is refused, with the two spellings that say which.
+std::optional<Error> ambiguous_publish(const CLI::App& cmd, const CLI::Option* publish,
+                                       const DeployOptions& o) {
+  if (!o.publish.empty() || o.functions.empty()) {
+    return std::nullopt;
+  }
+  const auto& order = cmd.parse_order();
+  for (std::size_t i = 0; i + 1 < order.size(); ++i) {
+    if (order[i] == publish && order[i + 1]->get_positional()) {
+      // The positionals after it, in order: which of the function names came right after.
+      std::size_t before = 0;
+      for (std::size_t k = 0; k <= i; ++k) {
+        before += order[k]->get_positional() ? 1 : 0;
+      }
+      const std::string& word = o.functions.at(before);
+      Error e(ErrorCode::usage, "'--publish " + word + "' is ambiguous: a version named " +
+                                    quote(word) + ", or function " + quote(word) + "?");
+      e.hint = "write 'fstage deploy --publish=" + word + "' for a version named " + word +
+               ", or 'fstage deploy " + word + " --publish' to deploy and publish " + word;
+      return e;
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 void register_deploy(CLI::App& app, Context& ctx) {
@@ -264,10 +299,12 @@ void register_deploy(CLI::App& app, Context& ctx) {
   auto* cmd = app.add_subcommand("deploy", "Create or update functions on FunctionGraph");
   cmd->add_option("functions", opts->functions, "Functions to deploy (default: all)")
       ->type_name("FUNCTION");
-  auto* publish =
-      cmd->add_option("--publish", opts->publish,
-                      "Publish a version afterwards; --publish=V names it (put FUNC names first)")
-          ->expected(0, 1);
+  add_manifest_option(cmd, opts->manifest);
+  // A flag that takes a value only after '=': `--publish orders` never makes `orders` a
+  // version name, and is refused as ambiguous (see ambiguous_publish).
+  auto* publish = cmd->add_flag(
+      "--publish", opts->publish,
+      "Publish a version afterwards; --publish=NAME names it (default: the platform's)");
   cmd->add_option("--alias", opts->alias,
                   "Create or move alias NAME (to VERSION, default: the "
                   "version published now, else the newest)");
@@ -277,10 +314,17 @@ void register_deploy(CLI::App& app, Context& ctx) {
                   "Deploy this zip instead of packaging (one function)")
       ->type_name("FILE");
   cmd->add_flag("--dry-run", opts->dry_run, "Show the plan, write nothing");
-  cmd->add_flag("--json", opts->json, "The plan and outcome as JSON on stdout");
+  add_json_flag(cmd, opts->json, ctx, "The plan and outcome as JSON on stdout");
   add_remote_flags(cmd, opts->flags);
-  cmd->callback([&ctx, opts, publish] {
+  cmd->callback([&ctx, opts, cmd, publish] {
     opts->publish_given = publish->count() > 0;
+    if (opts->publish == "true") {
+      opts->publish.clear();  // the flag's value without '=NAME'
+    }
+    if (auto e = ambiguous_publish(*cmd, publish, *opts)) {
+      ctx.action = [e = *e]() -> Expected<int> { return fail(e); };
+      return;
+    }
     ctx.action = [&ctx, opts] {
       deploy::Redactor redactor =
           deploy::redactor_from_env(deploy::Env(ctx.env.begin(), ctx.env.end()));

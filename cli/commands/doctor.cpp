@@ -24,6 +24,7 @@
 #include <fstage/sandbox/host_check.hpp>
 #include <fstage/sandbox/interpreters.hpp>
 
+#include "../src/options.hpp"
 #include "commands.hpp"
 #include <sys/stat.h>
 
@@ -165,17 +166,16 @@ Expected<Section> runtime_section(const Context& ctx, const DoctorOptions& o, Or
   Section s{"runtimes", "Runtimes", {}};
   fs::path file;
   if (!o.file.empty()) {
-    file = ctx.resolve(o.file);
-    std::error_code ec;
-    if (!fs::exists(file, ec)) {
-      if (ec == std::errc::permission_denied) {
-        return fail(access_error(file, "the manifest"));
-      }
-      return fail(ErrorCode::not_found, o.file + ": no such file",
-                  "run 'fstage doctor' without -f to check the host alone");
+    auto given = manifest_path(ctx, o.file);
+    if (!given && given.error().code == ErrorCode::not_found) {
+      return fail(std::move(given).error().with_hint(
+          "run 'fstage doctor' without -f to check the host alone"));
     }
+    file = FSTAGE_TRY(std::move(given));
   } else if (auto found = manifest::find_manifest(ctx.cwd)) {
     file = *found;
+  } else if (found.error().code != ErrorCode::not_found) {
+    return fail(std::move(found).error());  // a directory on the way that may not be read
   }
   j["manifest"] = file.empty() ? OrderedJson() : OrderedJson(file.string());
   j["interpreters"] = OrderedJson::array();
@@ -204,10 +204,15 @@ Expected<Section> runtime_section(const Context& ctx, const DoctorOptions& o, Or
   }
   s.title = "Runtimes (" + file.string() + ")";
   manifest::Validation v = manifest::validate_file(file, ctx.display_path(file));
+  if (v.read_error) {
+    return fail(std::move(*v.read_error));
+  }
   if (!v.manifest) {
     Error e = manifest::validation_error(v.errors, ctx.display_path(file));
+    // The error's own fix (one problem: its hint), then the command that re-checks.
+    std::string fix = v.errors.size() == 1 && !e.hint.empty() ? e.hint + "\n" : "";
     s.items.push_back({{"manifest", "manifest", CheckStatus::fail, e.message, join(e.details, "\n"),
-                        "fstage validate -f " + file.string()},
+                        fix + "fstage validate -f " + file.string()},
                        k_exit_invalid_input});
     return s;
   }
@@ -398,10 +403,8 @@ void register_doctor(CLI::App& app, Context& ctx) {
   auto opts = std::make_shared<DoctorOptions>();
   auto* cmd = app.add_subcommand(
       "doctor", "Check what this host allows: sandbox tier, runtimes, credentials");
-  cmd->add_option("-f,--manifest", opts->file,
-                  "Manifest whose runtimes to check (default: nearest fstage.yaml)")
-      ->type_name("FILE");
-  cmd->add_flag("--json", opts->json,
+  add_manifest_option(cmd, opts->file);
+  add_json_flag(cmd, opts->json, ctx,
                 "Print one JSON object: tier, why, checks (status, summary, fix), runtimes, "
                 "credentials");
   cmd->add_flag("--require-isolation", opts->require_isolation,

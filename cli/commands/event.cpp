@@ -15,6 +15,7 @@
 #include <fstage/sandbox/triggers.hpp>
 #include <fstage/scaffolds/templates.hpp>
 
+#include "../src/options.hpp"
 #include "commands.hpp"
 
 namespace fstage::cli {
@@ -98,7 +99,7 @@ void register_event(CLI::App& app, Context& ctx) {
 
   auto list_json = std::make_shared<bool>(false);
   auto* list = cmd->add_subcommand("list", "List the triggers with a sample event");
-  list->add_flag("--json", *list_json, "Print JSON");
+  add_json_flag(list, *list_json, ctx, "Print JSON");
   list->callback(
       [&ctx, list_json] { ctx.action = [&ctx, list_json] { return run_list(ctx, *list_json); }; });
 

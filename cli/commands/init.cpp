@@ -11,6 +11,7 @@
 #include <fstage/cli/exit_codes.hpp>
 #include <fstage/scaffolds/init.hpp>
 
+#include "../src/options.hpp"
 #include "commands.hpp"
 
 namespace fstage::cli {
@@ -128,8 +129,9 @@ void register_init(CLI::App& app, Context& ctx) {
   cmd->add_option("--region", opts->region, "Region written into fstage.yaml")
       ->type_name("REGION")
       ->capture_default_str();
-  cmd->add_flag("-f,--force", opts->force, "Overwrite existing files");
-  cmd->add_flag("--json", opts->json, "Print the result as JSON on stdout");
+  // Not -f: that is --file, the manifest, in every command that reads one.
+  cmd->add_flag("--force", opts->force, "Overwrite existing files");
+  add_json_flag(cmd, opts->json, ctx, "Print the result as JSON on stdout");
   cmd->callback([&ctx, opts] { ctx.action = [&ctx, opts] { return run_init(ctx, *opts); }; });
 }
 

@@ -31,9 +31,11 @@
 #include <fstage/cli/exit_codes.hpp>
 #include <fstage/manifest/manifest.hpp>
 #include <fstage/sandbox/function.hpp>
+#include <fstage/sandbox/interpreters.hpp>
 #include <fstage/sandbox/triggers.hpp>
 #include <fstage/scaffolds/templates.hpp>
 
+#include "../src/options.hpp"
 #include "build_common.hpp"
 #include "commands.hpp"
 #include <sys/resource.h>
@@ -57,6 +59,7 @@ struct InvokeOptions {
   std::string artifact;
   bool json = false;
   bool require_isolation = false;
+  bool no_version_warning = false;
   int repeat = 1;
 };
 
@@ -137,12 +140,8 @@ Expected<sb::FunctionSpec> load_spec(Context& ctx, const InvokeOptions& o,
                                      std::vector<std::string>& warnings,
                                      std::optional<TempDir>& unpacked,
                                      std::optional<manifest::Trigger>& route) {
-  fs::path file =
-      o.manifest.empty() ? FSTAGE_TRY(manifest::find_manifest(ctx.cwd)) : ctx.resolve(o.manifest);
+  fs::path file = FSTAGE_TRY(manifest_path(ctx, o.manifest));
   manifest::Manifest m = FSTAGE_TRY(manifest::load_manifest(file, ctx.display_path(file)));
-  for (const auto& w : m.warnings) {
-    warnings.push_back(w.str());
-  }
   const manifest::Function* fn = nullptr;
   if (!o.function.empty()) {
     fn = m.find(o.function);
@@ -168,6 +167,9 @@ Expected<sb::FunctionSpec> load_spec(Context& ctx, const InvokeOptions& o,
                     " functions; name one",
                 "fstage invoke " + (names.empty() ? std::string("NAME") : names.front()));
   }
+  for (const auto& w : m.warnings_for(fn->name)) {  // none about the functions not run
+    warnings.push_back(w.str());
+  }
   for (const auto& t : fn->triggers) {
     if (t.type == "APIG") {
       route = t;  // the first APIG trigger: what --trigger apig calls
@@ -192,7 +194,10 @@ Expected<sb::FunctionSpec> load_spec(Context& ctx, const InvokeOptions& o,
   return sb::function_spec(m, *fn, unpacked->path() / "code");
 }
 
-OrderedJson to_json(const sb::InvokeResult& r, const std::string& log_text) {
+// One invocation's record. `warnings` (the run's: the manifest's about this function, the
+// runner's) is left out when null: with --repeat they are said once, beside the records.
+OrderedJson to_json(const sb::InvokeResult& r, const std::string& log_text,
+                    const std::vector<std::string>* warnings) {
   OrderedJson j = OrderedJson::object();
   j["request_id"] = r.request_id;
   j["status"] = std::string(sb::to_string(r.status));
@@ -215,7 +220,9 @@ OrderedJson to_json(const sb::InvokeResult& r, const std::string& log_text) {
   iso["enforced"] = r.isolation.enforced;
   iso["not_enforced"] = r.isolation.not_enforced;
   j["isolation"] = iso;
-  j["warnings"] = r.warnings;
+  if (warnings != nullptr) {
+    j["warnings"] = *warnings;
+  }
   if (!r.version_note.empty()) {
     j["runtime_version"] = r.version_note;
   }
@@ -312,6 +319,7 @@ Expected<int> run_invoke(Context& ctx, const InvokeOptions& o) {
     ro.host_env[var] = ctx.resolve(o.interpreter).string();
   }
   ro.network_host = o.network == "host";
+  ro.warn_version_mismatch = !o.no_version_warning && !version_warning_off(ctx);
   // -q: only the result and errors; the function's logs and the report lines are dropped.
   const bool human = !o.json && ctx.verbosity >= 0;
   if (human) {
@@ -322,7 +330,9 @@ Expected<int> run_invoke(Context& ctx, const InvokeOptions& o) {
   }
   auto runner = FSTAGE_TRY(sb::FunctionRunner::create(spec, ro, caps));
   for (const auto& w : runner->warnings()) {
-    warnings.push_back(w);
+    if (std::find(warnings.begin(), warnings.end(), w) == warnings.end()) {
+      warnings.push_back(w);
+    }
   }
   if (!o.json) {
     for (const auto& w : warnings) {
@@ -337,6 +347,21 @@ Expected<int> run_invoke(Context& ctx, const InvokeOptions& o) {
     }
     *ctx.err << "fstage: code " << spec.code_dir.string() << " at " << sb::k_code_root << ", "
              << spec.memory_mb << " MB, timeout " << spec.timeout_s << " s, network " << o.network
+             << "\n";
+  }
+  if (human && ctx.verbosity >= 2) {
+    // -vv: what the run rests on: the event, the interpreter, the function's environment.
+    *ctx.err << "fstage: event " << origin << " (" << event.size() << " bytes)\n";
+    if (auto in = sb::find_interpreter_for(spec.runtime, ro.host_env)) {
+      *ctx.err << "fstage: interpreter " << in->path.string() << " (" << in->version << ") for "
+               << spec.runtime.name << "\n";
+    }
+    std::vector<std::string> names;
+    for (const auto& [k, v] : spec.env) {
+      names.push_back(k);
+    }
+    *ctx.err << "fstage: function environment: "
+             << (names.empty() ? std::string("(none from fstage.yaml)") : join(names, ", "))
              << "\n";
   }
 
@@ -363,7 +388,7 @@ Expected<int> run_invoke(Context& ctx, const InvokeOptions& o) {
       exit_code = status_exit_code(r);
     }
     if (o.json) {
-      records.push_back(to_json(r, start + r.logs + finish));
+      records.push_back(to_json(r, start + r.logs + finish, o.repeat == 1 ? &warnings : nullptr));
       continue;
     }
     if (human) {
@@ -394,9 +419,7 @@ Expected<int> run_invoke(Context& ctx, const InvokeOptions& o) {
     OrderedJson out = o.repeat == 1 ? records.front() : OrderedJson::object();
     if (o.repeat > 1) {
       out["invocations"] = records;
-    }
-    if (o.repeat > 1 || !warnings.empty()) {
-      out["warnings_fstage"] = warnings;
+      out["warnings"] = warnings;
     }
     if (o.repeat > 1) {
       out["summary"] = {{"cold_ms", cold_ms},
@@ -429,8 +452,7 @@ void register_invoke(CLI::App& app, Context& ctx) {
                   "Use a trigger's sample event (see `fstage event list`)")
       ->type_name("EVENT");
   cmd->add_option("--set", opts->sets, "Edit the sample event: path=value (repeatable)");
-  cmd->add_option("-f,--manifest", opts->manifest, "Manifest file (default: nearest fstage.yaml)")
-      ->type_name("FILE");
+  add_manifest_option(cmd, opts->manifest);
   cmd->add_option("--artifact", opts->artifact,
                   "Run this zip (as `fstage package` wrote it) instead of the project's build")
       ->type_name("ZIP");
@@ -440,10 +462,11 @@ void register_invoke(CLI::App& app, Context& ctx) {
                   "FSTAGE_PYTHON/FSTAGE_NODE/FSTAGE_JAVA)");
   cmd->add_option("--repeat", opts->repeat,
                   "Invoke N times on one warm instance; report cold and warm timings");
-  cmd->add_flag("--json", opts->json,
-                "Print one JSON record (status, result, error, logs, figures)");
+  add_json_flag(cmd, opts->json, ctx,
+                "Print one JSON record (status, result, error, logs, figures, warnings)");
   cmd->add_flag("--require-isolation", opts->require_isolation,
                 "Fail instead of running without namespace isolation");
+  add_version_warning_flag(cmd, opts->no_version_warning);
   cmd->footer(
       "Exit codes: 0 ok, 10 function error or crashed runtime, 11 timeout, 12 out of memory,\n"
       "13 sandbox failure, 7 request/response over 6 MB, 3 malformed event.");

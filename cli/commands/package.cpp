@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// fstage package [FUNCTION] [-o FILE] [--json] [--list] [--explain PATH] [--rebuild] [--obs]
-//                [--allow-external-symlinks] [-j N]
+// fstage package [FUNCTION] [-f FILE] [-o FILE] [--json] [--list] [--explain PATH] [--rebuild]
+//                [--obs] [--allow-external-symlinks] [-j N]
+// The result, each zip's path, goes to stdout (even with -q); the summary to stderr.
 #include <chrono>
 #include <cstdio>
 #include <memory>
@@ -17,6 +18,7 @@
 #include <fstage/cli/exit_codes.hpp>
 #include <fstage/manifest/manifest.hpp>
 
+#include "../src/options.hpp"
 #include "build_common.hpp"
 #include "commands.hpp"
 
@@ -30,6 +32,7 @@ using manifest::Manifest;
 
 struct PackageCliOptions {
   std::string function;
+  std::string manifest;
   std::string output;
   std::string explain;
   bool json = false;
@@ -196,7 +199,28 @@ Expected<int> run_explain(Context& ctx, const Manifest& m, const std::vector<con
   return k_exit_ok;
 }
 
+// The summary on stderr (not with -q), then the result on stdout: the zip's path, or with
+// --json its record.
 void print_result(Context& ctx, const builder::PackageResult& r, bool json) {
+  if (ctx.verbosity >= 0) {
+    char secs[32];
+    std::snprintf(secs, sizeof secs, "%.2f s", r.seconds);
+    double ratio = r.bytes_in == 0
+                       ? 0.0
+                       : 100.0 * static_cast<double>(r.bytes_out) / static_cast<double>(r.bytes_in);
+    char pct[16];
+    std::snprintf(pct, sizeof pct, "%.1f%%", ratio);
+    std::string build;
+    if (r.build.ran) {
+      char b[48];
+      std::snprintf(b, sizeof b, " (build %.2f s)", r.build.seconds);
+      build = b;
+    }
+    *ctx.err << "fstage: packaged " << r.function << ": " << r.files
+             << (r.files == 1 ? " file, " : " files, ") << human_bytes(r.bytes_in) << " in, "
+             << human_bytes(r.bytes_out) << " out (" << pct << "), " << secs << build << "\n"
+             << "  sha256 " << r.sha256 << std::endl;
+  }
   if (json) {
     OrderedJson j;
     j["function"] = r.function;
@@ -214,37 +238,19 @@ void print_result(Context& ctx, const builder::PackageResult& r, bool json) {
                   {"seconds", r.build.seconds}};
     j["warnings"] = r.warnings;
     *ctx.out << j.dump() << "\n";
+  } else {
+    *ctx.out << shown_path(ctx, r.output) << "\n";  // never hidden by -q
   }
-  if (ctx.verbosity < 0) {
-    return;
-  }
-  char secs[32];
-  std::snprintf(secs, sizeof secs, "%.2f s", r.seconds);
-  double ratio = r.bytes_in == 0
-                     ? 0.0
-                     : 100.0 * static_cast<double>(r.bytes_out) / static_cast<double>(r.bytes_in);
-  char pct[16];
-  std::snprintf(pct, sizeof pct, "%.1f%%", ratio);
-  std::string build;
-  if (r.build.ran) {
-    char b[48];
-    std::snprintf(b, sizeof b, " (build %.2f s)", r.build.seconds);
-    build = b;
-  }
-  *ctx.err << "fstage: packaged " << r.function << " -> " << shown_path(ctx, r.output) << "\n"
-           << "  " << r.files << (r.files == 1 ? " file, " : " files, ") << human_bytes(r.bytes_in)
-           << " in, " << human_bytes(r.bytes_out) << " out (" << pct << "), " << secs << build
-           << "\n"
-           << "  sha256 " << r.sha256 << "\n";
+  ctx.out->flush();
 }
 
 Expected<int> run_package(Context& ctx, const PackageCliOptions& o) {
-  auto path = FSTAGE_TRY(manifest::find_manifest(ctx.cwd));
+  auto path = FSTAGE_TRY(manifest_path(ctx, o.manifest));
   auto m = FSTAGE_TRY(manifest::load_manifest(path, ctx.display_path(path)));
-  for (const auto& w : m.warnings) {
+  auto fns = FSTAGE_TRY(pick(m, o));
+  for (const auto& w : o.function.empty() ? m.warnings : m.warnings_for(o.function)) {
     warn(ctx, w.str());
   }
-  auto fns = FSTAGE_TRY(pick(m, o));
   builder::PackageOptions opts;
   opts.epoch = FSTAGE_TRY(builder::parse_source_date_epoch(ctx.getenv("SOURCE_DATE_EPOCH")));
   opts.allow_external_symlinks = o.allow_external_symlinks;
@@ -298,7 +304,8 @@ void register_package(CLI::App& app, Context& ctx) {
   cmd->add_option("-o,--output", opts->output,
                   "Write the zip here (one function only; default .fstage/dist/FUNCTION.zip)")
       ->type_name("FILE");
-  cmd->add_flag("--json", opts->json, "One JSON record per function on stdout");
+  add_manifest_option(cmd, opts->manifest);
+  add_json_flag(cmd, opts->json, ctx, "One JSON record per function on stdout");
   cmd->add_flag("--list", opts->list, "List the files that would be packaged, write nothing");
   cmd->add_option("--explain", opts->explain,
                   "Say which rule includes or excludes PATH, write nothing")

@@ -19,6 +19,7 @@
 #include <fstage/deploy/state.hpp>
 #include <fstage/manifest/manifest.hpp>
 
+#include "../src/options.hpp"
 #include "commands.hpp"
 #include "remote_common.hpp"
 
@@ -108,7 +109,15 @@ Expected<std::unique_ptr<deploy::Session>> open_session(const Context& ctx, cons
   if (bar) {
     o.on_upload = [bar](std::uint64_t sent, std::uint64_t total) { bar->update(sent, total); };
   }
-  return deploy::Session::open(o, redactor);
+  auto session = FSTAGE_TRY(deploy::Session::open(o, redactor));
+  if (ctx.verbosity >= 2) {
+    // -vv: where the calls go, and whose credentials sign them (never their values).
+    const deploy::Target& t = session->target();
+    *ctx.err << "fstage: target region " << t.region << ", endpoint " << t.endpoint << ", IAM "
+             << t.iam_endpoint << ", project " << t.project_id << ", package " << t.package << "\n"
+             << "fstage: credentials from " << session->credentials().source << "\n";
+  }
+  return session;
 }
 
 Expected<int> redacted(const deploy::Redactor& redactor, Expected<int> r) {
@@ -124,6 +133,7 @@ namespace {
 
 struct RemoteOptions {
   RemoteFlags flags;
+  std::string manifest;
   std::string function;
   std::string event_file;
   std::string version;
@@ -141,14 +151,22 @@ struct ProjectDefaults {
   std::filesystem::path root;
 };
 
-ProjectDefaults project_defaults(const Context& ctx) {
+// With -f, that manifest, which must load; without, the nearest one if it loads.
+Expected<ProjectDefaults> project_defaults(const Context& ctx, const std::string& given) {
   ProjectDefaults d;
-  if (auto path = manifest::find_manifest(ctx.cwd)) {
-    if (auto m = manifest::load_manifest(*path)) {
-      d.region = m->region;
-      d.package = m->package;
-      d.root = m->root;
+  std::optional<manifest::Manifest> m;
+  if (!given.empty()) {
+    auto path = FSTAGE_TRY(manifest_path(ctx, given));
+    m = FSTAGE_TRY(manifest::load_manifest(path, ctx.display_path(path)));
+  } else if (auto path = manifest::find_manifest(ctx.cwd)) {
+    if (auto found = manifest::load_manifest(*path)) {
+      m = std::move(*found);
     }
+  }
+  if (m) {
+    d.region = m->region;
+    d.package = m->package;
+    d.root = m->root;
   }
   return d;
 }
@@ -160,7 +178,7 @@ Expected<int> with_session(const Context& ctx, const RemoteOptions& o, const Act
   deploy::Redactor redactor =
       deploy::redactor_from_env(deploy::Env(ctx.env.begin(), ctx.env.end()));
   auto body = [&]() -> Expected<int> {
-    ProjectDefaults d = project_defaults(ctx);
+    ProjectDefaults d = FSTAGE_TRY(project_defaults(ctx, o.manifest));
     auto session = FSTAGE_TRY(open_session(ctx, o.flags, d.region, d.package, redactor, nullptr));
     return act(ctx, *session, o, d);
   };
@@ -333,7 +351,8 @@ CLI::App* sub(CLI::App* parent, Context& ctx, std::shared_ptr<RemoteOptions> opt
         ->required()
         ->type_name("FUNCTION");
   }
-  cmd->add_flag("--json", opts->json, "JSON on stdout");
+  add_json_flag(cmd, opts->json, ctx, "JSON on stdout");
+  add_manifest_option(cmd, opts->manifest);
   add_remote_flags(cmd, opts->flags);
   cmd->callback([&ctx, opts, act] {
     ctx.action = [&ctx, opts, act] { return with_session(ctx, *opts, act); };

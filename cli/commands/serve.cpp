@@ -16,6 +16,7 @@
 #include <fstage/serve/gateway.hpp>
 #include <fstage/serve/log.hpp>
 
+#include "../src/options.hpp"
 #include "build_common.hpp"
 #include "commands.hpp"
 
@@ -35,6 +36,7 @@ struct ServeCliOptions {
   bool watch = false;
   bool no_timers = false;
   bool json = false;
+  bool no_version_warning = false;
 };
 
 Expected<int> run_serve(Context& ctx, const ServeCliOptions& o) {
@@ -54,8 +56,7 @@ Expected<int> run_serve(Context& ctx, const ServeCliOptions& o) {
     return fail(ErrorCode::usage, "--network is 'none' or 'host'");
   }
   serve::ServeOptions so;
-  so.manifest =
-      o.manifest.empty() ? FSTAGE_TRY(manifest::find_manifest(ctx.cwd)) : ctx.resolve(o.manifest);
+  so.manifest = FSTAGE_TRY(manifest_path(ctx, o.manifest));
   so.manifest_name = ctx.display_path(so.manifest);
   so.host = o.host;
   so.port = o.port;
@@ -67,6 +68,7 @@ Expected<int> run_serve(Context& ctx, const ServeCliOptions& o) {
   so.stage = o.stage;
   so.runner.host_env = ctx.env;
   so.runner.network_host = o.network == "host";
+  so.runner.warn_version_mismatch = !o.no_version_warning && !version_warning_off(ctx);
   so.runner.measure_memory = false;  // no per-request memory figure in the gateway's logs
   so.build = FSTAGE_TRY(build_options(ctx));
   const sandbox::Capabilities& caps = sandbox::probe(sandbox::ProbeOptions::from_env(ctx.env));
@@ -83,8 +85,7 @@ void register_serve(CLI::App& app, Context& ctx) {
   auto opts = std::make_shared<ServeCliOptions>();
   auto* cmd = app.add_subcommand(
       "serve", "Serve the manifest's APIG routes over HTTP and fire its timers, with warm pools");
-  cmd->add_option("-f,--manifest", opts->manifest, "Manifest file (default: nearest fstage.yaml)")
-      ->type_name("FILE");
+  add_manifest_option(cmd, opts->manifest);
   cmd->add_option("--host", opts->host, "Address to listen on")->capture_default_str();
   cmd->add_option("-p,--port", opts->port, "Port to listen on (0: any free port)")
       ->capture_default_str();
@@ -103,7 +104,8 @@ void register_serve(CLI::App& app, Context& ctx) {
                 "Rebuild a function and recycle its instances when its inputs change; reload "
                 "routes when the manifest changes");
   cmd->add_flag("--no-timers", opts->no_timers, "Do not fire TIMER triggers");
-  cmd->add_flag("--json", opts->json, "Structured logs: one JSON object per line on stdout");
+  add_json_flag(cmd, opts->json, ctx, "Structured logs: one JSON object per line on stdout");
+  add_version_warning_flag(cmd, opts->no_version_warning);
   cmd->footer(
       "Routes come from APIG triggers ({param} and {param+} paths, methods or ANY). Requests\n"
       "beyond the warm instances queue; a full queue answers 503. SIGINT/SIGTERM stop\n"

@@ -10,6 +10,7 @@
 #include <fstage/cli/exit_codes.hpp>
 #include <fstage/scaffolds/templates.hpp>
 
+#include "../src/options.hpp"
 #include "commands.hpp"
 
 namespace fstage::cli {
@@ -55,7 +56,7 @@ Expected<int> run_templates(Context& ctx, bool json) {
 void register_templates(CLI::App& app, Context& ctx) {
   auto json = std::make_shared<bool>(false);
   auto* cmd = app.add_subcommand("templates", "List the built-in project templates");
-  cmd->add_flag("--json", *json, "Print the list as JSON on stdout");
+  add_json_flag(cmd, *json, ctx, "Print the list as JSON on stdout");
   cmd->callback([&ctx, json] { ctx.action = [&ctx, json] { return run_templates(ctx, *json); }; });
 }
 

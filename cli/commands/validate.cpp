@@ -13,6 +13,7 @@
 #include <fstage/cli/exit_codes.hpp>
 #include <fstage/manifest/manifest.hpp>
 
+#include "../src/options.hpp"
 #include "commands.hpp"
 
 namespace fstage::cli {
@@ -60,19 +61,12 @@ int print_json(const Context& ctx, const std::string& name, const manifest::Vali
 }
 
 Expected<int> run_validate(Context& ctx, const ValidateOptions& opts) {
-  fs::path file;
-  if (!opts.file.empty()) {
-    file = ctx.resolve(opts.file);
-    std::error_code ec;
-    if (!fs::exists(file, ec)) {
-      return fail(ErrorCode::not_found, opts.file + ": no such file",
-                  "run 'fstage init' to create a project");
-    }
-  } else {
-    file = FSTAGE_TRY(manifest::find_manifest(ctx.cwd));
-  }
+  const fs::path file = FSTAGE_TRY(manifest_path(ctx, opts.file));
   const std::string name = ctx.display_path(file);
   manifest::Validation v = manifest::validate_file(file, name);
+  if (v.read_error) {
+    return fail(std::move(*v.read_error));  // not the manifest's fault: no "valid": false
+  }
   if (opts.json) {
     return print_json(ctx, name, v);
   }
@@ -94,9 +88,8 @@ Expected<int> run_validate(Context& ctx, const ValidateOptions& opts) {
 void register_validate(CLI::App& app, Context& ctx) {
   auto opts = std::make_shared<ValidateOptions>();
   auto* cmd = app.add_subcommand("validate", "Check fstage.yaml against the platform's rules");
-  cmd->add_option("-f,--file", opts->file,
-                  "The manifest to check (default: fstage.yaml here or in a parent directory)");
-  cmd->add_flag("--json", opts->json,
+  add_manifest_option(cmd, opts->file);
+  add_json_flag(cmd, opts->json, ctx,
                 "Print one JSON object: file, valid, errors, warnings, functions");
   cmd->callback([&ctx, opts] { ctx.action = [&ctx, opts] { return run_validate(ctx, *opts); }; });
 }

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
+#include <chrono>
+#include <cstdio>
 #include <exception>
 #include <ostream>
 
 #include <CLI/CLI.hpp>
 
+#include <fstage/base/json.hpp>
 #include <fstage/base/strings.hpp>
 #include <fstage/base/version.hpp>
 #include <fstage/cli/app.hpp>
@@ -16,7 +19,7 @@ namespace fstage::cli {
 namespace {
 
 // Each command and the function that registers it (register_completion adds the hidden
-// __complete and __man as well).
+// __complete as well).
 struct Command {
   std::string_view name;
   void (*add)(CLI::App&, Context&);
@@ -28,7 +31,6 @@ constexpr Command k_commands[] = {
     {"help", register_help},
     {"completion", register_completion},
     {"__complete", register_completion},
-    {"__man", register_completion},
     {"build", register_build},
     {"package", register_package},
     {"deploy", register_deploy},
@@ -65,11 +67,13 @@ std::unique_ptr<CLI::App> make_app(Context& ctx, std::string_view only) {
   app->require_subcommand(0, 1);
   app->allow_extras();
   app->fallthrough();
+  // The levels are written down at Context::verbosity.
   app->add_flag_callback(
-      "-q,--quiet", [&ctx] { ctx.verbosity = -1; }, "Only print errors");
+      "-q,--quiet", [&ctx] { ctx.verbosity = -1; },
+      "Only errors on stderr (the command's result still goes to stdout)");
   app->add_flag_function(
       "-v,--verbose", [&ctx](std::int64_t n) { ctx.verbosity = static_cast<int>(n); },
-      "More detail on stderr (repeat for more)");
+      "More on stderr: -v what fstage set up and did, -vv also what that rests on and timings");
   app->add_option_function<std::string>(
          "--color",
          [&ctx](const std::string& v) {
@@ -94,7 +98,7 @@ std::unique_ptr<CLI::App> make_app(Context& ctx, std::string_view only) {
   } else {
     void (*last)(CLI::App&, Context&) = nullptr;
     for (const auto& c : k_commands) {
-      if (c.add != last) {  // register_completion once for its three names
+      if (c.add != last) {  // register_completion once for its two names
         c.add(*app, ctx);
       }
       last = c.add;
@@ -163,6 +167,9 @@ static Error unexpected_argument(const CLI::App& where, const std::string& arg) 
   std::string cmd = where.get_parent() ? "fstage " + where.get_name() : "fstage";
   Error e(ErrorCode::usage, "unknown " + what + " " + quote(word) + did_you_mean(word, names));
   e.hint = "run '" + cmd + " --help' for the list";
+  if (word == "-f" && where.get_option_no_throw("--force") != nullptr) {
+    e.hint = "write --force: -f is --file, the manifest, in every command that reads one";
+  }
   return e;
 }
 
@@ -173,7 +180,35 @@ static const CLI::App* deepest_parsed(const CLI::App& app) {
   return &app;
 }
 
-int run(const std::vector<std::string>& args, Context& ctx) {
+// {"error": {"code", "message", "details", "context", "hint", "errno"}, "exit_code"}: what a
+// command given --json prints on stdout when it fails, after whatever JSON it printed before.
+static std::string error_json(const Error& e) {
+  OrderedJson err = OrderedJson::object();
+  err["code"] = std::string(to_string(e.code));
+  err["message"] = e.message;
+  err["details"] = e.details;
+  err["context"] = e.context;
+  err["hint"] = e.hint;
+  if (e.sys_errno != 0) {
+    err["errno"] = e.sys_errno;
+  }
+  OrderedJson j = OrderedJson::object();
+  j["error"] = err;
+  j["exit_code"] = exit_code_for(e.code);
+  return j.dump(2, ' ', false, OrderedJson::error_handler_t::replace);
+}
+
+// The one way a failed command ends: rendered on stderr, and as JSON on stdout under --json.
+static int report(const Error& e, const Context& ctx) {
+  render_error(e, ctx);
+  if (ctx.json) {
+    *ctx.out << error_json(e) << "\n";
+    ctx.out->flush();
+  }
+  return exit_code_for(e.code);
+}
+
+static int run_command(const std::vector<std::string>& args, Context& ctx) {
   try {
     std::shared_ptr<CLI::App> app = make_app(ctx, named_command(args));
     ctx.keep.push_back(app);
@@ -195,6 +230,11 @@ int run(const std::vector<std::string>& args, Context& ctx) {
       render_error(e, ctx);
       return k_exit_usage;
     }
+    if (app->count("--quiet") > 0 && app->count("--verbose") > 0) {
+      Error e(ErrorCode::usage, "-q and -v contradict each other", "give one of them");
+      render_error(e, ctx);
+      return k_exit_usage;
+    }
     // With fallthrough, a mistyped flag of a subcommand lands in the root's leftovers.
     const CLI::App* where = deepest_parsed(*app);
     auto extras = where->remaining();
@@ -211,16 +251,26 @@ int run(const std::vector<std::string>& args, Context& ctx) {
     }
     auto result = ctx.action();
     if (!result) {
-      render_error(result.error(), ctx);
-      return exit_code_for(result.error().code);
+      return report(result.error(), ctx);
     }
     return *result;
   } catch (const std::exception& ex) {
     Error e(ErrorCode::internal, std::string("internal error: ") + ex.what());
     e.hint = "this is a bug in fstage; please report it with the command you ran";
-    render_error(e, ctx);
-    return k_exit_internal;
+    return report(e, ctx);
   }
+}
+
+int run(const std::vector<std::string>& args, Context& ctx) {
+  const auto start = std::chrono::steady_clock::now();
+  const int code = run_command(args, ctx);
+  if (ctx.verbosity >= 2) {
+    const std::chrono::duration<double, std::milli> took = std::chrono::steady_clock::now() - start;
+    char ms[32];
+    std::snprintf(ms, sizeof ms, "%.1f", took.count());
+    *ctx.err << "fstage: exit " << code << " after " << ms << " ms\n";
+  }
+  return code;
 }
 
 }  // namespace fstage::cli

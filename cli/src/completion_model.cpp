@@ -26,16 +26,29 @@ const std::vector<std::string>& regions() {
   return k_regions;
 }
 
+// What `init --runtime` accepts: the runtimes the built-in templates support (their
+// template.json lists), by API name and by every alias that resolves to one of them.
 std::vector<std::string> runtime_words() {
+  std::vector<std::string> supported;
+  if (auto all = scaffolds::builtin_templates()) {
+    for (const auto& t : *all) {
+      supported.insert(supported.end(), t.runtimes.begin(), t.runtimes.end());
+    }
+  }
+  auto accepted = [&supported](const std::string& word) {
+    auto rt = manifest::resolve_runtime(word);
+    return rt && std::find(supported.begin(), supported.end(), rt->name) != supported.end();
+  };
   std::vector<std::string> out;
   for (const auto& r : manifest::all_runtimes()) {
-    if (r.local) {
+    if (accepted(std::string(r.name))) {
       out.emplace_back(r.name);
     }
   }
-  for (const char* alias : {"python3.9", "python3.10", "nodejs16", "nodejs18", "nodejs20", "java8",
-                            "java11", "java17", "go", "custom"}) {
-    out.emplace_back(alias);
+  for (const auto& word : manifest::runtime_spellings()) {
+    if (accepted(word) && std::find(out.begin(), out.end(), word) == out.end()) {
+      out.push_back(word);
+    }
   }
   return out;
 }
@@ -107,8 +120,8 @@ ValueCompletion value_for(const std::string& type_name, const CLI::App& app) {
 
 void add_options(const CLI::App& app, std::vector<CompletionOption>& out) {
   for (const auto* opt : app.get_options()) {
-    if (!opt->nonpositional()) {
-      continue;
+    if (!opt->nonpositional() || opt->get_group().empty()) {
+      continue;  // positionals; hidden options (old spellings kept for compatibility)
     }
     // A subcommand's own -h/--help shadows the inherited one: list each name once.
     bool seen = false;

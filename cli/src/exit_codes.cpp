@@ -6,7 +6,7 @@ namespace fstage::cli {
 std::span<const ExitCodeRow> exit_code_table() {
   static constexpr ExitCodeRow k_rows[] = {
       {k_exit_ok, "ok", "success"},
-      {k_exit_failure, "failure", "generic failure (I/O and the like)"},
+      {k_exit_failure, "failure", "generic failure (I/O, permission denied and the like)"},
       {k_exit_usage, "usage", "bad command line"},
       {k_exit_invalid_input, "invalid_input", "manifest, event or template does not validate"},
       {k_exit_not_found, "not_found", "file, function or template not found"},

@@ -8,6 +8,8 @@
 #include <fstage/base/version.hpp>
 #include <fstage/cli/exit_codes.hpp>
 
+#include "environment.hpp"
+
 namespace fstage::cli {
 
 namespace {
@@ -32,6 +34,9 @@ std::string esc(const std::string& s) {
 
 void options(std::ostringstream& s, const CLI::App& app) {
   for (const auto* opt : app.get_options()) {
+    if (opt->get_group().empty()) {
+      continue;  // hidden: an old spelling kept for compatibility
+    }
     std::string names;
     for (const auto& n : opt->get_snames()) {
       names += (names.empty() ? "" : ", ") + std::string("\\-") + n;
@@ -73,7 +78,18 @@ std::string man_page(const CLI::App& app) {
        "them through the FunctionGraph v2 API. The project is described by \\fIfstage.yaml\\fR "
        "at its root.\n"
     << ".PP\nCommand output and \\fB\\-\\-json\\fR go to standard output; diagnostics go to "
-       "standard error as \\fBfstage: error:\\fR followed by \\fBhint:\\fR.\n"
+       "standard error as \\fBfstage: error:\\fR followed by \\fBhint:\\fR. With "
+       "\\fB\\-\\-json\\fR an error is also printed on standard output, as "
+       "\\fB{\"error\": {...}, \"exit_code\": N}\\fR.\n"
+    << ".PP\nEvery command that reads the manifest takes \\fB\\-f\\fR, \\fB\\-\\-file\\fR "
+       "\\fIFILE\\fR; without it the nearest \\fIfstage.yaml\\fR in the working directory or "
+       "a parent is used.\n"
+    << ".PP\n\\fB\\-q\\fR leaves errors and the command's result (standard output) alone; "
+       "by default warnings, progress and summaries are added on standard error; "
+       "\\fB\\-v\\fR adds what fstage set up and did (the sandbox's enforcement and limits, "
+       "each file written, each deploy step and API call); \\fB\\-vv\\fR adds what that rests "
+       "on (the manifest used, each runtime's interpreter, the remote target and the source of "
+       "the credentials, how long the command took).\n"
     << ".SH GLOBAL OPTIONS\n";
   options(s, app);
   s << ".SH COMMANDS\n";
@@ -83,17 +99,27 @@ std::string man_page(const CLI::App& app) {
     s << ".TP\n.B " << row.code << "\n"
       << esc(std::string(row.name)) << ": " << esc(std::string(row.meaning)) << "\n";
   }
-  s << ".SH ENVIRONMENT\n"
-    << ".TP\n.B NO_COLOR\nDisables colour in diagnostics.\n"
-    << ".TP\n.B SOURCE_DATE_EPOCH\nThe timestamp of every entry in packaged zips.\n"
-    << ".TP\n.B XDG_CONFIG_HOME\nWhere \\fIfstage/\\fR keeps configuration and credentials "
-       "(default \\fI~/.config\\fR).\n"
-    << ".TP\n.B HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK, HUAWEICLOUD_SDK_SECURITY_TOKEN, "
-       "HUAWEICLOUD_SDK_PROJECT_ID\nCredentials and project for deploy and remote commands.\n"
-    << ".SH FILES\n.TP\n.I fstage.yaml\nThe project manifest.\n"
+  s << ".SH ENVIRONMENT\n";
+  for (const auto& v : environment_table()) {
+    if (!v.set_for_build) {
+      s << ".TP\n.B " << esc(std::string(v.name)) << "\n" << esc(std::string(v.meaning)) << "\n";
+    }
+  }
+  s << ".PP\nSet for a function's \\fBbuild:\\fR command:\n";
+  for (const auto& v : environment_table()) {
+    if (v.set_for_build) {
+      s << ".TP\n.B " << esc(std::string(v.name)) << "\n" << esc(std::string(v.meaning)) << "\n";
+    }
+  }
+  s << ".SH FILES\n.TP\n.I fstage.yaml\nThe project manifest.\n"
     << ".TP\n.I .fstageignore\nFiles left out of packages (gitignore syntax).\n"
     << ".TP\n.I ~/.config/fstage/credentials\nNamed credential profiles (mode 0600).\n"
-    << ".SH SEE ALSO\n\\fBfstage help exit\\-codes\\fR, \\fBfstage completion\\fR\n";
+    << ".TP\n.I ~/.cache/fstage/\nInterpreter versions, the sandbox probe's verdict, compiled "
+       "shims and build steps; deleting it costs only the next start.\n"
+    << ".TP\n.I .fstage/\nIn the project: build trees, packages (\\fIdist/\\fR) and deploy "
+       "state.\n"
+    << ".SH SEE ALSO\n\\fBfstage help exit\\-codes\\fR, \\fBfstage help environment\\fR, "
+       "\\fBfstage completion\\fR\n";
   return s.str();
 }
 

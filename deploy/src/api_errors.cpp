@@ -137,7 +137,7 @@ Expected<std::string> json_with_base64(const Json& fields, std::string_view open
   std::error_code err;
   const auto size = std::filesystem::file_size(zip, err);
   if (err) {
-    return fail(ErrorCode::not_found, zip.string() + ": " + err.message());
+    return fail(Error::from_error_code("stat", zip.string(), err));
   }
   std::ifstream in(zip, std::ios::binary);
   if (!in) {

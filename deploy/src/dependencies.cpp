@@ -62,8 +62,7 @@ Expected<std::uint64_t> checked_size(const DesiredDependency& dep) {
   std::error_code err;
   const auto size = std::filesystem::file_size(dep.zip, err);
   if (err) {
-    return fail(ErrorCode::not_found,
-                "dependency " + dep.name + ": " + dep.zip.string() + ": " + err.message());
+    return fail(Error::from_error_code("stat", dep.zip.string(), err));
   }
   if (size > k_dependency_zip_limit) {
     return fail(ErrorCode::limit,

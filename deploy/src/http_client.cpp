@@ -249,13 +249,18 @@ Expected<HttpResponse> HttpClient::send(const HttpRequest& req, const Authorizer
       }
       if (failure == Failure::resolve) {
         return fail(ErrorCode::network, "cannot resolve " + u.host + ": " + detail,
-                    "check the region or --endpoint and the network");
+                    "the host is made from the region: if the region is wrong, pass --region "
+                    "(or --endpoint for another cloud); if it is right, this machine cannot "
+                    "resolve it: 'getent hosts " +
+                        u.host + "' shows what DNS says");
       }
       const bool retryable = failure == Failure::not_sent || req.retry_safe;
       if (!retryable || attempt >= max_attempts) {
         Error e(ErrorCode::network, what + ": " + detail,
-                "check the endpoint and the network; fstage retried " +
-                    std::to_string(attempt - 1) + " time(s)");
+                "fstage retried " + std::to_string(attempt - 1) + " time(s); 'curl -sI " +
+                    req.base +
+                    "' shows whether this machine reaches the endpoint (a proxy is taken "
+                    "from https_proxy); --retries and --timeout allow more");
         if (failure == Failure::ambiguous) {
           e.details.push_back("ambiguous");
         }

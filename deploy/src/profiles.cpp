@@ -149,7 +149,7 @@ Expected<void> write_profile(const fs::path& file, const Profile& p) {
   std::error_code ec;
   const bool created = fs::create_directories(file.parent_path(), ec);
   if (ec) {
-    return fail(ErrorCode::io, file.parent_path().string() + ": " + ec.message());
+    return fail(Error::from_error_code("mkdir", file.parent_path().string(), ec));
   }
   if (created) {
     ::chmod(file.parent_path().c_str(), 0700);

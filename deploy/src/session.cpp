@@ -29,6 +29,9 @@ Expected<std::unique_ptr<Session>> Session::open(const SessionOptions& opts, Red
   if (!http.ca_bundle.empty()) {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(http.ca_bundle, ec)) {
+      if (ec && ec != std::errc::no_such_file_or_directory) {
+        return fail(Error::from_error_code("stat", http.ca_bundle, ec));
+      }
       return fail(ErrorCode::usage, "CA bundle " + http.ca_bundle + ": no such file",
                   "pass a PEM file with --ca-bundle or FSTAGE_CA_BUNDLE");
     }

@@ -57,7 +57,7 @@ Expected<void> DeployState::save() const {
   std::error_code ec;
   std::filesystem::create_directories(m_file.parent_path(), ec);
   if (ec) {
-    return fail(ErrorCode::io, m_file.parent_path().string() + ": " + ec.message());
+    return fail(Error::from_error_code("mkdir", m_file.parent_path().string(), ec));
   }
   return write_file_atomic(m_file, m_data.dump(2) + "\n", 0644);
 }

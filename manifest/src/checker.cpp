@@ -144,7 +144,7 @@ bool Checker::exists(const std::filesystem::path& path) {
 void Checker::warning(const YamlNode& at, std::string message, std::string expected,
                       std::string hint) {
   m_warnings.push_back(
-      Diagnostic{where(at), std::move(message), std::move(expected), std::move(hint)});
+      Diagnostic{where(at), std::move(message), std::move(expected), std::move(hint), m_function});
 }
 
 void Checker::add_errors(std::vector<Diagnostic> errors) {

@@ -43,6 +43,8 @@ class Checker {
                 std::string hint = {});
   void warning(const YamlNode& at, std::string message, std::string expected = {},
                std::string hint = {});
+  // The function whose settings are being checked: its warnings name it (Diagnostic::function).
+  void set_function(std::string name) { m_function = std::move(name); }
   void add_errors(std::vector<Diagnostic> errors);
   std::size_t error_count() const { return m_errors.size(); }
 
@@ -83,6 +85,7 @@ class Checker {
   std::map<std::string, int> m_seen;
   std::vector<Diagnostic> m_errors;
   std::vector<Diagnostic> m_warnings;
+  std::string m_function;
 };
 
 // "a.b" or just "b" when `parent` is empty.

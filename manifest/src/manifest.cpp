@@ -35,6 +35,16 @@ std::string Diagnostic::str() const {
   return out;
 }
 
+std::vector<Diagnostic> Manifest::warnings_for(std::string_view function_name) const {
+  std::vector<Diagnostic> out;
+  for (const auto& w : warnings) {
+    if (w.function.empty() || w.function == function_name) {
+      out.push_back(w);
+    }
+  }
+  return out;
+}
+
 const Function* Manifest::find(std::string_view function_name) const {
   for (const auto& f : functions) {
     if (f.name == function_name) {
@@ -175,9 +185,11 @@ void check_top(detail::Checker& c, const detail::YamlNode& root, Manifest& m) {
     return;
   }
   for (const auto& e : fns->entries) {
+    c.set_function(e.key->value);
     if (auto f = detail::check_function(c, e)) {
       m.functions.push_back(std::move(*f));
     }
+    c.set_function({});
   }
   check_routes(c, m);
 }
@@ -265,6 +277,7 @@ Validation validate_file(const fs::path& file, std::string_view origin) {
   if (!text) {
     Validation v;
     v.errors.push_back(Diagnostic{Location{name, 0, 0}, text.error().message, "", ""});
+    v.read_error = std::move(text).error();
     return v;
   }
   fs::path root = file.parent_path();
@@ -278,6 +291,9 @@ Expected<Manifest> load_manifest(const fs::path& file, std::string_view origin) 
     if (ec == std::errc::permission_denied) {
       return fail(access_error(fs::absolute(file, ec), "the manifest"));
     }
+    if (ec && ec != std::errc::no_such_file_or_directory) {
+      return fail(Error::from_error_code("stat", name, ec));
+    }
     return fail(ErrorCode::not_found, name + ": no such file",
                 "run 'fstage init' to create a project, or pass -f FILE");
   }
@@ -285,6 +301,9 @@ Expected<Manifest> load_manifest(const fs::path& file, std::string_view origin) 
     return fail(access_error(fs::absolute(file, ec), "the manifest"));
   }
   Validation v = validate_file(file, origin);
+  if (v.read_error) {
+    return fail(std::move(*v.read_error));
+  }
   if (v.errors.empty() && v.manifest) {
     return std::move(*v.manifest);
   }
@@ -292,10 +311,25 @@ Expected<Manifest> load_manifest(const fs::path& file, std::string_view origin) 
 }
 
 Error validation_error(std::span<const Diagnostic> errors, std::string_view origin) {
-  Error e(ErrorCode::invalid_input, "", "fix the fields above; 'fstage validate' re-checks");
+  Error e(ErrorCode::invalid_input, "",
+          "change each field as its line above says; 'fstage validate' re-checks");
   if (errors.size() == 1) {
-    e.message = errors.front().str();
-    e.hint = "fix it; 'fstage validate' re-checks";
+    // The diagnostic's own fix is the hint: its hint, else what belongs there.
+    const Diagnostic& d = errors.front();
+    e.message = d.where.str() + ": " + d.message;
+    if (!d.expected.empty()) {
+      e.message += "; expected " + d.expected;
+    }
+    if (!d.hint.empty()) {
+      e.hint = d.hint;
+    } else if (!d.expected.empty()) {
+      e.hint = "write " + d.expected + " at " + d.where.str();
+    } else if (d.where.line > 0) {
+      e.hint = "edit line " + std::to_string(d.where.line) + " of " + d.where.file +
+               "; 'fstage validate' re-checks";
+    } else {
+      e.hint = {};
+    }
   } else {
     e.message = std::string(origin) + ": " + std::to_string(errors.size()) + " errors";
     for (const auto& d : errors) {
@@ -316,6 +350,11 @@ Expected<fs::path> find_manifest(const fs::path& dir) {
     fs::path candidate = d / "fstage.yaml";
     if (fs::is_regular_file(candidate, ec)) {
       return candidate;
+    }
+    if (ec && ec != std::errc::no_such_file_or_directory) {
+      // A directory that may not be searched: what lies there is unknown, so say so rather
+      // than look further up and name another project's manifest (or none).
+      return fail(Error::from_error_code("stat", candidate.string(), ec));
     }
     if (d == d.parent_path() || d.empty()) {
       break;

@@ -53,13 +53,16 @@ Expected<Interpreter> interpreter(const FunctionSpec& spec, const RunnerOptions&
   if (!version_matches(spec.runtime, in->version)) {
     plan.version_note = std::string(manifest::to_string(spec.runtime.language)) + " " +
                         in->version + ", not " + std::string(spec.runtime.name);
-    plan.warnings.push_back(std::string(spec.runtime.name) + " requested, but the host's " +
-                            std::string(manifest::to_string(spec.runtime.language)) + " is " +
-                            in->version + " (" + in->path.string() + "); point FSTAGE_" +
-                            (spec.runtime.language == Language::python   ? "PYTHON"
-                             : spec.runtime.language == Language::nodejs ? "NODE"
-                                                                         : "JAVA") +
-                            " at another interpreter to match");
+    if (o.warn_version_mismatch) {
+      plan.warnings.push_back(
+          std::string(spec.runtime.name) + " requested, but the host's " +
+          std::string(manifest::to_string(spec.runtime.language)) + " is " + in->version + " (" +
+          in->path.string() + "); point FSTAGE_" +
+          (spec.runtime.language == Language::python   ? "PYTHON"
+           : spec.runtime.language == Language::nodejs ? "NODE"
+                                                       : "JAVA") +
+          " at another interpreter to match, or set FSTAGE_NO_VERSION_WARNING=1 to accept it");
+    }
   }
   bind_interpreter(*in, plan);
   return in;

@@ -179,7 +179,9 @@ Expected<GitTemplateFiles> fetch_git_template(const GitTemplateRef& ref) {
   if (git_clone(&raw, ref.url.c_str(), (tmp.path() / "repo.git").c_str(), &opts) != 0) {
     Error e = libgit_error("cloning " + ref.url);
     e.code = e.code == ErrorCode::network ? ErrorCode::network : ErrorCode::not_found;
-    e.hint = "check the URL (file://, a local path or https://) and your network";
+    e.hint = "'git ls-remote " + ref.url +
+             "' shows whether it is a repository this machine can reach (URLs: file://, a "
+             "local path or https://)";
     return fail(std::move(e));
   }
   Repo repo(raw);
@@ -193,8 +195,12 @@ Expected<GitTemplateFiles> fetch_git_template(const GitTemplateRef& ref) {
     if (tree_obj) {
       git_object_free(tree_obj);
     }
-    return fail(ErrorCode::not_found, "git template has no directory " + quote(ref.subdir),
-                "check the ':subdir' part of the template");
+    return fail(ErrorCode::not_found,
+                "git template has no directory " + quote(ref.subdir) + " at " +
+                    (ref.ref.empty() ? std::string("its default branch") : quote(ref.ref)),
+                "the part after ':' is a directory of the repository, relative to its root; "
+                "'git ls-tree -d --name-only " +
+                    (ref.ref.empty() ? std::string("HEAD") : ref.ref) + "' in a clone lists them");
   }
   Object tree_h(tree_obj);
   GitTemplateFiles out;

@@ -134,4 +134,14 @@ void Logger::event(std::string_view level, std::string_view message) {
   write(clock_text() + (level == "warn" ? " warning: " : " ") + std::string(message));
 }
 
+void Logger::event_once(std::string_view level, std::string_view message) {
+  {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    if (!m_once.emplace(message).second) {
+      return;
+    }
+  }
+  event(level, message);
+}
+
 }  // namespace fstage::serve

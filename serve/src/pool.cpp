@@ -29,7 +29,7 @@ Expected<std::shared_ptr<FunctionPool>> FunctionPool::create(sb::FunctionSpec sp
   check.on_output = nullptr;
   auto checked = FSTAGE_TRY(sb::FunctionRunner::create(p->m_spec, check, caps));
   for (const auto& w : checked->warnings()) {
-    log.event("warn", p->m_spec.name + ": " + w);
+    log.event_once("warn", p->m_spec.name + ": " + w);  // not again at each reload
   }
   return p;
 }

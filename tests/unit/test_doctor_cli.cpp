@@ -196,8 +196,10 @@ TEST_CASE("cli doctor: an invalid manifest exits invalid-input, a missing -f not
   CHECK(bad.printed("✗ manifest:"));
   Doctor missing({"-f", "nope.yaml", "--json"}, s);
   CHECK(missing.code == cli::k_exit_not_found);
-  CHECK(missing.out.str().empty());
-  CHECK(missing.printed("fstage: error: nope.yaml: no such file"));
+  // --json: the error is JSON on stdout too, and the text on stderr.
+  CHECK(missing.json()["error"]["code"] == "not_found");
+  CHECK(missing.json()["exit_code"] == cli::k_exit_not_found);
+  CHECK(missing.err.str().find("fstage: error: nope.yaml: no such file") != std::string::npos);
 }
 
 TEST_CASE("cli doctor --require-isolation fails with the sandbox code when degraded", "[doctor]") {

@@ -134,7 +134,8 @@ TEST_CASE("manifest::load_manifest turns diagnostics into one invalid_input erro
     CHECK(m.error().details[2] ==
           "fstage.yaml:8:11: functions.a.code: directory 'nowhere' does not exist; expected an "
           "existing directory relative to fstage.yaml");
-    CHECK(m.error().hint == "fix the fields above; 'fstage validate' re-checks");
+    CHECK(m.error().hint ==
+          "change each field as its line above says; 'fstage validate' re-checks");
   }
   SECTION("a single error is the message") {
     write(file, "name: p\nfunctions:\n  a: {runtime: go, handler: h, memory: 100}\n");

@@ -348,7 +348,11 @@ TEST_CASE("cli::package prints one --json record per function and maps errors to
     CHECK(stdfs::exists(j["output"].get<std::string>()));
   }
   CHECK(functions == std::vector<std::string>{"one", "two"});
-  CHECK(run.err.str().find("fstage: packaged one -> .fstage/dist/one.zip") != std::string::npos);
+  CHECK(run.err.str().find("fstage: packaged one: 1 file, ") != std::string::npos);
+  // Without --json the result is each zip's path on stdout, -q or not.
+  fstage::test::CliRun paths({"-q", "package"}, s.path());
+  CHECK(paths.out.str() == ".fstage/dist/one.zip\n.fstage/dist/two.zip\n");
+  CHECK(paths.err.str().empty());
 
   fstage::test::CliRun missing({"package", "three"}, s.path());
   CHECK(missing.code == 4);

@@ -19,9 +19,12 @@ fake_check "len(fns) == 1 and fns['hello']['config']['digest'] == '$digest'" "re
 fake_check "fns['hello']['config']['user_data'] == '{\"GREETING\":\"Hello\"}'"
 [ -f "$XDG_CONFIG_HOME/fstage/projects.json" ] || fail "project id not cached"
 
-# 2. the second deploy changes nothing and says so
+# 2. the second deploy changes nothing and says so; -vv names the target and whose
+# credentials sign (never the credentials)
 before=$(writes)
-fs 0 deploy -v
+fs 0 deploy -vv
+assert_contains "$T/err" "fstage: target region cn-north-4, endpoint $FAKE_URL,"
+assert_contains "$T/err" "fstage: credentials from environment (HUAWEICLOUD_SDK_AK)"
 assert_contains "$T/err" "hello: up to date, nothing to change"
 assert_contains "$T/err" "nothing to change: 1 function is up to date"
 assert_not_contains "$T/err" "GET /v3/projects"

@@ -18,5 +18,8 @@ if command -v node >/dev/null; then
   expect_exit 4 env FSTAGE_NODE=/nonexistent/node "$FSTAGE" doctor -f "$NODE"
 fi
 expect_exit 4 "$FSTAGE" doctor -f "$T/missing.yaml" --json
-[ ! -s "$T/out" ] || fail "nothing on stdout when -f names no file"
+# --json: the error as JSON on stdout (and as text on stderr).
+"$PYTHON" -c 'import json,sys; j=json.load(open(sys.argv[1])); assert j["exit_code"] == 4 and j["error"]["code"] == "not_found", j' "$T/out" ||
+  fail "not the JSON error on stdout when -f names no file: $(cat "$T/out")"
+assert_contains "$T/err" "missing.yaml: no such file"
 assert_contains "$T/err" "fstage: error: "

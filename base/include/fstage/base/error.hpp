@@ -3,6 +3,7 @@
 
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <utility>
 #include <vector>
 
@@ -48,8 +49,12 @@ struct Error {
   Error(ErrorCode c, std::string msg, std::string h = {})
       : code(c), message(std::move(msg)), hint(std::move(h)) {}
 
-  // `call` failed on `what` with errno `err`: "open /x/y: No such file or directory".
+  // `call` failed on `what` with errno `err`: "open /x/y: No such file or directory", coded
+  // by error_code_for_errno. EACCES and EPERM read "permission denied: /x/y", with a hint that
+  // names who owns it, its mode and the chmod that gives fstage's user access.
   static Error from_errno(std::string_view call, std::string_view what, int err);
+  // The same for a std::filesystem error (an errno in the generic or system category).
+  static Error from_error_code(std::string_view call, std::string_view what, std::error_code ec);
 
   Error&& with_context(std::string c) && {
     context.push_back(std::move(c));
@@ -80,6 +85,11 @@ T unwrap(tl::expected<T, Error>&& e) {
 }
 inline void unwrap(tl::expected<void, Error>&&) {}
 }  // namespace detail
+
+// The one errno -> ErrorCode mapping: ENOENT and ENOTDIR not_found, EEXIST already_exists,
+// anything else io (EACCES and EPERM too: a file that exists but may not be read is neither
+// missing nor invalid input).
+ErrorCode error_code_for_errno(int err);
 
 // Human name of a code, stable, used in --json output ("invalid_input").
 std::string_view to_string(ErrorCode code);

@@ -27,9 +27,19 @@ struct Context {
   bool stdout_tty = false;
   bool stderr_tty = false;
 
-  // Global options, filled by the parser.
-  int verbosity = 0;  // -1 quiet, 0 normal, 1+ verbose
+  // Global options, filled by the parser. What each level adds on stderr (the command's
+  // result on stdout is never hidden):
+  //   -1  -q    errors only
+  //    0        warnings, progress and summaries (build steps, the REPORT line, the plan)
+  //    1  -v    what fstage set up and did: the sandbox's enforcement and limits, each file
+  //             written, each deploy step and API call
+  //    2  -vv   what that rests on: the manifest used, each runtime's interpreter (path and
+  //             version), the remote target and where the credentials came from, how long
+  //             the command took; more -v show the same
+  int verbosity = 0;
   ColorMode color = ColorMode::auto_;
+  // The command's --json was given (add_json_flag): an error is printed as JSON on stdout.
+  bool json = false;
 
   // Set by the selected subcommand's parse callback; run() executes it after parsing.
   std::function<Expected<int>()> action;

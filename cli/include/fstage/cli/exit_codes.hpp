@@ -12,7 +12,7 @@ namespace fstage::cli {
 // Printed by `fstage help exit-codes` and copied into the README.
 enum ExitCode : int {
   k_exit_ok = 0,
-  k_exit_failure = 1,          // generic failure (I/O and the like)
+  k_exit_failure = 1,          // generic failure (I/O, permission denied and the like)
   k_exit_usage = 2,            // bad command line
   k_exit_invalid_input = 3,    // manifest, event or template does not validate
   k_exit_not_found = 4,        // file, function or template not found

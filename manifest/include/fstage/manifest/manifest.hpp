@@ -28,10 +28,11 @@ struct Location {
 // One problem found in a manifest: where, what was found, what was expected.
 struct Diagnostic {
   Location where;
-  std::string message;      // "memory: 100 is not a valid memory size"
-  std::string expected;     // "one of 128, 256, 512, ..." (may be empty)
-  std::string hint;         // "did you mean 'handler'?" (may be empty)
-  std::string str() const;  // "fstage.yaml:12:7: memory: 100 is not ...; expected one of ..."
+  std::string message;        // "memory: 100 is not a valid memory size"
+  std::string expected;       // "one of 128, 256, 512, ..." (may be empty)
+  std::string hint;           // "did you mean 'handler'?" (may be empty)
+  std::string function = {};  // the function it is about; "" for the manifest as a whole
+  std::string str() const;    // "fstage.yaml:12:7: memory: 100 is not ...; expected one of ..."
 };
 
 // A trigger as written in the manifest. `type` is the API trigger_type_code ("APIG", "TIMER",
@@ -93,6 +94,9 @@ struct Manifest {
   std::vector<Diagnostic> warnings;  // soft problems found while validating (print them)
 
   const Function* find(std::string_view function_name) const;
+  // The warnings a command about `function_name` alone prints: the manifest's own and that
+  // function's, none about the other functions.
+  std::vector<Diagnostic> warnings_for(std::string_view function_name) const;
 };
 
 // The result of checking a manifest: the manifest when there are no errors, and every
@@ -101,6 +105,9 @@ struct Validation {
   std::optional<Manifest> manifest;
   std::vector<Diagnostic> errors;
   std::vector<Diagnostic> warnings;
+  // Set when the file could not be read (missing, permission denied, ...): the error to
+  // report as it is, not as a problem with the manifest's content. `errors` holds it too.
+  std::optional<Error> read_error;
 };
 
 // Parses and validates manifest text. `origin` names the file in diagnostics.

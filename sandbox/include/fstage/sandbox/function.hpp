@@ -54,6 +54,9 @@ struct RunnerOptions {
   // Measure each invocation's peak memory (InvokeResult::max_memory_bytes): a reset before
   // and a read after, two syscalls each. The gateway reports none and turns this off.
   bool measure_memory = true;
+  // Warn (warnings(), InvokeResult::warnings) when the host's interpreter is another version
+  // than the runtime's. InvokeResult::version_note says so either way.
+  bool warn_version_mismatch = true;
 };
 
 enum class InvokeStatus { ok, function_error, timeout, oom, killed, sandbox_error };

@@ -6,6 +6,7 @@
 
 #include <mutex>
 #include <ostream>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -31,6 +32,8 @@ class Logger {
   void function_line(std::string_view function, std::string_view request_id, std::string_view line);
   // A gateway event ("listening", "recycled", "timer fired", ...). `level` is info or warn.
   void event(std::string_view level, std::string_view message);
+  // event(), unless this very message was logged by event_once before.
+  void event_once(std::string_view level, std::string_view message);
 
  private:
   // Lines are written at once, one write(2) each when the gateway is quiet; under load the
@@ -38,8 +41,9 @@ class Logger {
   // commit), in order, and no thread holds the lock while writing.
   void write(const std::string& line);
   std::mutex m_mutex;
-  std::string m_pending;   // lines waiting for the writer
-  bool m_writing = false;  // a thread is writing m_out (outside the lock)
+  std::string m_pending;                      // lines waiting for the writer
+  bool m_writing = false;                     // a thread is writing m_out (outside the lock)
+  std::set<std::string, std::less<>> m_once;  // what event_once logged
   std::ostream& m_out;
   bool m_json;
   bool m_quiet;
