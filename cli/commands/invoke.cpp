@@ -21,6 +21,7 @@
 #include <CLI/CLI.hpp>
 
 #include <fstage/base/fs.hpp>
+#include <fstage/base/interrupt.hpp>
 #include <fstage/base/json.hpp>
 #include <fstage/base/numbers.hpp>
 #include <fstage/base/strings.hpp>
@@ -94,6 +95,8 @@ int status_exit_code(const sb::InvokeResult& r) {
       return k_exit_oom;
     case sb::InvokeStatus::sandbox_error:
       return k_exit_sandbox;
+    case sb::InvokeStatus::cancelled:
+      return k_exit_interrupted;
   }
   return k_exit_sandbox;
 }
@@ -312,6 +315,7 @@ Expected<int> run_invoke(Context& ctx, const InvokeOptions& o) {
     ro.host_env[var] = ctx.resolve(o.interpreter).string();
   }
   ro.network_host = o.network == "host";
+  ro.cancel_fd = interrupt_flag().fd();  // SIGINT/SIGTERM stop the invocation at once
   // -q: only the result and errors; the function's logs and the report lines are dropped.
   const bool human = !o.json && ctx.verbosity >= 0;
   if (human) {
@@ -353,6 +357,11 @@ Expected<int> run_invoke(Context& ctx, const InvokeOptions& o) {
       *ctx.err << start << std::flush;
     }
     sb::InvokeResult r = runner->invoke(req);
+    if (interrupted()) {
+      // The instance is stopped and its cgroup removed before we say so, not left to a reaper.
+      runner->stop();
+      return fail(interrupted_error());
+    }
     std::string finish = finish_line(r);
     if (r.cold) {
       cold_ms = r.init_duration_ms + r.duration_ms;
