@@ -225,10 +225,12 @@ void Gateway::handle(const HttpRequestData& d, HttpResponseData& res) {
             std::move(ir), [promise](sb::InvokeResult r) { promise->set_value(std::move(r)); },
             std::chrono::steady_clock::now() + wait)) {
       out = gateway_error(503, "APIG.0308",
-                          "Service unavailable: every instance of " + quote(function) +
-                              " is busy and its queue is full (--concurrency " +
-                              std::to_string(m_opts.pool.concurrency) + ", --queue " +
-                              std::to_string(m_opts.pool.queue) + ")",
+                          interrupted()
+                              ? std::string("Service unavailable: the gateway is shutting down")
+                              : "Service unavailable: every instance of " + quote(function) +
+                                    " is busy and its queue is full (--concurrency " +
+                                    std::to_string(m_opts.pool.concurrency) + ", --queue " +
+                                    std::to_string(m_opts.pool.queue) + ")",
                           id);
     } else if (future.wait_for(wait) != std::future_status::ready) {
       out = gateway_error(504, "APIG.0201",
