@@ -395,7 +395,12 @@ Expected<int> run_invoke(Context& ctx, const InvokeOptions& o) {
     ctx.out->flush();
   }
   // Every result is out: the instance is killed, and neither its teardown nor the runner's
-  // holds us up any longer (Context::keep).
+  // holds us up any longer (Context::keep). After a signal, though, exit 130 promises that
+  // nothing is left: the cgroup goes now, not with the detached reaper.
+  if (interrupted()) {
+    runner->stop();
+    return fail(interrupted_error());
+  }
   runner->abandon();
   ctx.keep.push_back(std::shared_ptr<sb::FunctionRunner>(std::move(runner)));
   unpacked.reset();  // an unpacked --artifact: the killed sandbox needs it no more
