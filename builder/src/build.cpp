@@ -57,10 +57,10 @@ class BuildLock {
       return fail(Error::from_errno("open", (dir / "lock").string(), errno));
     }
     while (::flock(fd, LOCK_EX) != 0) {
-      if (errno != EINTR || d::interrupted()) {
+      if (errno != EINTR || interrupted()) {
         int err = errno;
         ::close(fd);
-        return fail(err == EINTR ? d::interrupted_error()
+        return fail(err == EINTR ? interrupted_error()
                                  : Error::from_errno("flock", (dir / "lock").string(), err));
       }
     }
@@ -212,8 +212,8 @@ struct Builder {
     std::remove(log.c_str());
     d::StepContext ctx{&m, &fn, &sel, &opts};
     FSTAGE_TRY(d::run_step(sel.plan, ctx, src, out, log));
-    if (d::interrupted()) {
-      return fail(d::interrupted_error());
+    if (interrupted()) {
+      return fail(interrupted_error());
     }
     // A custom build that left $FSTAGE_OUT empty ships its whole staging copy.
     fs::path result = sel.plan.kind == d::BuildKind::custom && fs::is_empty(out, ec) ? src : out;
@@ -383,7 +383,7 @@ struct Builder {
 Expected<void> unpack_artifact(const fs::path& zip,
                                const std::vector<DependencyBuild>& dependencies,
                                const fs::path& dest) {
-  d::InterruptGuard guard;
+  InterruptScope interrupts;
   FSTAGE_TRY(d::extract_zip(zip, dest));
   for (const auto& dep : dependencies) {
     auto files = FSTAGE_TRY(d::walk_all(dep.tree));
@@ -394,7 +394,7 @@ Expected<void> unpack_artifact(const fs::path& zip,
 
 Expected<BuildResult> build_function(const manifest::Manifest& m, const manifest::Function& fn,
                                      const BuildOptions& opts) {
-  d::InterruptGuard guard;
+  InterruptScope interrupts;
   Builder b{m, fn, opts, {}, {}, {}};
   return b.run();
 }

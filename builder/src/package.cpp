@@ -241,7 +241,7 @@ Expected<PackageResult> package_function(const manifest::Manifest& m, const mani
                                          const PackageOptions& opts) {
   FSTAGE_TRY(lazy::require(lazy::Library::archive));
   FSTAGE_TRY(lazy::require(lazy::Library::crypto));
-  d::InterruptGuard guard;
+  InterruptScope interrupts;
   PackageResult res;
   res.function = fn.name;
   std::error_code ec;
@@ -259,13 +259,16 @@ Expected<PackageResult> package_function(const manifest::Manifest& m, const mani
     return package_built(m, fn, opts, res.output, res);
   }();
   if (!r && !refused_output) {
+    Error e = std::move(r).error();
+    if (e.code == ErrorCode::interrupted) {
+      e.details.push_back("no artifact was written");
+    }
     // No stale artifact may stand in for the one that failed (unless the output itself was
     // refused: then it is not ours to remove).
     if (fs::is_regular_file(res.output, ec) && fs::remove(res.output, ec)) {
-      Error e = std::move(r).error();
       e.details.push_back("removed the previous " + res.output.string());
-      return fail(std::move(e));
     }
+    return fail(std::move(e));
   }
   return r;
 }

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include <fstage/base/error.hpp>
+#include <fstage/base/interrupt.hpp>
 #include <fstage/builder/build.hpp>
 #include <fstage/builder/ignore.hpp>
 #include <fstage/builder/package.hpp>
@@ -104,17 +105,6 @@ Expected<std::string> sha256_entry(const TreeEntry& e);
 // Copies a selected file to `dest` (parents created), mode normalised.
 Expected<void> copy_entry(const TreeEntry& e, const fs::path& dest);
 
-// SIGINT/SIGTERM set a flag while a guard is alive; loops poll interrupted(). The previous
-// handlers are restored when the last guard goes.
-class InterruptGuard {
- public:
-  InterruptGuard();
-  ~InterruptGuard();
-  InterruptGuard(const InterruptGuard&) = delete;
-  InterruptGuard& operator=(const InterruptGuard&) = delete;
-};
-bool interrupted();
-Error interrupted_error();
 
 // ---- selection (package_walk.cpp, package_rules.cpp) ----
 

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// File reading with change detection, hashing, copying and the interrupt flag.
+// File reading with change detection, hashing and copying.
 #include <cerrno>
-#include <csignal>
 #include <fcntl.h>
 #include <unistd.h>
 #include <utility>
@@ -220,48 +219,6 @@ Expected<void> copy_entry(const TreeEntry& e, const fs::path& dest) {
     return fail(Error::from_errno("close", dest.string(), errno));
   }
   return {};
-}
-
-// ---- interrupts ----
-
-namespace {
-volatile std::sig_atomic_t g_interrupted = 0;
-int g_guards = 0;
-struct sigaction g_old_int {};
-struct sigaction g_old_term {};
-
-extern "C" void on_interrupt(int) {
-  g_interrupted = 1;
-}
-}  // namespace
-
-InterruptGuard::InterruptGuard() {
-  if (g_guards++ > 0) {
-    return;
-  }
-  g_interrupted = 0;
-  struct sigaction sa {};
-  sa.sa_handler = on_interrupt;
-  sigemptyset(&sa.sa_mask);
-  sa.sa_flags = 0;  // no SA_RESTART: blocking calls return EINTR and the flag is seen
-  sigaction(SIGINT, &sa, &g_old_int);
-  sigaction(SIGTERM, &sa, &g_old_term);
-}
-
-InterruptGuard::~InterruptGuard() {
-  if (--g_guards > 0) {
-    return;
-  }
-  sigaction(SIGINT, &g_old_int, nullptr);
-  sigaction(SIGTERM, &g_old_term, nullptr);
-}
-
-bool interrupted() {
-  return g_interrupted != 0;
-}
-
-Error interrupted_error() {
-  return Error(ErrorCode::interrupted, "interrupted; no artifact was written");
 }
 
 }  // namespace fstage::builder::detail

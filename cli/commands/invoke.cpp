@@ -21,6 +21,7 @@
 #include <CLI/CLI.hpp>
 
 #include <fstage/base/fs.hpp>
+#include <fstage/base/interrupt.hpp>
 #include <fstage/base/json.hpp>
 #include <fstage/base/numbers.hpp>
 #include <fstage/base/strings.hpp>
@@ -97,6 +98,8 @@ int status_exit_code(const sb::InvokeResult& r) {
       return k_exit_oom;
     case sb::InvokeStatus::sandbox_error:
       return k_exit_sandbox;
+    case sb::InvokeStatus::cancelled:
+      return k_exit_interrupted;
   }
   return k_exit_sandbox;
 }
@@ -320,6 +323,7 @@ Expected<int> run_invoke(Context& ctx, const InvokeOptions& o) {
   }
   ro.network_host = o.network == "host";
   ro.warn_version_mismatch = !o.no_version_warning && !version_warning_off(ctx);
+  ro.cancel_fd = interrupt_flag().fd();  // SIGINT/SIGTERM stop the invocation at once
   // -q: only the result and errors; the function's logs and the report lines are dropped.
   const bool human = !o.json && ctx.verbosity >= 0;
   if (human) {
@@ -378,6 +382,11 @@ Expected<int> run_invoke(Context& ctx, const InvokeOptions& o) {
       *ctx.err << start << std::flush;
     }
     sb::InvokeResult r = runner->invoke(req);
+    if (interrupted()) {
+      // The instance is stopped and its cgroup removed before we say so, not left to a reaper.
+      runner->stop();
+      return fail(interrupted_error());
+    }
     std::string finish = finish_line(r);
     if (r.cold) {
       cold_ms = r.init_duration_ms + r.duration_ms;
@@ -411,7 +420,12 @@ Expected<int> run_invoke(Context& ctx, const InvokeOptions& o) {
     ctx.out->flush();
   }
   // Every result is out: the instance is killed, and neither its teardown nor the runner's
-  // holds us up any longer (Context::keep).
+  // holds us up any longer (Context::keep). After a signal, though, exit 130 promises that
+  // nothing is left: the cgroup goes now, not with the detached reaper.
+  if (interrupted()) {
+    runner->stop();
+    return fail(interrupted_error());
+  }
   runner->abandon();
   ctx.keep.push_back(std::shared_ptr<sb::FunctionRunner>(std::move(runner)));
   unpacked.reset();  // an unpacked --artifact: the killed sandbox needs it no more

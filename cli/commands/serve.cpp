@@ -2,7 +2,8 @@
 // `fstage serve [--host H] [--port P] [--concurrency N] [--queue N] [--watch] [--no-timers]
 // [--json]`: the local API gateway (serve/). APIG triggers become HTTP routes, TIMER triggers
 // fire on schedule, each function gets a pool of warm instances. Logs go to stderr, or as one
-// JSON object per line to stdout with --json. SIGINT/SIGTERM drain and exit 0.
+// JSON object per line to stdout with --json. SIGINT/SIGTERM drain and exit 130; a second
+// signal stops at once.
 #include <memory>
 #include <string>
 
@@ -109,7 +110,8 @@ void register_serve(CLI::App& app, Context& ctx) {
   cmd->footer(
       "Routes come from APIG triggers ({param} and {param+} paths, methods or ANY). Requests\n"
       "beyond the warm instances queue; a full queue answers 503. SIGINT/SIGTERM stop\n"
-      "accepting, finish the requests in flight, stop every sandbox and exit 0.");
+      "accepting, let the requests in flight finish while their clients wait, stop every\n"
+      "sandbox and exit 130; a second signal stops them at once.");
   cmd->callback([&ctx, opts] { ctx.action = [&ctx, opts] { return run_serve(ctx, *opts); }; });
 }
 

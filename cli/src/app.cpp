@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include <fstage/base/json.hpp>
+#include <fstage/base/interrupt.hpp>
 #include <fstage/base/strings.hpp>
 #include <fstage/base/version.hpp>
 #include <fstage/cli/app.hpp>
@@ -116,6 +117,14 @@ void render_error(const Error& e, const Context& ctx) {
   const char* cyan = color ? "\033[1;36m" : "";
   const char* reset = color ? "\033[0m" : "";
   std::ostream& err = *ctx.err;
+  if (e.code == ErrorCode::interrupted) {
+    // Not a mistake to explain: one line, and what was left as it was or removed.
+    err << "fstage: " << e.message << "\n";
+    for (const auto& d : e.details) {
+      err << "  " << d << "\n";
+    }
+    return;
+  }
   err << "fstage: " << red << "error:" << reset << " " << e.message << "\n";
   for (const auto& d : e.details) {
     err << "  " << d << "\n";
@@ -250,6 +259,12 @@ static int run_command(const std::vector<std::string>& args, Context& ctx) {
       return args.empty() ? k_exit_ok : k_exit_usage;
     }
     auto result = ctx.action();
+    if (interrupted() && (result || result.error().code != ErrorCode::interrupted)) {
+      // A signal the command did not stop for (it came too late, or while the command did
+      // nothing it could stop): the outcome is the same, exit 130. An error it caused (a
+      // read cut short) is not reported as the cause.
+      result = fail(interrupted_error());
+    }
     if (!result) {
       return report(result.error(), ctx);
     }
@@ -262,6 +277,8 @@ static int run_command(const std::vector<std::string>& args, Context& ctx) {
 }
 
 int run(const std::vector<std::string>& args, Context& ctx) {
+  // Every command handles SIGINT and SIGTERM the same way (fstage/base/interrupt.hpp).
+  InterruptScope interrupts;
   const auto start = std::chrono::steady_clock::now();
   const int code = run_command(args, ctx);
   if (ctx.verbosity >= 2) {

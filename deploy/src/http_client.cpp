@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <mutex>
 #include <random>
-#include <thread>
 
 #include <curl/curl.h>
 
+#include <fstage/base/interrupt.hpp>
 #include <fstage/base/numbers.hpp>
 #include <fstage/base/strings.hpp>
 #include <fstage/deploy/crypto.hpp>
@@ -40,7 +40,12 @@ std::size_t on_header(char* data, std::size_t size, std::size_t n, void* user) {
   return size * n;
 }
 
+// Called at least once a second during every transfer: a non-zero return aborts it
+// (CURLE_ABORTED_BY_CALLBACK), which is how SIGINT/SIGTERM stop a slow request.
 int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t ultotal, curl_off_t ulnow) {
+  if (interrupted()) {
+    return 1;
+  }
   auto* t = static_cast<Transfer*>(user);
   const auto now = static_cast<std::uint64_t>(ulnow);
   if (ultotal > 0 && now != t->last_reported && t->on_upload && *t->on_upload) {
@@ -128,7 +133,7 @@ HttpClient::HttpClient(HttpOptions opts)
     };
   }
   if (!m_opts.sleep) {
-    m_opts.sleep = [](milliseconds d) { std::this_thread::sleep_for(d); };
+    m_opts.sleep = [](milliseconds d) { sleep_unless_interrupted(d); };
   }
 }
 
@@ -158,6 +163,9 @@ Expected<HttpResponse> HttpClient::send(const HttpRequest& req, const Authorizer
   CURL* c = m_impl->curl;
 
   for (int attempt = 1;; ++attempt) {
+    if (interrupted()) {
+      return fail(interrupted_error());
+    }
     Pairs headers = req.headers;
     headers.emplace_back("Host", host);
     if (auth) {
@@ -209,11 +217,9 @@ Expected<HttpResponse> HttpClient::send(const HttpRequest& req, const Authorizer
         curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req.method.c_str());
       }
     }
-    if (transfer.on_upload != nullptr && m_opts.on_upload) {
-      curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
-      curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
-      curl_easy_setopt(c, CURLOPT_XFERINFODATA, &transfer);
-    }
+    curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+    curl_easy_setopt(c, CURLOPT_XFERINFODATA, &transfer);
     const auto started = std::chrono::steady_clock::now();
     const CURLcode rc = curl_easy_perform(c);
     const auto took =
@@ -227,6 +233,11 @@ Expected<HttpResponse> HttpClient::send(const HttpRequest& req, const Authorizer
       m_opts.on_upload(req.body.size(), req.body.size());
     }
 
+    if (rc == CURLE_ABORTED_BY_CALLBACK) {
+      // The request may have reached the server: the next deploy reads the state first, as
+      // after any ambiguous failure.
+      return fail(interrupted_error());
+    }
     const Failure failure = classify(rc);
     const std::string what = describe(req);
     if (m_opts.log) {

@@ -7,6 +7,7 @@
 #include <csignal>
 #include <cstring>
 #include <optional>
+#include <poll.h>
 #include <random>
 #include <unistd.h>
 
@@ -41,6 +42,8 @@ std::string_view to_string(InvokeStatus s) {
       return "killed";
     case InvokeStatus::sandbox_error:
       return "sandbox error";
+    case InvokeStatus::cancelled:
+      return "cancelled";
   }
   return "sandbox error";
 }
@@ -98,7 +101,7 @@ struct Instance {
   std::string argv0;
 };
 
-enum class Wait { reply, deadline, ended };
+enum class Wait { reply, deadline, ended, cancelled };
 
 // A TCP listener on the host's 127.0.0.1 with a free port (the runtime API when the sandbox
 // shares the host's network). -1 on failure.
@@ -156,8 +159,20 @@ struct FunctionRunner::Impl {
     }
   }
 
-  // Runs the poll loop until the transport has a reply, the deadline passes or the instance
-  // ends. Each pass costs one poll(2) and the reads it asks for, nothing more:
+  // True once the caller has asked to stop (RunnerOptions::cancel_fd).
+  bool cancelled() const {
+    pollfd p{options.cancel_fd, POLLIN, 0};
+    return options.cancel_fd >= 0 && ::poll(&p, 1, 0) > 0;
+  }
+
+  void set_cancelled(InvokeResult& r) {
+    r.status = InvokeStatus::cancelled;
+    r.error = error_body("Cancelled", "the invocation was stopped before it finished");
+  }
+
+  // Runs the poll loop until the transport has a reply, the deadline passes, the instance
+  // ends or the caller cancels. Each pass costs one poll(2) and the reads it asks for, nothing
+  // more:
   //  - the transport's descriptors come first in the poll set, and the kernel checks them in
   //    order, so output the function wrote before it answered is reported by the same poll
   //    as the answer (no read of the pipes "just in case" after each reply);
@@ -189,6 +204,7 @@ struct FunctionRunner::Impl {
       fds.push_back({in.box->control_fd(), POLLIN, 0});
       fds.push_back({in.box->stdout_fd(), POLLIN, 0});
       fds.push_back({in.box->stderr_fd(), POLLIN, 0});
+      fds.push_back({options.cancel_fd, POLLIN, 0});  // a negative fd is skipped
       // Both ends are in the future here (checked above); the clamp is a second guard, since a
       // negative poll timeout means "forever".
       auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -199,6 +215,9 @@ struct FunctionRunner::Impl {
       ::poll(fds.data(), fds.size(), static_cast<int>(std::max<std::int64_t>(wait.count(), 0)) + 1);
       if (fds[mine + 1].revents != 0 || fds[mine + 2].revents != 0) {
         drain_output(in, logs);
+      }
+      if (fds[mine + 3].revents != 0) {
+        return Wait::cancelled;
       }
       service_now = fds[mine].revents != 0;  // (a due tick is seen at the top of the pass)
       if (auto r = in.transport->on_poll(std::span<const pollfd>(fds).first(mine))) {
@@ -369,8 +388,10 @@ struct FunctionRunner::Impl {
     if (w == Wait::reply && reply->kind == Reply::ready) {
       return true;
     }
-    initializer_failed = initializing;
-    if (w == Wait::reply && reply->kind == Reply::init_error) {
+    initializer_failed = initializing && w != Wait::cancelled;
+    if (w == Wait::cancelled) {
+      set_cancelled(r);
+    } else if (w == Wait::reply && reply->kind == Reply::init_error) {
       r.status = InvokeStatus::function_error;
       r.error = reply->body;
     } else if (w == Wait::deadline) {
@@ -428,6 +449,12 @@ struct FunctionRunner::Impl {
     r.version_note = launch.version_note;
     std::string logs = std::move(pending_output);
     pending_output.clear();
+    if (cancelled()) {
+      discard();
+      set_cancelled(r);
+      r.logs = std::move(logs);
+      return r;
+    }
     if (instance && idle_news(*instance, logs)) {
       discard();  // died while idle
     }
@@ -479,6 +506,9 @@ struct FunctionRunner::Impl {
       r.status = InvokeStatus::timeout;
       r.error = error_body("FunctionTimeout", "invocation timed out after " +
                                                   std::to_string(spec.timeout_s) + " seconds");
+    } else if (w == Wait::cancelled) {
+      in.box->kill(KillReason::requested);
+      set_cancelled(r);
     } else {
       classify_death(in, r);
     }

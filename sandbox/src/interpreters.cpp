@@ -83,8 +83,9 @@ std::string capture(const fs::path& exe, const std::vector<std::string>& args) {
   if (rc == 0) {
     char buf[512];
     ssize_t n;
-    while ((n = ::read(pipefd[0], buf, sizeof(buf))) > 0 && out.size() < 4096) {
-      out.append(buf, static_cast<std::size_t>(n));
+    while (((n = ::read(pipefd[0], buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR)) &&
+           out.size() < 4096) {
+      out.append(buf, static_cast<std::size_t>(std::max<ssize_t>(n, 0)));  // EINTR: a signal
     }
     int status = 0;
     while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {

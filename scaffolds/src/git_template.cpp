@@ -5,6 +5,7 @@
 #include <git2.h>
 
 #include <fstage/base/fs.hpp>
+#include <fstage/base/interrupt.hpp>
 #include <fstage/base/strings.hpp>
 #include <fstage/lazy/lazy.hpp>
 #include <fstage/scaffolds/git_template.hpp>
@@ -175,8 +176,15 @@ Expected<GitTemplateFiles> fetch_git_template(const GitTemplateRef& ref) {
   auto tmp = FSTAGE_TRY(TempDir::create({}, "fstage-git-"));
   git_clone_options opts = GIT_CLONE_OPTIONS_INIT;
   opts.bare = 1;
+  // SIGINT/SIGTERM abort a download in progress (a negative return stops the clone).
+  opts.fetch_opts.callbacks.transfer_progress = [](const git_indexer_progress*, void*) {
+    return interrupted() ? -1 : 0;
+  };
   git_repository* raw = nullptr;
   if (git_clone(&raw, ref.url.c_str(), (tmp.path() / "repo.git").c_str(), &opts) != 0) {
+    if (interrupted()) {
+      return fail(interrupted_error());
+    }
     Error e = libgit_error("cloning " + ref.url);
     e.code = e.code == ErrorCode::network ? ErrorCode::network : ErrorCode::not_found;
     e.hint = "'git ls-remote " + ref.url +

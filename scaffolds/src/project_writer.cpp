@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <fstage/base/fs.hpp>
+#include <fstage/base/interrupt.hpp>
 #include <fstage/base/strings.hpp>
 
 #include <sys/stat.h>
@@ -227,6 +228,9 @@ Expected<void> write_project(const stdfs::path& dir_in, const std::vector<Render
   stdfs::path root = exists ? stage.path() / "new" : stage.path();
   for (const auto& f : files) {
     FSTAGE_TRY(write_one(root, f));
+  }
+  if (interrupted()) {
+    return fail(interrupted_error());  // before anything is in place: the staging copy goes
   }
   if (!exists) {
     ::chmod(stage.path().c_str(), 0755);  // mkdtemp made it 0700

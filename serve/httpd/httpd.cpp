@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // fstage-httpd.so: fstage::serve::HttpServer over cpp-httplib (see http_server.hpp for why this
 // is a module of its own).
+#include <atomic>
+
 #include <httplib.h>
 
 #include <fstage/serve/http_server.hpp>
@@ -94,7 +96,15 @@ class HttplibServer final : public fstage::serve::HttpServer {
     return bound;
   }
   void listen() override { m_server.listen_after_bind(); }
-  void stop() override { m_server.stop(); }
+  void stop() override {
+    // cpp-httplib's stop() does nothing until listen() has begun, and a signal may come just
+    // before it does: shut the listening socket down first (it stays open until cpp-httplib
+    // closes it), which ends an accept loop that has begun and one yet to begin alike.
+    if (!m_stopped.exchange(true) && m_listen_fd >= 0) {
+      ::shutdown(m_listen_fd, SHUT_RDWR);
+    }
+    m_server.stop();
+  }
 
  private:
   // A multipart body as the client sent it, rebuilt from its parts (cpp-httplib hands a
@@ -168,6 +178,7 @@ class HttplibServer final : public fstage::serve::HttpServer {
 
   HttpHandler m_handler;
   int m_listen_fd = -1;
+  std::atomic<bool> m_stopped{false};
   httplib::Server m_server;
 };
 

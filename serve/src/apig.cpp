@@ -173,6 +173,11 @@ HttpResponseData response_for(const sb::InvokeResult& result) {
   if (result.status == sb::InvokeStatus::timeout) {
     return gateway_error(504, "APIG.0201", "Backend timeout", result.request_id);
   }
+  if (result.status == sb::InvokeStatus::cancelled) {
+    // fstage serve is stopping (SIGINT/SIGTERM): the request was not run, or not to its end.
+    return gateway_error(503, "APIG.0308", "Service unavailable: the gateway is shutting down",
+                         result.request_id);
+  }
   return gateway_error(502, "APIG.0202", "Backend unavailable", result.request_id);
 }
 

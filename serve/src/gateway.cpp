@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include <fstage/base/interrupt.hpp>
 #include <fstage/base/strings.hpp>
 #include <fstage/serve/apig.hpp>
 #include <fstage/serve/cors.hpp>
@@ -80,6 +81,10 @@ class Gateway {
   Expected<void> start_watcher(const Project& p);
   void reload(bool manifest_changed);
   void control_loop(const sigset_t& signals);
+  void begin_drain(int sig);
+  void stop_now();
+  // The current project's pools and those retired by reloads that may still be running.
+  std::vector<std::shared_ptr<FunctionPool>> all_pools();
   std::shared_ptr<Project> snapshot() {
     std::lock_guard<std::mutex> lock(m_mutex);
     return m_project;
@@ -88,16 +93,20 @@ class Gateway {
   const ServeOptions& m_opts;
   const sb::Capabilities& m_caps;
   Logger& m_log;
-  std::mutex m_mutex;
+  std::mutex m_mutex;  // m_project, m_retiring, m_retired
   std::shared_ptr<Project> m_project;
   std::unique_ptr<HttpServer> m_server;
+  // Only the control thread touches these once it runs (reload, begin_drain).
   std::unique_ptr<TimerScheduler> m_timers;
   std::unique_ptr<Watcher> m_watcher;
   std::vector<std::thread> m_retiring;  // old pools draining after a reload
-  std::atomic<bool> m_reload{false};    // the manifest changed
-  std::atomic<bool> m_rebuild{false};   // a function's inputs changed
+  std::vector<std::weak_ptr<FunctionPool>> m_retired;
+  std::atomic<bool> m_reload{false};   // the manifest changed
+  std::atomic<bool> m_rebuild{false};  // a function's inputs changed
   std::atomic<bool> m_control_stop{false};
-  bool m_draining = false;
+  std::atomic<bool> m_stopping{false};  // the server stopped listening
+  int m_signals_seen = 0;               // control thread
+  bool m_draining = false;              // control thread
 };
 
 Expected<std::shared_ptr<Project>> Gateway::load(const Project* previous) {
@@ -211,16 +220,19 @@ void Gateway::handle(const HttpRequestData& d, HttpResponseData& res) {
     ir.event = build_apig_event(d, *match, id, m_opts.stage);
     auto promise = std::make_shared<std::promise<sb::InvokeResult>>();
     auto future = promise->get_future();
-    if (!pool->submit(std::move(ir),
-                      [promise](sb::InvokeResult r) { promise->set_value(std::move(r)); })) {
+    const auto wait = std::chrono::milliseconds(match->route->timeout_ms);
+    if (!pool->submit(
+            std::move(ir), [promise](sb::InvokeResult r) { promise->set_value(std::move(r)); },
+            std::chrono::steady_clock::now() + wait)) {
       out = gateway_error(503, "APIG.0308",
-                          "Service unavailable: every instance of " + quote(function) +
-                              " is busy and its queue is full (--concurrency " +
-                              std::to_string(m_opts.pool.concurrency) + ", --queue " +
-                              std::to_string(m_opts.pool.queue) + ")",
+                          interrupted()
+                              ? std::string("Service unavailable: the gateway is shutting down")
+                              : "Service unavailable: every instance of " + quote(function) +
+                                    " is busy and its queue is full (--concurrency " +
+                                    std::to_string(m_opts.pool.concurrency) + ", --queue " +
+                                    std::to_string(m_opts.pool.queue) + ")",
                           id);
-    } else if (future.wait_for(std::chrono::milliseconds(match->route->timeout_ms)) !=
-               std::future_status::ready) {
+    } else if (future.wait_for(wait) != std::future_status::ready) {
       out = gateway_error(504, "APIG.0201",
                           "Backend timeout: no answer from " + quote(function) +
                               " within the "
@@ -229,7 +241,7 @@ void Gateway::handle(const HttpRequestData& d, HttpResponseData& res) {
                           id);
     } else {
       sb::InvokeResult r = future.get();
-      if (r.status != sb::InvokeStatus::ok) {
+      if (r.status != sb::InvokeStatus::ok && r.status != sb::InvokeStatus::cancelled) {
         // The error and its stack trace are for the developer's log, not the HTTP client.
         for (const auto& line : error_log_lines(r)) {
           m_log.function_line(function, id, line);
@@ -329,7 +341,21 @@ Expected<void> Gateway::start_watcher(const Project& p) {
 
 void Gateway::reload(bool manifest_changed) {
   std::shared_ptr<Project> old = snapshot();
-  auto fresh = load(old.get());
+  auto fresh = [&] {
+    // A build can take minutes: let a signal reach the builder (which stops its child
+    // processes on it) instead of waiting here for the build to end.
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    ::pthread_sigmask(SIG_UNBLOCK, &signals, nullptr);
+    auto loaded = load(old.get());
+    ::pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    return loaded;
+  }();
+  if (!fresh && interrupted()) {
+    return;  // the control loop drains next
+  }
   if (!fresh) {
     m_log.event(
         "warn",
@@ -339,17 +365,19 @@ void Gateway::reload(bool manifest_changed) {
             (fresh.error().details.empty() ? "" : " (" + join(fresh.error().details, "; ") + ")"));
     return;
   }
+  std::vector<std::string> recycled;
   {
     std::lock_guard<std::mutex> lock(m_mutex);
     m_project = *fresh;
-  }
-  std::vector<std::string> recycled;
-  for (auto& [name, pool] : old->pools) {
-    auto it = (*fresh)->pools.find(name);
-    if (it == (*fresh)->pools.end() || it->second != pool) {
-      std::shared_ptr<FunctionPool> retired = pool;
-      m_retiring.emplace_back([retired] { retired->shutdown(); });
-      recycled.push_back(name);
+    for (auto& [name, pool] : old->pools) {
+      auto it = (*fresh)->pools.find(name);
+      if (it == (*fresh)->pools.end() || it->second != pool) {
+        std::shared_ptr<FunctionPool> retired = pool;
+        std::erase_if(m_retired, [](const auto& w) { return w.expired(); });
+        m_retired.push_back(retired);
+        m_retiring.emplace_back([retired] { retired->shutdown(); });
+        recycled.push_back(name);
+      }
     }
   }
   if (!manifest_changed) {
@@ -367,6 +395,47 @@ void Gateway::reload(bool manifest_changed) {
                           std::to_string((*fresh)->timers.size()) + " timers");
 }
 
+std::vector<std::shared_ptr<FunctionPool>> Gateway::all_pools() {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  std::vector<std::shared_ptr<FunctionPool>> out;
+  for (const auto& [name, pool] : m_project->pools) {
+    out.push_back(pool);
+  }
+  for (const auto& retired : m_retired) {
+    if (auto pool = retired.lock()) {
+      out.push_back(std::move(pool));
+    }
+  }
+  return out;
+}
+
+// The first signal: no new requests, no timers, the queued requests answered; each running
+// invocation may finish while its caller still waits for it (cancel_overdue, every tick).
+void Gateway::begin_drain(int sig) {
+  m_draining = true;
+  m_log.event("info", std::string(sig == SIGTERM ? "SIGTERM" : "SIGINT") +
+                          ": draining requests in flight (a second signal stops at once)");
+  m_server->stop();
+  if (m_timers) {
+    m_timers->stop();
+  }
+  if (m_watcher) {
+    m_watcher->stop();
+  }
+  for (const auto& pool : all_pools()) {
+    pool->drain();
+  }
+}
+
+// The second signal: every invocation is cancelled, which kills its sandbox and removes its
+// cgroup; the pools then end as after a drain.
+void Gateway::stop_now() {
+  m_log.event("warn", "second signal: stopping every sandbox now");
+  for (const auto& pool : all_pools()) {
+    pool->cancel_all();
+  }
+}
+
 void Gateway::control_loop(const sigset_t& signals) {
   timespec tick{0, 50 * 1000 * 1000};
   for (unsigned ticks = 1; !m_control_stop; ++ticks) {
@@ -376,21 +445,30 @@ void Gateway::control_loop(const sigset_t& signals) {
     if (ticks % 20 == 0) {
       ::malloc_trim(0);
     }
-    int sig = ::sigtimedwait(&signals, nullptr, &tick);
-    if (sig == SIGINT || sig == SIGTERM) {
-      if (m_draining) {
-        m_log.event("warn", "second signal: exiting without waiting");
-        std::_Exit(130);  // the sandboxes die with us (PR_SET_PDEATHSIG)
+    // This thread takes the signals for the whole gateway (serve() blocks them in every
+    // other thread) and counts them as the handler would; during a rebuild the handler
+    // itself takes them (reload).
+    if (int sig = ::sigtimedwait(&signals, nullptr, &tick); sig == SIGINT || sig == SIGTERM) {
+      note_interrupt(sig);
+    }
+    if (const int n = interrupt_count(); n > m_signals_seen) {
+      if (m_signals_seen == 0) {
+        begin_drain(interrupt_signal());
       }
-      m_draining = true;
-      m_log.event("info", std::string(sig == SIGINT ? "SIGINT" : "SIGTERM") +
-                              ": draining requests in flight");
-      m_server->stop();
+      if (n >= 2) {
+        stop_now();
+      }
+      m_signals_seen = n;
+    }
+    if (m_draining) {
+      for (const auto& pool : all_pools()) {
+        pool->cancel_overdue(std::chrono::steady_clock::now());
+      }
       continue;
     }
     const bool manifest_changed = m_reload.exchange(false);
     const bool code_changed = m_rebuild.exchange(false);
-    if ((manifest_changed || code_changed) && !m_draining) {
+    if ((manifest_changed || code_changed) && !m_stopping) {
       reload(manifest_changed);
     }
   }
@@ -440,6 +518,20 @@ Expected<int> Gateway::run(std::shared_ptr<Project> project) {
   std::thread control([this, signals] { control_loop(signals); });
   m_server->listen();  // returns after stop(), once the open connections are done
 
+  // The control thread stays: a second signal during the drain cancels what still runs.
+  m_stopping = true;
+  std::shared_ptr<Project> last = snapshot();
+  for (auto& [name, pool] : last->pools) {
+    pool->shutdown();
+  }
+  std::vector<std::thread> retiring;
+  {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    retiring.swap(m_retiring);
+  }
+  for (auto& t : retiring) {
+    t.join();
+  }
   m_control_stop = true;
   control.join();
   if (m_timers) {
@@ -448,14 +540,10 @@ Expected<int> Gateway::run(std::shared_ptr<Project> project) {
   if (m_watcher) {
     m_watcher->stop();
   }
-  std::shared_ptr<Project> last = snapshot();
-  for (auto& [name, pool] : last->pools) {
-    pool->shutdown();
-  }
-  for (auto& t : m_retiring) {
-    t.join();
-  }
   m_log.event("info", "stopped");
+  if (interrupted()) {
+    return fail(interrupted_error());
+  }
   return 0;
 }
 
@@ -466,20 +554,25 @@ Expected<int> serve(const ServeOptions& options, const sb::Capabilities& caps, L
   // and the server's memory would creep up as each arena is first used; two are plenty for a
   // gateway whose work is copying requests to sandboxes.
   ::mallopt(M_ARENA_MAX, 2);
-  // Signals are taken by the control thread (sigtimedwait): block them before any thread
-  // starts so every thread inherits the mask. Sandboxed children reset their own mask.
+  std::signal(SIGPIPE, SIG_IGN);
+  InterruptScope interrupts;
+  Gateway g(options, caps, log);
+  // The first builds run here, where a signal stops them as it stops any build.
+  auto project = FSTAGE_TRY(g.load(nullptr));
+  if (interrupted()) {
+    return fail(interrupted_error());
+  }
+  // From here on signals are taken by the control thread (sigtimedwait), not by a handler
+  // in whichever thread they land in (cpp-httplib's accept loop would end on EINTR): block
+  // them before any thread starts, so that every thread inherits the mask. Sandboxed
+  // children reset their own mask.
   sigset_t signals;
   sigset_t old;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
   ::pthread_sigmask(SIG_BLOCK, &signals, &old);
-  std::signal(SIGPIPE, SIG_IGN);
-  Expected<int> rc = [&]() -> Expected<int> {
-    Gateway g(options, caps, log);
-    auto project = FSTAGE_TRY(g.load(nullptr));
-    return g.run(std::move(project));
-  }();
+  Expected<int> rc = g.run(std::move(project));
   ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
   return rc;
 }

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+#include <algorithm>
 #include <utility>
 
 #include <fstage/serve/pool.hpp>
@@ -39,8 +40,10 @@ FunctionPool::~FunctionPool() {
 }
 
 Expected<std::unique_ptr<sb::FunctionRunner>> FunctionPool::make_runner(std::string* current_id,
-                                                                        LineSplitter* lines) {
+                                                                        LineSplitter* lines,
+                                                                        const Worker& worker) {
   sb::RunnerOptions o = m_options;
+  o.cancel_fd = worker.cancel.fd();
   std::string name = m_spec.name;
   Logger* log = &m_log;
   o.on_output = [log, name, current_id, lines](std::string_view chunk) {
@@ -50,7 +53,7 @@ Expected<std::unique_ptr<sb::FunctionRunner>> FunctionPool::make_runner(std::str
   return sb::FunctionRunner::create(m_spec, std::move(o), m_caps);
 }
 
-bool FunctionPool::submit(sb::InvokeRequest request, Done done) {
+bool FunctionPool::submit(sb::InvokeRequest request, Done done, Clock::time_point answer_by) {
   std::lock_guard<std::mutex> lock(m_mutex);
   if (m_stopping) {
     return false;
@@ -63,7 +66,7 @@ bool FunctionPool::submit(sb::InvokeRequest request, Done done) {
   if (m_queue.size() >= can_start + m_pool.queue) {
     return false;
   }
-  m_queue.push_back(Job{std::move(request), std::move(done)});
+  m_queue.push_back(Job{std::move(request), std::move(done), answer_by});
   if (static_cast<std::size_t>(m_idle) < m_queue.size() &&
       m_workers.size() < static_cast<std::size_t>(m_pool.concurrency)) {
     spawn_locked();
@@ -110,6 +113,7 @@ void FunctionPool::work(Worker* self) {
       m_queue.pop_front();
       --m_idle;
       ++m_busy;
+      self->answer_by = job.answer_by;
       bool stale = generation != m_generation;
       generation = m_generation;
       lock.unlock();
@@ -119,7 +123,7 @@ void FunctionPool::work(Worker* self) {
       }
       sb::InvokeResult result;
       if (!runner) {
-        auto made = make_runner(&current_id, &lines);
+        auto made = make_runner(&current_id, &lines, *self);
         if (made) {
           runner = std::move(*made);
           std::lock_guard<std::mutex> g(m_mutex);
@@ -137,6 +141,7 @@ void FunctionPool::work(Worker* self) {
       }
       job.done(std::move(result));
       lock.lock();
+      self->answer_by = Clock::time_point::max();
       --m_busy;
       ++m_idle;
       continue;
@@ -164,6 +169,7 @@ void FunctionPool::work(Worker* self) {
   }
   lock.lock();
   self->finished = true;
+  m_done_cv.notify_all();
 }
 
 void FunctionPool::recycle() {
@@ -172,19 +178,64 @@ void FunctionPool::recycle() {
   m_cv.notify_all();
 }
 
-void FunctionPool::shutdown() {
-  std::list<Worker> workers;
+std::deque<FunctionPool::Job> FunctionPool::take_queue_locked() {
+  std::deque<Job> jobs;
+  jobs.swap(m_queue);
+  m_stopping = true;
+  m_cv.notify_all();
+  return jobs;
+}
+
+void FunctionPool::answer_cancelled(std::deque<Job> jobs) {
+  for (auto& job : jobs) {
+    sb::InvokeResult r;
+    r.status = sb::InvokeStatus::cancelled;
+    r.request_id = job.request.request_id;
+    r.error = sb::error_body("Cancelled", "fstage serve is shutting down");
+    job.done(std::move(r));
+  }
+}
+
+void FunctionPool::drain() {
+  std::deque<Job> jobs;
   {
     std::lock_guard<std::mutex> lock(m_mutex);
-    m_stopping = true;
-    m_cv.notify_all();
-    workers.swap(m_workers);
+    jobs = take_queue_locked();
   }
-  for (auto& w : workers) {
-    if (w.thread.joinable()) {
-      w.thread.join();
+  answer_cancelled(std::move(jobs));
+}
+
+void FunctionPool::cancel_overdue(Clock::time_point now) {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  for (auto& w : m_workers) {
+    if (w.answer_by <= now) {
+      w.cancel.raise();
     }
   }
+}
+
+void FunctionPool::cancel_all() {
+  std::deque<Job> jobs;
+  {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    jobs = take_queue_locked();
+    for (auto& w : m_workers) {
+      w.cancel.raise();
+    }
+  }
+  answer_cancelled(std::move(jobs));
+}
+
+void FunctionPool::shutdown() {
+  std::unique_lock<std::mutex> lock(m_mutex);
+  m_stopping = true;
+  m_cv.notify_all();
+  // The workers stay in m_workers until they are done, where cancel_all() can reach them.
+  m_done_cv.wait(lock, [&] {
+    return std::all_of(m_workers.begin(), m_workers.end(),
+                       [](const Worker& w) { return w.finished; });
+  });
+  reap_locked();
 }
 
 PoolStats FunctionPool::stats() const {

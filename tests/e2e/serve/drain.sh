@@ -1,4 +1,4 @@
-# SIGTERM during load: the requests in flight complete with 200, serve exits 0 and leaves no
+# SIGTERM during load: the requests in flight complete with 200, serve exits 130 and leaves no
 # process behind; new connections are refused once it stopped listening.
 . "$(dirname "$0")/lib/serve.sh"
 mkdir -p "$T/fn"

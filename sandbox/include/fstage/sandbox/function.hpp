@@ -57,11 +57,16 @@ struct RunnerOptions {
   // Warn (warnings(), InvokeResult::warnings) when the host's interpreter is another version
   // than the runtime's. InvokeResult::version_note says so either way.
   bool warn_version_mismatch = true;
+  // When >= 0, a descriptor (a CancelFlag's, fstage/base/interrupt.hpp) that polls readable
+  // once the caller wants the runner to stop: the invocation in progress (or the start of its
+  // instance) ends at once with InvokeStatus::cancelled, its sandbox killed and its cgroup
+  // removed, and so does every later one, without starting anything.
+  int cancel_fd = -1;
 };
 
-enum class InvokeStatus { ok, function_error, timeout, oom, killed, sandbox_error };
+enum class InvokeStatus { ok, function_error, timeout, oom, killed, sandbox_error, cancelled };
 
-// "ok", "function error", "timeout", "oom", "killed", "sandbox error".
+// "ok", "function error", "timeout", "oom", "killed", "sandbox error", "cancelled".
 std::string_view to_string(InvokeStatus status);
 
 struct InvokeRequest {

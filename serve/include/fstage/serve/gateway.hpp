@@ -33,9 +33,12 @@ struct ServeOptions {
   builder::BuildOptions build;
 };
 
-// Serves until SIGINT or SIGTERM, then drains and returns 0. `log` gets every line; `banner`
-// gets the human summary of routes and timers at start (nothing in --json mode: pass the log).
-// Errors: the manifest's, a function that cannot run here, a port that cannot be bound (io).
+// Serves until SIGINT or SIGTERM, then drains and returns the `interrupted` error (exit 130):
+// the queued requests are answered 503 at once, each running one may finish while its client
+// still waits for it (the APIG trigger's timeout, or the function's if that comes first), and
+// a second signal cancels them all, their sandboxes killed. `log` gets every line.
+// Errors: the manifest's, a function that cannot run here, a port that cannot be bound (io),
+// interrupted.
 Expected<int> serve(const ServeOptions& options, const sandbox::Capabilities& caps, Logger& log);
 
 }  // namespace fstage::serve

@@ -5,7 +5,10 @@
 // crashed or OOM-killed instance is discarded by its runner and the next request on that
 // worker starts a fresh one, so the other workers keep serving. Idle workers stop their
 // instance and exit after `idle_timeout`. recycle() retires every instance: idle ones stop
-// now, busy ones after their current request (which finishes on the old code).
+// now, busy ones after their current request (which finishes on the old code). On SIGINT the
+// gateway drains: drain() answers the queued requests at once, and a running invocation whose
+// caller has stopped waiting (cancel_overdue) or all of them (cancel_all, the second signal)
+// are cancelled, their sandboxes killed.
 #pragma once
 
 #include <chrono>
@@ -20,6 +23,7 @@
 #include <thread>
 
 #include <fstage/base/error.hpp>
+#include <fstage/base/interrupt.hpp>
 #include <fstage/sandbox/function.hpp>
 #include <fstage/serve/log.hpp>
 
@@ -41,6 +45,7 @@ struct PoolStats {
 class FunctionPool {
  public:
   using Done = std::function<void(sandbox::InvokeResult)>;
+  using Clock = std::chrono::steady_clock;
 
   // Checks the function can run here (FunctionRunner::create: runtime, interpreter, code,
   // Java compile); starts no instance yet.
@@ -52,11 +57,20 @@ class FunctionPool {
   FunctionPool(const FunctionPool&) = delete;
   FunctionPool& operator=(const FunctionPool&) = delete;
 
-  // Queues one invocation; `done` runs on the worker thread when it finishes. False when the
-  // queue is full or the pool is shutting down (the caller answers 503).
-  bool submit(sandbox::InvokeRequest request, Done done);
+  // Queues one invocation; `done` runs on the worker thread when it finishes. `answer_by` is
+  // when the caller stops waiting for it (an HTTP client's timeout; none for a timer). False
+  // when the queue is full or the pool is shutting down (the caller answers 503).
+  bool submit(sandbox::InvokeRequest request, Done done,
+              Clock::time_point answer_by = Clock::time_point::max());
   // Retire every instance (code changed). Idle instances stop at once.
   void recycle();
+  // Stop taking requests and answer the queued ones at once (InvokeStatus::cancelled); the
+  // running ones go on. Does not wait.
+  void drain();
+  // Cancels the running invocations whose caller stopped waiting before `now`.
+  void cancel_overdue(Clock::time_point now);
+  // drain(), and cancel every running invocation.
+  void cancel_all();
   // Stop taking requests, finish the queued and running ones, stop every instance, join.
   void shutdown();
   PoolStats stats() const;
@@ -66,10 +80,16 @@ class FunctionPool {
   struct Job {
     sandbox::InvokeRequest request;
     Done done;
+    Clock::time_point answer_by;
   };
   struct Worker {
     std::thread thread;
     bool finished = false;
+    // The running invocation's caller stops waiting then (max() when idle).
+    Clock::time_point answer_by = Clock::time_point::max();
+    // Raised to cancel its runner's invocations (RunnerOptions::cancel_fd): once raised, the
+    // worker finishes what it has and ends with the pool.
+    CancelFlag cancel;
   };
   FunctionPool(sandbox::FunctionSpec spec, sandbox::RunnerOptions options,
                const sandbox::Capabilities& caps, PoolOptions pool, Logger& log);
@@ -77,7 +97,11 @@ class FunctionPool {
   void reap_locked();
   void work(Worker* self);
   Expected<std::unique_ptr<sandbox::FunctionRunner>> make_runner(std::string* current_id,
-                                                                 LineSplitter* lines);
+                                                                 LineSplitter* lines,
+                                                                 const Worker& worker);
+  // Takes the queued jobs (under the lock), for answering outside it.
+  std::deque<Job> take_queue_locked();
+  static void answer_cancelled(std::deque<Job> jobs);
 
   sandbox::FunctionSpec m_spec;
   sandbox::RunnerOptions m_options;
@@ -87,6 +111,7 @@ class FunctionPool {
 
   mutable std::mutex m_mutex;
   std::condition_variable m_cv;
+  std::condition_variable m_done_cv;  // a worker finished
   std::deque<Job> m_queue;
   std::list<Worker> m_workers;
   int m_idle = 0;

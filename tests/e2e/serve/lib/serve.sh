@@ -36,14 +36,16 @@ descendants() {
   for p in $kids; do echo "$p"; descendants "$p"; done
 }
 
-# serve_stop [SIGNAL]: signals serve, expects exit 0 and no process of it left.
+# serve_stop [SIGNAL]: signals serve, expects exit 130 (interrupted, as every command) and no
+# process of it left.
 serve_stop() {
   local sig=${1:-TERM} pids rc=0 p
   pids=$(descendants "$SERVE_PID")
   kill -s "$sig" "$SERVE_PID"
   wait "$SERVE_PID" || rc=$?
   SERVE_PID=
-  [ "$rc" = 0 ] || { cat "$T/serve.err"; tail -20 "$T/serve.log"; fail "serve exited $rc after SIG$sig"; }
+  [ "$rc" = 130 ] || { cat "$T/serve.err"; tail -20 "$T/serve.log"; fail "serve exited $rc after SIG$sig"; }
+  grep -q '^fstage: interrupted' "$T/serve.err" || { cat "$T/serve.err"; fail "serve did not say it was interrupted"; }
   sleep 0.1
   for p in $pids; do
     if kill -0 "$p" 2>/dev/null && [ "$(ps -o stat= -p "$p" | cut -c1)" != Z ]; then
