@@ -154,6 +154,7 @@ complete -c fstage -n '__fstage_at \'init\'' -s n -l name -x -d 'Function name (
 complete -c fstage -n '__fstage_at \'init\'' -l trigger -x -a 'apig timer smn obs dis kafka lts cts dds' -d 'Trigger variant: apig, timer, smn, obs, dis, kafka, lts, cts, dds'
 complete -c fstage -n '__fstage_at \'init\'' -l region -x -a 'af-north-1 af-south-1 ap-southeast-1 ap-southeast-2 ap-southeast-3 ap-southeast-4 ap-southeast-5 cn-east-2 cn-east-3 cn-east-4 cn-east-5 cn-north-1 cn-north-2 cn-north-4 cn-north-9 cn-south-1 cn-south-2 cn-southwest-2 eu-west-0 eu-west-101 la-north-2 la-south-2 me-east-1 my-kualalumpur-1 na-mexico-1 ru-moscow-1 ru-northwest-2 sa-brazil-1 tr-west-1' -d 'Region written into fstage.yaml'
 complete -c fstage -n '__fstage_at \'init\'' -s f -l force -d 'Overwrite existing files'
+complete -c fstage -n '__fstage_at \'init\'' -l nested -d 'Allow a project inside another project\'s directory (the outer project\'s builds and packages leave it out)'
 complete -c fstage -n '__fstage_at \'init\'' -l json -d 'Print the result as JSON on stdout'
 complete -c fstage -n '__fstage_at \'init\'' -a '(__fish_complete_directories)'
 complete -c fstage -n '__fstage_at \'invoke\'' -s h -l help -d 'Print this help message and exit'
