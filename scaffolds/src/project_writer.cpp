@@ -7,6 +7,7 @@
 #include <optional>
 #include <unistd.h>
 
+#include <fstage/base/access.hpp>
 #include <fstage/base/fs.hpp>
 #include <fstage/base/strings.hpp>
 
@@ -183,10 +184,12 @@ Error cannot_write(const stdfs::path& dir, Error cause) {
   if (err == 0) {
     return cause;
   }
-  // Where the refusal happened: the nearest part of the path that exists.
+  // Where the refusal happened: the nearest part of the path that exists (or that the caller
+  // may not look into).
   stdfs::path at = dir;
   struct stat st {};
-  while (at.has_relative_path() && ::stat(at.c_str(), &st) != 0) {
+  while (at.has_relative_path() && ::stat(at.c_str(), &st) != 0 &&
+         (errno == ENOENT || errno == ENOTDIR)) {
     at = at.parent_path();
   }
   const std::string where = at.string();
@@ -195,8 +198,13 @@ Error cannot_write(const stdfs::path& dir, Error cause) {
   switch (err) {
     case EACCES:
     case EPERM:
-      why = "permission denied in " + where;
-      hint = "choose a directory you can write to, or fix the permissions of " + where;
+      why = "permission denied";
+      hint = "choose a directory you can write to";
+      // The directory in the way, and what would open it (as access_error does for reads).
+      if (auto b = caller_blocked(at, W_OK | X_OK)) {
+        why += ": " + describe(*b) + (b->target ? " may not be written" : " may not be entered");
+        hint += ", or: " + open_up_command(*b, b->target ? W_OK | X_OK : X_OK);
+      }
       break;
     case EROFS:
       why = where + " is on a read-only file system";
