@@ -139,6 +139,25 @@ bool is_valid_utf8(std::string_view s) {
   return true;
 }
 
+std::string shell_word(std::string_view s, bool path_like) {
+  std::string word(s);
+  if (path_like && word.starts_with("-")) {
+    word = "./" + word;
+  }
+  const bool plain = !word.empty() && std::all_of(word.begin(), word.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           std::string_view("@%+:,./_-").find(c) != std::string_view::npos;
+  });
+  if (plain) {
+    return word;
+  }
+  std::string out = "'";
+  for (char c : word) {
+    out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  }
+  return out + "'";
+}
+
 std::string quote(std::string_view s) {
   std::string out = "'";
   std::size_t shown = 0;

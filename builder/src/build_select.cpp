@@ -145,6 +145,7 @@ Expected<Selection> select(const manifest::Manifest& m, const manifest::Function
   ws.root = sel.code_root;
   ws.project_root = sel.project_root;
   ws.allow_external_symlinks = allow_external_symlinks;
+  ws.skip_projects = true;
   ws.warn = [&sel, &warn](const std::string& w) {
     sel.warnings.push_back(w);
     if (warn) {

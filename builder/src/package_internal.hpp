@@ -113,7 +113,14 @@ struct WalkSettings {
   fs::path project_root;  // canonical: symlinks must resolve inside it
   bool allow_external_symlinks = false;
   std::function<void(const std::string&)> warn;
+  // Leave out directories below root that hold an fstage.yaml: another project's (a project
+  // nested in this one builds and packages on its own).
+  bool skip_projects = false;
 };
+
+// The directory, relative to `code_root`, of the project nested in it that holds or is `rel`
+// ("" when none): a directory strictly below `code_root` with an fstage.yaml of its own.
+std::string nested_project_of(const fs::path& code_root, const std::string& rel, bool is_dir);
 
 // Files (and the directories holding them) under root that `matcher` keeps, sorted by zip
 // name. Excluded directories are not entered. Errors: unsafe, invalid_input, io, interrupted.

@@ -157,6 +157,12 @@ Expected<Explanation> explain_path(const manifest::Manifest& m, const manifest::
     ex.reason = "the code directory itself";
     return ex;
   }
+  if (auto nested = d::nested_project_of(code_root, rel, is_dir); !nested.empty()) {
+    ex.reason = "excluded: " + quote(nested + "/") +
+                " is a project of its own (it has an fstage.yaml), which builds and packages "
+                "leave out";
+    return ex;
+  }
   auto plan = FSTAGE_TRY(d::plan_build(fn, code_root));
   auto full = d::source_matcher(code_root, project_root, fn, plan.extra_rules);
   auto v = FSTAGE_TRY(full.check(rel, is_dir));

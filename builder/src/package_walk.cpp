@@ -54,6 +54,11 @@ std::string_view kind_of(mode_t m) {
   return "not a regular file";
 }
 
+bool is_project(const fs::path& dir) {
+  struct stat st {};
+  return ::stat((dir / "fstage.yaml").c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
 class Walker {
  public:
   Walker(const WalkSettings& s, IgnoreMatcher& m) : m_s(s), m_matcher(m) {}
@@ -144,6 +149,9 @@ class Walker {
       warn("skipping " + quote(rel) + ": " + std::string(kind_of(st.st_mode)));
       return {};
     }
+    if (is_dir && m_s.skip_projects && is_project(abs)) {
+      return {};
+    }
     FSTAGE_TRY(check_entry_name(rel));
     if (link) {
       FSTAGE_TRY(check_link_target(abs, rel));
@@ -191,6 +199,19 @@ class Walker {
 };
 
 }  // namespace
+
+std::string nested_project_of(const fs::path& code_root, const std::string& rel, bool is_dir) {
+  fs::path dir = code_root;
+  const auto parts = split(rel, '/');
+  const std::size_t dirs = is_dir ? parts.size() : parts.size() - 1;
+  for (std::size_t i = 0; i < dirs; ++i) {
+    dir /= parts[i];
+    if (is_project(dir)) {
+      return dir.lexically_relative(code_root).generic_string();
+    }
+  }
+  return {};
+}
 
 Expected<std::vector<TreeEntry>> walk_tree(const WalkSettings& s, IgnoreMatcher& matcher) {
   Walker w(s, matcher);

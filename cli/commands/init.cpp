@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+#include <algorithm>
 #include <iostream>
 #include <memory>
 
@@ -9,6 +10,7 @@
 #include <fstage/cli/app.hpp>
 #include <fstage/cli/context.hpp>
 #include <fstage/cli/exit_codes.hpp>
+#include <fstage/manifest/runtimes.hpp>
 #include <fstage/scaffolds/init.hpp>
 
 #include "../src/options.hpp"
@@ -26,49 +28,68 @@ struct InitOptions {
   std::string trigger;
   std::string region = "cn-north-4";
   bool force = false;
+  bool nested = false;
   bool json = false;
 };
 
 // On a terminal, ask for the runtime instead of failing; the list is the built-in templates'
-// default runtimes. Without a terminal the caller reports the missing flag.
-std::string prompt_runtime(Context& ctx) {
-  auto templates = scaffolds::builtin_templates();
-  if (!templates || templates->empty()) {
-    return {};
-  }
+// default runtimes. An answer that is neither a listed number nor a runtime fstage knows is
+// asked again; the end of input stops init. Without a terminal the caller reports the
+// missing flag.
+Expected<std::string> prompt_runtime(Context& ctx, std::istream& in) {
+  auto templates = FSTAGE_TRY(scaffolds::builtin_templates());
   *ctx.err << "Runtime for the new function:\n";
-  for (std::size_t i = 0; i < templates->size(); ++i) {
-    const auto& t = (*templates)[i];
+  for (std::size_t i = 0; i < templates.size(); ++i) {
+    const auto& t = templates[i];
     *ctx.err << "  " << i + 1 << ") " << t.runtimes.front() << "  (" << t.description << ")\n";
   }
-  *ctx.err << "Choose 1-" << templates->size() << ": " << std::flush;
-  std::string line;
-  if (!std::getline(std::cin, line)) {
-    return {};
-  }
-  line = std::string(trim(line));
-  std::size_t pick = 0;
-  for (char c : line) {
-    if (c < '0' || c > '9') {
-      return line;  // typed a runtime name
+  const std::string range = "1-" + std::to_string(templates.size());
+  for (;;) {
+    *ctx.err << "Choose " << range << " or type a runtime: " << std::flush;
+    std::string line;
+    if (!std::getline(in, line)) {
+      *ctx.err << "\n";
+      return fail(ErrorCode::usage, "no runtime chosen: the input ended; nothing was written",
+                  "pass -r RUNTIME, for example: fstage init hello -r python3.10");
     }
-    pick = pick * 10 + static_cast<std::size_t>(c - '0');
+    const std::string answer(trim(line));
+    if (answer.empty()) {
+      continue;
+    }
+    if (std::all_of(answer.begin(), answer.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      std::size_t pick = answer.size() > 4 ? 0 : std::stoul(answer);
+      if (pick >= 1 && pick <= templates.size()) {
+        return templates[pick - 1].runtimes.front();
+      }
+      *ctx.err << "  " << quote(answer) << " is not in the list: choose " << range << "\n";
+      continue;
+    }
+    if (auto rt = manifest::resolve_runtime(answer)) {
+      if (auto t = scaffolds::template_for_runtime(*rt); !t) {
+        *ctx.err << "  " << t.error().message << ": choose " << range << "\n";
+        continue;
+      }
+      return answer;
+    }
+    *ctx.err << "  unknown runtime " << quote(answer)
+             << did_you_mean(answer, manifest::runtime_spellings()) << ": choose " << range
+             << " or a runtime such as python3.10\n";
   }
-  if (pick == 0 || pick > templates->size()) {
-    return {};
-  }
-  return (*templates)[pick - 1].runtimes.front();
+}
+
+// "/work/x/." and "/work/x/" as "/work/x".
+std::string shown_dir(const std::filesystem::path& dir) {
+  std::filesystem::path d = dir.lexically_normal();
+  return (d.has_filename() || d == d.root_path() ? d : d.parent_path()).string();
 }
 
 Expected<int> run_init(Context& ctx, InitOptions opts) {
   if (opts.runtime.empty() && opts.template_ref.empty()) {
-    if (ctx.stdin_tty && ctx.stderr_tty) {
-      opts.runtime = prompt_runtime(ctx);
-    }
-    if (opts.runtime.empty()) {
+    if (!ctx.stdin_tty || !ctx.stderr_tty) {
       return fail(ErrorCode::usage, "missing required flag: -r/--runtime (or -t/--template)",
                   "for example: fstage init hello -r python3.10; 'fstage templates' lists them");
     }
+    opts.runtime = FSTAGE_TRY(prompt_runtime(ctx, std::cin));
   }
   scaffolds::InitRequest req;
   req.dir = ctx.resolve(opts.dir);
@@ -78,6 +99,7 @@ Expected<int> run_init(Context& ctx, InitOptions opts) {
   req.trigger = opts.trigger;
   req.region = opts.region;
   req.force = opts.force;
+  req.nested = opts.nested;
   auto result = FSTAGE_TRY(scaffolds::init_project(req));
   for (const auto& w : result.warnings) {
     warn(ctx, w);
@@ -95,13 +117,14 @@ Expected<int> run_init(Context& ctx, InitOptions opts) {
   if (ctx.verbosity >= 0) {
     *ctx.err << "Created " << result.name << " ("
              << (result.runtime.empty() ? result.template_id : result.runtime) << ") in "
-             << result.dir.string() << ": " << result.files.size() << " files\n";
+             << shown_dir(result.dir) << ": " << result.files.size() << " files\n";
     if (ctx.verbosity > 0) {
       for (const auto& f : result.files) {
         *ctx.err << "  " << f << "\n";
       }
     }
-    std::string cd = opts.dir == "." ? "" : "cd " + opts.dir + " && ";
+    // A line to paste: the directory as typed, quoted for the shell when it must be.
+    std::string cd = opts.dir == "." ? "" : "cd " + shell_word(opts.dir) + " && ";
     *ctx.err << "Next: " << cd << "fstage validate\n";
   }
   return k_exit_ok;
@@ -131,6 +154,9 @@ void register_init(CLI::App& app, Context& ctx) {
       ->capture_default_str();
   // Not -f: that is --file, the manifest, in every command that reads one.
   cmd->add_flag("--force", opts->force, "Overwrite existing files");
+  cmd->add_flag("--nested", opts->nested,
+                "Allow a project inside another project's directory (the outer project's "
+                "builds and packages leave it out)");
   add_json_flag(cmd, opts->json, ctx, "Print the result as JSON on stdout");
   cmd->callback([&ctx, opts] { ctx.action = [&ctx, opts] { return run_init(ctx, *opts); }; });
 }

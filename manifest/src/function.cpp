@@ -164,7 +164,7 @@ void check_bootstrap_file(Checker& c, const YamlNode& at, const std::string& pat
   } else if (!c.is_directory(file) && !c.is_executable_file(file)) {
     std::string shown = f.code == "." ? std::string("bootstrap") : f.code + "/bootstrap";
     c.error(at, path + ": " + quote(shown) + " is not executable; the platform refuses to run it",
-            "an executable bootstrap", "chmod +x " + shown);
+            "an executable bootstrap", "chmod +x " + shell_word(shown));
   }
 }
 

@@ -122,6 +122,31 @@ int listen_loopback(int& port) {
   return s;
 }
 
+// Whether a listener holds 127.0.0.1:`port` on the host (a test bind; SO_REUSEADDR so that a
+// closed connection's TIME_WAIT does not count). A killed instance's server may hold it for a
+// moment while the kernel tears it down: the port gets a second to come free.
+bool port_taken(int port) {
+  for (int tries = 0; tries < 50; ++tries) {
+    int s = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (s < 0) {
+      return false;
+    }
+    int one = 1;
+    ::setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = htons(static_cast<std::uint16_t>(port));
+    bool taken = ::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof(a)) != 0 && errno == EADDRINUSE;
+    ::close(s);
+    if (!taken) {
+      return false;
+    }
+    ::usleep(20 * 1000);
+  }
+  return true;
+}
+
 // Loading a function (interpreter start, imports) gets its timeout plus this allowance.
 constexpr int k_load_allowance_s = 5;
 // New instances tried after the one whose initializer failed (the platform's "at most 3").
@@ -306,6 +331,23 @@ struct FunctionRunner::Impl {
     cfg.masks = launch.masks;
     if (launch.protocol == Protocol::http_function) {
       cfg.runtime_fd = -1;
+      // On the host's network the function's server must get the host's port 8000: when
+      // something holds it, the function could not listen, or fstage would talk to that
+      // something instead. Say so before starting anything.
+      if ((!caps.namespaces || options.network_host) && port_taken(k_http_function_port)) {
+        ::close(sv[0]);
+        ::close(sv[1]);
+        r.status = InvokeStatus::sandbox_error;
+        r.error = error_body(
+            "SandboxError",
+            "port " + std::to_string(k_http_function_port) +
+                " on this host is in use: an HTTP function on the host's network (" +
+                (options.network_host ? std::string("--network host")
+                                      : std::string("no network namespace here")) +
+                ") must listen there (stop what holds it: ss -ltnp 'sport = :8000'; another "
+                "instance of a function counts)");
+        return false;
+      }
     }
     int go_port = k_runtime_api_port;
     if (launch.protocol == Protocol::go_rpc) {

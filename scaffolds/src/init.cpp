@@ -9,6 +9,7 @@
 #include <fstage/scaffolds/git_template.hpp>
 #include <fstage/scaffolds/init.hpp>
 
+#include "project_check.hpp"
 #include "project_writer.hpp"
 #include "trigger_blocks.hpp"
 
@@ -47,27 +48,26 @@ Variables make_variables(const InitRequest& req, const std::string& name,
 
 // Files of the built-in template: base/, then the trigger overlay replacing same-named files.
 std::vector<RenderedFile> builtin_files(const TemplateInfo& t, const std::string& trigger) {
-  std::map<std::string, RenderedFile> files;
-  auto collect = [&files](const std::string& prefix) {
-    for (const Asset* a : assets_under(prefix)) {
-      RenderedFile f;
-      f.path = std::string(a->path.substr(prefix.size()));
-      f.data = std::string(a->data);
-      files[f.path] = std::move(f);
-    }
-  };
-  collect("templates/" + t.id + "/base/");
-  if (!trigger.empty()) {
-    collect("templates/" + t.id + "/triggers/" + trigger + "/");
+  const std::string prefix = "templates/" + t.id + "/";
+  std::vector<RenderedFile> all;
+  for (const Asset* a : assets_under(prefix)) {
+    all.push_back({std::string(a->path.substr(prefix.size())), std::string(a->data), 0644, false});
   }
-  std::vector<RenderedFile> out;
-  for (auto& [path, f] : files) {
-    if (std::find(t.executable.begin(), t.executable.end(), path) != t.executable.end()) {
-      f.mode = 0755;
-    }
-    out.push_back(std::move(f));
+  return layered_files(all, t, trigger);
+}
+
+Expected<std::string> check_trigger(const TemplateInfo& t, const std::string& requested) {
+  std::string trigger = to_lower(requested);
+  if (!trigger.empty() &&
+      std::find(t.triggers.begin(), t.triggers.end(), trigger) == t.triggers.end()) {
+    std::string name = t.id.empty() ? std::string("the template") : "template " + quote(t.id);
+    return fail(ErrorCode::usage,
+                name + " has no " + quote(requested) + " trigger variant" +
+                    did_you_mean(trigger, t.triggers),
+                t.triggers.empty() ? "this template has no trigger variants"
+                                   : "its variants: " + join(t.triggers, ", "));
   }
-  return out;
+  return trigger;
 }
 
 // The runtime API package a template builds against, written under lib/.
@@ -135,53 +135,56 @@ Expected<manifest::RuntimeInfo> pick_runtime(const InitRequest& req, const Templ
   return *rt;
 }
 
+// A git template is a directory of files rendered as they are, or, when it has a
+// template.json, a template like the built-in ones: its runtimes, handler and executables
+// apply, and a base/ folder (with triggers/<t>/ overlays) is laid out as theirs is.
 Expected<std::vector<RenderedFile>> render_git(const InitRequest& req, InitResult& meta) {
   auto ref = FSTAGE_TRY(parse_git_template_ref(req.template_ref));
   auto fetched = FSTAGE_TRY(fetch_git_template(ref));
   meta.template_id = req.template_ref;
   meta.warnings = fetched.warnings;
-  if (!req.runtime.empty()) {
-    auto rt = FSTAGE_TRY(pick_runtime(req, nullptr));
-    meta.runtime = std::string(rt.name);
+  std::vector<RenderedFile> files = std::move(fetched.files);
+  auto json = std::find_if(files.begin(), files.end(),
+                           [](const RenderedFile& f) { return f.path == "template.json"; });
+  if (json == files.end()) {
+    if (!req.runtime.empty()) {
+      auto rt = FSTAGE_TRY(pick_runtime(req, nullptr));
+      meta.runtime = std::string(rt.name);
+    }
+    Variables vars = make_variables(req, meta.name, meta.runtime, to_lower(req.trigger));
+    return render_all(std::move(files), vars);
   }
-  Variables vars = make_variables(req, meta.name, meta.runtime, req.trigger);
-  return render_all(std::move(fetched.files), vars);
+  TemplateInfo t = FSTAGE_TRY(parse_template_json(json->data, "template.json", false));
+  files.erase(json);
+  auto rt = FSTAGE_TRY(pick_runtime(req, &t));
+  meta.runtime = std::string(rt.name);
+  const bool layered = std::any_of(files.begin(), files.end(), [](const RenderedFile& f) {
+    return f.path.starts_with("base/");
+  });
+  std::string trigger = to_lower(req.trigger);
+  if (layered) {
+    trigger = FSTAGE_TRY(check_trigger(t, req.trigger));
+    files = layered_files(files, t, trigger);
+  } else {
+    for (auto& f : files) {
+      if (!f.symlink &&
+          std::find(t.executable.begin(), t.executable.end(), f.path) != t.executable.end()) {
+        f.mode = 0755;
+      }
+    }
+  }
+  Variables vars = make_variables(req, meta.name, meta.runtime, trigger);
+  vars["handler"] = render(t.handler, vars);
+  vars["initializer"] = render(t.initializer, vars);
+  add_sdk_files(t.sdk, files);
+  return render_all(std::move(files), vars);
 }
 
 }  // namespace
 
-std::string function_name_from_dir(const std::filesystem::path& dir) {
-  std::string base = dir.lexically_normal().filename().string();
-  if (base.empty() || base == "." || base == "..") {
-    base = dir.lexically_normal().parent_path().filename().string();
-  }
-  std::string out;
-  for (char c : base) {
-    auto u = static_cast<unsigned char>(c);
-    out += std::isalnum(u) || c == '_' || c == '-' ? static_cast<char>(std::tolower(u)) : '-';
-  }
-  while (!out.empty() && !std::isalpha(static_cast<unsigned char>(out.front()))) {
-    out.erase(out.begin());
-  }
-  if (out.size() > 60) {
-    out.resize(60);
-  }
-  while (!out.empty() && !std::isalnum(static_cast<unsigned char>(out.back()))) {
-    out.pop_back();
-  }
-  return out;
-}
-
 Expected<std::vector<RenderedFile>> render_project(const InitRequest& req, InitResult& meta) {
   meta.dir = req.dir;
-  meta.name =
-      req.name.empty() ? function_name_from_dir(std::filesystem::absolute(req.dir)) : req.name;
-  if (meta.name.empty() || !manifest::is_valid_function_name(meta.name)) {
-    return fail(ErrorCode::usage,
-                "invalid function name " + quote(meta.name.empty() ? req.dir.string() : meta.name),
-                "pass -n NAME: up to 60 letters, digits, '-' or '_', starting with a letter and "
-                "ending with a letter or digit");
-  }
+  meta.name = FSTAGE_TRY(function_name_for(req.dir, req.name));
   if (req.template_ref.starts_with("git+")) {
     return render_git(req, meta);
   }
@@ -205,15 +208,7 @@ Expected<std::vector<RenderedFile>> render_project(const InitRequest& req, InitR
   meta.runtime = std::string(rt.name);
   meta.template_id = t.id;
 
-  std::string trigger = to_lower(req.trigger);
-  if (!trigger.empty() &&
-      std::find(t.triggers.begin(), t.triggers.end(), trigger) == t.triggers.end()) {
-    return fail(ErrorCode::usage,
-                "template " + quote(t.id) + " has no " + quote(req.trigger) + " trigger variant" +
-                    did_you_mean(trigger, t.triggers),
-                t.triggers.empty() ? "this template has no trigger variants"
-                                   : "its variants: " + join(t.triggers, ", "));
-  }
+  std::string trigger = FSTAGE_TRY(check_trigger(t, req.trigger));
   Variables vars = make_variables(req, meta.name, meta.runtime, trigger);
   vars["handler"] = render(t.handler, vars);
   vars["initializer"] = render(t.initializer, vars);
@@ -232,9 +227,17 @@ Expected<std::vector<RenderedFile>> render_project(const InitRequest& req, InitR
 }
 
 Expected<InitResult> init_project(const InitRequest& req) {
+  if (!req.nested) {
+    if (auto parent = enclosing_manifest(req.dir)) {
+      return fail(nested_error(req.dir, *parent));
+    }
+  }
   InitResult meta;
   auto files = FSTAGE_TRY(render_project(req, meta));
-  FSTAGE_TRY(write_project(req.dir, files, req.force));
+  const auto placeholders = FSTAGE_TRY(check_rendered_manifest(files, meta));
+  FSTAGE_TRY(write_project(req.dir, files, req.force, [&](const std::filesystem::path& staged) {
+    return validate_staged(staged, meta, placeholders);
+  }));
   for (const auto& f : files) {
     meta.files.push_back(f.path);
   }

@@ -2,9 +2,12 @@
 #include "project_writer.hpp"
 
 #include <cerrno>
+#include <cstring>
 #include <fcntl.h>
+#include <optional>
 #include <unistd.h>
 
+#include <fstage/base/access.hpp>
 #include <fstage/base/fs.hpp>
 #include <fstage/base/interrupt.hpp>
 #include <fstage/base/strings.hpp>
@@ -175,10 +178,65 @@ Expected<void> move_into_existing(const stdfs::path& dir, const stdfs::path& sta
   return {};
 }
 
+// An OS error while writing the project, as the user needs it: which directory, why in words,
+// what to do. The failing call and its staging name (mkdtemp .fstage-init-XXXXXX) help nobody.
+Error cannot_write(const stdfs::path& dir, Error cause) {
+  const int err = cause.sys_errno;
+  if (err == 0) {
+    return cause;
+  }
+  // Where the refusal happened: the nearest part of the path that exists (or that the caller
+  // may not look into).
+  stdfs::path at = dir;
+  struct stat st {};
+  while (at.has_relative_path() && ::stat(at.c_str(), &st) != 0 &&
+         (errno == ENOENT || errno == ENOTDIR)) {
+    at = at.parent_path();
+  }
+  const std::string where = at.string();
+  std::string why;
+  std::string hint = "choose a directory you can write to";
+  switch (err) {
+    case EACCES:
+    case EPERM:
+      why = "permission denied";
+      hint = "choose a directory you can write to";
+      // The directory in the way, and what would open it (as access_error does for reads).
+      if (auto b = caller_blocked(at, W_OK | X_OK)) {
+        why += ": " + describe(*b) + (b->target ? " may not be written" : " may not be entered");
+        hint += ", or: " + open_up_command(*b, b->target ? W_OK | X_OK : X_OK);
+      }
+      break;
+    case EROFS:
+      why = where + " is on a read-only file system";
+      hint = "choose a directory on a writable file system";
+      break;
+    case ENOSPC:
+    case EDQUOT:
+      why = "no space left for it on the file system of " + where;
+      hint = "free some space, or choose a directory on another file system";
+      break;
+    case ENOENT:
+      why = where + " does not take new files (a virtual file system, such as /proc or /sys)";
+      hint = "choose a directory on a disk, for example under your home directory";
+      break;
+    case ENOTDIR:
+      why = "a part of the path is not a directory";
+      hint = "choose another directory";
+      break;
+    default:
+      why = std::strerror(err);
+      break;
+  }
+  Error e(ErrorCode::io, "cannot write the project to " + dir.string() + ": " + why, hint);
+  e.sys_errno = err;
+  return e;
+}
+
 }  // namespace
 
 Expected<void> write_project(const stdfs::path& dir_in, const std::vector<RenderedFile>& files,
-                             bool force) {
+                             bool force, const StagedCheck& check) {
   stdfs::path dir = stdfs::absolute(dir_in).lexically_normal();
   if (dir.has_filename() == false) {
     dir = dir.parent_path();
@@ -221,26 +279,57 @@ Expected<void> write_project(const stdfs::path& dir_in, const std::vector<Render
   }
 
   stdfs::path parent = exists ? dir : dir.parent_path();
-  if (!exists) {
-    FSTAGE_TRY(make_dirs(parent));
-  }
-  auto stage = FSTAGE_TRY(TempDir::create(parent, ".fstage-init-"));
-  stdfs::path root = exists ? stage.path() / "new" : stage.path();
-  for (const auto& f : files) {
-    FSTAGE_TRY(write_one(root, f));
-  }
-  if (interrupted()) {
-    return fail(interrupted_error());  // before anything is in place: the staging copy goes
-  }
-  if (!exists) {
-    ::chmod(stage.path().c_str(), 0755);  // mkdtemp made it 0700
-    if (::rename(stage.path().c_str(), dir.c_str()) != 0) {
-      return fail(Error::from_errno("rename", dir.string(), errno));
+  // Parent directories made for the project go again when it fails.
+  std::vector<stdfs::path> made;
+  auto undo_parents = [&made] {
+    for (auto it = made.rbegin(); it != made.rend(); ++it) {
+      ::rmdir(it->c_str());
     }
-    stage.release();
+  };
+  auto staged = [&]() -> Expected<TempDir> {
+    if (!exists) {
+      FSTAGE_TRY(make_dirs(parent, &made));
+    }
+    auto stage = FSTAGE_TRY(TempDir::create(parent, ".fstage-init-"));
+    stdfs::path root = exists ? stage.path() / "new" : stage.path();
+    for (const auto& f : files) {
+      FSTAGE_TRY(write_one(root, f));
+    }
+    if (interrupted()) {
+      return fail(interrupted_error());  // before anything is in place: the staging copy goes
+    }
+    return stage;
+  }();
+  if (!staged) {
+    undo_parents();
+    if (staged.error().code == ErrorCode::interrupted) {
+      return fail(std::move(staged).error());
+    }
+    return fail(cannot_write(dir, std::move(staged).error()));
+  }
+  std::optional<TempDir> stage(std::move(*staged));
+  if (check) {
+    if (auto ok = check(exists ? stage->path() / "new" : stage->path()); !ok) {
+      stage.reset();
+      undo_parents();
+      return ok;
+    }
+  }
+  if (!exists) {
+    ::chmod(stage->path().c_str(), 0755);  // mkdtemp made it 0700
+    if (::rename(stage->path().c_str(), dir.c_str()) != 0) {
+      Error e = Error::from_errno("rename", dir.string(), errno);
+      stage.reset();
+      undo_parents();
+      return fail(cannot_write(dir, std::move(e)));
+    }
+    stage->release();
     return {};
   }
-  return move_into_existing(dir, stage.path(), files);
+  if (auto moved = move_into_existing(dir, stage->path(), files); !moved) {
+    return fail(cannot_write(dir, std::move(moved).error()));
+  }
+  return {};
 }
 
 }  // namespace fstage::scaffolds

@@ -23,31 +23,75 @@ std::vector<std::string> string_list(const Json& j, const char* key) {
   return out;
 }
 
-Expected<TemplateInfo> parse_template(const Asset& asset) {
-  auto j = FSTAGE_TRY(parse_json(asset.data, asset.path));
+}  // namespace
+
+Expected<TemplateInfo> parse_template_json(std::string_view text, std::string_view origin,
+                                           bool builtin) {
+  // A broken built-in template.json is a build bug; a git template's is the template's.
+  const ErrorCode code = builtin ? ErrorCode::internal : ErrorCode::invalid_input;
+  const std::string hint = builtin ? "" : "templates/README.md describes template.json";
+  auto j = parse_json(text, origin);
+  if (!j) {
+    Error e = std::move(j).error();
+    e.code = code;
+    e.hint = hint;
+    return fail(std::move(e));
+  }
   try {
     TemplateInfo t;
-    t.id = j.at("id").get<std::string>();
-    t.language = j.at("language").get<std::string>();
-    t.description = j.value("description", "");
-    t.runtimes = string_list(j, "runtimes");
-    t.handler = j.at("handler").get<std::string>();
-    t.initializer = j.value("initializer", "");
-    t.memory = j.value("memory", 128);
-    t.timeout = j.value("timeout", 3);
-    t.triggers = string_list(j, "triggers");
-    t.executable = string_list(j, "executable");
-    t.sdk = j.value("sdk", "");
+    t.id = builtin ? j->at("id").get<std::string>() : j->value("id", "");
+    t.language = builtin ? j->at("language").get<std::string>() : j->value("language", "");
+    t.description = j->value("description", "");
+    t.runtimes = string_list(*j, "runtimes");
+    t.handler = j->at("handler").get<std::string>();
+    t.initializer = j->value("initializer", "");
+    t.memory = j->value("memory", 128);
+    t.timeout = j->value("timeout", 3);
+    t.triggers = string_list(*j, "triggers");
+    t.executable = string_list(*j, "executable");
+    t.sdk = j->value("sdk", "");
     if (t.runtimes.empty()) {
-      return fail(ErrorCode::internal, std::string(asset.path) + ": no runtimes");
+      return fail(code, std::string(origin) + ": no runtimes", hint);
+    }
+    for (auto& r : t.runtimes) {
+      auto rt = manifest::resolve_runtime(r);
+      if (!rt) {
+        return fail(code, std::string(origin) + ": unknown runtime " + quote(r), hint);
+      }
+      r = std::string(rt->name);  // aliases to the exact API name
     }
     return t;
   } catch (const nlohmann::json::exception& e) {
-    return fail(ErrorCode::internal, std::string(asset.path) + ": " + e.what());
+    return fail(code, std::string(origin) + ": " + e.what(), hint);
   }
 }
 
-}  // namespace
+std::vector<RenderedFile> layered_files(const std::vector<RenderedFile>& all, const TemplateInfo& t,
+                                        const std::string& trigger) {
+  std::map<std::string, RenderedFile> files;
+  auto collect = [&](const std::string& prefix) {
+    for (const auto& f : all) {
+      if (f.path.starts_with(prefix) && f.path.size() > prefix.size()) {
+        RenderedFile copy = f;
+        copy.path = f.path.substr(prefix.size());
+        files[copy.path] = std::move(copy);
+      }
+    }
+  };
+  collect("base/");
+  if (!trigger.empty()) {
+    collect("triggers/" + trigger + "/");
+  }
+  std::vector<RenderedFile> out;
+  for (auto& [path, f] : files) {
+    if (!f.symlink &&
+        std::find(t.executable.begin(), t.executable.end(), path) != t.executable.end()) {
+      f.mode = 0755;
+    }
+    out.push_back(std::move(f));
+  }
+  return out;
+}
 
 Expected<std::vector<TemplateInfo>> builtin_templates() {
   static const Expected<std::vector<TemplateInfo>> k_all =
@@ -60,7 +104,7 @@ Expected<std::vector<TemplateInfo>> builtin_templates() {
       if (slash == std::string_view::npos || rest.substr(slash + 1) != "template.json") {
         continue;
       }
-      out.push_back(FSTAGE_TRY(parse_template(*a)));
+      out.push_back(FSTAGE_TRY(parse_template_json(a->data, a->path, true)));
     }
     std::sort(out.begin(), out.end(),
               [](const TemplateInfo& x, const TemplateInfo& y) { return x.id < y.id; });

@@ -56,6 +56,36 @@ std::string api_id_for(const std::string& function, const std::string& method,
   return buf;
 }
 
+// What a 404 adds for the developer: the routes there are, or that there are none and why.
+std::string routes_note(const Router& router) {
+  const auto& routes = router.routes();
+  if (routes.empty()) {
+    return "fstage serve has no routes: no function in the manifest has an APIG trigger";
+  }
+  constexpr std::size_t k_listed = 20;
+  std::vector<std::string> shown;
+  for (std::size_t i = 0; i < routes.size() && i < k_listed; ++i) {
+    shown.push_back(routes[i].method + " " + routes[i].path);
+  }
+  if (routes.size() > k_listed) {
+    shown.push_back("and " + std::to_string(routes.size() - k_listed) + " more");
+  }
+  return "routes: " + join(shown, ", ");
+}
+
+std::string manifest_shown(const ServeOptions& o) {
+  return o.manifest_name.empty() ? o.manifest.string() : o.manifest_name;
+}
+
+// Serving without routes answers every request 404: say so, and how to add one.
+void warn_if_no_routes(const Router& router, const std::string& manifest, Logger& log) {
+  if (router.routes().empty()) {
+    log.event("warn", "no routes: no function in " + manifest +
+                          " has an APIG trigger, so every request gets 404; add one to a "
+                          "function, e.g. `triggers: [{type: APIG, path: /hello, method: ANY}]`");
+  }
+}
+
 struct Project {
   manifest::Manifest manifest;
   Router router;
@@ -210,7 +240,7 @@ void Gateway::handle(const HttpRequestData& d, HttpResponseData& res) {
   } else if (!match) {
     out = gateway_error(404, "APIG.0101",
                         "The API does not exist or has not been published in the environment: " +
-                            d.method + " " + d.path,
+                            d.method + " " + d.path + " (" + routes_note(project->router) + ")",
                         id);
   } else {
     function = match->route->function;
@@ -393,6 +423,7 @@ void Gateway::reload(bool manifest_changed) {
   m_log.event("info", "reloaded " + m_opts.manifest.filename().string() + ": " +
                           std::to_string((*fresh)->router.routes().size()) + " routes, " +
                           std::to_string((*fresh)->timers.size()) + " timers");
+  warn_if_no_routes((*fresh)->router, manifest_shown(m_opts), m_log);
 }
 
 std::vector<std::shared_ptr<FunctionPool>> Gateway::all_pools() {
@@ -501,6 +532,7 @@ Expected<int> Gateway::run(std::shared_ptr<Project> project) {
   for (const auto& r : project->router.routes()) {
     m_log.event("info", "route " + r.method + " " + r.path + " -> " + r.function);
   }
+  warn_if_no_routes(project->router, manifest_shown(m_opts), m_log);
   if (m_opts.timers) {
     for (const auto& t : project->timers) {
       m_log.event("info", "timer " + t.name + " (" + t.schedule_text + ") -> " + t.function);

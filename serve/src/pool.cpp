@@ -23,6 +23,23 @@ Expected<std::shared_ptr<FunctionPool>> FunctionPool::create(sb::FunctionSpec sp
   if (pool.concurrency < 1) {
     pool.concurrency = 1;
   }
+  // An HTTP function's server listens on 127.0.0.1:8000, the one port the platform forwards
+  // to (PLATFORM.md §1.7), and nothing tells it another. In a network namespace of its own
+  // every instance has that port to itself; on the host's network (--network host, or a host
+  // without network namespaces) a second instance could not bind it, or its requests would
+  // reach the first one's server. So there it gets one instance, and says why.
+  if (spec.runtime.language == manifest::Language::http && pool.concurrency > 1 &&
+      (options.network_host || !caps.namespaces)) {
+    log.event("warn", spec.name + ": one instance at most, not " +
+                          std::to_string(pool.concurrency) +
+                          ": an HTTP function listens on port 8000, which its instances would "
+                          "share on the host's network (" +
+                          (options.network_host ? std::string("--network host")
+                                                : std::string("this host gives the sandbox no "
+                                                              "network namespace: fstage doctor")) +
+                          "); requests beyond one wait in its queue");
+    pool.concurrency = 1;
+  }
   std::shared_ptr<FunctionPool> p(
       new FunctionPool(std::move(spec), std::move(options), caps, pool, log));
   // Fail early (and compile Java once) before the gateway listens.

@@ -113,6 +113,15 @@ TEST_CASE("manifest::validate_file refuses a bootstrap without the execute bit",
   v = validate_file(dir->path() / "fstage.yaml", "fstage.yaml");
   CHECK(v.errors.empty());
   CHECK(v.warnings.empty());
+
+  // The hint is a command to paste: a code directory with a space is quoted.
+  write(dir->path() / "fstage.yaml",
+        "name: p\nfunctions:\n  web:\n    runtime: http\n    code: my app\n");
+  write(dir->path() / "my app/bootstrap", "true\n");
+  ::chmod((dir->path() / "my app/bootstrap").c_str(), 0644);
+  v = validate_file(dir->path() / "fstage.yaml", "fstage.yaml");
+  REQUIRE(v.errors.size() == 1);
+  CHECK(v.errors[0].hint == "chmod +x 'my app/bootstrap'");
 }
 
 TEST_CASE("manifest::load_manifest turns diagnostics into one invalid_input error", "[manifest]") {

@@ -292,6 +292,30 @@ TEST_CASE("builder::list_package shows entries without writing", "[package]") {
   CHECK_FALSE(stdfs::exists(s.path() / ".fstage" / "dist" / "hello.zip"));
 }
 
+TEST_CASE("builder::list_package leaves a nested project out", "[package]") {
+  Scratch s;
+  make_tree(s.path(), false);
+  put(s.path(), "inner/fstage.yaml", "name: inner\n");
+  put(s.path(), "inner/index.py", "def handler(e, c):\n    return 1\n");
+  put(s.path(), "inner/deep/x.txt", "x");
+  put(s.path(), "notproject/fstage.yml.bak", "x");  // only an fstage.yaml makes a project
+  Project p(s.path());
+  auto l = list_package(p.m, p.fn, {});
+  REQUIRE(l);
+  for (const auto& e : l->entries) {
+    CHECK_FALSE(e.name.starts_with("inner/"));
+  }
+  CHECK(std::any_of(l->entries.begin(), l->entries.end(),
+                    [](const auto& e) { return e.name == "notproject/fstage.yml.bak"; }));
+  auto ex = explain_path(p.m, p.fn, "inner/deep/x.txt");
+  REQUIRE(ex);
+  CHECK_FALSE(ex->included);
+  CHECK(ex->reason.find("'inner/' is a project of its own") != std::string::npos);
+  auto dir = explain_path(p.m, p.fn, "inner");
+  REQUIRE(dir);
+  CHECK_FALSE(dir->included);
+}
+
 TEST_CASE("builder::package_function gives the same bytes whatever the number of jobs",
           "[package]") {
   Scratch s;

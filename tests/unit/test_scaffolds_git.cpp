@@ -17,6 +17,14 @@ namespace {
 
 const char* k_git = "git -c user.name=t -c user.email=t@example.com -c init.defaultBranch=main";
 
+// Shell that writes a Custom-runtime fstage.yaml and bootstrap into directory $1.
+std::string project_in(const std::string& dir) {
+  return "printf 'name: {{name}}\\nfunctions:\\n  {{name}}:\\n    runtime: Custom\\n    "
+         "handler: bootstrap\\n' > " +
+         dir + "/fstage.yaml; printf '#!/bin/sh\\n' > " + dir + "/bootstrap; chmod +x " + dir +
+         "/bootstrap";
+}
+
 // A bare repository at `s/<name>.git` whose tree is built by `setup` (shell, run in a work tree).
 stdfs::path make_repo(const Scratch& s, const std::string& name, const std::string& setup) {
   stdfs::path work = s.path() / (name + "-work");
@@ -45,7 +53,8 @@ TEST_CASE("scaffolds::init_project from a git template renders files and keeps m
                         "mkdir -p py/src; printf 'hello {{name}}\\n' > py/README.md; "
                         "printf '#!/bin/sh\\necho {{name}}\\n' > py/run.sh; chmod +x py/run.sh; "
                         "printf 'x' > py/src/a.txt; ln -s ../README.md py/src/link; "
-                        "printf 'root' > top.txt");
+                        "printf 'root' > top.txt; " +
+                            project_in("py") + "; " + project_in("."));
   stdfs::path dir = s.path() / "out";
   auto r = init_from(dir, "git+file://" + repo.string() + "#v1:py");
   REQUIRE(r);
@@ -116,4 +125,69 @@ TEST_CASE("scaffolds::init_project reports bad git template references", "[scaff
   CHECK(init_from(dir, "git+file://" + (s.path() / "missing.git").string()).error().code ==
         ErrorCode::not_found);
   CHECK_FALSE(stdfs::exists(dir));
+}
+
+TEST_CASE("scaffolds::init_project validates what a git template makes before writing it",
+          "[scaffolds][git]") {
+  Scratch s;
+  stdfs::path dir = s.path() / "out";
+  SECTION("no fstage.yaml") {
+    auto repo = make_repo(s, "bare", "printf a > a.txt");
+    auto r = init_from(dir, "git+file://" + repo.string());
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code == ErrorCode::invalid_input);
+    CHECK(r.error().message.find("has no fstage.yaml") != std::string::npos);
+  }
+  SECTION("an empty runtime and a {{handler}} nothing replaces") {
+    auto repo = make_repo(s, "nojson",
+                          "printf 'name: x\\nfunctions:\\n  {{name}}:\\n    runtime: "
+                          "{{runtime}}\\n    handler: {{handler}}\\n' > fstage.yaml");
+    auto r = init_from(dir, "git+file://" + repo.string());
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code == ErrorCode::invalid_input);
+    const auto& d = r.error().details;
+    REQUIRE_FALSE(d.empty());
+    CHECK(d.front().find("fstage.yaml:5: {{handler}} was not replaced") == 0);
+    CHECK(r.error().hint.find("pass -r RUNTIME") != std::string::npos);
+  }
+  CHECK_FALSE(stdfs::exists(dir));
+  for (const auto& e : stdfs::directory_iterator(s.path())) {
+    CHECK(e.path().filename().string().find(".fstage-init") == std::string::npos);
+  }
+}
+
+TEST_CASE("scaffolds::init_project reads a git template's template.json", "[scaffolds][git]") {
+  Scratch s;
+  // A built-in template's layout: template.json, base/, triggers/<t>/.
+  auto repo = make_repo(
+      s, "layered",
+      "mkdir -p base triggers/apig; "
+      "printf '{\"runtimes\": [\"custom\"], \"handler\": \"bootstrap\", "
+      "\"executable\": [\"bootstrap\"], \"triggers\": [\"apig\"]}' > template.json; "
+      "printf 'name: {{name}}\\nfunctions:\\n  {{name}}:\\n    runtime: {{runtime}}\\n    "
+      "handler: {{handler}}\\n{{triggers}}' > base/fstage.yaml; "
+      "printf '#!/bin/sh\\n' > base/bootstrap; printf base > base/which.txt; "
+      "printf apig > triggers/apig/which.txt");
+  InitRequest r;
+  r.dir = s.path() / "out";
+  r.template_ref = "git+file://" + repo.string();
+  r.name = "myfn";
+  r.trigger = "apig";
+  auto res = init_project(r);
+  REQUIRE(res);
+  CHECK(res->runtime == "Custom");
+  CHECK(file_mode(r.dir / "bootstrap") == 0755);
+  CHECK(*read_file(r.dir / "which.txt") == "apig");
+  CHECK_FALSE(stdfs::exists(r.dir / "template.json"));
+  CHECK_FALSE(stdfs::exists(r.dir / "base"));
+  auto yaml = read_file(r.dir / "fstage.yaml");
+  CHECK(yaml->find("handler: bootstrap") != std::string::npos);
+  CHECK(yaml->find("type: APIG") != std::string::npos);
+
+  r.dir = s.path() / "out2";
+  r.trigger = "timer";
+  auto bad = init_project(r);
+  REQUIRE_FALSE(bad);
+  CHECK(bad.error().code == ErrorCode::usage);
+  CHECK(bad.error().hint == "its variants: apig");
 }

@@ -55,6 +55,7 @@ TEST_CASE("scaffolds::init_project writes a valid project for every template and
       auto r = init_project(req);
       REQUIRE(r);
       CHECK(r->runtime == t.runtimes.front());
+      CHECK(r->warnings.empty());  // what init validated: not even a warning
       for (const char* must : {"fstage.yaml", "event.json", ".fstageignore", "README.md"}) {
         INFO(must);
         CHECK(stdfs::exists(dir / must));
@@ -92,7 +93,9 @@ TEST_CASE("scaffolds::init_project resolves runtime aliases to API names", "[sca
        {Case{"python3.9", "Python3.9"}, Case{"nodejs18", "Node.js18.15"}, Case{"java11", "Java11"},
         Case{"go", "Go1.x"}, Case{"custom", "Custom"}, Case{"HTTP", "http"}}) {
     INFO(c.alias);
-    auto r = init_project(request(s.path() / c.alias, c.alias));
+    InitRequest req = request(s.path() / c.alias, c.alias);
+    req.name = "fn";  // "python3.9" is no function name
+    auto r = init_project(req);
     REQUIRE(r);
     CHECK(r->runtime == c.name);
     auto text = read_file(s.path() / c.alias / "fstage.yaml");
@@ -150,4 +153,39 @@ TEST_CASE("scaffolds::init_project writes the runtime API packages for Java and 
   auto gomod = read_file(s.path() / "g" / "go.mod");
   REQUIRE(gomod);
   CHECK(gomod->find("replace huaweicloud.com/go-runtime => ./lib/go-runtime") != std::string::npos);
+}
+
+TEST_CASE("scaffolds::init_project refuses a project inside another unless nested",
+          "[scaffolds][init]") {
+  Scratch s;
+  stdfs::path outer = s.path() / "outer";
+  REQUIRE(init_project(request(outer, "python3.10")));
+  auto before = tree(outer);
+  for (const auto& dir : {outer / "inner", outer / "a" / "b"}) {
+    INFO(dir);
+    auto r = init_project(request(dir, "nodejs18"));
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code == ErrorCode::usage);
+    CHECK(r.error().message.find((outer / "fstage.yaml").string()) != std::string::npos);
+    CHECK(r.error().hint.find("--nested") != std::string::npos);
+  }
+  CHECK(tree(outer) == before);
+  CHECK(enclosing_manifest(outer) == std::nullopt);
+  CHECK(enclosing_manifest(outer / "x" / "y") == outer / "fstage.yaml");
+
+  InitRequest nested = request(outer / "inner", "nodejs18");
+  nested.nested = true;
+  REQUIRE(init_project(nested));
+  CHECK(stdfs::exists(outer / "inner" / "fstage.yaml"));
+}
+
+TEST_CASE("scaffolds::init_project says which directory it cannot write, and why",
+          "[scaffolds][init]") {
+  auto r = init_project(request("/proc/nope/deeper", "python3.10"));
+  REQUIRE_FALSE(r);
+  CHECK(r.error().code == ErrorCode::io);
+  CHECK(r.error().message ==
+        "cannot write the project to /proc/nope/deeper: /proc does not take new files (a "
+        "virtual file system, such as /proc or /sys)");
+  CHECK_FALSE(r.error().hint.empty());
 }

@@ -26,14 +26,58 @@ TEST_CASE("scaffolds::is_binary spots NUL bytes and invalid UTF-8", "[scaffolds]
   CHECK(is_binary(std::string("PK\x03\x04\x14\x00", 6)));
 }
 
-TEST_CASE("scaffolds::function_name_from_dir follows the platform's name rules", "[scaffolds]") {
-  CHECK(function_name_from_dir("/tmp/hello") == "hello");
-  CHECK(function_name_from_dir("/tmp/Hello World") == "hello-world");
-  CHECK(function_name_from_dir("/tmp/2fast") == "fast");
-  CHECK(function_name_from_dir("/tmp/my_fn-") == "my_fn");
-  CHECK(function_name_from_dir("/tmp/demo/.") == "demo");
-  CHECK(function_name_from_dir("/tmp/123") == "");
-  CHECK(function_name_from_dir("/tmp/" + std::string(80, 'a')).size() == 60);
+TEST_CASE("scaffolds::function_name_for keeps a valid name and refuses others with a suggestion",
+          "[scaffolds]") {
+  CHECK(*function_name_for("/tmp/hello", "") == "hello");
+  CHECK(*function_name_for("/tmp/MyApi", "") == "MyApi");  // as it is: the platform takes it
+  CHECK(*function_name_for("/tmp/demo/.", "") == "demo");
+  CHECK(*function_name_for("/tmp/demo/", "") == "demo");
+  CHECK(*function_name_for("/tmp/9lives", "cat") == "cat");
+
+  auto digit = function_name_for("/tmp/9lives", "");
+  REQUIRE_FALSE(digit);
+  CHECK(digit.error().code == ErrorCode::usage);
+  CHECK(digit.error().message ==
+        "the directory name '9lives' cannot be the function's name: it starts with a digit; it "
+        "must start with a letter");
+  CHECK(digit.error().hint.find("-n fn-9lives") != std::string::npos);
+
+  auto flag = function_name_for("/tmp/x", "bad name!");
+  REQUIRE_FALSE(flag);
+  CHECK(flag.error().message.find("invalid function name 'bad name!': it contains a space, '!'") ==
+        0);
+  CHECK(flag.error().hint.find("pass -n bad-name") == 0);
+}
+
+TEST_CASE("scaffolds::function_name_problem names the rule a name breaks", "[scaffolds]") {
+  CHECK(function_name_problem("ok-name_2") == "");
+  CHECK(function_name_problem(std::string(60, 'a')) == "");
+  CHECK(function_name_problem("") == "it is empty");
+  CHECK(function_name_problem("fn_") == "it ends with '_'; it must end with a letter or digit");
+  CHECK(function_name_problem("-x") == "it starts with '-'; it must start with a letter");
+  CHECK(function_name_problem("a.b") ==
+        "it contains '.'; only letters, digits, '-' and '_' are allowed");
+  CHECK(function_name_problem("caf\xc3\xa9").find("non-ASCII") != std::string::npos);
+  CHECK(function_name_problem(std::string(61, 'a')) ==
+        "it has 61 characters; at most 60 are allowed");
+}
+
+TEST_CASE("scaffolds::suggest_function_name always gives a valid name", "[scaffolds]") {
+  CHECK(suggest_function_name("9lives") == "fn-9lives");
+  CHECK(suggest_function_name("bad name!") == "bad-name");
+  CHECK(suggest_function_name("python3.10") == "python3-10");
+  CHECK(suggest_function_name("my_fn-") == "my_fn");
+  CHECK(suggest_function_name("__x__") == "x");
+  CHECK(suggest_function_name("!!!") == "my-function");
+  CHECK(suggest_function_name("") == "my-function");
+  for (const char* text : {"9lives", "a b c", "-", "1", "\xff\xfe", "x--y", "_1_"}) {
+    INFO(text);
+    CHECK(function_name_problem(suggest_function_name(text)) == "");
+  }
+  std::string long_name = suggest_function_name(std::string(59, 'a') + "-b");
+  CHECK(long_name.size() <= 60);
+  CHECK(function_name_problem(long_name) == "");
+  CHECK(function_name_problem(suggest_function_name("1" + std::string(70, 'z'))) == "");
 }
 
 TEST_CASE("scaffolds::parse_git_template_ref splits URL, ref and subdir", "[scaffolds][git]") {

@@ -32,4 +32,10 @@ bool is_valid_utf8(std::string_view s);
 // Quotes a value for messages: 'value', with control characters escaped and long values cut.
 std::string quote(std::string_view s);
 
+// One word of a shell command that a user can paste: `s` as it is when it holds only
+// characters no POSIX shell treats specially, else single-quoted ('it'\''s'). A word starting
+// with '-' gets "./" in front when it is a relative path, so a command does not take it for
+// an option (pass `path_like` false for other words).
+std::string shell_word(std::string_view s, bool path_like = true);
+
 }  // namespace fstage

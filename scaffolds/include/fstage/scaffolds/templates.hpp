@@ -26,6 +26,13 @@ struct TemplateInfo {
   std::string sdk;                      // "java", "go-runtime" or ""
 };
 
+// Parses a template.json (templates/README.md). `builtin`: one embedded in fstage, where
+// every key is required and a broken one is ErrorCode::internal (a build bug); otherwise a git
+// template's, which may leave out `id` and `language` and is invalid_input when broken.
+// Runtimes are resolved to their exact API names.
+Expected<TemplateInfo> parse_template_json(std::string_view text, std::string_view origin,
+                                           bool builtin);
+
 // Every built-in template, sorted by id. Parsed from the embedded assets once.
 // Errors: internal (a template.json shipped broken is a build bug).
 Expected<std::vector<TemplateInfo>> builtin_templates();
@@ -49,6 +56,12 @@ struct RenderedFile {
   unsigned mode = 0644;
   bool symlink = false;
 };
+
+// A template laid out as templates/README.md describes: the files under `base/`, with those
+// under `triggers/<trigger>/` replacing same-named ones, paths relative to those folders, and
+// `t.executable` made 0755. Anything else in `all` (template.json) is left out.
+std::vector<RenderedFile> layered_files(const std::vector<RenderedFile>& all, const TemplateInfo& t,
+                                        const std::string& trigger);
 
 // The {{name}} variables a template may use.
 using Variables = std::map<std::string, std::string, std::less<>>;

@@ -1,13 +1,16 @@
 'use strict';
 
-// HTTP function {{name}} behind an APIG trigger: a small JSON API.
-//   GET  /        -> greeting
-//   POST /echo    -> returns the JSON body it received
+// HTTP function {{name}} behind an APIG trigger: a small JSON API on the trigger's path
+// (fstage.yaml: path /{{name}}). API Gateway forwards the request's own path.
+//   GET  /{{name}}  -> greeting (?name=...)
+//   POST /{{name}}  -> returns the JSON body it received
 //   anything else -> 404
+// `node index.js` alone also answers GET / and POST /echo.
 const http = require('http');
 
 const HOST = '127.0.0.1';
 const PORT = 8000; // the only port FunctionGraph forwards to
+const ROUTE = '/{{name}}'; // the APIG trigger's path
 
 function send(res, status, value) {
   res.writeHead(status, { 'Content-Type': 'application/json' });
@@ -20,14 +23,15 @@ const server = http.createServer((req, res) => {
   req.on('end', () => {
     const requestId = req.headers['x-cff-request-id'] || '';
     const url = new URL(req.url, `http://${req.headers.host || HOST}`);
+    const path = url.pathname.replace(/\/+$/, '') || '/';
     const text = Buffer.concat(chunks).toString('utf8');
     console.log(`${new Date().toISOString()} ${requestId} ${req.method} ${url.pathname}`);
 
-    if (req.method === 'GET' && (url.pathname === '/' || url.pathname === '/hello')) {
+    if (req.method === 'GET' && (path === ROUTE || path === '/')) {
       const name = url.searchParams.get('name') || 'world';
       return send(res, 200, { message: `${process.env.GREETING || 'Hello'}, ${name}!`, requestId });
     }
-    if (req.method === 'POST' && (url.pathname === '/echo' || url.pathname === '/hello')) {
+    if (req.method === 'POST' && (path === ROUTE || path === '/echo')) {
       let payload;
       try {
         payload = text ? JSON.parse(text) : null;

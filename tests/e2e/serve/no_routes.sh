@@ -1,0 +1,39 @@
+# A project without APIG triggers: serve says it has no routes and how to add one, and its
+# 404s say so too; with routes, a 404 lists them (the API Gateway error code stays APIG.0101).
+. "$(dirname "$0")/lib/serve.sh"
+mkdir -p "$T/fn"
+printf 'def handler(event, context):\n    return {"statusCode": 200, "body": "hi"}\n' >"$T/fn/index.py"
+cat >"$T/fstage.yaml" <<'YAML'
+name: quiet
+functions:
+  quiet:
+    runtime: Python3.10
+    handler: index.handler
+    code: fn
+YAML
+serve_start "$T/fstage.yaml"
+assert_contains "$T/serve.log" "no routes: no function in fstage.yaml has an APIG trigger"
+assert_contains "$T/serve.log" "triggers: [{type: APIG, path: /hello, method: ANY}]"
+[ "$(req "$T/r" GET /quiet)" = 404 ] || fail "GET /quiet without routes"
+assert_contains "$T/r" '"error_code":"APIG.0101"'
+assert_contains "$T/r" "fstage serve has no routes: no function in the manifest has an APIG trigger"
+serve_stop TERM
+
+cat >"$T/fstage.yaml" <<'YAML'
+name: routed
+functions:
+  quiet:
+    runtime: Python3.10
+    handler: index.handler
+    code: fn
+    triggers:
+      - { type: APIG, path: /a, method: ANY }
+      - { type: APIG, path: "/b/{id}", method: GET }
+YAML
+serve_start "$T/fstage.yaml"
+assert_not_contains "$T/serve.log" "no routes"
+[ "$(req "$T/r" GET /a)" = 200 ] || fail "GET /a"
+[ "$(req "$T/r" POST /b/1)" = 404 ] || fail "POST /b/1 is not routed"
+assert_contains "$T/r" '"error_code":"APIG.0101"'
+assert_contains "$T/r" "POST /b/1 (routes: ANY /a, GET /b/{id})"
+serve_stop TERM
