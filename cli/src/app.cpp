@@ -6,8 +6,8 @@
 
 #include <CLI/CLI.hpp>
 
-#include <fstage/base/json.hpp>
 #include <fstage/base/interrupt.hpp>
+#include <fstage/base/json.hpp>
 #include <fstage/base/strings.hpp>
 #include <fstage/base/version.hpp>
 #include <fstage/cli/app.hpp>
