@@ -105,7 +105,6 @@ Expected<std::string> sha256_entry(const TreeEntry& e);
 // Copies a selected file to `dest` (parents created), mode normalised.
 Expected<void> copy_entry(const TreeEntry& e, const fs::path& dest);
 
-
 // ---- selection (package_walk.cpp, package_rules.cpp) ----
 
 struct WalkSettings {

@@ -15,14 +15,11 @@
 #include "test_support.hpp"
 
 using fstage::test::CliRun;
+using fstage::test::has;
 using fstage::test::Scratch;
 using namespace fstage;
 
 namespace {
-
-bool has(const std::ostringstream& s, const std::string& needle) {
-  return s.str().find(needle) != std::string::npos;
-}
 
 // Every command that reads a manifest, with the arguments it needs besides -f.
 const std::vector<std::vector<std::string>> k_manifest_commands = {

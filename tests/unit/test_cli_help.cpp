@@ -16,16 +16,9 @@
 #include "test_support.hpp"
 
 using fstage::test::CliRun;
+using fstage::test::has;
 using fstage::test::Scratch;
 using namespace fstage;
-
-namespace {
-
-bool has(const std::ostringstream& s, const std::string& needle) {
-  return s.str().find(needle) != std::string::npos;
-}
-
-}  // namespace
 
 TEST_CASE("help COMMAND prints what COMMAND --help prints, named as typed", "[cli][help]") {
   CliRun topic({"help", "invoke"});

@@ -12,6 +12,7 @@
 #include "test_support.hpp"
 
 using fstage::test::CliRun;
+using fstage::test::has;
 using fstage::test::Scratch;
 using namespace fstage;
 
@@ -19,10 +20,6 @@ namespace {
 
 const std::string k_fixture =
     std::string(FSTAGE_SOURCE_DIR) + "/tests/fixtures/functions/python/fstage.yaml";
-
-bool has(const std::ostringstream& s, const std::string& needle) {
-  return s.str().find(needle) != std::string::npos;
-}
 
 }  // namespace
 

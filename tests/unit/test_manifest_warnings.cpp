@@ -11,16 +11,9 @@
 #include "test_support.hpp"
 
 using fstage::test::CliRun;
+using fstage::test::has;
 using fstage::test::Scratch;
 using namespace fstage;
-
-namespace {
-
-bool has(const std::ostringstream& s, const std::string& needle) {
-  return s.str().find(needle) != std::string::npos;
-}
-
-}  // namespace
 
 TEST_CASE("validation errors hint at the fix, never 'fix it'", "[manifest][cli]") {
   Scratch s;

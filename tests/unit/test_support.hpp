@@ -50,4 +50,9 @@ struct CliRun {
   }
 };
 
+// Whether what a command wrote to `s` contains `needle`.
+inline bool has(const std::ostringstream& s, const std::string& needle) {
+  return s.str().find(needle) != std::string::npos;
+}
+
 }  // namespace fstage::test
