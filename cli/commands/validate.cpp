@@ -56,6 +56,9 @@ int print_json(const Context& ctx, const std::string& name, const manifest::Vali
     }
   }
   *ctx.out << out.dump(2, ' ', false, OrderedJson::error_handler_t::replace) << "\n";
+  if (v.unreadable) {
+    return exit_code_for(v.unreadable->code);  // e.g. 7 for a file over the size limit
+  }
   return v.errors.empty() ? k_exit_ok : k_exit_invalid_input;
 }
 
@@ -75,6 +78,9 @@ Expected<int> run_validate(Context& ctx, const ValidateOptions& opts) {
   manifest::Validation v = manifest::validate_file(file, name);
   if (opts.json) {
     return print_json(ctx, name, v);
+  }
+  if (v.unreadable) {
+    return fail(std::move(*v.unreadable));
   }
   for (const auto& d : v.warnings) {
     warn(ctx, d.str());

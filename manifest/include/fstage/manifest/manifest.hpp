@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <cstddef>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -101,7 +102,15 @@ struct Validation {
   std::optional<Manifest> manifest;
   std::vector<Diagnostic> errors;
   std::vector<Diagnostic> warnings;
+  // Set when the file could not be read (also in `errors`): its code, not invalid_input,
+  // decides the exit (limit for a file over k_max_manifest_bytes, io, not_found).
+  std::optional<Error> unreadable;
 };
+
+// The most of a manifest fstage reads: a manifest within the platform's limits (400 functions
+// per account, each with at most 10 triggers and 4096 characters of environment) is well
+// below; /dev/zero or a wrong file fails at once instead of filling memory.
+inline constexpr std::size_t k_max_manifest_bytes = std::size_t{4} << 20;
 
 // Parses and validates manifest text. `origin` names the file in diagnostics.
 Validation validate_text(std::string_view text, std::string_view origin);
