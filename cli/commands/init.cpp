@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 
 #include <fstage/base/json.hpp>
+#include <fstage/base/read.hpp>
 #include <fstage/base/strings.hpp>
 #include <fstage/cli/app.hpp>
 #include <fstage/cli/context.hpp>
@@ -42,7 +43,7 @@ std::string prompt_runtime(Context& ctx) {
   }
   *ctx.err << "Choose 1-" << templates->size() << ": " << std::flush;
   std::string line;
-  if (!std::getline(std::cin, line)) {
+  if (!read_line(std::cin, line)) {
     return {};
   }
   line = std::string(trim(line));
