@@ -80,12 +80,15 @@ std::string brackets(std::size_t n) {
   return "name: p\nfunctions: " + std::string(n, '[') + std::string(n, ']') + "\n";
 }
 
+// Paths of one length with a long common prefix: comparing two routes costs their length.
 std::string routes(std::size_t n) {
+  const std::string prefix = "/" + std::string(100, 'p') + "/f";
   std::string s = k_head;
   for (std::size_t i = 0; i < n; ++i) {
-    s += "  f" + std::to_string(i) + ":\n" + k_fn + "    triggers:\n";
+    std::string id = std::to_string(100000 + i);
+    s += "  f" + id + ":\n" + k_fn + "    triggers:\n";
     for (int t = 0; t < 10; ++t) {
-      s += "      - {type: APIG, path: /f" + std::to_string(i) + "/" + std::to_string(t) +
+      s += "      - {type: APIG, path: " + prefix + id + "/" + std::to_string(t) +
            ", method: GET}\n";
     }
   }
