@@ -16,14 +16,14 @@ namespace {
 constexpr std::size_t k_chunk = 65536;
 
 // "<name> is 7340032 bytes, larger than 6 MB (6291456 bytes); <rule>" when the size is known,
-// else "<name> is larger than 6 MB (6291456 bytes) (<why reading stopped>); <rule>".
+// else "<name> is larger than 6 MB (6291456 bytes): <why reading stopped>; <rule>".
 Error too_large(std::string_view name, const ReadLimit& limit, std::size_t size,
                 std::string_view why) {
   std::string message = std::string(name);
   if (size > 0) {
     message += " is " + std::to_string(size) + " bytes, larger than " + size_text(limit.max_bytes);
   } else {
-    message += " is larger than " + size_text(limit.max_bytes) + " (" + std::string(why) + ")";
+    message += " is larger than " + size_text(limit.max_bytes) + ": " + std::string(why);
   }
   Error e(ErrorCode::limit, message + "; " + std::string(limit.rule));
   e.hint = std::string(limit.hint);
@@ -99,7 +99,7 @@ Expected<std::string> read_file(const std::filesystem::path& path, const ReadLim
     if (out.size() > limit.max_bytes) {
       return fail(too_large(path.string(), limit, 0,
                             regular ? "it grew while being read"
-                                    : "not a regular file: fstage stopped reading there"));
+                                    : "not a regular file, fstage stopped reading there"));
     }
   }
 }

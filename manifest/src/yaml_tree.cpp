@@ -184,8 +184,7 @@ class TreeBuilder {
     if (m_stack.size() >= k_max_yaml_depth) {
       // A syntax-level stop: what follows would only be more of the same.
       error(*n, "nested more than " + std::to_string(k_max_yaml_depth) + " levels deep",
-            "a manifest's values are at most a few levels deep "
-            "(functions.NAME.triggers[0].events[0])",
+            "a few levels at most (functions.NAME.triggers[0].events[0] is 5)",
             "is a bracket or an indentation off?");
       m_failed = true;
       return;
