@@ -48,32 +48,6 @@ std::optional<fs::path> real_path(const fs::path& path, bool* is_dir) {
   return fs::path(std::string(got));
 }
 
-Expected<std::string> read_file(const fs::path& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    return fail(Error::from_errno("open", path.string(), errno));
-  }
-  std::string out;
-  char buf[65536];
-  while (true) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0) {
-      if (errno == EINTR) {
-        continue;
-      }
-      int err = errno;
-      ::close(fd);
-      return fail(Error::from_errno("read", path.string(), err));
-    }
-    if (n == 0) {
-      break;
-    }
-    out.append(buf, static_cast<std::size_t>(n));
-  }
-  ::close(fd);
-  return out;
-}
-
 static bool write_all(int fd, std::string_view data) {
   while (!data.empty()) {
     ssize_t n = ::write(fd, data.data(), data.size());

@@ -272,20 +272,23 @@ struct Builder {
     res.step.kind = std::string(d::to_string(sel.plan.kind));
     res.step.command = sel.plan.display;
 
-    // The fast path: the stamps of the last build, recorded well after the newest file.
+    // The fast path: the stamps of the last build, recorded well after the newest file. (The
+    // state is read type by type: a hand-edited or truncated file means a rebuild, not a throw.)
     auto state_text = read_file(dir / "state.json");
     Json state = state_text ? Json::parse(*state_text, nullptr, false) : Json();
-    if (!opts.rebuild && state.is_object() && state.value("version", 0) == k_state_version &&
-        state.value("stamps", "") == stamps.digest &&
-        stamps.newest_ns + k_racy_ns < state.value("recorded_ns", std::int64_t{0}) &&
-        is_dir(dir / state.value("tree", "-")) &&
-        is_dir(dir / state.value("run", state.value("tree", "-")))) {
-      res.tree = dir / state.value("tree", "");
-      res.run_tree = dir / state.value("run", state.value("tree", ""));
-      res.key = state.value("key", "");
+    const std::string last_tree = text_or(state, "tree", "-");
+    const std::string last_run = text_or(state, "run", last_tree);
+    if (!opts.rebuild && value_or(state, "version", 0) == k_state_version &&
+        text_or(state, "stamps") == stamps.digest &&
+        stamps.newest_ns + k_racy_ns < value_or(state, "recorded_ns", std::int64_t{0}) &&
+        is_dir(dir / last_tree) && is_dir(dir / last_run)) {
+      res.tree = dir / last_tree;
+      res.run_tree = dir / last_run;
+      res.key = text_or(state, "key");
       res.up_to_date = true;
       res.step.cached = sel.plan.kind != d::BuildKind::none;
-      res.dependencies = d::dependencies_from_json(state.value("dependencies", Json::array()), dir);
+      res.dependencies =
+          d::dependencies_from_json(value_or(state, "dependencies", Json::array()), dir);
       return std::move(res);
     }
 
@@ -323,7 +326,7 @@ struct Builder {
       }
     }
     res.run_tree = dir / run_name;
-    res.up_to_date = !made && state.is_object() && state.value("tree", "") == tree_name;
+    res.up_to_date = !made && text_or(state, "tree") == tree_name;
 
     Json next = {{"version", k_state_version},
                  {"stamps", stamps.digest},
@@ -364,8 +367,8 @@ struct Builder {
       keep.insert("step-" + step_key.substr(0, 32));
     }
     if (previous.is_object()) {
-      keep.insert(previous.value("tree", ""));
-      keep.insert(previous.value("run", ""));
+      keep.insert(text_or(previous, "tree"));
+      keep.insert(text_or(previous, "run"));
     }
     std::error_code ec;
     for (const auto& de : fs::directory_iterator(dir, ec)) {

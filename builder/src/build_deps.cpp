@@ -7,6 +7,7 @@
 #include <set>
 
 #include <fstage/base/fs.hpp>
+#include <fstage/base/json.hpp>
 #include <fstage/base/strings.hpp>
 
 #include <sys/stat.h>
@@ -168,9 +169,9 @@ Expected<DependencyBuild> build_dependency(const DependencyContext& ctx,
     Json meta = Json::parse(*meta_text, nullptr, false);
     std::error_code ec;
     if (meta.is_object() && fs::is_directory(b.tree, ec) && fs::exists(b.zip, ec)) {
-      b.sha256 = meta.value("sha256", "");
-      b.bytes = meta.value("bytes", std::uint64_t{0});
-      b.files = meta.value("files", std::size_t{0});
+      b.sha256 = text_or(meta, "sha256");
+      b.bytes = value_or(meta, "bytes", std::uint64_t{0});
+      b.files = value_or(meta, "files", std::size_t{0});
       return b;
     }
   }
@@ -219,13 +220,13 @@ std::vector<DependencyBuild> dependencies_from_json(const Json& j, const fs::pat
   }
   for (const auto& e : j) {
     DependencyBuild b;
-    b.name = e.value("name", "");
-    b.kind = e.value("kind", "");
-    b.tree = dir / e.value("tree", "");
-    b.zip = dir / e.value("zip", "");
-    b.sha256 = e.value("sha256", "");
-    b.bytes = e.value("bytes", std::uint64_t{0});
-    b.files = e.value("files", std::size_t{0});
+    b.name = text_or(e, "name");
+    b.kind = text_or(e, "kind");
+    b.tree = dir / text_or(e, "tree");
+    b.zip = dir / text_or(e, "zip");
+    b.sha256 = text_or(e, "sha256");
+    b.bytes = value_or(e, "bytes", std::uint64_t{0});
+    b.files = value_or(e, "files", std::size_t{0});
     out.push_back(std::move(b));
   }
   return out;

@@ -16,6 +16,7 @@
 #include <CLI/CLI.hpp>
 
 #include <fstage/base/json.hpp>
+#include <fstage/base/read.hpp>
 #include <fstage/base/strings.hpp>
 #include <fstage/cli/app.hpp>
 #include <fstage/cli/context.hpp>
@@ -53,7 +54,7 @@ std::string prompt(const Context& ctx, const std::string& question, bool secret)
     ::tcsetattr(0, TCSAFLUSH, &quiet);
   }
   std::string line;
-  std::getline(std::cin, line);
+  read_line(std::cin, line);
   if (hide) {
     ::tcsetattr(0, TCSAFLUSH, &old);
     *ctx.err << "\n";
@@ -69,10 +70,10 @@ Expected<int> run_configure(const Context& ctx, const ConfigureOptions& o) {
   std::string token;
   if (o.from_stdin) {
     if (ak.empty()) {
-      std::getline(std::cin, ak);
+      read_line(std::cin, ak);
     }
-    std::getline(std::cin, sk);
-    std::getline(std::cin, token);
+    read_line(std::cin, sk);
+    read_line(std::cin, token);
   } else if (ctx.stdin_tty) {
     if (ak.empty()) {
       ak = prompt(ctx, "Access key (AK): ", false);

@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include <fstage/base/json.hpp>
+#include <fstage/base/read.hpp>
 #include <fstage/base/strings.hpp>
 #include <fstage/cli/app.hpp>
 #include <fstage/cli/context.hpp>
@@ -47,7 +48,7 @@ Expected<std::string> prompt_runtime(Context& ctx, std::istream& in) {
   for (;;) {
     *ctx.err << "Choose " << range << " or type a runtime: " << std::flush;
     std::string line;
-    if (!std::getline(in, line)) {
+    if (!read_line(in, line)) {
       *ctx.err << "\n";
       return fail(ErrorCode::usage, "no runtime chosen: the input ended; nothing was written",
                   "pass -r RUNTIME, for example: fstage init hello -r python3.10");

@@ -39,6 +39,7 @@
 #include "../src/options.hpp"
 #include "build_common.hpp"
 #include "commands.hpp"
+#include "event_input.hpp"
 #include <sys/resource.h>
 #include <sys/stat.h>
 
@@ -129,12 +130,8 @@ Expected<std::string> read_event(const Context& ctx, const InvokeOptions& o,
     origin = "event";
     return std::string("{}");
   }
-  if (o.event_file == "-") {
-    origin = "<stdin>";
-    return std::string(std::istreambuf_iterator<char>(std::cin), {});
-  }
-  origin = o.event_file;
-  return read_file(ctx.resolve(o.event_file));
+  origin = o.event_file == "-" ? "<stdin>" : o.event_file;
+  return read_event_input(ctx, o.event_file);
 }
 
 // What runs: the function's build, or the zip given with --artifact unpacked (and its

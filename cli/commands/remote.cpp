@@ -21,6 +21,7 @@
 
 #include "../src/options.hpp"
 #include "commands.hpp"
+#include "event_input.hpp"
 #include "remote_common.hpp"
 
 namespace fstage::cli {
@@ -255,12 +256,8 @@ Expected<int> do_info(const Context& ctx, deploy::Session& s, const RemoteOption
 Expected<int> do_invoke(const Context& ctx, deploy::Session& s, const RemoteOptions& o,
                         const ProjectDefaults&) {
   std::string event = "{}";
-  if (o.event_file == "-") {
-    std::stringstream ss;
-    ss << std::cin.rdbuf();
-    event = ss.str();
-  } else if (!o.event_file.empty()) {
-    event = FSTAGE_TRY(read_file(ctx.resolve(o.event_file)));
+  if (!o.event_file.empty()) {
+    event = FSTAGE_TRY(read_event_input(ctx, o.event_file));
   }
   FSTAGE_TRY(parse_json(event, o.event_file.empty() ? "event" : o.event_file));
   auto cfg = FSTAGE_TRY(s.api().get_function(o.function, o.qualifier));

@@ -2,8 +2,10 @@
 // The top level of fstage.yaml and the public entry points.
 #include <algorithm>
 #include <cerrno>
+#include <map>
 #include <system_error>
 #include <unistd.h>
+#include <unordered_map>
 
 #include <fstage/base/access.hpp>
 #include <fstage/base/fs.hpp>
@@ -104,38 +106,45 @@ std::string route_shape(const std::string& path) {
   return out;
 }
 
+// Each APIG route against the earlier ones of the same shape: the first route of each method
+// is all that can clash first, so a shape holds at most one route per method (comparing every
+// pair made many functions quadratic).
 void check_routes(detail::Checker& c, const Manifest& m) {
   struct Route {
-    std::string shape;
-    std::string method;
+    std::size_t order;  // in file order
     const Function* fn;
     const Trigger* trigger;
   };
-  std::vector<Route> seen;
+  // shape -> method -> its first route
+  std::unordered_map<std::string, std::map<std::string, Route, std::less<>>> seen;
+  std::size_t order = 0;
   for (const auto& f : m.functions) {
     for (const auto& t : f.triggers) {
       if (t.type != "APIG") {
         continue;
       }
-      Route r{route_shape(t.fields.value("path", "")), t.fields.value("method", "ANY"), &f, &t};
-      for (const auto& s : seen) {
-        bool clash =
-            s.shape == r.shape && (s.method == r.method || s.method == "ANY" || r.method == "ANY");
-        if (clash) {
-          // A trigger shared through an alias has the first one's position: name the function.
-          bool shared =
-              t.where.line == s.trigger->where.line && t.where.column == s.trigger->where.column;
-          const Location& at = shared ? f.where : t.where;
-          c.error_at(at.line, at.column,
-                     "functions." + f.name + ": APIG route " + r.method + " " +
-                         t.fields.value("path", "") + " is already taken by function '" +
-                         s.fn->name + "' at " + std::to_string(s.trigger->where.line) + ":" +
-                         std::to_string(s.trigger->where.column),
-                     "each method and path once per project");
-          break;
+      const std::string method = t.fields.value("method", "ANY");
+      auto& methods = seen[route_shape(t.fields.value("path", ""))];
+      const Route* first = nullptr;
+      for (const auto& [other_method, s] : methods) {
+        bool clash = other_method == method || other_method == "ANY" || method == "ANY";
+        if (clash && (first == nullptr || s.order < first->order)) {
+          first = &s;
         }
       }
-      seen.push_back(std::move(r));
+      if (first != nullptr) {
+        const Trigger& s = *first->trigger;
+        // A trigger shared through an alias has the first one's position: name the function.
+        bool shared = t.where.line == s.where.line && t.where.column == s.where.column;
+        const Location& at = shared ? f.where : t.where;
+        c.error_at(at.line, at.column,
+                   "functions." + f.name + ": APIG route " + method + " " +
+                       t.fields.value("path", "") + " is already taken by function '" +
+                       first->fn->name + "' at " + std::to_string(s.where.line) + ":" +
+                       std::to_string(s.where.column),
+                   "each method and path once per project");
+      }
+      methods.try_emplace(method, Route{order++, &f, &t});
     }
   }
 }
@@ -273,10 +282,16 @@ Validation validate_text(std::string_view text, std::string_view origin) {
 
 Validation validate_file(const fs::path& file, std::string_view origin) {
   std::string name = origin.empty() ? file.string() : std::string(origin);
-  auto text = read_file(file);
+  static const std::string k_rule =
+      "a manifest within the platform's limits (400 functions per account; per function "
+      "10 triggers and 4096 characters of environment variables) is far smaller";
+  auto text = read_file(file, ReadLimit{k_max_manifest_bytes, k_rule,
+                                        "is this the manifest? the functions' code stays in "
+                                        "their directories, not in fstage.yaml"});
   if (!text) {
     Validation v;
-    v.errors.push_back(Diagnostic{Location{name, 0, 0}, text.error().message, "", ""});
+    v.errors.push_back(
+        Diagnostic{Location{name, 0, 0}, text.error().message, "", text.error().hint});
     v.read_error = std::move(text).error();
     return v;
   }

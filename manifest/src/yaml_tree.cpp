@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <map>
+#include <unordered_map>
 
 #include <yaml.h>
 
@@ -71,7 +72,9 @@ std::string text_of(const yaml_char_t* s) {
   return s == nullptr ? std::string() : std::string(reinterpret_cast<const char*>(s));
 }
 
-// Byte offsets of libyaml's marks, which count lines and columns in characters.
+// Byte offsets of libyaml's marks, which count lines and columns in characters. Marks come in
+// file order, so each lookup walks on from the previous one on the same line: a document on
+// one long line (flow style) costs one pass, not one pass per node.
 class LineIndex {
  public:
   explicit LineIndex(std::string_view text) : m_text(text) {
@@ -82,21 +85,29 @@ class LineIndex {
       }
     }
   }
-  std::size_t offset(const yaml_mark_t& mark) const {
+  std::size_t offset(const yaml_mark_t& mark) {
     if (mark.line >= m_starts.size()) {
       return m_text.size();
     }
     std::size_t pos = m_starts[mark.line];
-    for (std::size_t col = 0; col < mark.column && pos < m_text.size(); ++col) {
+    std::size_t col = 0;
+    if (mark.line == m_line && mark.column >= m_column) {
+      pos = m_pos;
+      col = m_column;
+    }
+    for (; col < mark.column && pos < m_text.size(); ++col) {
       ++pos;
       while (pos < m_text.size() && (static_cast<unsigned char>(m_text[pos]) & 0xC0) == 0x80) {
         ++pos;
       }
     }
+    m_line = mark.line;
+    m_column = col;
+    m_pos = pos;
     return pos;
   }
   // The character at a mark; '\0' past the end.
-  char at(const yaml_mark_t& mark) const {
+  char at(const yaml_mark_t& mark) {
     std::size_t pos = offset(mark);
     return pos < m_text.size() ? m_text[pos] : '\0';
   }
@@ -104,7 +115,15 @@ class LineIndex {
  private:
   std::string_view m_text;
   std::vector<std::size_t> m_starts;
+  // The last lookup: line and column (characters) and the byte offset they lead to.
+  std::size_t m_line = 0;
+  std::size_t m_column = 0;
+  std::size_t m_pos = 0;
 };
+
+std::size_t saturating_add(std::size_t a, std::size_t b, std::size_t cap) {
+  return std::min(cap + 1, a + std::min(b, cap + 1));
+}
 
 // Builds YamlNodes from libyaml's events. Anchors are registered when their node is complete,
 // so an alias inside its own anchor (a cycle) is reported instead of followed.
@@ -126,12 +145,10 @@ class TreeBuilder {
         on_scalar(e);
         break;
       case YAML_SEQUENCE_START_EVENT:
-        m_stack.push_back(Frame{
-            make(NodeKind::sequence, e.start_mark), text_of(e.data.sequence_start.anchor), {}});
+        open(make(NodeKind::sequence, e.start_mark), text_of(e.data.sequence_start.anchor));
         break;
       case YAML_MAPPING_START_EVENT:
-        m_stack.push_back(
-            Frame{make(NodeKind::map, e.start_mark), text_of(e.data.mapping_start.anchor), {}});
+        open(make(NodeKind::map, e.start_mark), text_of(e.data.mapping_start.anchor));
         break;
       case YAML_SEQUENCE_END_EVENT:
       case YAML_MAPPING_END_EVENT:
@@ -161,6 +178,43 @@ class TreeBuilder {
              std::string hint = {}) {
     m_errors.push_back(diag_at(m_origin, n.line, n.column, std::move(message), std::move(expected),
                                std::move(hint)));
+  }
+
+  void open(std::shared_ptr<YamlNode> n, std::string anchor) {
+    if (m_stack.size() >= k_max_yaml_depth) {
+      // A syntax-level stop: what follows would only be more of the same.
+      error(*n, "nested more than " + std::to_string(k_max_yaml_depth) + " levels deep",
+            "a few levels at most (functions.NAME.triggers[0].events[0] is 5)",
+            "is a bracket or an indentation off?");
+      m_failed = true;
+      return;
+    }
+    m_stack.push_back(Frame{std::move(n), std::move(anchor), {}});
+  }
+
+  // Sums a finished collection's expanded size; past the budget, the document stops here.
+  void weigh(YamlNode& n) {
+    auto add = [&n](const YamlNode& part) {
+      n.expanded_nodes = saturating_add(n.expanded_nodes, part.expanded_nodes, k_max_yaml_nodes);
+      n.expanded_bytes = saturating_add(n.expanded_bytes, part.expanded_bytes, k_max_yaml_bytes);
+    };
+    for (const auto& item : n.items) {
+      add(*item);
+    }
+    for (const auto& e : n.entries) {
+      add(*e.key);
+      add(*e.value);
+    }
+    if (n.expanded_nodes > k_max_yaml_nodes || n.expanded_bytes > k_max_yaml_bytes ||
+        m_merged > k_max_yaml_nodes) {
+      error(n,
+            "the manifest expands to more than " + std::to_string(k_max_yaml_nodes) +
+                " values or " + std::to_string(k_max_yaml_bytes >> 20) +
+                " MB of text here (aliases and merge keys count each time they repeat a value)",
+            "a manifest within the platform's limits, which is far smaller",
+            "repeat less through *aliases and <<: merges");
+      m_failed = true;
+    }
   }
 
   void remember(const std::string& anchor, const NodePtr& n) {
@@ -207,6 +261,7 @@ class TreeBuilder {
     }
     auto n = make(NodeKind::scalar, e.start_mark);
     n->value = std::move(value);
+    n->expanded_bytes = n->value.size();
     set_style(*n, e.start_mark, sc.style, tag);
     remember(text_of(sc.anchor), n);
     attach(n);
@@ -230,7 +285,8 @@ class TreeBuilder {
       n.style = ScalarStyle::tagged;
     }
     // The mark is the node's start: skip an anchor and a tag to the value's first character.
-    std::size_t pos = m_lines.offset(mark);
+    const std::size_t mark_pos = m_lines.offset(mark);
+    std::size_t pos = mark_pos;
     for (int round = 0; round < 2 && pos < m_text.size(); ++round) {
       if (m_text[pos] != '&' && m_text[pos] != '!') {
         break;
@@ -249,7 +305,13 @@ class TreeBuilder {
                 m_text.substr(start, n.value.size()) == n.value &&
                 n.value.find('\n') == std::string::npos;
     if (same) {
-      n.content_column = char_column(m_text, static_cast<long>(start));
+      // The mark's column plus the characters skipped (not a walk back to the line's start,
+      // which made a long flow-style line quadratic).
+      int column = static_cast<int>(mark.column) + 1;
+      for (std::size_t i = mark_pos; i < start; ++i) {
+        column += (static_cast<unsigned char>(m_text[i]) & 0xC0) != 0x80 ? 1 : 0;
+      }
+      n.content_column = column;
     }
   }
 
@@ -282,11 +344,16 @@ class TreeBuilder {
     if (f.node->is_map()) {
       finish_map(*f.node, f.pending);
     }
+    weigh(*f.node);
     remember(f.anchor, f.node);
     attach(f.node);
   }
 
-  void add_unique(YamlNode& map, const NodePtr& key, const NodePtr& value) {
+  // Keys of the mapping being finished, to their first key node: one lookup per key (a scan of
+  // the entries made a mapping of n keys cost n^2 / 2 comparisons).
+  using KeyIndex = std::unordered_map<std::string_view, const YamlNode*>;
+
+  void add_unique(YamlNode& map, KeyIndex& keys, const NodePtr& key, const NodePtr& value) {
     if (key->is_null()) {
       error(*key, "empty mapping key", "a key name");
       return;
@@ -298,10 +365,12 @@ class TreeBuilder {
             "a key name");
       return;
     }
-    if (const YamlEntry* first = map.find(key->value)) {
+    auto [it, fresh] = keys.try_emplace(key->value, key.get());
+    if (!fresh) {
+      const YamlNode& first = *it->second;
       error(*key,
             "duplicate key " + quote(key->value) + " (first defined at " +
-                std::to_string(first->key->line) + ":" + std::to_string(first->key->column) + ")",
+                std::to_string(first.line) + ":" + std::to_string(first.column) + ")",
             "each key once per mapping", "remove one of them; YAML keeps only one");
       return;
     }
@@ -311,6 +380,8 @@ class TreeBuilder {
   // Applies "<<" merge keys after the explicit keys: explicit keys win, then the merged
   // mappings in order.
   void finish_map(YamlNode& map, const std::vector<NodePtr>& pending) {
+    KeyIndex keys;
+    keys.reserve(pending.size() / 2);
     std::vector<NodePtr> merges;
     for (std::size_t i = 0; i + 1 < pending.size(); i += 2) {
       const NodePtr& key = pending[i];
@@ -318,7 +389,7 @@ class TreeBuilder {
         merges.push_back(pending[i + 1]);
         continue;
       }
-      add_unique(map, key, pending[i + 1]);
+      add_unique(map, keys, key, pending[i + 1]);
     }
     for (const auto& m : merges) {
       std::vector<NodePtr> sources;
@@ -335,8 +406,11 @@ class TreeBuilder {
                 "an alias to a mapping, e.g. <<: *defaults");
           continue;
         }
+        // Each merged entry is work even when an explicit key wins: counted against the
+        // budget, so "<<: [*a, *a, ...]" cannot multiply it unseen.
+        m_merged = saturating_add(m_merged, src->entries.size(), k_max_yaml_nodes);
         for (const auto& e : src->entries) {
-          if (map.find(e.key->value) == nullptr) {
+          if (keys.try_emplace(e.key->value, e.key.get()).second) {
             map.entries.push_back(e);
           }
         }
@@ -351,6 +425,7 @@ class TreeBuilder {
   std::vector<Frame> m_stack;
   std::map<std::string, NodePtr> m_anchors;
   NodePtr m_root;
+  std::size_t m_merged = 0;  // entries looked at by merge keys, in the whole document
   bool m_failed = false;
 };
 
@@ -359,7 +434,7 @@ Diagnostic syntax_error(const yaml_parser_t& p, std::string_view text, const std
   std::string problem = p.problem != nullptr ? p.problem : "cannot parse";
   std::string context = p.context != nullptr ? p.context : "";
   yaml_mark_t at = p.problem_mark;
-  const LineIndex lines(text);
+  LineIndex lines(text);
   const char found = lines.at(at);
   std::string message = problem;
   std::string expected = "valid YAML";

@@ -4,6 +4,7 @@
 // keys, tabs, invalid UTF-8, quoted vs plain scalars) can be made here.
 #pragma once
 
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -37,6 +38,10 @@ struct YamlNode {
   ScalarStyle style = ScalarStyle::plain;
   std::vector<NodePtr> items;      // sequence
   std::vector<YamlEntry> entries;  // map, in file order, duplicates removed, merges applied
+  // What a walk of this node visits, aliases and merges expanded: nodes and scalar bytes
+  // (saturated just past parse_yaml's budget). The checks are linear in these.
+  std::size_t expanded_nodes = 1;
+  std::size_t expanded_bytes = 0;
 
   bool is_null() const { return kind == NodeKind::null; }
   bool is_scalar() const { return kind == NodeKind::scalar; }
@@ -59,8 +64,18 @@ int char_column(std::string_view text, long offset);
 // in indentation); parse_yaml stops when there are any.
 std::vector<Diagnostic> prescan_yaml(std::string_view text, const std::string& origin);
 
-// Parses one YAML document. Never throws: encoding problems, tabs in indentation, syntax
-// errors, duplicate keys, non-scalar keys and extra documents become errors at their position.
+// How deep collections may nest. A manifest's deepest value is 5 levels down
+// (functions.NAME.triggers[0].events[0]); libyaml's scanner slows quadratically with depth.
+inline constexpr std::size_t k_max_yaml_depth = 100;
+// What the document may expand to through aliases and merge keys ("billion laughs"): far more
+// than a manifest within the platform's limits holds, few enough to check in about a second.
+inline constexpr std::size_t k_max_yaml_nodes = 1'000'000;
+inline constexpr std::size_t k_max_yaml_bytes = std::size_t{64} << 20;
+
+// Parses one YAML document in time linear in `text` and in the expanded size (bounded above).
+// Never throws: encoding problems, tabs in indentation, syntax errors, duplicate keys,
+// non-scalar keys, extra documents, nesting deeper than k_max_yaml_depth and expansion past
+// k_max_yaml_nodes / k_max_yaml_bytes become errors at their position.
 YamlDocument parse_yaml(std::string_view text, const std::string& origin);
 
 }  // namespace fstage::manifest::detail

@@ -47,7 +47,7 @@ std::string http_request_for(const InvokeRequest& req, const FunctionSpec& spec)
   bool apig = event.is_object() && event.contains("httpMethod");
   if (apig) {
     method = scalar(event["httpMethod"]);
-    target = event.value("path", std::string("/"));
+    target = text_or(event, "path", "/");
     if (target.empty() || target[0] != '/') {
       target = "/" + target;
     }
@@ -60,7 +60,7 @@ std::string http_request_for(const InvokeRequest& req, const FunctionSpec& spec)
     target += query;
     body = event.contains("body") && event["body"].is_string() ? event["body"].get<std::string>()
                                                                : std::string();
-    if (event.value("isBase64Encoded", false)) {
+    if (value_or(event, "isBase64Encoded", false)) {
       body = base64_decode(body).value_or(body);
     }
     if (event.contains("headers") && event["headers"].is_object()) {

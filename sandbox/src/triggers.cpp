@@ -4,6 +4,7 @@
 #include <variant>
 #include <vector>
 
+#include <fstage/base/json.hpp>
 #include <fstage/base/strings.hpp>
 #include <fstage/sandbox/triggers.hpp>
 
@@ -116,7 +117,9 @@ Expected<OrderedJson> typed_value(const OrderedJson* current, const std::string&
       (text_only && (current == nullptr || current->is_null()))) {
     return OrderedJson(text);
   }
-  OrderedJson parsed = OrderedJson::parse(text, nullptr, false);
+  // Not JSON (or JSON too deep to handle) is text: --set body=hello.
+  auto json = parse_ordered_json(text, where);
+  OrderedJson parsed = json ? std::move(*json) : OrderedJson(OrderedJson::value_t::discarded);
   if (current == nullptr || current->is_null()) {
     return parsed.is_discarded() ? OrderedJson(text) : parsed;
   }
@@ -198,19 +201,21 @@ Expected<void> set_path(OrderedJson& root, const std::vector<Step>& steps,
 // lts.data.<rest>: decode, edit, re-encode (the logs field is a JSON string in the payload).
 Expected<void> set_lts(OrderedJson& event, const std::vector<Step>& steps,
                        const std::string& text) {
-  std::string encoded = event["lts"].value("data", "");
+  std::string encoded = text_or(event["lts"], "data");
   std::string decoded = FSTAGE_TRY(base64_decode(encoded));
-  OrderedJson doc = OrderedJson::parse(decoded, nullptr, false);
+  auto parsed = parse_ordered_json(decoded, "lts.data");
+  OrderedJson doc = parsed ? std::move(*parsed) : OrderedJson();
   if (!doc.is_object()) {
     return fail(ErrorCode::invalid_input, "lts.data does not decode to a JSON object");
   }
   bool logs_was_string = doc.contains("logs") && doc["logs"].is_string();
   if (logs_was_string) {
-    OrderedJson logs = OrderedJson::parse(doc["logs"].get<std::string>(), nullptr, false);
-    if (logs.is_discarded()) {
-      return fail(ErrorCode::invalid_input, "lts.data.logs is not a JSON document");
+    auto logs = parse_ordered_json(doc["logs"].get<std::string>(), "lts.data.logs");
+    if (!logs) {
+      return fail(ErrorCode::invalid_input,
+                  "lts.data.logs is not a JSON document: " + std::move(logs).error().message);
     }
-    doc["logs"] = std::move(logs);
+    doc["logs"] = std::move(*logs);
   }
   std::vector<Step> rest(steps.begin() + 2, steps.end());
   FSTAGE_TRY(set_path(doc, rest, text));
@@ -320,17 +325,29 @@ Expected<OrderedJson> apply_assignments(OrderedJson event,
                   "e.g. --set body=hello or --set records[0].obs.object.key=photo.jpg");
     }
     std::string value = a.substr(eq + 1);
-    auto steps = FSTAGE_TRY(parse_path(std::string_view(a).substr(0, eq)));
+    const std::string_view path = std::string_view(a).substr(0, eq);
+    // JSON text is UTF-8: other bytes could not be written into the event.
+    if (!is_valid_utf8(path)) {
+      return fail(ErrorCode::invalid_input, "a --set path is not valid UTF-8",
+                  "name the field in UTF-8 text");
+    }
+    auto steps = FSTAGE_TRY(parse_path(path));
+    bool apig_body = steps.size() == 1 && is_key(steps[0], "body") && event.is_object() &&
+                     value_or(event, "isBase64Encoded", false);
+    if (apig_body) {
+      event["body"] = base64_encode(value);  // any bytes: the body is sent base64-encoded
+      continue;
+    }
+    if (!is_valid_utf8(value)) {
+      return fail(ErrorCode::invalid_input,
+                  "the value for " + std::string(path) + " is not valid UTF-8",
+                  "JSON holds text; send bytes in a base64-encoded body "
+                  "(isBase64Encoded: true, as --trigger apig-base64 has it)");
+    }
     bool lts = steps.size() > 2 && is_key(steps[0], "lts") && is_key(steps[1], "data") &&
                event.contains("lts") && event["lts"].is_object();
     if (lts) {
       FSTAGE_TRY(set_lts(event, steps, value));
-      continue;
-    }
-    bool apig_body = steps.size() == 1 && is_key(steps[0], "body") && event.is_object() &&
-                     event.value("isBase64Encoded", false);
-    if (apig_body) {
-      event["body"] = base64_encode(value);
       continue;
     }
     FSTAGE_TRY(set_path(event, steps, value));

@@ -38,7 +38,8 @@ TEST_CASE("cli invoke: a request over 6 MB is refused before running", "[invoke]
   REQUIRE(write_file_atomic(s.path() / "big.json", big));
   CliRun r({"invoke", "-f", k_fixture, "hello", "-e", "big.json"}, s.path());
   CHECK(r.code == cli::k_exit_limit);
-  CHECK(has(r.err, "request body too large"));
+  CHECK(has(r.err, "big.json is 6291465 bytes, larger than 6 MB (6291456 bytes)"));
+  CHECK(has(r.err, "the platform's limit for a synchronous request body is 6 MB"));
 }
 
 TEST_CASE("cli invoke: function selection errors", "[invoke]") {

@@ -282,3 +282,25 @@ TEST_CASE("builder::package_function runs npm ci when a lockfile exists",
   CHECK(n.find("index.js 0o100644\n") != std::string::npos);
   CHECK(n.find("node_modules/stale") == std::string::npos);  // npm ci's tree replaces it
 }
+
+TEST_CASE("builder::package_function rebuilds over a state.json with wrong types",
+          "[package][build]") {
+  Project p("Custom", "bootstrap");
+  put(p.root(), "bootstrap", "#!/bin/sh\n");
+  ::chmod((p.root() / "bootstrap").c_str(), 0755);
+  REQUIRE(p.run());
+  int states = 0;
+  for (const auto& e : stdfs::recursive_directory_iterator(p.root() / ".fstage")) {
+    if (e.path().filename() == "state.json") {
+      // A hand edit or another version's file: every field of the wrong type.
+      put(e.path().parent_path(), "state.json",
+          R"({"version": "1", "stamps": 5, "recorded_ns": "x", "tree": 7, "run": [],
+              "key": {}, "dependencies": [1, "a", {"bytes": "9", "name": 3}]})");
+      ++states;
+    }
+  }
+  REQUIRE(states == 1);
+  Expected<PackageResult> again;
+  REQUIRE_NOTHROW(again = p.run());
+  CHECK(again);
+}

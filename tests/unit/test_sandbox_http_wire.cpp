@@ -120,3 +120,13 @@ TEST_CASE("apig_result_for gives the platform's result for an HTTP function", "[
   CHECK(canonical_header_name("x-cff-request-id") == "X-Cff-Request-Id");
   CHECK(canonical_header_name("bad name") == "bad name");
 }
+
+TEST_CASE("http_request_for takes an event with wrongly typed fields", "[sandbox][http]") {
+  sandbox::InvokeRequest req;
+  req.request_id = "r";
+  req.event = R"({"httpMethod": "GET", "path": 5, "isBase64Encoded": "yes", "body": "b"})";
+  sandbox::FunctionSpec spec;
+  std::string wire;
+  REQUIRE_NOTHROW(wire = http_request_for(req, spec));
+  CHECK(wire.rfind("GET / HTTP/1.1\r\n", 0) == 0);
+}

@@ -3,6 +3,6 @@
 need_python
 "$PYTHON" -c "import json; print(json.dumps({'x': 'y' * (7 << 20)}))" >"$T/big.json"
 expect_exit 7 "$FSTAGE" invoke -f "$PY" hello -e "$T/big.json"
-assert_contains "$T/err" "request body too large"
+assert_contains "$T/err" "larger than 6 MB (6291456 bytes); the platform's limit for a synchronous request body is 6 MB"
 expect_exit 7 "$FSTAGE" invoke -f "$PY" big
 assert_contains "$T/out" "FunctionResponseTooLarge"

@@ -9,13 +9,11 @@
 #include <string_view>
 
 #include <fstage/base/error.hpp>
+#include <fstage/base/read.hpp>  // read_file: every read is bounded
 
 namespace fstage {
 
 namespace fs = std::filesystem;
-
-// Reads a whole file. Errors: not_found, io.
-Expected<std::string> read_file(const fs::path& path);
 
 // Writes `data` to `path` atomically: a temp file in the same directory, fsync, rename.
 // `mode` applies to the new file. Errors: io.

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <cstddef>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -109,6 +110,11 @@ struct Validation {
   // report as it is, not as a problem with the manifest's content. `errors` holds it too.
   std::optional<Error> read_error;
 };
+
+// The most of a manifest fstage reads: a manifest within the platform's limits (400 functions
+// per account, each with at most 10 triggers and 4096 characters of environment) is well
+// below; /dev/zero or a wrong file fails at once instead of filling memory.
+inline constexpr std::size_t k_max_manifest_bytes = std::size_t{4} << 20;
 
 // Parses and validates manifest text. `origin` names the file in diagnostics.
 Validation validate_text(std::string_view text, std::string_view origin);
