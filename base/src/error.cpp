@@ -163,6 +163,8 @@ std::string_view to_string(ErrorCode code) {
       return "timeout";
     case ErrorCode::oom:
       return "oom";
+    case ErrorCode::flow_failed:
+      return "flow_failed";
     case ErrorCode::remote:
       return "remote";
     case ErrorCode::auth:

@@ -17,6 +17,7 @@ std::span<const ExitCodeRow> exit_code_table() {
       {k_exit_timeout, "timeout", "the function exceeded its timeout"},
       {k_exit_oom, "oom", "the function exceeded its memory"},
       {k_exit_sandbox, "sandbox", "the sandbox could not be set up"},
+      {k_exit_flow_failed, "flow_failed", "a function flow ran and ended in failure"},
       {k_exit_remote, "remote", "the remote API answered with an error"},
       {k_exit_auth, "auth", "credentials missing, rejected or unsafe"},
       {k_exit_network, "network", "the remote API could not be reached"},
@@ -50,6 +51,8 @@ int exit_code_for(ErrorCode code) {
       return k_exit_timeout;
     case ErrorCode::oom:
       return k_exit_oom;
+    case ErrorCode::flow_failed:
+      return k_exit_flow_failed;
     case ErrorCode::remote:
       return k_exit_remote;
     case ErrorCode::auth:

@@ -25,6 +25,7 @@ enum class ErrorCode {
   function_error,  // the function ran and failed
   timeout,         // the function ran past its timeout
   oom,             // the function ran out of memory
+  flow_failed,     // a function flow ran and ended in failure
   remote,          // the remote API answered with an error
   auth,            // credentials missing, rejected or unsafe
   network,         // the remote could not be reached

@@ -23,6 +23,7 @@ enum ExitCode : int {
   k_exit_timeout = 11,         // the function exceeded its timeout
   k_exit_oom = 12,             // the function exceeded its memory
   k_exit_sandbox = 13,         // the sandbox could not be set up (or isolation was too weak)
+  k_exit_flow_failed = 14,     // a function flow ran and ended in failure
   k_exit_remote = 20,          // the remote API answered with an error
   k_exit_auth = 21,            // credentials missing, rejected or unsafe
   k_exit_network = 22,         // the remote API could not be reached

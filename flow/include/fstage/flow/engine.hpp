@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: Apache-2.0
+// Runs a Definition: states, JsonPath arguments and filters, retries, error routing, a virtual
+// clock for Sleep, and the local-only Switch / Parallel / Foreach. Functions run through an
+// Invoker, which the command line backs with warm sandboxed instances and tests with mocks.
+// The record it keeps is the API's ShowWorkflowExecution (FLOW.md §3).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <fstage/base/error.hpp>
+#include <fstage/base/json.hpp>
+#include <fstage/flow/model.hpp>
+
+namespace fstage::flow {
+
+// One call of one function by one state.
+struct Invocation {
+  std::string function;  // the manifest function (FunctionDecl::local)
+  std::string ref_name;  // the flow's name for it (FunctionDecl::name)
+  std::string state_id;  // the state that calls it
+  int attempt = 0;       // 0 for the first try, 1.. for retries
+  std::string event;     // JSON text
+  // X-Cff-Workflow-Id, X-Cff-Workflow-Run-Id, X-Cff-Workflow-State-Id, and the start's headers.
+  std::map<std::string, std::string> headers;
+};
+
+struct InvocationResult {
+  // ok: `output` is the function's JSON result. function_error, timeout, oom, crash: the
+  // platform's error (error_type, error_message), which on_errors can route. sandbox: nothing
+  // ran (the flow stops with a sandbox failure). cancelled: the run is being cancelled.
+  enum class Status { ok, function_error, timeout, oom, crash, sandbox, cancelled };
+  Status status = Status::ok;
+  std::string output;
+  std::string error_type;     // the function's errorType, or the platform's for timeout/oom/crash
+  std::string error_message;
+  std::string request_id;
+  double duration_ms = 0;
+  double init_duration_ms = 0;  // 0 when the instance was warm
+  bool mocked = false;          // answered by a test's mock, not a function
+};
+
+// Thread-safe: parallel actions and branches call it from several threads at once.
+class Invoker {
+ public:
+  virtual ~Invoker() = default;
+  virtual InvocationResult invoke(const Invocation& call) = 0;
+};
+
+// Execution and node statuses, as the API spells them.
+inline constexpr std::string_view k_status_success = "success";
+inline constexpr std::string_view k_status_fail = "fail";
+inline constexpr std::string_view k_status_running = "running";
+inline constexpr std::string_view k_status_timeout = "timeout";
+inline constexpr std::string_view k_status_cancel = "cancel";
+
+// What the engine reports as it goes, for a live timeline. Calls are serialised.
+struct Event {
+  enum class Kind { flow_started, state_started, attempt_finished, slept, state_finished,
+                    flow_finished };
+  Kind kind = Kind::flow_started;
+  std::string state_id;
+  std::string state_name;
+  std::string function;  // attempt_finished
+  int attempt = 0;
+  std::string status;  // attempt, state and flow: success / fail / timeout / cancel
+  std::string error_type;
+  std::string error_message;
+  double duration_ms = 0;  // real time spent
+  std::int64_t slept_ms = 0;  // slept: the Sleep's duration (virtual unless real_time)
+  bool mocked = false;
+  std::string request_id;
+};
+
+struct RunOptions {
+  OrderedJson input = OrderedJson::object();
+  std::map<std::string, std::string> headers;  // the start's headers, passed to every function
+  bool merge_parameters = false;  // X-WorkflowRun-MergeFnParameters
+  bool real_time = false;         // Sleep waits for real; by default it is skipped in virtual time
+  int cancel_fd = -1;             // polls readable once the run must stop (CancelFlag)
+  std::string project_id = "local";
+  std::string region = "cn-north-4";
+  std::string execution_id;   // generated when empty
+  std::string only_state;     // run this state alone on `input` (like AWS TestState)
+  std::function<void(const Event&)> on_event;
+};
+
+// The attempts of one node (FLOW.md §3, node_execution_details[]).
+struct NodeAttempt {
+  std::string status;
+  OrderedJson input;
+  OrderedJson output;
+  std::string begin_time;  // as the API writes them
+  std::string end_time;
+  std::string error_message;
+  std::string request_id;
+  // fstage's own figures, not in the API's node shape
+  std::string function;
+  std::string error_type;
+  double duration_ms = 0;
+  bool mocked = false;
+};
+
+struct NodeExecution {
+  std::string node_id;
+  std::string node_name;
+  std::string execution_id;
+  std::vector<NodeAttempt> executions;
+};
+
+struct Execution {
+  std::string workflow_id;
+  std::string workflow_urn;
+  std::string workflow_name;
+  std::string execution_id;
+  std::string status;  // success, fail, timeout, cancel
+  std::string begin_time;
+  std::string end_time;
+  std::string last_update_time;
+  OrderedJson headers = OrderedJson::object();
+  OrderedJson input;
+  OrderedJson output;
+  std::vector<NodeExecution> node_execution_details;
+  std::vector<std::string> path;  // state ids in the order they ran (branches: "par/0/a")
+  // The error that ended a failed run: the state, the error type and message.
+  std::string error_state;
+  std::string error_type;
+  std::string error_message;
+  // fstage's report figures
+  double duration_ms = 0;         // wall time of the run
+  double engine_ms = 0;           // wall time minus time inside functions
+  std::int64_t virtual_slept_ms = 0;
+  bool sandbox_failure = false;   // a function's sandbox could not start
+};
+
+// The execution exactly in the API's ShowWorkflowExecution shape, fstage's figures under
+// "fstage" (report: durations, path, slept time).
+OrderedJson to_json(const Execution& e);
+
+// Runs `def` (validated) to its end. Never throws; errors only for what prevents a run at all
+// (only_state unknown: not_found). The flow's own failure is Execution::status.
+Expected<Execution> run(const Definition& def, Invoker& invoker, const RunOptions& options);
+
+}  // namespace fstage::flow
