@@ -69,8 +69,7 @@ Expected<std::string> read_file(const std::filesystem::path& path, const ReadLim
     return fail(Error::from_errno("stat", path.string(), errno));
   }
   if (S_ISDIR(st.st_mode)) {
-    return fail(ErrorCode::invalid_input, path.string() + " is a directory",
-                "give the path of a file");
+    return fail(ErrorCode::io, path.string() + " is a directory", "give the path of a file");
   }
   const bool regular = S_ISREG(st.st_mode);
   // A regular file says how big it is (files in /proc say 0 and are read like a pipe).

@@ -25,5 +25,6 @@ void register_invoke(CLI::App& app, Context& ctx);
 void register_event(CLI::App& app, Context& ctx);
 void register_doctor(CLI::App& app, Context& ctx);
 void register_serve(CLI::App& app, Context& ctx);
+void register_flow(CLI::App& app, Context& ctx);
 
 }  // namespace fstage::cli

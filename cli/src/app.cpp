@@ -41,6 +41,7 @@ constexpr Command k_commands[] = {
     {"event", register_event},
     {"doctor", register_doctor},
     {"serve", register_serve},
+    {"flow", register_flow},
 };
 
 }  // namespace

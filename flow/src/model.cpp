@@ -22,8 +22,7 @@ std::string_view to_string(StateType type) {
 }
 
 bool is_local_only(StateType type) {
-  return type == StateType::switch_ || type == StateType::parallel ||
-         type == StateType::foreach;
+  return type == StateType::switch_ || type == StateType::parallel || type == StateType::foreach;
 }
 
 const State* Definition::find_state(std::string_view id) const {

@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "checker.hpp"
-
 #include <algorithm>
 #include <charconv>
 #include <limits>
 
 #include <fstage/base/strings.hpp>
+#include <fstage/manifest/checker.hpp>
 
 namespace fstage::manifest::detail {
 

@@ -14,8 +14,7 @@
 #include <set>
 
 #include <fstage/base/strings.hpp>
-
-#include "checker.hpp"
+#include <fstage/manifest/checker.hpp>
 
 namespace fstage::manifest {
 

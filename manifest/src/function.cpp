@@ -5,8 +5,7 @@
 #include <system_error>
 
 #include <fstage/base/strings.hpp>
-
-#include "checker.hpp"
+#include <fstage/manifest/checker.hpp>
 
 namespace fstage::manifest::detail {
 

@@ -10,9 +10,8 @@
 #include <algorithm>
 
 #include <fstage/base/strings.hpp>
+#include <fstage/manifest/checker.hpp>
 #include <fstage/manifest/manifest.hpp>
-
-#include "checker.hpp"
 
 namespace fstage::manifest {
 

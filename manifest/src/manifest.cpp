@@ -10,10 +10,9 @@
 #include <fstage/base/access.hpp>
 #include <fstage/base/fs.hpp>
 #include <fstage/base/strings.hpp>
+#include <fstage/manifest/checker.hpp>
 #include <fstage/manifest/manifest.hpp>
-
-#include "checker.hpp"
-#include "yaml_tree.hpp"
+#include <fstage/manifest/yaml_tree.hpp>
 
 namespace fstage::manifest {
 

@@ -4,9 +4,8 @@
 #include <algorithm>
 
 #include <fstage/base/strings.hpp>
+#include <fstage/manifest/checker.hpp>
 #include <fstage/manifest/schedule.hpp>
-
-#include "checker.hpp"
 
 namespace fstage::manifest::detail {
 

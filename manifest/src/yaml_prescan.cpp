@@ -6,8 +6,7 @@
 #include <cstdio>
 
 #include <fstage/base/json.hpp>
-
-#include "yaml_tree.hpp"
+#include <fstage/manifest/yaml_tree.hpp>
 
 namespace fstage::manifest::detail {
 

@@ -1,6 +1,4 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "yaml_tree.hpp"
-
 #include <algorithm>
 #include <map>
 #include <unordered_map>
@@ -8,6 +6,7 @@
 #include <yaml.h>
 
 #include <fstage/base/strings.hpp>
+#include <fstage/manifest/yaml_tree.hpp>
 
 namespace fstage::manifest::detail {
 

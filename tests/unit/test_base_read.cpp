@@ -94,7 +94,7 @@ TEST_CASE("read_file names a directory", "[base][read]") {
   Scratch s;
   auto r = read_file(s.path(), k_small);
   REQUIRE_FALSE(r);
-  CHECK(r.error().code == ErrorCode::invalid_input);
+  CHECK(r.error().code == ErrorCode::io);
   CHECK(has(r.error().message, "is a directory"));
 }
 

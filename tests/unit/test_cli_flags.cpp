@@ -128,7 +128,7 @@ TEST_CASE("a manifest that cannot be read is an I/O error, not an invalid one", 
     CliRun r({cmd, "-f", "dir.yaml"}, s.path());
     INFO(cmd << ": " << r.err.str());
     CHECK(r.code == cli::k_exit_failure);
-    CHECK(has(r.err, "dir.yaml: Is a directory"));
+    CHECK(has(r.err, "dir.yaml is a directory"));
   }
   auto v = manifest::validate_file(s.path() / "dir.yaml");
   CHECK(v.read_error.has_value());

@@ -27,8 +27,8 @@ struct ReadLimit {
 
 // Reads a whole file of at most `limit.max_bytes`. A regular file is measured first and
 // refused without being read; anything else (a pipe, /dev/stdin, a device such as /dev/zero)
-// is read up to one byte past the limit. Errors: not_found, io, invalid_input (a directory),
-// limit (larger than the limit).
+// is read up to one byte past the limit. Errors: not_found, io (also a directory: not the
+// content's fault), limit (larger than the limit).
 Expected<std::string> read_file(const std::filesystem::path& path, const ReadLimit& limit = {});
 
 // Reads `in` to its end, at most `limit.max_bytes`; `name` ("<stdin>") names it in errors.

@@ -35,7 +35,7 @@ struct InvocationResult {
   enum class Status { ok, function_error, timeout, oom, crash, sandbox, cancelled };
   Status status = Status::ok;
   std::string output;
-  std::string error_type;     // the function's errorType, or the platform's for timeout/oom/crash
+  std::string error_type;  // the function's errorType, or the platform's for timeout/oom/crash
   std::string error_message;
   std::string request_id;
   double duration_ms = 0;
@@ -59,8 +59,14 @@ inline constexpr std::string_view k_status_cancel = "cancel";
 
 // What the engine reports as it goes, for a live timeline. Calls are serialised.
 struct Event {
-  enum class Kind { flow_started, state_started, attempt_finished, slept, state_finished,
-                    flow_finished };
+  enum class Kind {
+    flow_started,
+    state_started,
+    attempt_finished,
+    slept,
+    state_finished,
+    flow_finished
+  };
   Kind kind = Kind::flow_started;
   std::string state_id;
   std::string state_name;
@@ -69,7 +75,7 @@ struct Event {
   std::string status;  // attempt, state and flow: success / fail / timeout / cancel
   std::string error_type;
   std::string error_message;
-  double duration_ms = 0;  // real time spent
+  double duration_ms = 0;     // real time spent
   std::int64_t slept_ms = 0;  // slept: the Sleep's duration (virtual unless real_time)
   bool mocked = false;
   std::string request_id;
@@ -78,13 +84,13 @@ struct Event {
 struct RunOptions {
   OrderedJson input = OrderedJson::object();
   std::map<std::string, std::string> headers;  // the start's headers, passed to every function
-  bool merge_parameters = false;  // X-WorkflowRun-MergeFnParameters
-  bool real_time = false;         // Sleep waits for real; by default it is skipped in virtual time
-  int cancel_fd = -1;             // polls readable once the run must stop (CancelFlag)
+  bool merge_parameters = false;               // X-WorkflowRun-MergeFnParameters
+  bool real_time = false;  // Sleep waits for real; by default it is skipped in virtual time
+  int cancel_fd = -1;      // polls readable once the run must stop (CancelFlag)
   std::string project_id = "local";
   std::string region = "cn-north-4";
-  std::string execution_id;   // generated when empty
-  std::string only_state;     // run this state alone on `input` (like AWS TestState)
+  std::string execution_id;  // generated when empty
+  std::string only_state;    // run this state alone on `input` (like AWS TestState)
   std::function<void(const Event&)> on_event;
 };
 
@@ -130,10 +136,10 @@ struct Execution {
   std::string error_type;
   std::string error_message;
   // fstage's report figures
-  double duration_ms = 0;         // wall time of the run
-  double engine_ms = 0;           // wall time minus time inside functions
+  double duration_ms = 0;  // wall time of the run
+  double engine_ms = 0;    // wall time minus time inside functions
   std::int64_t virtual_slept_ms = 0;
-  bool sandbox_failure = false;   // a function's sandbox could not start
+  bool sandbox_failure = false;  // a function's sandbox could not start
 };
 
 // The execution exactly in the API's ShowWorkflowExecution shape, fstage's figures under

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -85,6 +86,20 @@ struct Function {
   std::vector<Dependency> dependencies;  // platform dependency packages, in manifest order
 };
 
+namespace detail {
+struct YamlNode;
+}
+
+// One entry of the manifest's `flows:` map: the v2 definition written inline, or the file that
+// holds it (.json or .yaml). fstage_flow reads and validates it (fstage/flow/load.hpp).
+struct FlowSource {
+  std::string name;                              // the key: the flow's name
+  Location where;                                // of the key
+  std::filesystem::path file;                    // `definition:`, relative to the root; "" inline
+  Location file_where;                           // of the `definition:` value
+  std::shared_ptr<const detail::YamlNode> node;  // the inline definition (nullptr for a file)
+};
+
 struct Manifest {
   std::filesystem::path path;  // the manifest file
   std::filesystem::path root;  // its directory: the project root
@@ -92,6 +107,7 @@ struct Manifest {
   std::string region = "cn-north-4";
   std::string package = "default";
   std::vector<Function> functions;   // in file order
+  std::vector<FlowSource> flows;     // in file order
   std::vector<Diagnostic> warnings;  // soft problems found while validating (print them)
 
   const Function* find(std::string_view function_name) const;

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-// Private to fstage_manifest: a YAML document as a small tree with a 1-based position on every
-// node, built from libyaml's event parser so that the checks a YAML loader skips (duplicate
-// keys, tabs, invalid UTF-8, quoted vs plain scalars) can be made here.
+// Shared by fstage_manifest and fstage_flow (flow definitions, test cases): a YAML document as a
+// small tree with a 1-based position on every node, built from libyaml's event parser so that the
+// checks a YAML loader skips (duplicate keys, tabs, invalid UTF-8, quoted vs plain scalars) can be
+// made here.
 #pragma once
 
 #include <cstddef>

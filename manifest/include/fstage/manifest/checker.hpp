@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// Private to fstage_manifest: typed access to YamlNodes that reports every mismatch as a
-// Diagnostic at the node's position and keeps going, so one run finds all the problems.
+// Shared by fstage_manifest and fstage_flow: typed access to YamlNodes that reports every mismatch
+// as a Diagnostic at the node's position and keeps going, so one run finds all the problems.
 #pragma once
 
 #include <cstdint>
@@ -13,8 +13,7 @@
 #include <vector>
 
 #include <fstage/manifest/manifest.hpp>
-
-#include "yaml_tree.hpp"
+#include <fstage/manifest/yaml_tree.hpp>
 
 namespace fstage::manifest::detail {
 
