@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <charconv>
+
+#include <fstage/base/strings.hpp>
+#include <fstage/flow/junit.hpp>
+
+namespace fstage::flow {
+
+namespace {
+
+constexpr std::string_view k_replacement = "\xEF\xBF\xBD";  // U+FFFD
+
+// The code point at `i` and its length in bytes; -1 for a byte that starts no valid UTF-8
+// sequence (overlong forms and surrogates included).
+std::pair<long, std::size_t> decode(std::string_view s, std::size_t i) {
+  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned char c = byte(i);
+  if (c < 0x80) {
+    return {c, 1};
+  }
+  const std::size_t n = (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+  if (n == 0 || i + n > s.size()) {
+    return {-1, 1};
+  }
+  long cp = c & (0x7F >> n);
+  for (std::size_t k = 1; k < n; ++k) {
+    if ((byte(i + k) & 0xC0) != 0x80) {
+      return {-1, 1};
+    }
+    cp = (cp << 6) | (byte(i + k) & 0x3F);
+  }
+  static constexpr long k_min[] = {0, 0, 0x80, 0x800, 0x10000};
+  if (cp < k_min[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+    return {-1, 1};
+  }
+  return {cp, n};
+}
+
+bool xml_char(long cp) {
+  return cp == 0x9 || cp == 0xA || cp == 0xD || (cp >= 0x20 && cp != 0xFFFE && cp != 0xFFFF);
+}
+
+std::string seconds(double ms) {
+  char buf[32];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, ms / 1000.0, std::chars_format::fixed, 3);
+  return ec == std::errc() ? std::string(buf, end) : std::string("0.000");
+}
+
+std::string attr(std::string_view name, std::string_view value) {
+  return " " + std::string(name) + "=\"" + xml_escape(value, true) + "\"";
+}
+
+// The one-line summary a CI page shows beside the case's name.
+std::string failure_message(const CaseResult& r) {
+  if (r.mismatches.size() == 1 && !r.mismatches[0].lines.empty()) {
+    return r.mismatches[0].what + ": " + r.mismatches[0].lines[0];
+  }
+  std::vector<std::string> what;
+  for (const auto& m : r.mismatches) {
+    what.push_back(m.what);
+  }
+  return std::to_string(r.mismatches.size()) + " expectations not met: " + join(what, ", ");
+}
+
+void write_case(std::string& out, const SuiteResult& suite, const CaseResult& c) {
+  out += "    <testcase" + attr("name", c.name) + attr("classname", "flow." + suite.flow) +
+         attr("file", suite.file) + attr("time", seconds(c.duration_ms));
+  if (c.outcome == CaseResult::Outcome::passed) {
+    out += "/>\n";
+    return;
+  }
+  out += ">\n";
+  std::string body = join(failure_lines(c), "\n");
+  if (c.where.line > 0) {
+    body = suite.file + ":" + std::to_string(c.where.line) + ":" + std::to_string(c.where.column) +
+           ": case " + quote(c.name) + "\n" + body;
+  }
+  if (c.outcome == CaseResult::Outcome::failed) {
+    out += "      <failure" + attr("message", failure_message(c)) +
+           attr("type", "flow.ExpectationFailed") + ">" + xml_escape(body) + "</failure>\n";
+  } else {
+    out += "      <error" + attr("message", c.error) + attr("type", "flow.TestError") + ">" +
+           xml_escape(body) + "</error>\n";
+  }
+  out += "    </testcase>\n";
+}
+
+}  // namespace
+
+std::string xml_escape(std::string_view text, bool attribute) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size();) {
+    auto [cp, len] = decode(text, i);
+    if (cp < 0 || !xml_char(cp)) {
+      out += k_replacement;
+      i += len;
+      continue;
+    }
+    switch (cp) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += attribute ? "&quot;" : "\"";
+        break;
+      case '\'':
+        out += attribute ? "&apos;" : "'";
+        break;
+      case '\t':
+        out += attribute ? "&#9;" : "\t";
+        break;
+      case '\n':
+        out += attribute ? "&#10;" : "\n";
+        break;
+      case '\r':
+        out += "&#13;";  // a raw CR would be read back as a line feed
+        break;
+      default:
+        out.append(text.substr(i, len));
+    }
+    i += len;
+  }
+  return out;
+}
+
+std::string junit_xml(const std::vector<SuiteResult>& suites) {
+  std::size_t tests = 0;
+  std::size_t failures = 0;
+  std::size_t errors = 0;
+  double ms = 0;
+  for (const auto& s : suites) {
+    tests += s.cases.size();
+    failures += s.count(CaseResult::Outcome::failed);
+    errors += s.count(CaseResult::Outcome::error);
+    ms += s.duration_ms;
+  }
+  std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  out += "<testsuites" + attr("name", "fstage flow test") + attr("tests", std::to_string(tests)) +
+         attr("failures", std::to_string(failures)) + attr("errors", std::to_string(errors)) +
+         attr("time", seconds(ms)) + ">\n";
+  for (const auto& s : suites) {
+    out += "  <testsuite" + attr("name", "flow." + s.flow) +
+           attr("tests", std::to_string(s.cases.size())) +
+           attr("failures", std::to_string(s.count(CaseResult::Outcome::failed))) +
+           attr("errors", std::to_string(s.count(CaseResult::Outcome::error))) +
+           attr("skipped", "0") + attr("time", seconds(s.duration_ms)) +
+           attr("timestamp", s.timestamp) + attr("file", s.file) + ">\n";
+    for (const auto& c : s.cases) {
+      write_case(out, s, c);
+    }
+    out += "  </testsuite>\n";
+  }
+  out += "</testsuites>\n";
+  return out;
+}
+
+}  // namespace fstage::flow
