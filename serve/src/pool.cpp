@@ -169,11 +169,15 @@ void FunctionPool::work(Worker* self) {
         result = runner->invoke(job.request);
         lines.flush(emit);
       }
-      job.done(std::move(result));
+      // Idle again before the caller hears back: a caller that answers with its next request
+      // at once (a flow's next state) finds this warm instance free instead of starting one.
       lock.lock();
       self->answer_by = Clock::time_point::max();
       --m_busy;
       ++m_idle;
+      lock.unlock();
+      job.done(std::move(result));
+      lock.lock();
       continue;
     }
     if (m_stopping) {

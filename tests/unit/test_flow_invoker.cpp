@@ -216,6 +216,15 @@ TEST_CASE("flow invoker: one warm instance serves every state; headers reach the
     CHECK(std::find(lines.begin(), lines.end(), "[second who#2] called 2") != lines.end());
   }
 
+  // Back to back, each call made the moment the last one answered: still the one instance
+  // (the pool counts it idle before its caller hears back).
+  for (int i = 0; i < 20; ++i) {
+    auto r = invoker.invoke(call("s" + std::to_string(i), i));
+    REQUIRE(r.status == Status::ok);
+    CHECK(Json::parse(r.output)["instance"] == ja["instance"]);
+  }
+  CHECK(invoker.instances_started() == 1);
+
   // A function error keeps the function's own errorType.
   auto bad = call("third", 3);
   bad.event = R"({"fail": true})";
