@@ -119,8 +119,9 @@ AttemptResult run_parallel(RunContext& ctx, Scope& scope, const State& state,
     subs[i].input = input;
     subs[i].virtual_ms = scope.virtual_ms;
   }
-  // The branches no longer needed (enough succeeded, or too many failed) stop at their next
-  // state; an invocation already running finishes first, and the branch ends as cancel.
+  // The branches no longer needed (enough succeeded, or too many failed) start no further
+  // state, their running invocations are stopped through the group's stop_fd, and they end as
+  // cancel.
   StopToken group(scope.stop);
   std::mutex mutex;
   std::size_t succeeded = 0;

@@ -26,6 +26,12 @@ struct Invocation {
   std::string event;     // JSON text
   // X-Cff-Workflow-Id, X-Cff-Workflow-Run-Id, X-Cff-Workflow-State-Id, and the start's headers.
   std::map<std::string, std::string> headers;
+  // Besides the run's RunOptions::cancel_fd, which always stops every call: -1, or a
+  // descriptor that becomes readable when this call is no longer needed though the run goes
+  // on (its Parallel branch lost the race for `completion`, or another Foreach iteration
+  // failed). The Invoker stops the function as it would on cancel and answers `cancelled`;
+  // an Invoker that ignores it only makes the engine wait for the call to finish.
+  int stop_fd = -1;
 };
 
 struct InvocationResult {
