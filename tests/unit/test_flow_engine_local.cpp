@@ -262,8 +262,8 @@ TEST_CASE("flow::run Foreach runs the iterator per element, results in order",
     REQUIRE(inv.calls.size() == 3);
     for (int i = 0; i < 3; ++i) {
       auto event = js(inv.calls[static_cast<std::size_t>(i)].event.c_str());
-      // Each iteration sees the state's data and its own element, nothing of the others.
-      CHECK(event == OrderedJson{{"numbers", {1, 2, 3}}, {"tag", "t"}, {"item", i + 1}});
+      // Each iteration sees the state's data and its own element, not the array it iterates.
+      CHECK(event == OrderedJson{{"tag", "t"}, {"item", i + 1}});
     }
   }
   SECTION("unlimited: all at once, still in order") {
@@ -296,6 +296,14 @@ TEST_CASE("flow::run Foreach runs the iterator per element, results in order",
     };
     auto e = run_ok(d, inv, input(R"({"numbers":[5,6]})"));
     CHECK(e.output == js(R"({"numbers":[5,6],"out":{"squares":[5,6]}})"));
+  }
+  SECTION("a nested items_path is left out of the iteration's input, its siblings kept") {
+    d.states[0].items_path = "$.order.lines";
+    inv.answer = [](const flow::Invocation& c) { return MockInvoker::ok(c.event); };
+    auto e = run_ok(d, inv, input(R"({"order":{"id":7,"lines":["a","b"]}})"));
+    CHECK(e.output["result"] ==
+          js(R"([{"order":{"id":7},"item":"a"},{"order":{"id":7},"item":"b"}])"));
+    CHECK(e.output["order"]["lines"] == js(R"(["a","b"])"));  // the state's data is untouched
   }
   SECTION("an empty array gives an empty result") {
     auto e = run_ok(d, inv, input(R"({"numbers":[]})"));
