@@ -259,6 +259,10 @@ TEST_CASE("flow::run Foreach runs the iterator per element, results in order",
     auto e = run_ok(d, inv, input(R"({"numbers":[1,2,3],"tag":"t"})"));
     CHECK(e.status == "success");
     CHECK(e.output == expected);
+    // synapse#180: the results are merged into the state's data, not returned bare;
+    // synapse#181: the iteration variable does not leak into the state's output.
+    CHECK(e.output.is_object());
+    CHECK_FALSE(e.output.contains("item"));
     REQUIRE(inv.calls.size() == 3);
     for (int i = 0; i < 3; ++i) {
       auto event = js(inv.calls[static_cast<std::size_t>(i)].event.c_str());
