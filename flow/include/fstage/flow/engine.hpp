@@ -163,9 +163,13 @@ struct Execution {
   std::string error_type;
   std::string error_message;
   // fstage's report figures
-  double duration_ms = 0;             // wall time of the run
-  double engine_ms = 0;               // wall time minus time inside functions
-  double function_ms = 0;             // wall time the run's main line spent waiting for functions
+  double duration_ms = 0;  // wall time of the run
+  // The run's main line: function_ms is the wall time it spent waiting (for the Invoker, for
+  // real-time sleeps and retry delays, for Parallel branches and Foreach iterations as a
+  // whole), engine_ms the rest (duration_ms - function_ms): the engine's own overhead for a
+  // sequential flow.
+  double engine_ms = 0;
+  double function_ms = 0;
   std::int64_t virtual_slept_ms = 0;  // time skipped by Sleeps and retry delays (the longest
                                       // line: parallel branches' sleeps overlap)
   bool sandbox_failure = false;       // a function's sandbox could not start
