@@ -14,6 +14,7 @@
 
 #include <fstage/base/fs.hpp>
 #include <fstage/base/interrupt.hpp>
+#include <fstage/base/json_text.hpp>
 #include <fstage/base/strings.hpp>
 #include <fstage/base/time.hpp>
 #include <fstage/cli/app.hpp>
@@ -304,7 +305,7 @@ Expected<int> run_flow_test(Context& ctx, const FlowTestOptions& opts) {
       }
       j["flows"].push_back(std::move(f));
     }
-    *ctx.out << j.dump(2, ' ', false, OrderedJson::error_handler_t::replace) << "\n";
+    *ctx.out << json_text(j, 2) << "\n";
   } else {
     *ctx.out << passed << " passed, " << failed << " failed";
     if (errors > 0) {

@@ -53,10 +53,13 @@ class Against {
       return nullptr;
     }
     if (s->type != StateType::operation) {
+      const std::string type(to_string(s->type));
+      const bool vowel = type.find_first_of("AEIOU") == 0;
       error(where,
-            what + ": state " + quote(id) + " is a " + std::string(to_string(s->type)) +
+            what + ": state " + quote(id) + " is " + (vowel ? "an " : "a ") + type +
                 ", which calls no function: there is nothing to mock or count",
-            "an Operation state of the flow: " + join(m_operations, ", "));
+            "an Operation state of the flow: " + join(m_operations, ", "),
+            "only Operation states call functions; their results flow on through the others");
       return nullptr;
     }
     return s;

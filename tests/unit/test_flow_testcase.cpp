@@ -278,7 +278,7 @@ TEST_CASE("flow::check_test_file reports mocks and expectations the flow cannot 
        "validate, charge, notify; did you mean 'charge'?"},
       {"a Sleep", "    mocks:\n      wait: {\"0\": {result: 1}}\n", 5, 7,
        "state 'wait' is a Sleep, which calls no function"},
-      {"an End", "    mocks:\n      done: {\"0\": {result: 1}}\n", 5, 7, "is a End"},
+      {"an End", "    mocks:\n      done: {\"0\": {result: 1}}\n", 5, 7, "is an End"},
       {"a Parallel", "    mocks:\n      fanout: {\"0\": {result: 1}}\n", 5, 7, "is a Parallel"},
       {"an action the state has not",
        "    mocks:\n      notify:\n        fax: {\"0\": {result: 1}}\n", 6, 9,
