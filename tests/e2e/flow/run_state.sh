@@ -1,10 +1,13 @@
 # `fstage flow run` inputs and options: -i FILE and -i - (stdin), the default {}, --state ID
 # (one state alone on the given input), --header (the start's headers in the record),
-# choosing the flow, and the exit codes for what prevents a run: 3 for input that is not
+# --merge-parameters, choosing the flow, and the exit codes for what prevents a run: 3 for input that is not
 # JSON or a definition that does not validate, 4 for an unknown flow or state, 2 for usage.
 . "$(dirname "$0")/lib/run.sh"
 mkdir -p "$T/p/fn" && cd "$T/p"
 cat >fn/index.py <<'PY'
+def fresh(event, context):
+    return {"fresh": True}
+
 def add(event, context):
     event.setdefault("seen", []).append(context.getWorkflowStateID())
     return event
@@ -13,7 +16,16 @@ cat >fstage.yaml <<'YAML'
 name: flowstate
 functions:
   add: {runtime: Python3.10, handler: index.add, code: fn}
+  fresh: {runtime: Python3.10, handler: index.fresh, code: fn}
 flows:
+  merge:
+    start: f
+    functions: [{name: fresh, operation: fresh}]
+    constants: {}
+    retries: []
+    states:
+      - {id: f, name: f, type: Operation, transition: done, actions: [{function_ref: {ref_name: fresh}}]}
+      - {id: done, name: done, type: End, end: true}
   chain:
     start: a
     functions: [{name: add, operation: add}]
@@ -56,6 +68,12 @@ assert_contains "$T/err" "no state 'nope'"
 expect_exit 0 "$FSTAGE" flow run chain --header X-Tenant=acme --json
 [ "$(json_get "$T/out" "j['headers'].get('X-Tenant')")" = acme ] || { cat "$T/out"; fail "--header"; }
 expect_exit 2 "$FSTAGE" flow run chain --header novalue
+
+# --merge-parameters: the function's result merged into the state's input, not replacing it.
+expect_exit 0 "$FSTAGE" flow run merge -i in.json
+[ "$(json_get "$T/out" "sorted(j)")" = "['fresh']" ] || { cat "$T/out"; fail "without merge"; }
+expect_exit 0 "$FSTAGE" flow run merge -i in.json --merge-parameters
+[ "$(json_get "$T/out" "sorted(j)")" = "['fresh', 'seen']" ] || { cat "$T/out"; fail "--merge-parameters"; }
 
 # What prevents a run.
 echo '{"seen": [' >bad.json
