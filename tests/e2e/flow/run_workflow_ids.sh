@@ -22,7 +22,7 @@ exports.handler = async (event, context) => {
   return event;
 };
 JS
-go_fn= go_state= runtimes="python nodejs"
+go_fn='' go_state='' runtimes="python nodejs"
 if command -v go >/dev/null; then
   mkdir -p go-src go
   cat >go-src/go.mod <<GOMOD
