@@ -1,6 +1,7 @@
-# Ctrl-C during `fstage flow run`: in a Sleep waited for real (--real-time) and in a slow
-# function, SIGINT ends the run at once: exit 130 with "fstage: interrupted", the execution
-# reported as `cancel` (--json), and no sandbox process or cgroup left behind.
+# Ctrl-C during `fstage flow run`: in a Sleep waited for real (--real-time), in a slow
+# function and in three parallel calls of one, SIGINT ends the run at once: exit 130 with
+# "fstage: interrupted", the execution reported as `cancel` (--json), and no sandbox process
+# or cgroup left behind.
 . "$(dirname "$0")/lib/run.sh"
 . "$FSTAGE_SOURCE_DIR/tests/e2e/lib/signals.sh"
 mkdir -p "$T/p/fn" && cd "$T/p"
@@ -52,6 +53,22 @@ flows:
         transition: done
         actions: [{function_ref: {ref_name: sleepy}}]
       - {id: done, name: done, type: End, end: true}
+  fan:
+    start: three
+    functions: [{name: sleepy, operation: sleepy}]
+    constants: {}
+    retries: []
+    states:
+      - id: three
+        name: three
+        type: Operation
+        action_mode: parallel
+        transition: done
+        actions:
+          - {function_ref: {ref_name: sleepy}}
+          - {function_ref: {ref_name: sleepy}}
+          - {function_ref: {ref_name: sleepy}}
+      - {id: done, name: done, type: End, end: true}
 YAML
 "$FSTAGE" build -q >/dev/null 2>&1 || fail "build"
 
@@ -90,6 +107,14 @@ for sig in INT TERM; do
   expect_interrupted "SIG$sig in a slow function" "$T/err" 2000
   [ "$(json_get "$T/out" "j['status']")" = cancel ] || { cat "$T/out"; fail "slow: not cancel"; }
 done
+
+# Three instances of one function at once (parallel actions): every one is stopped.
+start "$T/out" "$T/err" flow run fan --json
+for _ in $(seq 200); do [ "$(grep -c sleeping "$T/err" 2>/dev/null)" = 3 ] && break; sleep 0.05; done
+[ "$(grep -c sleeping "$T/err")" = 3 ] || { cat "$T/err"; fail "fan: three instances did not start"; }
+interrupt INT
+expect_interrupted "SIGINT with three instances running" "$T/err" 2000
+[ "$(json_get "$T/out" "j['status']")" = cancel ] || { cat "$T/out"; fail "fan: not cancel"; }
 
 # Text mode: the same exit, nothing on stdout.
 start "$T/out" "$T/err" flow run slow
