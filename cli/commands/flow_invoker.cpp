@@ -14,6 +14,7 @@
 
 #include <fstage/base/interrupt.hpp>
 #include <fstage/base/json.hpp>
+#include <fstage/base/json_text.hpp>
 #include <fstage/base/strings.hpp>
 #include <fstage/cli/app.hpp>
 #include <fstage/serve/log.hpp>
@@ -39,7 +40,7 @@ void read_error_body(const std::string& body, InvocationResult& out, std::string
       if (it == j.end() || it->is_null()) {
         return std::string();
       }
-      return it->is_string() ? it->get<std::string>() : it->dump();
+      return it->is_string() ? it->get<std::string>() : json_text(*it);
     };
     out.error_type = text("errorType");
     out.error_message = text("errorMessage");
