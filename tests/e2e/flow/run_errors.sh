@@ -3,8 +3,8 @@
 # and one that runs out of memory each fail their state with the platform's error type
 # (FunctionTimeout, RuntimeExited, OutOfMemory, as `fstage invoke` reports them), and the
 # on_errors route that names that type takes the flow to a compensating state. Unhandled, the
-# flow fails (exit 14), or times out for a function timeout (exit 11). --json gives the API's
-# ShowWorkflowExecution shape.
+# flow fails (exit 14), or times out for a function timeout (exit 11); a sandbox that cannot
+# start is exit 13. --json gives the API's ShowWorkflowExecution shape.
 . "$(dirname "$0")/lib/run.sh"
 mkdir -p "$T/p/fn" && cd "$T/p"
 cat >fn/index.py <<'PY'
@@ -186,4 +186,32 @@ assert_contains "$T/err" "FunctionTimeout"
 assert_contains "$T/err" "SUMMARY Status: timeout"
 expect_exit 11 "$FSTAGE" flow run unhandled_timeout --json
 [ "$(json_get "$T/out" "j['status']")" = timeout ] || fail "unhandled timeout --json: status"
+# A sandbox that cannot start the function (a Go handler without its execute bit) is no
+# error of the flow's: on_errors "*" does not take it, and the run ends as a sandbox failure,
+# exit 13.
+mkdir -p "$T/sb/go" && printf 'not a program\n' >"$T/sb/go/handler" && chmod 644 "$T/sb/go/handler"
+cat >"$T/sb/fstage.yaml" <<'YAML'
+name: flowsandbox
+functions:
+  g: {runtime: Go1.x, handler: handler, code: go}
+flows:
+  one:
+    start: s
+    functions: [{name: g, operation: g}]
+    constants: {}
+    retries: []
+    states:
+      - id: s
+        name: s
+        type: Operation
+        transition: done
+        actions: [{function_ref: {ref_name: g}}]
+        on_errors: [{error: "*", transition: done}]
+      - {id: done, name: done, type: End, end: true}
+YAML
+expect_exit 13 "$FSTAGE" flow run -f "$T/sb/fstage.yaml" one
+assert_contains "$T/err" "SandboxError: cannot execute"
+expect_exit 13 "$FSTAGE" flow run -f "$T/sb/fstage.yaml" one --json
+[ "$(json_get "$T/out" "j['fstage']['sandbox_failure']")" = True ] || { cat "$T/out"; fail "sandbox_failure"; }
+[ "$(json_get "$T/out" "j['fstage']['path']")" = "['s']" ] || fail "on_errors took a sandbox failure"
 echo "ok"

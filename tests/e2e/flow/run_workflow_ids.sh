@@ -77,6 +77,7 @@ GO
   runtimes="$runtimes go"
   node_next=go_state
 else
+  [ -z "${FSTAGE_TEST_REQUIRE:-}" ] || fail "required but skipped: no Go toolchain for the Go function"
   echo "SKIP (part): no Go toolchain, the Go function is left out of the flow"
   node_next=done
 fi
