@@ -171,7 +171,7 @@ std::vector<BadCase> bad_cases() {
        def(op("a", ", \"transition\": \"b\"") +
            ",\n    {\"id\": \"b\", \"type\": \"End\", \"actions\": [«{\"function_ref\": "
            "{\"ref_name\": \"fo\"}}]}"),
-       "state 'b': a End state runs no actions"},
+       "state 'b': an End state runs no actions"},
       {"sleep without duration",
        def(op("a", ", \"transition\": \"s\"") +
            ",\n    «{\"id\": \"s\", \"type\": \"Sleep\", \"end\": true}"),
