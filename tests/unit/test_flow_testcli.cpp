@@ -105,6 +105,13 @@ TEST_CASE("cli flow test: a bad test file is 3, an unknown flow or case 4", "[fl
   CliRun no_case({"flow", "test", "--case", "pases"}, s.path());
   CHECK(no_case.code == 4);
   CHECK(has(no_case.err, "no test case named 'pases'; did you mean 'passes'?"));
+  // A flow that does not validate is reported as the loader reports it, and nothing runs.
+  write(s.path() / "flows/orders.json", "{\"name\": \"orders\", \"start\": \"nowhere\"}");
+  CliRun invalid({"flow", "test"}, s.path());
+  CHECK(invalid.code == 3);
+  CHECK(has(invalid.err, "flows/orders.json:1:"));
+  CHECK(invalid.out.str().empty());
+  project(s.path());
   CliRun json({"flow", "test", "--json"}, s.path());
   CHECK(json.code == 0);
   CHECK(has(json.out, "\"passed\": 1"));
