@@ -270,3 +270,38 @@ TEST_CASE("flow::run_case: a Foreach body's state is mocked in every iteration",
   CHECK(r.outcome == Outcome::passed);
   CHECK(r.mocked_calls == 3);
 }
+
+TEST_CASE("flow::run_case: a Parallel branch's state is mocked, its path checked", "[flow][test]") {
+  Definition d;
+  d.name = "fan";
+  d.start = "par";
+  d.functions.push_back(function("left"));
+  d.functions.push_back(function("right"));
+  State par;
+  par.id = "par";
+  par.name = "par";
+  par.type = StateType::parallel;
+  par.end = true;
+  for (const char* id : {"left", "right"}) {
+    Subflow b;
+    b.start = id;
+    State s = operation(id, "");
+    s.end = true;
+    b.states.push_back(s);
+    par.branches.push_back(b);
+  }
+  d.states.push_back(par);
+  Real real;
+  auto r = run(d,
+               "  - name: one branch mocked\n"
+               "    input: {n: 1}\n"
+               "    mocks:\n"
+               "      right: {\"0\": {result: {mocked: true}}}\n"
+               "    expect:\n"
+               "      output: {n: 1, result: [{n: 1, left-fn: true}, {mocked: true}]}\n"
+               "      attempts: {left: 1, right: 1}\n",
+               &real);
+  CHECK(r.outcome == Outcome::passed);
+  CHECK(real.calls == 1);
+  CHECK(r.mocked_calls == 1);
+}
