@@ -7,7 +7,7 @@
 DESTDIR="$T/root" cmake --install "$FSTAGE_BINARY_DIR" --prefix /usr >/dev/null
 for f in usr/bin/fstage usr/share/man/man1/fstage.1 usr/share/bash-completion/completions/fstage \
          usr/share/zsh/vendor-completions/_fstage usr/share/fish/vendor_completions.d/fstage.fish \
-         usr/lib/fstage/fstage-httpd.so; do
+         usr/lib/fstage/fstage-httpd.so usr/lib/fstage/fstage-graphviz.so; do
   [ -f "root/$f" ] || fail "not installed: /$f"
 done
 expect_exit 0 "root/usr/bin/fstage" --version
@@ -45,4 +45,5 @@ expect_exit 0 "droot/usr/bin/fstage" --version
 dpkg --root="$T/droot" --admindir="$T/droot/var/lib/dpkg" -L fstage > files.txt
 assert_contains files.txt "/usr/share/man/man1/fstage.1"
 assert_contains files.txt "/usr/lib/fstage/fstage-httpd.so"
+assert_contains files.txt "/usr/lib/fstage/fstage-graphviz.so"
 echo ok
