@@ -72,6 +72,8 @@ std::string kind_fill(NodeKind kind) {
       return "#eceff1";
     case NodeKind::decision:
       return "#f3e5f5";
+    case NodeKind::fork:
+      return "#ede7f6";
     case NodeKind::loop:
     case NodeKind::collect:
       return "#e0f2f1";
@@ -80,9 +82,11 @@ std::string kind_fill(NodeKind kind) {
   }
 }
 
+// The nodes that draw a state (and so show its run); the others are start, end, join and
+// collector.
 bool is_state(NodeKind kind) {
   return kind == NodeKind::operation || kind == NodeKind::sleep || kind == NodeKind::end ||
-         kind == NodeKind::decision;
+         kind == NodeKind::decision || kind == NodeKind::fork || kind == NodeKind::loop;
 }
 
 std::string node_label(const Graph& g, const GraphNode& n) {
@@ -112,7 +116,6 @@ void write_node(std::ostream& out, const Graph& g, const GraphNode& n, const std
       out << "shape=doublecircle, style=filled, fillcolor=\"" << k_ink
           << "\", fontcolor=white, width=0.45, fixedsize=true, fontsize=9, label=<end>";
       break;
-    case NodeKind::fork:
     case NodeKind::join:
       out << "shape=box, style=filled, fillcolor=\"" << k_ink << "\", color=\"" << k_ink
           << "\", width=1.6, height=0.06, fixedsize=true, label=\"\"";
@@ -122,12 +125,10 @@ void write_node(std::ostream& out, const Graph& g, const GraphNode& n, const std
           << "\", color=\"#00897b\", fontsize=9, label=<" << html(n.lines.empty() ? "" : n.lines[0])
           << ">";
       break;
-    case NodeKind::loop:
-      out << "shape=hexagon, style=\"rounded,filled\", fillcolor=\"" << kind_fill(n.kind)
-          << "\", color=\"#00897b\", label=<" << node_label(g, n) << ">";
-      break;
     default: {
-      StatusColors c{kind_fill(n.kind), k_muted};
+      StatusColors c{kind_fill(n.kind), n.kind == NodeKind::fork   ? "#5e35b1"
+                                        : n.kind == NodeKind::loop ? "#00897b"
+                                                                   : k_muted};
       std::string pen = "1";
       if (g.has_execution) {
         c = status_colors(n.has_run ? n.run.status : "");
@@ -135,6 +136,7 @@ void write_node(std::ostream& out, const Graph& g, const GraphNode& n, const std
       }
       const char* shape = n.kind == NodeKind::decision ? "diamond"
                           : n.kind == NodeKind::end    ? "ellipse"
+                          : n.kind == NodeKind::loop   ? "hexagon"
                                                        : "box";
       out << "shape=" << shape << ", style=\""
           << (n.kind == NodeKind::decision ? "filled" : "rounded,filled")
@@ -184,18 +186,15 @@ void write_cluster(std::ostream& out, const Graph& g, const GraphCluster& c,
   std::string color = c.kind == GraphCluster::Kind::foreach    ? "#00897b"
                       : c.kind == GraphCluster::Kind::parallel ? "#5e35b1"
                                                                : "#b0bec5";
-  std::string label = "<b>" + html(c.label) + "</b>";
-  if (c.kind == GraphCluster::Kind::branch) {
-    label = html(c.label);
-  }
+  const std::string label = html(c.label);
   std::string pen = "1.2";
   if (g.has_execution && c.kind != GraphCluster::Kind::branch) {
+    // The state's run is on its fork or loop head; the cluster's outline says it too.
     const StatusColors s = status_colors(c.has_run ? c.run.status : "");
     color = s.stroke;
     pen = c.has_run ? "2" : "1.2";
-    label += "<br/><font color=\"" + s.stroke + "\">" +
-             html(c.has_run ? describe_run(c.run) : "not run") + "</font>";
   }
+  // An empty label too: a cluster would otherwise inherit the graph's title.
   out << in << "label=<" << label << ">;\n"
       << in << "style=\"rounded" << (c.kind == GraphCluster::Kind::branch ? ",dashed" : "")
       << "\"; color=\"" << color << "\"; penwidth=" << pen << "; fontsize=11; margin=12;\n";

@@ -77,7 +77,7 @@ std::string yaml_quoted(std::string_view in) {
 
 bool is_state(NodeKind kind) {
   return kind == NodeKind::operation || kind == NodeKind::sleep || kind == NodeKind::end ||
-         kind == NodeKind::decision;
+         kind == NodeKind::decision || kind == NodeKind::fork || kind == NodeKind::loop;
 }
 
 std::string label(const Graph& g, const GraphNode& n) {
@@ -86,8 +86,6 @@ std::string label(const Graph& g, const GraphNode& n) {
       return "start";
     case NodeKind::finish:
       return "end";
-    case NodeKind::fork:
-      return "fork";
     case NodeKind::join:
       return "join";
     case NodeKind::collect:
@@ -134,10 +132,8 @@ std::string class_of(const Graph& g, const GraphNode& n) {
   switch (n.kind) {
     case NodeKind::start:
     case NodeKind::finish:
-    case NodeKind::fork:
     case NodeKind::join:
       return "dark";
-    case NodeKind::loop:
     case NodeKind::collect:
       return "loop";
     default:
@@ -153,6 +149,10 @@ std::string class_of(const Graph& g, const GraphNode& n) {
       return "terminal";
     case NodeKind::decision:
       return "decision";
+    case NodeKind::fork:
+      return "par";
+    case NodeKind::loop:
+      return "loop";
     default:
       return "op";
   }
@@ -168,11 +168,9 @@ void write_cluster(std::ostream& out, const Graph& g, const GraphCluster& c,
                    const std::map<std::string, std::vector<const GraphCluster*>>& children,
                    const std::map<std::string, std::vector<const GraphNode*>>& members,
                    const std::string& in) {
-  std::string title = c.label;
-  if (g.has_execution && c.kind != GraphCluster::Kind::branch) {
-    title += " · " + (c.has_run ? describe_run(c.run) : std::string("not run"));
-  }
-  out << in << "subgraph " << c.id << " [\"" << text(title) << "\"]\n";
+  // A Parallel's or a Foreach's name and run are on its fork or loop head.
+  const std::string& title = c.label;
+  out << in << "subgraph " << c.id << " [\"" << (title.empty() ? " " : text(title)) << "\"]\n";
   if (auto it = members.find(c.id); it != members.end()) {
     for (const GraphNode* n : it->second) {
       write_node(out, g, *n, in + "  ");
@@ -247,7 +245,8 @@ std::string to_mermaid(const Graph& g) {
          "  classDef op fill:#e8f0fe,stroke:#607d8b\n"
          "  classDef sleep fill:#fff8e1,stroke:#607d8b\n"
          "  classDef terminal fill:#eceff1,stroke:#607d8b\n"
-         "  classDef decision fill:#f3e5f5,stroke:#607d8b\n";
+         "  classDef decision fill:#f3e5f5,stroke:#607d8b\n"
+         "  classDef par fill:#ede7f6,stroke:#5e35b1\n";
   if (g.has_execution) {
     for (const char* status : {"success", "fail", "timeout", "cancel", "running", "scheduled",
                                "recovered", "retrying", "stopping"}) {

@@ -246,16 +246,17 @@ class Builder {
     }
   }
 
+  // The fork carries the Parallel's name and what it waits for, so edges into the state meet
+  // its title rather than crossing a cluster label; the join is a bare bar.
   Ends parallel(const State& s, const std::string& type, const std::string& path,
                 const std::string& parent) {
-    std::string label = type + " " + s.id + ": " + completion_text(s);
-    if (!s.result_key.empty()) {
-      label += " → " + s.result_key;
-    }
-    const std::string outer = add_cluster(GraphCluster::Kind::parallel, label, parent);
+    const std::string outer = add_cluster(GraphCluster::Kind::parallel, "", parent);
     cluster_run(outer, path, s.id);
-    const std::string fork = add_node(NodeKind::fork, s.id, "", outer);
-    g_.nodes.back().state_path = path;
+    std::string waits = "waits for " + completion_text(s);
+    const std::string fork = single(NodeKind::fork, s.id, type, {waits}, path, s.id, outer).entry;
+    if (!s.result_key.empty()) {
+      g_.nodes.back().lines.push_back("results → " + s.result_key);
+    }
     const std::string join = add_node(NodeKind::join, "", "", outer);
     for (std::size_t b = 0; b < s.branches.size(); ++b) {
       const Subflow& branch = s.branches[b];
@@ -271,17 +272,19 @@ class Builder {
     return {fork, join};
   }
 
+  // The loop head (a hexagon, as flowcharts draw a loop) says what it iterates over; the
+  // collector where the results go.
   Ends loop(const State& s, const std::string& type, const std::string& path,
             const std::string& parent) {
-    const std::string outer = add_cluster(GraphCluster::Kind::foreach, type + " " + s.id, parent);
+    const std::string outer = add_cluster(GraphCluster::Kind::foreach, "", parent);
     cluster_run(outer, path, s.id);
     const std::string head =
-        add_node(NodeKind::loop, "for each " + s.iteration_variable, "", outer);
-    GraphNode& h = g_.nodes.back();
-    h.state_path = path;
-    h.lines.push_back("in " + s.items_path);
-    h.lines.push_back(s.concurrency > 0 ? "at most " + std::to_string(s.concurrency) + " at once"
-                                        : "all at once");
+        single(NodeKind::loop, s.id, type,
+               {"for each " + s.iteration_variable + " in " + s.items_path,
+                s.concurrency > 0 ? "at most " + std::to_string(s.concurrency) + " at once"
+                                  : "all at once"},
+               path, s.id, outer)
+            .entry;
     const std::string collect = add_node(NodeKind::collect, "", "", outer);
     g_.nodes.back().lines.push_back("results → " + s.result_path);
     if (s.iterator) {

@@ -235,7 +235,7 @@ TEST_CASE("flow::build_graph draws a Parallel as a fork, a cluster per branch an
 
   REQUIRE(g.clusters.size() == 3);
   CHECK(g.clusters[0].kind == GraphCluster::Kind::parallel);
-  CHECK(g.clusters[0].label == "Parallel par: first of 2 branches → out");
+
   CHECK(g.clusters[1].kind == GraphCluster::Kind::branch);
   CHECK(g.clusters[1].parent == g.clusters[0].id);
   CHECK(g.clusters[2].parent == g.clusters[0].id);
@@ -249,6 +249,9 @@ TEST_CASE("flow::build_graph draws a Parallel as a fork, a cluster per branch an
   const GraphNode* fork = g.find_state("par");
   REQUIRE(fork != nullptr);
   CHECK(fork->kind == GraphNode::Kind::fork);
+  CHECK(fork->title == "par");
+  CHECK(fork->type == "Parallel");
+  CHECK(fork->lines == std::vector<std::string>{"waits for first of 2 branches", "results → out"});
   auto has_edge = [&](const std::string& from, const std::string& to) {
     return std::any_of(g.edges.begin(), g.edges.end(),
                        [&](const GraphEdge& e) { return e.from == from && e.to == to; });
@@ -299,15 +302,16 @@ TEST_CASE("flow::build_graph draws a Foreach around its body with items and conc
   const GraphNode* head = g.find_state("loop");
   REQUIRE(head != nullptr);
   CHECK(head->kind == GraphNode::Kind::loop);
-  CHECK(head->title == "for each order");
-  CHECK(head->lines == std::vector<std::string>{"in $.orders", "at most 4 at once"});
+  CHECK(head->title == "loop");
+  CHECK(head->type == "Foreach");
+  CHECK(head->lines == std::vector<std::string>{"for each order in $.orders", "at most 4 at once"});
   const GraphNode* one = g.find_state("loop/one");
   REQUIRE(one != nullptr);
   CHECK(one->cluster == g.clusters[0].id);
   // A state called "end" is no Mermaid keyword: nodes are n0, n1...
   const std::string mermaid = to_mermaid(g);
-  CHECK(mermaid.find("{{\"<b>for each order</b><br/>in $.orders<br/>at most 4 at once\"}}") !=
-        std::string::npos);
+  CHECK(mermaid.find("{{\"<b>loop</b><br/><small>Foreach</small><br/>for each order in "
+                     "$.orders<br/>at most 4 at once\"}}") != std::string::npos);
   CHECK(mermaid.find("\n  end\n") != std::string::npos);  // the subgraph's end
   CHECK(mermaid.find("(((\"<b>end</b>") != std::string::npos);
 }
