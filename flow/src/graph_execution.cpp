@@ -48,8 +48,14 @@ Expected<ExecutionStatus> read_execution(std::string_view json_text, const std::
     return bad(origin, "", "an execution is a JSON object, not " + std::string(j.type_name()));
   }
   ExecutionStatus out;
+  // fstage writes the flow's name among its own figures; the API's shape has it only in
+  // workflow_urn (urn:fss:<region>:<project>:workflow:default:<name>:latest).
   if (auto it = j.find("workflow_name"); it != j.end() && it->is_string()) {
     out.workflow_name = it->get<std::string>();
+  } else if (auto f = j.find("fstage"); f != j.end() && f->is_object()) {
+    if (auto n = f->find("workflow_name"); n != f->end() && n->is_string()) {
+      out.workflow_name = n->get<std::string>();
+    }
   }
   if (auto it = j.find("status"); it != j.end()) {
     if (!it->is_string() || !known_status(it->get<std::string>())) {
@@ -103,7 +109,12 @@ Expected<ExecutionStatus> read_execution(std::string_view json_text, const std::
 
 std::string describe_run(const NodeRun& run) {
   std::string out = run.status.empty() ? "not run" : run.status;
-  if (run.attempts > 1) {
+  if (run.iterations > 1) {
+    out += " · " + std::to_string(run.iterations) + " runs";
+    if (run.attempts > run.iterations) {
+      out += ", " + std::to_string(run.attempts) + " attempts";
+    }
+  } else if (run.attempts > 1) {
     out += " · " + std::to_string(run.attempts) + " attempts";
   }
   return out;

@@ -3,6 +3,7 @@
 // per branch, a Foreach a loop head and a collector around its body), edges for transitions,
 // conditions and on_errors, and a start node. Every format renders this one graph.
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -32,6 +33,46 @@ std::string error_label(const Definition& def, const OnError& e) {
     }
   }
   return label;
+}
+
+// Whether the execution's `node_id` is the state at `path`, where a `*` segment stands for a
+// Foreach iteration's index: "each/*/a" matches "each/0/a" and "each/12/a".
+bool path_matches(std::string_view path, std::string_view node_id) {
+  while (true) {
+    const auto ps = path.find('/');
+    const auto ns = node_id.find('/');
+    const std::string_view p = path.substr(0, ps);
+    const std::string_view n = node_id.substr(0, ns);
+    if (p == "*") {
+      if (n.empty() || n.find_first_not_of("0123456789") != std::string_view::npos) {
+        return false;
+      }
+    } else if (p != n) {
+      return false;
+    }
+    if (ps == std::string_view::npos || ns == std::string_view::npos) {
+      return ps == ns;
+    }
+    path.remove_prefix(ps + 1);
+    node_id.remove_prefix(ns + 1);
+  }
+}
+
+// Which of several iterations' statuses a Foreach body's state shows: the worst.
+int severity(std::string_view status) {
+  if (status == "fail") {
+    return 5;
+  }
+  if (status == "timeout") {
+    return 4;
+  }
+  if (status == "cancel" || status == "stopping") {
+    return 3;
+  }
+  if (status == "success") {
+    return 0;
+  }
+  return 2;  // running, retrying, scheduled, recovered
 }
 
 std::string completion_text(const State& s) {
@@ -95,23 +136,43 @@ class Builder {
     g_.edges.push_back({from, to, kind, std::move(label)});
   }
 
-  // The run the execution recorded for the state at `path` (id `id`), if any.
-  const NodeRun* run_of(const std::string& path, const std::string& id) const {
+  // The run the execution recorded for the state at `path` (id `id`), if any. Inside a
+  // Foreach body the path has a `*` for the iteration ("each/*/a"), and the runs of every
+  // iteration ("each/0/a", "each/1/a"...) add up: the worst status, all the attempts.
+  std::optional<NodeRun> run_of(const std::string& path, const std::string& id) const {
     if (exec_ == nullptr) {
-      return nullptr;
+      return std::nullopt;
     }
     if (auto it = exec_->nodes.find(path); it != exec_->nodes.end()) {
-      return &it->second;
+      return it->second;
+    }
+    if (path.find('*') != std::string::npos) {
+      std::optional<NodeRun> sum;
+      for (const auto& [node_id, run] : exec_->nodes) {
+        if (!path_matches(path, node_id)) {
+          continue;
+        }
+        if (!sum) {
+          sum = run;
+          continue;
+        }
+        sum->attempts += run.attempts;
+        sum->iterations += run.iterations;
+        if (severity(run.status) > severity(sum->status)) {
+          sum->status = run.status;
+        }
+      }
+      return sum;
     }
     if (auto it = exec_->nodes.find(id); it != exec_->nodes.end()) {
-      return &it->second;
+      return it->second;  // a record that names nested states by their id alone
     }
-    return nullptr;
+    return std::nullopt;
   }
 
   void attach_run(GraphNode& n, const std::string& path, const std::string& id) {
     n.state_path = path;
-    if (const NodeRun* r = run_of(path, id)) {
+    if (auto r = run_of(path, id)) {
       n.has_run = true;
       n.run = *r;
     }
@@ -238,7 +299,7 @@ class Builder {
     for (GraphCluster& c : g_.clusters) {
       if (c.id == cluster) {
         c.state_path = path;
-        if (const NodeRun* r = run_of(path, id)) {
+        if (auto r = run_of(path, id)) {
           c.has_run = true;
           c.run = *r;
         }
@@ -290,7 +351,7 @@ class Builder {
     if (s.iterator) {
       std::string finish = collect;
       const std::string entry =
-          scope(s.iterator->states, s.iterator->start, path + "/", outer, finish, false);
+          scope(s.iterator->states, s.iterator->start, path + "/*/", outer, finish, false);
       if (!entry.empty()) {
         add_edge(head, entry, EdgeKind::internal, "");
       }
@@ -307,14 +368,18 @@ class Builder {
   std::set<std::string> ids_;
 };
 
-// A node id of the execution names a state of the drawing: its path, its id, or (a Foreach
-// iteration's "each/3/a") a path whose last part is a state's id.
+// A node id of the execution names a state of the drawing: its path (an iteration's
+// "each/3/a" matches "each/*/a"), or its id alone.
 bool known(const std::string& node_id, const Builder& b) {
   if (b.paths().count(node_id) != 0 || b.ids().count(node_id) != 0) {
     return true;
   }
-  auto slash = node_id.rfind('/');
-  return slash != std::string::npos && b.ids().count(node_id.substr(slash + 1)) != 0;
+  for (const auto& path : b.paths()) {
+    if (path_matches(path, node_id)) {
+      return true;
+    }
+  }
+  return false;
 }
 
 }  // namespace

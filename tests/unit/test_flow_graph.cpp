@@ -305,7 +305,7 @@ TEST_CASE("flow::build_graph draws a Foreach around its body with items and conc
   CHECK(head->title == "loop");
   CHECK(head->type == "Foreach");
   CHECK(head->lines == std::vector<std::string>{"for each order in $.orders", "at most 4 at once"});
-  const GraphNode* one = g.find_state("loop/one");
+  const GraphNode* one = g.find_state("loop/*/one");
   REQUIRE(one != nullptr);
   CHECK(one->cluster == g.clusters[0].id);
   // A state called "end" is no Mermaid keyword: nodes are n0, n1...
@@ -426,4 +426,60 @@ TEST_CASE("flow::human_duration writes durations as a person does", "[flow][grap
   CHECK(human_duration(3600) == "1h");
   CHECK(human_duration(86400) == "1d");
   CHECK(human_duration(90061) == "1d 1h 1m 1s");
+}
+
+TEST_CASE("flow graph colours branch and iteration states by the paths the engine records",
+          "[flow][graph]") {
+  Definition d;
+  d.name = "mix";
+  d.start = "par";
+  State p;
+  p.id = "par";
+  p.type = StateType::parallel;
+  p.transition = "loop";
+  Subflow b1;
+  b1.start = "a";
+  b1.states.push_back(op("a", {"f"}));
+  Subflow b2;
+  b2.start = "a";
+  b2.states.push_back(op("a", {"g"}));
+  p.branches = {b1, b2};
+  d.states.push_back(p);
+  State l;
+  l.id = "loop";
+  l.type = StateType::foreach;
+  l.items_path = "$.items";
+  Subflow body;
+  body.start = "one";
+  body.states.push_back(op("one", {"f"}));
+  l.iterator = body;
+  d.states.push_back(l);
+
+  // As `fstage flow run --json` writes it: the name among fstage's figures.
+  const std::string text = R"({"status": "fail", "fstage": {"workflow_name": "mix"},
+    "node_execution_details": [
+      {"node_id": "par", "executions": [{"status": "success"}]},
+      {"node_id": "par/1/a", "executions": [{"status": "success"}]},
+      {"node_id": "loop", "executions": [{"status": "fail"}]},
+      {"node_id": "loop/0/one", "executions": [{"status": "success"}]},
+      {"node_id": "loop/1/one", "executions": [{"status": "fail"}, {"status": "fail"}]}]})";
+  auto e = read_execution(text, "run.json");
+  REQUIRE(e.has_value());
+  CHECK(e->workflow_name == "mix");
+  Graph g = graph_of(d, &*e);
+  CHECK_FALSE(g.find_state("par/0/a")->has_run);
+  REQUIRE(g.find_state("par/1/a")->has_run);
+  CHECK(g.find_state("par/1/a")->run.status == "success");
+  const GraphNode* one = g.find_state("loop/*/one");
+  REQUIRE(one != nullptr);
+  REQUIRE(one->has_run);
+  CHECK(one->run.status == "fail");
+  CHECK(one->run.iterations == 2);
+  CHECK(one->run.attempts == 3);
+  CHECK(describe_run(one->run) == "fail · 2 runs, 3 attempts");
+  CHECK(g.find_state("loop")->run.status == "fail");
+
+  ExecutionStatus wrong;
+  wrong.nodes["loop/x/one"].status = "success";  // not an iteration index
+  CHECK_FALSE(build_graph(d, &wrong).has_value());
 }

@@ -22,10 +22,12 @@ namespace fstage::flow {
 struct NodeRun {
   std::string status;  // success, fail, running, timeout, cancel
   int attempts = 0;
+  int iterations = 1;  // a state in a Foreach body: the iterations that ran it
 };
 
 // The runs read from an execution, keyed by node_id as the execution writes it: a state's id,
-// or for a state inside a Parallel branch or a Foreach body its path ("par/0/a").
+// or for a state inside a Parallel branch or a Foreach body its path ("par/0/a": branch 0;
+// "each/3/a": iteration 3), as the engine records them.
 struct ExecutionStatus {
   std::string workflow_name;  // "" when the file does not say
   std::string status;         // the run's own status, "" when absent
@@ -105,7 +107,7 @@ Expected<Graph> build_graph(const Definition& def, const ExecutionStatus* execut
 // "2s", "1m 30s", "1d": a duration in seconds as a person writes it.
 std::string human_duration(std::int64_t seconds);
 
-// "success", "fail · 3 attempts": a run as a node shows it.
+// "success", "fail · 3 attempts", "success · 4 runs": a run as a node shows it.
 std::string describe_run(const NodeRun& run);
 
 // The colours every format gives a status: a light fill and a darker outline. Not run: white.
