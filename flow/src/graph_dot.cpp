@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // The graph as Graphviz DOT. Every label is an HTML-like label (<...>) whose text is escaped
 // as XML, and every id is a quoted "n0"-style id of the graph's own: nothing a state is called
-// can break the syntax. Plain quoted labels would not do: Graphviz expands \N, \G, \l in them.
+// can break the syntax. Graphviz expands \N, \G, \l in every label, HTML-like ones included:
+// a backslash is written twice.
 #include <map>
 #include <sstream>
 #include <string>
@@ -45,6 +46,9 @@ std::string html(std::string_view text) {
         break;
       case '\n':
         out += "<br/>";
+        break;
+      case '\\':  // Graphviz expands \N, \G, \l even in HTML labels; \\ is one backslash
+        out += "\\\\";
         break;
       default:
         if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
