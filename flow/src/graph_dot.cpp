@@ -149,6 +149,9 @@ void write_node(std::ostream& out, const Graph& g, const GraphNode& n, const std
       if (n.kind == NodeKind::end) {
         out << ", peripheries=2";
       }
+      if (n.kind == NodeKind::loop) {
+        out << ", margin=\"0.02,0.02\"";  // a hexagon's default margin makes it twice as wide
+      }
       out << ", label=<" << node_label(g, n) << ">";
     }
   }
