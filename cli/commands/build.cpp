@@ -11,6 +11,7 @@
 
 #include <fstage/base/fs.hpp>
 #include <fstage/base/json.hpp>
+#include <fstage/base/json_text.hpp>
 #include <fstage/base/strings.hpp>
 #include <fstage/builder/package.hpp>
 #include <fstage/cli/app.hpp>
@@ -96,7 +97,7 @@ Expected<int> run_build(Context& ctx, const BuildCliOptions& o) {
       return fail(std::move(r).error().with_context("while building function " + quote(fn->name)));
     }
     if (o.json) {
-      *ctx.out << to_json(ctx, *r).dump() << "\n";
+      *ctx.out << json_text(to_json(ctx, *r)) << "\n";
       continue;
     }
     *ctx.out << ctx.display_path(r->tree) << "\n";  // the result: never hidden by -q

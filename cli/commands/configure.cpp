@@ -16,6 +16,7 @@
 #include <CLI/CLI.hpp>
 
 #include <fstage/base/json.hpp>
+#include <fstage/base/json_text.hpp>
 #include <fstage/base/read.hpp>
 #include <fstage/base/strings.hpp>
 #include <fstage/cli/app.hpp>
@@ -147,7 +148,7 @@ Expected<int> run_list(const Context& ctx, const ConfigureOptions& o) {
     out.push_back(std::move(j));
   }
   if (o.json) {
-    *ctx.out << out.dump(2) << "\n";
+    *ctx.out << json_text(out, 2) << "\n";
   }
   return k_exit_ok;
 }

@@ -16,6 +16,7 @@
 #include <CLI/CLI.hpp>
 
 #include <fstage/base/json.hpp>
+#include <fstage/base/json_text.hpp>
 #include <fstage/base/strings.hpp>
 #include <fstage/builder/package.hpp>
 #include <fstage/cli/app.hpp>
@@ -251,7 +252,7 @@ Expected<int> run(const Context& ctx, const DeployOptions& o, deploy::Redactor& 
               {"changed", changed > 0},
               {"region", session->target().region},
               {"functions", report}};
-    *ctx.out << j.dump(2) << "\n";
+    *ctx.out << json_text(j, 2) << "\n";
   }
   if (human) {
     if (changed == 0) {

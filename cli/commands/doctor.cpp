@@ -15,6 +15,7 @@
 
 #include <fstage/base/access.hpp>
 #include <fstage/base/json.hpp>
+#include <fstage/base/json_text.hpp>
 #include <fstage/base/strings.hpp>
 #include <fstage/cli/app.hpp>
 #include <fstage/cli/context.hpp>
@@ -393,7 +394,7 @@ Expected<int> run_doctor(Context& ctx, const DoctorOptions& o) {
   }
   j["runtimes"] = runtimes;
   j["credentials"] = creds;
-  *ctx.out << j.dump(2, ' ', false, OrderedJson::error_handler_t::replace) << "\n";
+  *ctx.out << json_text(j, 2) << "\n";
   return code;
 }
 

@@ -10,6 +10,7 @@
 
 #include <fstage/base/fs.hpp>
 #include <fstage/base/json.hpp>
+#include <fstage/base/json_text.hpp>
 #include <fstage/cli/context.hpp>
 #include <fstage/cli/exit_codes.hpp>
 #include <fstage/sandbox/triggers.hpp>
@@ -73,7 +74,7 @@ Expected<int> run_list(Context& ctx, bool json) {
     }
   }
   if (json) {
-    *ctx.out << out.dump(2) << "\n";
+    *ctx.out << json_text(out, 2) << "\n";
   }
   return k_exit_ok;
 }
@@ -82,7 +83,7 @@ Expected<int> run_new(Context& ctx, const EventOptions& o) {
   std::string text = FSTAGE_TRY(scaffolds::sample_event(o.trigger));
   OrderedJson event = FSTAGE_TRY(parse_ordered_json(text, o.trigger + ".json"));
   event = FSTAGE_TRY(sandbox::apply_assignments(std::move(event), o.sets));
-  std::string rendered = event.dump(2, ' ', false, OrderedJson::error_handler_t::replace) + "\n";
+  std::string rendered = json_text(event, 2) + "\n";
   if (o.output.empty() || o.output == "-") {
     *ctx.out << rendered;
     return k_exit_ok;

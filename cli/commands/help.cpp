@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include <fstage/base/json.hpp>
+#include <fstage/base/json_text.hpp>
 #include <fstage/base/strings.hpp>
 #include <fstage/cli/app.hpp>
 #include <fstage/cli/context.hpp>
@@ -36,7 +37,7 @@ int exit_codes(Context& ctx, bool json) {
     for (const auto& row : exit_code_table()) {
       arr.push_back({{"code", row.code}, {"name", row.name}, {"meaning", row.meaning}});
     }
-    *ctx.out << arr.dump(2) << "\n";
+    *ctx.out << json_text(arr, 2) << "\n";
     return k_exit_ok;
   }
   *ctx.out << "fstage exit codes:\n";
@@ -54,7 +55,7 @@ int environment(Context& ctx, bool json) {
     for (const auto& v : environment_table()) {
       arr.push_back({{"name", v.name}, {"meaning", v.meaning}, {"set_for_build", v.set_for_build}});
     }
-    *ctx.out << arr.dump(2) << "\n";
+    *ctx.out << json_text(arr, 2) << "\n";
     return k_exit_ok;
   }
   *ctx.out << "Environment variables fstage reads:\n";

@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include <fstage/base/json.hpp>
+#include <fstage/base/json_text.hpp>
 #include <fstage/base/read.hpp>
 #include <fstage/base/strings.hpp>
 #include <fstage/cli/app.hpp>
@@ -112,7 +113,7 @@ Expected<int> run_init(Context& ctx, InitOptions opts) {
     j["runtime"] = result.runtime;
     j["template"] = result.template_id;
     j["files"] = result.files;
-    *ctx.out << j.dump() << "\n";
+    *ctx.out << json_text(j) << "\n";
     return k_exit_ok;
   }
   if (ctx.verbosity >= 0) {

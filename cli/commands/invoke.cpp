@@ -23,6 +23,7 @@
 #include <fstage/base/fs.hpp>
 #include <fstage/base/interrupt.hpp>
 #include <fstage/base/json.hpp>
+#include <fstage/base/json_text.hpp>
 #include <fstage/base/numbers.hpp>
 #include <fstage/base/strings.hpp>
 #include <fstage/base/time.hpp>
@@ -124,7 +125,7 @@ Expected<std::string> read_event(const Context& ctx, const InvokeOptions& o,
       sb::aim_at_route(event, route->fields.value("method", "ANY"), route->fields.value("path", ""),
                        o.sets);
     }
-    return event.dump();
+    return json_text(event);
   }
   if (o.event_file.empty()) {
     origin = "event";
@@ -439,7 +440,7 @@ Expected<int> run_invoke(Context& ctx, const InvokeOptions& o) {
                         {"warm_p99_ms", percentile(warm, 99)},
                         {"fstage_max_rss_kb", self_max_rss_kb()}};
     }
-    *ctx.out << out.dump(2, ' ', false, OrderedJson::error_handler_t::replace) << "\n";
+    *ctx.out << json_text(out, 2) << "\n";
   } else if (o.repeat > 1 && ctx.verbosity >= 0) {
     *ctx.err << "SUMMARY invocations: " << o.repeat << "\tcold: " << fixed(cold_ms, 2)
              << " ms\twarm p50: " << fixed(percentile(warm, 50), 3)

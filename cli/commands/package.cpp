@@ -11,6 +11,7 @@
 
 #include <fstage/base/fs.hpp>
 #include <fstage/base/json.hpp>
+#include <fstage/base/json_text.hpp>
 #include <fstage/base/strings.hpp>
 #include <fstage/builder/package.hpp>
 #include <fstage/cli/app.hpp>
@@ -155,7 +156,7 @@ Expected<int> run_list(Context& ctx, const Manifest& m, const std::vector<const 
       for (const auto& e : listing.entries) {
         j["entries"].push_back({{"name", e.name}, {"size", e.size}, {"mode", mode_str(e.mode)}});
       }
-      *ctx.out << j.dump() << "\n";
+      *ctx.out << json_text(j) << "\n";
       continue;
     }
     if (fns.size() > 1) {
@@ -191,7 +192,7 @@ Expected<int> run_explain(Context& ctx, const Manifest& m, const std::vector<con
       }
       j["excluded_parent"] = ex.excluded_parent;
       j["reason"] = ex.reason;
-      *ctx.out << j.dump() << "\n";
+      *ctx.out << json_text(j) << "\n";
     } else {
       *ctx.out << fn->name << ": " << ex.path << ": " << ex.reason << "\n";
     }
@@ -237,7 +238,7 @@ void print_result(Context& ctx, const builder::PackageResult& r, bool json) {
                   {"cached", r.build.cached},
                   {"seconds", r.build.seconds}};
     j["warnings"] = r.warnings;
-    *ctx.out << j.dump() << "\n";
+    *ctx.out << json_text(j) << "\n";
   } else {
     *ctx.out << shown_path(ctx, r.output) << "\n";  // never hidden by -q
   }

@@ -12,6 +12,7 @@
 
 #include <fstage/base/fs.hpp>
 #include <fstage/base/json.hpp>
+#include <fstage/base/json_text.hpp>
 #include <fstage/base/strings.hpp>
 #include <fstage/cli/app.hpp>
 #include <fstage/cli/context.hpp>
@@ -187,7 +188,7 @@ Expected<int> with_session(const Context& ctx, const RemoteOptions& o, const Act
 }
 
 void print_json(const Context& ctx, const Json& j) {
-  *ctx.out << j.dump(2, ' ', false, Json::error_handler_t::replace) << "\n";
+  *ctx.out << json_text(j, 2) << "\n";
 }
 
 Expected<int> do_list(const Context& ctx, deploy::Session& s, const RemoteOptions& o,
@@ -233,7 +234,7 @@ Expected<int> do_info(const Context& ctx, deploy::Session& s, const RemoteOption
        {"runtime", "handler", "memory_size", "timeout", "code_size", "digest", "last_modified"}) {
     if (cfg->contains(k)) {
       const Json& v = (*cfg)[k];
-      out << "  " << k << ": " << (v.is_string() ? v.get<std::string>() : v.dump()) << "\n";
+      out << "  " << k << ": " << (v.is_string() ? v.get<std::string>() : json_text(v)) << "\n";
     }
   }
   out << "versions:";
@@ -247,7 +248,7 @@ Expected<int> do_info(const Context& ctx, deploy::Session& s, const RemoteOption
   out << "\ntriggers:\n";
   for (const auto& t : info["triggers"]) {
     out << "  " << t.value("trigger_type_code", "") << " " << t.value("trigger_id", "") << " "
-        << t.value("trigger_status", "") << " " << t.value("event_data", Json::object()).dump()
+        << t.value("trigger_status", "") << " " << json_text(t.value("event_data", Json::object()))
         << "\n";
   }
   return k_exit_ok;

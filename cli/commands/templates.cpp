@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 
 #include <fstage/base/json.hpp>
+#include <fstage/base/json_text.hpp>
 #include <fstage/base/strings.hpp>
 #include <fstage/cli/context.hpp>
 #include <fstage/cli/exit_codes.hpp>
@@ -32,7 +33,7 @@ Expected<int> run_templates(Context& ctx, bool json) {
       j["triggers"] = t.triggers;
       arr.push_back(std::move(j));
     }
-    *ctx.out << arr.dump(2) << "\n";
+    *ctx.out << json_text(arr, 2) << "\n";
     return k_exit_ok;
   }
   std::size_t w = 2;

@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 
 #include <fstage/base/json.hpp>
+#include <fstage/base/json_text.hpp>
 #include <fstage/cli/app.hpp>
 #include <fstage/cli/context.hpp>
 #include <fstage/cli/exit_codes.hpp>
@@ -56,7 +57,7 @@ int print_json(const Context& ctx, const std::string& name, const manifest::Vali
       out["functions"].push_back(f.name);
     }
   }
-  *ctx.out << out.dump(2, ' ', false, OrderedJson::error_handler_t::replace) << "\n";
+  *ctx.out << json_text(out, 2) << "\n";
   return v.errors.empty() ? k_exit_ok : k_exit_invalid_input;
 }
 

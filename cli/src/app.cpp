@@ -8,6 +8,7 @@
 
 #include <fstage/base/interrupt.hpp>
 #include <fstage/base/json.hpp>
+#include <fstage/base/json_text.hpp>
 #include <fstage/base/strings.hpp>
 #include <fstage/base/version.hpp>
 #include <fstage/cli/app.hpp>
@@ -205,7 +206,7 @@ static std::string error_json(const Error& e) {
   OrderedJson j = OrderedJson::object();
   j["error"] = err;
   j["exit_code"] = exit_code_for(e.code);
-  return j.dump(2, ' ', false, OrderedJson::error_handler_t::replace);
+  return json_text(j, 2);
 }
 
 // The one way a failed command ends: rendered on stderr, and as JSON on stdout under --json.

@@ -3,6 +3,7 @@
 
 #include <cerrno>
 #include <fcntl.h>
+#include <string_view>
 #include <unistd.h>
 
 #include <sys/socket.h>
@@ -15,7 +16,34 @@ namespace {
 constexpr std::string_view k_connect = "CONNECT /_goRPC_ HTTP/1.0\n\n";
 constexpr std::string_view k_connected = "HTTP/1.0 200 Connected to Go RPC\n\n";
 
+bool is_token_byte(unsigned char c) {
+  if (c >= 0x7f || c <= 0x20) {
+    return false;
+  }
+  return std::string_view("\"(),/:;<=>?@[\\]{}").find(static_cast<char>(c)) ==
+         std::string_view::npos;
+}
+
 }  // namespace
+
+std::string canonical_header_key(std::string_view key) {
+  std::string out(key);
+  for (char c : out) {
+    if (!is_token_byte(static_cast<unsigned char>(c))) {
+      return out;
+    }
+  }
+  bool upper = true;
+  for (char& c : out) {
+    if (upper && c >= 'a' && c <= 'z') {
+      c = static_cast<char>(c - 'a' + 'A');
+    } else if (!upper && c >= 'A' && c <= 'Z') {
+      c = static_cast<char>(c - 'A' + 'a');
+    }
+    upper = c == '-';
+  }
+  return out;
+}
 
 GoRpcTransport::GoRpcTransport(Connect connect) : m_connect(std::move(connect)) {}
 
@@ -32,7 +60,7 @@ void GoRpcTransport::send_invoke(const InvokeRequest& request, std::int64_t dead
   header["X-Cff-Invoke-Type"] = {"sync"};
   header["X-Cff-Deadline-Ms"] = {std::to_string(deadline_ms)};
   for (const auto& [k, v] : request.headers) {
-    header[k] = {v};
+    header[canonical_header_key(k)] = {v};
   }
   m_out += m_enc.request("Function.Invoke", m_seq++);
   m_out += m_enc.invoke_request(request.event, header);

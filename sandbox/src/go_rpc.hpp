@@ -3,6 +3,7 @@
 
 #include <functional>
 #include <string>
+#include <string_view>
 
 #include <fstage/base/error.hpp>
 #include <fstage/sandbox/function.hpp>
@@ -11,6 +12,13 @@
 #include "transport.hpp"
 
 namespace fstage::sandbox::detail {
+
+// A header name as Go's net/http hands it to a function (textproto.CanonicalMIMEHeaderKey):
+// "x-tenant-id" -> "X-Tenant-Id". http.Header.Get canonicalises the name it looks up, not
+// the keys it holds, so a request header must arrive in this form to be found (a flow's
+// --header, any X-Cff-* spelt otherwise). A name with a byte Go would not accept in a token
+// is left as it is, as Go leaves it.
+std::string canonical_header_key(std::string_view key);
 
 // Go functions (PLATFORM.md §1.5): the function binary itself serves net/rpc over HTTP on
 // RUNTIME_API_ADDR (runtime.Register). fstage connects inside the sandbox, does the

@@ -63,8 +63,15 @@ Expected<std::unique_ptr<sb::FunctionRunner>> FunctionPool::make_runner(std::str
   o.cancel_fd = worker.cancel.fd();
   std::string name = m_spec.name;
   Logger* log = &m_log;
-  o.on_output = [log, name, current_id, lines](std::string_view chunk) {
-    lines->feed(chunk, [&](std::string_view line) { log->function_line(name, *current_id, line); });
+  auto on_line = m_pool.on_line;
+  o.on_output = [log, name, current_id, lines, on_line](std::string_view chunk) {
+    lines->feed(chunk, [&](std::string_view line) {
+      if (on_line) {
+        on_line(*current_id, line);
+      } else {
+        log->function_line(name, *current_id, line);
+      }
+    });
   };
   std::lock_guard<std::mutex> lock(m_create_mutex);
   return sb::FunctionRunner::create(m_spec, std::move(o), m_caps);
@@ -119,7 +126,13 @@ void FunctionPool::work(Worker* self) {
     std::lock_guard<std::mutex> lock(m_mutex);
     generation = m_generation;
   }
-  auto emit = [&](std::string_view line) { m_log.function_line(m_spec.name, current_id, line); };
+  auto emit = [&](std::string_view line) {
+    if (m_pool.on_line) {
+      m_pool.on_line(current_id, line);
+    } else {
+      m_log.function_line(m_spec.name, current_id, line);
+    }
+  };
   std::unique_lock<std::mutex> lock(m_mutex);
   while (true) {
     bool timed_out = !m_cv.wait_for(lock, m_pool.idle_timeout, [&] {
@@ -156,11 +169,15 @@ void FunctionPool::work(Worker* self) {
         result = runner->invoke(job.request);
         lines.flush(emit);
       }
-      job.done(std::move(result));
+      // Idle again before the caller hears back: a caller that answers with its next request
+      // at once (a flow's next state) finds this warm instance free instead of starting one.
       lock.lock();
       self->answer_by = Clock::time_point::max();
       --m_busy;
       ++m_idle;
+      lock.unlock();
+      job.done(std::move(result));
+      lock.lock();
       continue;
     }
     if (m_stopping) {

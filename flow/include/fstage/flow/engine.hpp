@@ -57,6 +57,22 @@ inline constexpr std::string_view k_status_running = "running";
 inline constexpr std::string_view k_status_timeout = "timeout";
 inline constexpr std::string_view k_status_cancel = "cancel";
 
+// The errorType of an error the function itself did not name (flow/SEMANTICS.md). on_errors
+// matches these like any other: exactly, or with "*". The command line's Invoker passes the
+// sandbox's own errorType through (the same names `fstage invoke` prints); these are the
+// defaults when an InvocationResult carries none.
+inline constexpr std::string_view k_error_function = "FunctionError";   // function_error
+inline constexpr std::string_view k_error_timeout = "FunctionTimeout";  // timeout
+inline constexpr std::string_view k_error_oom = "OutOfMemory";          // oom
+inline constexpr std::string_view k_error_crash = "RuntimeExited";      // crash
+inline constexpr std::string_view k_error_sandbox = "SandboxError";     // sandbox (not routable)
+inline constexpr std::string_view k_error_not_json = "FunctionResultNotJson";
+// The engine's own: data a state needs is missing or of the wrong shape (Foreach items_path not
+// an array, a result_path that cannot be written), or a Switch with no condition holding and no
+// default.
+inline constexpr std::string_view k_error_data = "FlowDataError";
+inline constexpr std::string_view k_error_no_match = "FlowNoMatchingCondition";
+
 // What the engine reports as it goes, for a live timeline. Calls are serialised.
 struct Event {
   enum class Kind {
@@ -76,7 +92,8 @@ struct Event {
   std::string error_type;
   std::string error_message;
   double duration_ms = 0;     // real time spent
-  std::int64_t slept_ms = 0;  // slept: the Sleep's duration (virtual unless real_time)
+  std::int64_t slept_ms = 0;  // slept: a Sleep's duration or a retry's delay (virtual unless
+                              // real_time); state_id is the Sleep's or the retried state's
   bool mocked = false;
   std::string request_id;
 };
@@ -99,14 +116,17 @@ struct NodeAttempt {
   std::string status;
   OrderedJson input;
   OrderedJson output;
-  std::string begin_time;  // as the API writes them
+  std::string begin_time;  // as the API writes them: UTC epoch milliseconds, in decimal
   std::string end_time;
+  std::int64_t begin_ms = 0;  // the same as numbers (to_json writes these)
+  std::int64_t end_ms = 0;
   std::string error_message;
   std::string request_id;
   // fstage's own figures, not in the API's node shape
   std::string function;
   std::string error_type;
-  double duration_ms = 0;
+  int attempt = 0;         // 0 for the first try
+  double duration_ms = 0;  // real time of the attempt
   bool mocked = false;
 };
 
@@ -122,10 +142,11 @@ struct Execution {
   std::string workflow_urn;
   std::string workflow_name;
   std::string execution_id;
-  std::string status;  // success, fail, timeout, cancel
-  std::string begin_time;
-  std::string end_time;
+  std::string status;      // success, fail, timeout, cancel
+  std::string begin_time;  // yyyy-MM-ddTHH:mm:ssZ (UTC), as the API writes them
+  std::string end_time;    // virtual sleeps included: a day's Sleep ends a day later
   std::string last_update_time;
+  std::string created_by;  // omitted from to_json when empty
   OrderedJson headers = OrderedJson::object();
   OrderedJson input;
   OrderedJson output;
@@ -136,10 +157,16 @@ struct Execution {
   std::string error_type;
   std::string error_message;
   // fstage's report figures
-  double duration_ms = 0;  // wall time of the run
-  double engine_ms = 0;    // wall time minus time inside functions
-  std::int64_t virtual_slept_ms = 0;
-  bool sandbox_failure = false;  // a function's sandbox could not start
+  double duration_ms = 0;             // wall time of the run
+  double engine_ms = 0;               // wall time minus time inside functions
+  double function_ms = 0;             // wall time the run's main line spent waiting for functions
+  std::int64_t virtual_slept_ms = 0;  // time skipped by Sleeps and retry delays (the longest
+                                      // line: parallel branches' sleeps overlap)
+  bool sandbox_failure = false;       // a function's sandbox could not start
+  // only_state: the transition the state would take ("" at the end of the flow), and whether
+  // an on_errors handler caught an error to take it (error_* then say which).
+  std::string next_state;
+  bool caught_error = false;
 };
 
 // The execution exactly in the API's ShowWorkflowExecution shape, fstage's figures under

@@ -62,4 +62,20 @@ tl::expected<ConditionExpr, SyntaxError> parse_condition(std::string_view text);
 std::optional<OrderedJson> select(const JsonPath& path, const OrderedJson& data,
                                   const OrderedJson& constants);
 
+// An argument's value: what its path selects, else its fallback (a literal or a constant);
+// nullopt when neither gives anything (the engine then omits the key: flow/SEMANTICS.md).
+std::optional<OrderedJson> evaluate(const ArgumentExpr& arg, const OrderedJson& data,
+                                    const OrderedJson& constants);
+
+// Whether a Switch condition holds for `data` (flow/SEMANTICS.md): == and != compare JSON
+// values (numbers by value, 1 == 1.0; no string/number coercion); < <= > >= compare two numbers
+// or two strings (byte order) and are false for anything else; a path that selects nothing
+// reads as null.
+bool holds(const ConditionExpr& cond, const OrderedJson& data, const OrderedJson& constants);
+
+// Writes `value` at `path` in `data`, making the objects on the way ($.a.b on {} gives
+// {"a":{"b":value}}). False, and `data` unchanged, for what cannot be written: $CONST, a
+// wildcard, an index out of range, a key into a non-object.
+bool assign(const JsonPath& path, OrderedJson& data, OrderedJson value);
+
 }  // namespace fstage::flow

@@ -20,6 +20,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 
 #include <fstage/base/error.hpp>
@@ -33,6 +34,9 @@ struct PoolOptions {
   int concurrency = 4;
   std::size_t queue = 128;  // requests waiting beyond the busy instances
   std::chrono::milliseconds idle_timeout{std::chrono::minutes(5)};
+  // When set, every whole line a function prints goes here (its request id, the line without
+  // the newline) instead of to the Logger: `fstage flow run` tags it with the calling state.
+  std::function<void(std::string_view request_id, std::string_view line)> on_line;
 };
 
 struct PoolStats {
