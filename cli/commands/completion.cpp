@@ -33,15 +33,20 @@ Expected<int> run_completion(Context& ctx, const std::string& shell) {
 // `fstage __complete KIND`: the values a shell asks for at completion time, one per line. It
 // must answer in milliseconds and never print an error: a broken manifest completes nothing.
 Expected<int> run_dynamic(Context& ctx, const std::string& kind) {
-  if (kind == "functions") {
+  if (kind == "functions" || kind == "flows") {
     auto file = manifest::find_manifest(ctx.cwd);
     if (!file) {
       return k_exit_ok;
     }
+    // Flow names come from the manifest alone: no definition file is read.
     auto v = manifest::validate_file(*file);
-    if (v.manifest) {
+    if (v.manifest && kind == "functions") {
       for (const auto& fn : v.manifest->functions) {
         *ctx.out << fn.name << "\n";
+      }
+    } else if (v.manifest) {
+      for (const auto& f : v.manifest->flows) {
+        *ctx.out << f.name << "\n";
       }
     }
     return k_exit_ok;
@@ -78,7 +83,8 @@ void register_completion(CLI::App& app, Context& ctx) {
   auto kind = std::make_shared<std::string>();
   auto* hidden = app.add_subcommand("__complete", "");
   hidden->group("");  // hidden from --help and from the completion scripts
-  hidden->add_option("kind", *kind, "functions, or a command path and option: 'init --runtime'");
+  hidden->add_option("kind", *kind,
+                     "functions, flows, or a command path and option: 'init --runtime'");
   hidden->callback([&ctx, kind] { ctx.action = [&ctx, kind] { return run_dynamic(ctx, *kind); }; });
 }
 

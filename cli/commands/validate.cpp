@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// `fstage validate [-f FILE] [--json]`: checks fstage.yaml against the platform's rules.
+// `fstage validate [-f FILE] [--json]`: checks fstage.yaml against the platform's rules, and
+// its flows' definitions (fstage/flow/load.hpp) as `fstage flow validate` does.
 #include <filesystem>
 #include <memory>
 #include <ostream>
@@ -12,6 +13,7 @@
 #include <fstage/cli/app.hpp>
 #include <fstage/cli/context.hpp>
 #include <fstage/cli/exit_codes.hpp>
+#include <fstage/flow/load.hpp>
 #include <fstage/manifest/manifest.hpp>
 
 #include "../src/options.hpp"
@@ -52,9 +54,13 @@ int print_json(const Context& ctx, const std::string& name, const manifest::Vali
     out["warnings"].push_back(to_json(d));
   }
   out["functions"] = OrderedJson::array();
+  out["flows"] = OrderedJson::array();
   if (v.manifest) {
     for (const auto& f : v.manifest->functions) {
       out["functions"].push_back(f.name);
+    }
+    for (const auto& f : v.manifest->flows) {
+      out["flows"].push_back(f.name);
     }
   }
   *ctx.out << json_text(out, 2) << "\n";
@@ -68,6 +74,12 @@ Expected<int> run_validate(Context& ctx, const ValidateOptions& opts) {
   if (v.read_error) {
     return fail(std::move(*v.read_error));  // not the manifest's fault: no "valid": false
   }
+  if (v.manifest) {
+    // The flows' definitions, once the manifest that names them is sound.
+    flow::FlowSet flows = flow::load_flows(*v.manifest);
+    v.errors.insert(v.errors.end(), flows.errors.begin(), flows.errors.end());
+    v.warnings.insert(v.warnings.end(), flows.warnings.begin(), flows.warnings.end());
+  }
   if (opts.json) {
     return print_json(ctx, name, v);
   }
@@ -79,7 +91,12 @@ Expected<int> run_validate(Context& ctx, const ValidateOptions& opts) {
   }
   if (ctx.verbosity >= 0) {
     std::size_t n = v.manifest ? v.manifest->functions.size() : 0;
-    *ctx.err << name << ": ok (" << n << (n == 1 ? " function)" : " functions)") << "\n";
+    std::size_t flows = v.manifest ? v.manifest->flows.size() : 0;
+    *ctx.err << name << ": ok (" << n << (n == 1 ? " function" : " functions");
+    if (flows > 0) {
+      *ctx.err << ", " << flows << (flows == 1 ? " flow" : " flows");
+    }
+    *ctx.err << ")\n";
   }
   return k_exit_ok;
 }
@@ -91,7 +108,7 @@ void register_validate(CLI::App& app, Context& ctx) {
   auto* cmd = app.add_subcommand("validate", "Check fstage.yaml against the platform's rules");
   add_manifest_option(cmd, opts->file);
   add_json_flag(cmd, opts->json, ctx,
-                "Print one JSON object: file, valid, errors, warnings, functions");
+                "Print one JSON object: file, valid, errors, warnings, functions, flows");
   cmd->callback([&ctx, opts] { ctx.action = [&ctx, opts] { return run_validate(ctx, *opts); }; });
 }
 

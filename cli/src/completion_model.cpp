@@ -94,6 +94,9 @@ ValueCompletion value_for(const std::string& type_name, const CLI::App& app) {
   } else if (tag == "FUNCTION") {
     v.kind = "dynamic";
     v.dynamic = "functions";
+  } else if (tag == "FLOW") {
+    v.kind = "dynamic";
+    v.dynamic = "flows";
   } else if (tag == "RUNTIME") {
     return words(runtime_words());
   } else if (tag == "TEMPLATE") {

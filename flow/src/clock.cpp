@@ -5,10 +5,12 @@
 #include <algorithm>
 #include <cstdio>
 #include <poll.h>
+#include <unistd.h>
 
 #include <fstage/base/numbers.hpp>
 
 #include "engine_internal.hpp"
+#include <sys/eventfd.h>
 
 namespace fstage::flow::detail {
 
@@ -28,6 +30,51 @@ std::int64_t Clock::now_ms(std::int64_t virtual_ms) const {
 double Clock::elapsed_ms() const {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - m_start)
       .count();
+}
+
+StopToken::StopToken(const StopToken* parent) : m_parent(parent) {
+  // Without an eventfd (fd limit reached) the group still stops between states; only a
+  // running invocation is then left to finish.
+  m_event_fd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  std::lock_guard lock(parent->m_children_mutex);
+  parent->m_children.push_back(this);
+  if (parent->m_raised.load(std::memory_order_acquire)) {
+    raise();
+  }
+}
+
+StopToken::~StopToken() {
+  if (m_parent != nullptr) {
+    std::lock_guard lock(m_parent->m_children_mutex);
+    auto& siblings = m_parent->m_children;
+    siblings.erase(std::remove(siblings.begin(), siblings.end(), this), siblings.end());
+  }
+  if (m_event_fd >= 0) {
+    ::close(m_event_fd);
+  }
+}
+
+void StopToken::raise() const {
+  if (m_raised.exchange(true, std::memory_order_acq_rel)) {
+    return;
+  }
+  if (m_event_fd >= 0) {
+    std::uint64_t one = 1;
+    [[maybe_unused]] auto n = ::write(m_event_fd, &one, sizeof(one));
+  }
+  std::lock_guard lock(m_children_mutex);
+  for (const StopToken* child : m_children) {
+    child->raise();
+  }
+}
+
+int StopToken::group_fd() const {
+  for (const StopToken* t = this; t != nullptr; t = t->m_parent) {
+    if (t->m_event_fd >= 0) {
+      return t->m_event_fd;
+    }
+  }
+  return -1;
 }
 
 bool StopToken::run_cancelled() const {
@@ -68,11 +115,11 @@ int StopToken::cancel_fd() const {
 }
 
 bool wait_real(std::int64_t ms, const StopToken& token) {
-  // Sliced, so a branch's own stop (which has no fd) is seen within 50 ms; the run's cancel fd
-  // wakes the poll at once.
+  // The run's cancel fd and the group's eventfd wake the poll at once; the slices are only a
+  // guard for a group that could not get an eventfd.
   constexpr std::int64_t k_slice_ms = 50;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
-  int fd = token.cancel_fd();
+  pollfd fds[2] = {{token.cancel_fd(), POLLIN, 0}, {token.group_fd(), POLLIN, 0}};
   while (true) {
     if (token.stopped()) {
       return false;
@@ -85,8 +132,8 @@ bool wait_real(std::int64_t ms, const StopToken& token) {
       return true;
     }
     std::int64_t left = (left_us + 999) / 1000;
-    pollfd p{fd, POLLIN, 0};
-    ::poll(&p, fd >= 0 ? 1 : 0, static_cast<int>(std::min(left, k_slice_ms)));
+    // poll ignores a negative fd, so one array serves every case.
+    ::poll(fds, 2, static_cast<int>(std::min(left, k_slice_ms)));
   }
 }
 

@@ -42,28 +42,38 @@ class Clock {
   std::chrono::steady_clock::time_point m_start;
 };
 
-// A one-way stop for a line of execution: raised for a Parallel branch that is no longer
-// needed, or (through the root) when the run's cancel_fd becomes readable.
+// A one-way stop for a line of execution: raised for a Parallel's branches that are no longer
+// needed or a Foreach's iterations after one failed (a group token), or (through the root) when
+// the run's cancel_fd becomes readable.
 class StopToken {
  public:
-  // The root token watches `cancel_fd` (-1: none); a child also stops when its parent does.
+  // The root token watches `cancel_fd` (-1: none).
   explicit StopToken(int cancel_fd) : m_fd(cancel_fd) {}
-  explicit StopToken(const StopToken* parent) : m_parent(parent) {}
+  // A group token: stops when raised or when its parent stops, and owns an eventfd that becomes
+  // readable then, for the Invoker to stop a running invocation (Invocation::stop_fd).
+  explicit StopToken(const StopToken* parent);
+  ~StopToken();
   StopToken(const StopToken&) = delete;
   StopToken& operator=(const StopToken&) = delete;
 
-  void raise() { m_raised.store(true, std::memory_order_release); }
+  // Raises this token and every group below it.
+  void raise() const;
   // Raised here or above, or the cancel fd readable (a poll with no wait: one syscall).
   bool stopped() const;
-  // Whether the run itself is being cancelled (the fd), not just this branch.
+  // Whether the run itself is being cancelled (the fd), not just this group.
   bool run_cancelled() const;
   int cancel_fd() const;
+  // The eventfd of the nearest group token (this or above), -1 at the root.
+  int group_fd() const;
 
  private:
   const StopToken* m_parent = nullptr;
-  int m_fd = -1;
-  std::atomic<bool> m_raised{false};
+  int m_fd = -1;        // root: the run's cancel fd
+  int m_event_fd = -1;  // group: readable once raised
+  mutable std::atomic<bool> m_raised{false};
   mutable std::atomic<bool> m_fd_seen{false};
+  mutable std::mutex m_children_mutex;
+  mutable std::vector<const StopToken*> m_children;
 };
 
 // Waits `ms` of real time, waking early when `token` stops. True when it waited the whole time.

@@ -514,19 +514,15 @@ bool holds(const ConditionExpr& cond, const OrderedJson& data, const OrderedJson
   const OrderedJson left = selected ? std::move(*selected) : OrderedJson(nullptr);
   const OrderedJson& right = cond.value;
   const std::string& op = cond.op;
+  // nlohmann compares numbers by value across integer, unsigned and float (1 == 1.0), and two
+  // integers exactly (no rounding through double beyond 2^53).
   if (op == "==" || op == "!=") {
-    bool equal = left.is_number() && right.is_number() ? left.get<double>() == right.get<double>()
-                                                       : left == right;
-    return (op == "==") == equal;
+    return (op == "==") == (left == right);
   }
   int order = 0;
-  if (left.is_number() && right.is_number()) {
-    double a = left.get<double>();
-    double b = right.get<double>();
-    order = a < b ? -1 : (a > b ? 1 : 0);
-  } else if (left.is_string() && right.is_string()) {
-    int c = left.get_ref<const std::string&>().compare(right.get_ref<const std::string&>());
-    order = c < 0 ? -1 : (c > 0 ? 1 : 0);
+  bool both_numbers = left.is_number() && right.is_number();
+  if (both_numbers || (left.is_string() && right.is_string())) {
+    order = left < right ? -1 : (right < left ? 1 : 0);
   } else {
     return false;
   }

@@ -79,6 +79,33 @@ AttemptResult first_failure(const Scope& scope, const std::vector<SubRun>& subs)
   return r;
 }
 
+// Removes what a key/index path names from `data` (nothing for $, $CONST or wildcards).
+void erase(const JsonPath& path, OrderedJson& data) {
+  if (path.constants || path.steps.empty()) {
+    return;
+  }
+  OrderedJson* node = &data;
+  for (std::size_t i = 0; i + 1 < path.steps.size(); ++i) {
+    const PathStep& step = path.steps[i];
+    if (step.kind == PathStep::Kind::key && node->is_object() && node->contains(step.key)) {
+      node = &(*node)[step.key];
+    } else if (step.kind == PathStep::Kind::index && node->is_array()) {
+      long size = static_cast<long>(node->size());
+      long at = step.index < 0 ? size + step.index : step.index;
+      if (at < 0 || at >= size) {
+        return;
+      }
+      node = &(*node)[static_cast<std::size_t>(at)];
+    } else {
+      return;
+    }
+  }
+  const PathStep& last = path.steps.back();
+  if (last.kind == PathStep::Kind::key && node->is_object()) {
+    node->erase(last.key);
+  }
+}
+
 }  // namespace
 
 AttemptResult run_switch(RunContext& ctx, const State& state, const OrderedJson& input) {
@@ -119,8 +146,9 @@ AttemptResult run_parallel(RunContext& ctx, Scope& scope, const State& state,
     subs[i].input = input;
     subs[i].virtual_ms = scope.virtual_ms;
   }
-  // The branches no longer needed (enough succeeded, or too many failed) stop at their next
-  // state; an invocation already running finishes first, and the branch ends as cancel.
+  // The branches no longer needed (enough succeeded, or too many failed) start no further
+  // state, their running invocations are stopped through the group's stop_fd, and they end as
+  // cancel.
   StopToken group(scope.stop);
   std::mutex mutex;
   std::size_t succeeded = 0;
@@ -185,13 +213,17 @@ AttemptResult run_foreach(RunContext& ctx, Scope& scope, const State& state,
   }
   const std::size_t n = items->size();
   const std::string var = state.iteration_variable.empty() ? "item" : state.iteration_variable;
+  // An iteration sees the state's data without the array it iterates (n copies of n elements
+  // would make a large Foreach quadratic in time and memory), plus its element under the
+  // iteration variable.
+  OrderedJson context = input.is_object() ? input : OrderedJson::object();
+  erase(*items_path, context);
   std::vector<SubRun> subs(n);
   for (std::size_t i = 0; i < n; ++i) {
     subs[i].node_id = scope.prefix + state.id + "/" + std::to_string(i);
     subs[i].node_name = state.name + " [" + std::to_string(i) + "]";
     subs[i].flow = &*state.iterator;
-    // The iteration sees the state's data with the element under the iteration variable.
-    subs[i].input = input.is_object() ? input : OrderedJson::object();
+    subs[i].input = context;
     subs[i].input[var] = std::move((*items)[i]);
   }
   std::size_t width = state.concurrency <= 0 ? n : static_cast<std::size_t>(state.concurrency);

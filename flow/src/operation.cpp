@@ -91,8 +91,8 @@ AttemptResult interpret(const InvocationResult& res, const std::string& function
 }
 
 // One action: its event, the call, the answer. `function_ms` gets the time inside the Invoker.
-AttemptResult call_action(RunContext& ctx, const State& state, const Action& action,
-                          const OrderedJson& data, int attempt) {
+AttemptResult call_action(RunContext& ctx, const Scope& scope, const State& state,
+                          const Action& action, const OrderedJson& data, int attempt) {
   const FunctionDecl* fn = ctx.def.find_function(action.ref_name);
   if (fn == nullptr) {
     return data_error("no function '" + action.ref_name + "' in the flow's functions");
@@ -112,6 +112,7 @@ AttemptResult call_action(RunContext& ctx, const State& state, const Action& act
   call.event = std::move(*event);
   call.headers = ctx.base_headers;
   call.headers["X-Cff-Workflow-State-Id"] = state.id;
+  call.stop_fd = scope.stop->group_fd();
   double t0 = ctx.clock.elapsed_ms();
   InvocationResult res = ctx.invoker.invoke(call);
   double spent = ctx.clock.elapsed_ms() - t0;
@@ -138,9 +139,9 @@ AttemptResult run_parallel_actions(RunContext& ctx, Scope& scope, const State& s
     threads.reserve(actions.size() - 1);
     for (std::size_t i = 1; i < actions.size(); ++i) {
       threads.emplace_back(
-          [&, i] { results[i] = call_action(ctx, state, actions[i], input, attempt); });
+          [&, i] { results[i] = call_action(ctx, scope, state, actions[i], input, attempt); });
     }
-    results[0] = call_action(ctx, state, actions[0], input, attempt);
+    results[0] = call_action(ctx, scope, state, actions[0], input, attempt);
   }  // joins
   scope.waited_ms += ctx.clock.elapsed_ms() - t0;
 
@@ -200,7 +201,7 @@ AttemptResult run_operation(RunContext& ctx, Scope& scope, const State& state,
   OrderedJson data;
   const OrderedJson* current = &input;
   for (const auto& action : actions) {
-    AttemptResult r = call_action(ctx, state, action, *current, attempt);
+    AttemptResult r = call_action(ctx, scope, state, action, *current, attempt);
     scope.waited_ms += r.function_ms;
     append(out.function, r.function);
     append(out.request_id, r.request_id);

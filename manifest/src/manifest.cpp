@@ -83,7 +83,7 @@ bool is_region(std::string_view s) {
   });
 }
 
-constexpr std::string_view k_top_keys[] = {"name", "region", "package", "functions"};
+constexpr std::string_view k_top_keys[] = {"name", "region", "package", "functions", "flows"};
 const char* const k_name_rule =
     "1-60 letters, digits, '-' or '_', starting with a letter and ending with a letter or digit";
 
@@ -179,6 +179,9 @@ void check_top(detail::Checker& c, const detail::YamlNode& root, Manifest& m) {
                 "1-64 letters, digits, '-' or '_', starting with a letter");
       }
     }
+  }
+  if (const YamlNode* flows = c.field(root, "flows", "", false)) {
+    detail::check_flows(c, *flows, m);
   }
   const YamlNode* fns = c.field(root, "functions", "", true);
   if (!fns) {

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <poll.h>
 
 #include <catch2/catch.hpp>
 
@@ -158,24 +159,34 @@ TEST_CASE("flow::run Parallel completes on one or N branches and cancels the res
   d.states.push_back(parallel_state("par", {one_call("fast"), slow}, 1, "end"));
   d.states.push_back(end_state());
   MockInvoker inv;
-  std::atomic<bool> fast_done{false};
+  bool wait_for_stop = true;
+  std::atomic<bool> stopped_by_engine{false};
+  std::atomic<bool> slow_started{false};
   inv.answer = [&](const flow::Invocation& c) {
-    if (c.function == "slow") {
-      // Answers only after the fast branch has finished (and a moment for it to be counted).
-      eventually([&] { return fast_done.load(); });
-      std::this_thread::sleep_for(std::chrono::milliseconds(30));
+    if (c.function == "fast" && wait_for_stop) {
+      eventually([&] { return slow_started.load(); });  // the slow one must be under way
     }
-    auto r = MockInvoker::ok(OrderedJson{{"from", c.function}}.dump());
-    if (c.function == "fast" || c.function == "fast2") {
-      fast_done = true;
+    if (c.function == "slow" && wait_for_stop) {
+      slow_started = true;
+      // A long function: it runs until the engine says its branch is no longer needed, as
+      // the command line's Invoker stops a sandbox when stop_fd becomes readable.
+      REQUIRE(c.stop_fd >= 0);
+      pollfd p{c.stop_fd, POLLIN, 0};
+      if (::poll(&p, 1, 5000) == 1) {
+        stopped_by_engine = true;
+        InvocationResult r;
+        r.status = InvocationResult::Status::cancelled;
+        return r;
+      }
     }
-    return r;
+    return MockInvoker::ok(OrderedJson{{"from", c.function}}.dump());
   };
   SECTION("completion 1: the first success completes the state") {
     auto e = run_ok(d, inv, input("{}"));
     CHECK(e.status == "success");
     CHECK(e.output == js(R"({"result":[{"from":"fast"},null]})"));
-    CHECK(inv.calls_to("after").empty());  // the slow branch stopped before its next state
+    CHECK(stopped_by_engine);
+    CHECK(inv.calls_to("after").empty());
     bool found = false;
     for (const auto& n : e.node_execution_details) {
       if (n.node_id == "par/1") {
@@ -195,6 +206,7 @@ TEST_CASE("flow::run Parallel completes on one or N branches and cancels the res
   }
   SECTION("completion 0 waits for all") {
     d.states[0].completion = 0;
+    wait_for_stop = false;
     auto e = run_ok(d, inv, input("{}"));
     CHECK(e.output == js(R"({"result":[{"from":"fast"},{"from":"after"}]})"));
   }
@@ -247,11 +259,15 @@ TEST_CASE("flow::run Foreach runs the iterator per element, results in order",
     auto e = run_ok(d, inv, input(R"({"numbers":[1,2,3],"tag":"t"})"));
     CHECK(e.status == "success");
     CHECK(e.output == expected);
+    // synapse#180: the results are merged into the state's data, not returned bare;
+    // synapse#181: the iteration variable does not leak into the state's output.
+    CHECK(e.output.is_object());
+    CHECK_FALSE(e.output.contains("item"));
     REQUIRE(inv.calls.size() == 3);
     for (int i = 0; i < 3; ++i) {
       auto event = js(inv.calls[static_cast<std::size_t>(i)].event.c_str());
-      // Each iteration sees the state's data and its own element, nothing of the others.
-      CHECK(event == OrderedJson{{"numbers", {1, 2, 3}}, {"tag", "t"}, {"item", i + 1}});
+      // Each iteration sees the state's data and its own element, not the array it iterates.
+      CHECK(event == OrderedJson{{"tag", "t"}, {"item", i + 1}});
     }
   }
   SECTION("unlimited: all at once, still in order") {
@@ -285,6 +301,14 @@ TEST_CASE("flow::run Foreach runs the iterator per element, results in order",
     auto e = run_ok(d, inv, input(R"({"numbers":[5,6]})"));
     CHECK(e.output == js(R"({"numbers":[5,6],"out":{"squares":[5,6]}})"));
   }
+  SECTION("a nested items_path is left out of the iteration's input, its siblings kept") {
+    d.states[0].items_path = "$.order.lines";
+    inv.answer = [](const flow::Invocation& c) { return MockInvoker::ok(c.event); };
+    auto e = run_ok(d, inv, input(R"({"order":{"id":7,"lines":["a","b"]}})"));
+    CHECK(e.output["result"] ==
+          js(R"([{"order":{"id":7},"item":"a"},{"order":{"id":7},"item":"b"}])"));
+    CHECK(e.output["order"]["lines"] == js(R"(["a","b"])"));  // the state's data is untouched
+  }
   SECTION("an empty array gives an empty result") {
     auto e = run_ok(d, inv, input(R"({"numbers":[]})"));
     CHECK(e.output == js(R"({"numbers":[],"result":[]})"));
@@ -305,6 +329,33 @@ TEST_CASE("flow::run Foreach runs the iterator per element, results in order",
     CHECK(e.status == "fail");
     CHECK(e.error_type == "BadItem");
     CHECK(inv.calls.size() == 2);  // concurrency 1: 3 and 4 never start
+  }
+  SECTION("unlimited: a failure stops the iterations still running") {
+    d.states[0].concurrency = 0;
+    std::atomic<int> stopped{0};
+    inv.answer = [&](const flow::Invocation& c) {
+      auto event = OrderedJson::parse(c.event);
+      if (event["item"] == 2) {
+        // Fails once the other two are running.
+        eventually([&] {
+          std::lock_guard lock(inv.mutex);
+          return inv.calls.size() == 3;
+        });
+        return MockInvoker::error("BadItem");
+      }
+      pollfd p{c.stop_fd, POLLIN, 0};
+      if (c.stop_fd >= 0 && ::poll(&p, 1, 5000) == 1) {
+        ++stopped;
+        InvocationResult r;
+        r.status = InvocationResult::Status::cancelled;
+        return r;
+      }
+      return MockInvoker::ok("{}");
+    };
+    auto e = run_ok(d, inv, input(R"({"numbers":[1,2,3]})"));
+    CHECK(e.status == "fail");
+    CHECK(e.error_type == "BadItem");
+    CHECK(stopped == 2);
   }
 }
 

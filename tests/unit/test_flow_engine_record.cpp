@@ -107,6 +107,7 @@ TEST_CASE("flow::run sends the workflow headers with every invocation", "[flow][
     CHECK(c.headers.at("X-Cff-Workflow-Run-Id") == e.execution_id);
     CHECK(c.headers.at("X-Cff-Workflow-State-Id") == c.state_id);
     CHECK(c.headers.at("X-Custom") == "v");
+    CHECK(c.stop_fd == -1);  // outside a Parallel or Foreach only the run's cancel_fd stops
   }
   CHECK(inv.calls[1].headers.at("X-Cff-Workflow-State-Id") == "two");
   // The workflow id is stable for a flow's name; the run id is new each run.

@@ -273,6 +273,10 @@ TEST_CASE("flow::holds compares as flow/SEMANTICS.md says", "[flow][expression]"
   CHECK_FALSE(cond("$.s > 1", d));
   CHECK_FALSE(cond("$.s < 1", d));
   CHECK(cond("$.b == true", d));
+  // Large integers compare exactly, not through a double.
+  auto big = j(R"({"id":9007199254740993})");
+  CHECK_FALSE(cond("$.id == 9007199254740992", big));
+  CHECK(cond("$.id > 9007199254740992", big));
   CHECK_FALSE(cond("$.b > false", d));
   CHECK(cond("$.n == null", d));
   // A missing path reads as null: equal to null, ordered against nothing.

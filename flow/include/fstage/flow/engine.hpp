@@ -26,6 +26,12 @@ struct Invocation {
   std::string event;     // JSON text
   // X-Cff-Workflow-Id, X-Cff-Workflow-Run-Id, X-Cff-Workflow-State-Id, and the start's headers.
   std::map<std::string, std::string> headers;
+  // Besides the run's RunOptions::cancel_fd, which always stops every call: -1, or a
+  // descriptor that becomes readable when this call is no longer needed though the run goes
+  // on (its Parallel branch lost the race for `completion`, or another Foreach iteration
+  // failed). The Invoker stops the function as it would on cancel and answers `cancelled`;
+  // an Invoker that ignores it only makes the engine wait for the call to finish.
+  int stop_fd = -1;
 };
 
 struct InvocationResult {
@@ -157,9 +163,13 @@ struct Execution {
   std::string error_type;
   std::string error_message;
   // fstage's report figures
-  double duration_ms = 0;             // wall time of the run
-  double engine_ms = 0;               // wall time minus time inside functions
-  double function_ms = 0;             // wall time the run's main line spent waiting for functions
+  double duration_ms = 0;  // wall time of the run
+  // The run's main line: function_ms is the wall time it spent waiting (for the Invoker, for
+  // real-time sleeps and retry delays, for Parallel branches and Foreach iterations as a
+  // whole), engine_ms the rest (duration_ms - function_ms): the engine's own overhead for a
+  // sequential flow.
+  double engine_ms = 0;
+  double function_ms = 0;
   std::int64_t virtual_slept_ms = 0;  // time skipped by Sleeps and retry delays (the longest
                                       // line: parallel branches' sleeps overlap)
   bool sandbox_failure = false;       // a function's sandbox could not start

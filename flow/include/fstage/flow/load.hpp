@@ -3,6 +3,8 @@
 // file:line:column (the manifest, or the definition's own .json/.yaml file).
 #pragma once
 
+#include <cstddef>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -28,5 +30,19 @@ Expected<Definition> load_flow(const manifest::Manifest& m, std::string_view nam
 
 // The flows' names, in manifest order, without reading their definitions (completion, list).
 std::vector<std::string> flow_names(const manifest::Manifest& m);
+
+// One flow of the manifest, read and validated: the flow in `flows` when it has no errors.
+FlowSet load_flow_source(const manifest::Manifest& m, const manifest::FlowSource& source);
+
+// A definition given as text (JSON or YAML), as if it were the file `origin` of flow `name`
+// in `m`: for tests, and for tools that hold a definition in memory.
+FlowSet load_definition_text(const manifest::Manifest& m, std::string_view name,
+                             std::string_view text, std::string_view origin);
+
+// not_found for a flow name the manifest does not have: "did you mean" and the flows it has.
+Error unknown_flow(const manifest::Manifest& m, std::string_view name);
+
+// The most of a definition file fstage reads: 100 states of 100 functions are far smaller.
+inline constexpr std::size_t k_max_definition_bytes = std::size_t{4} << 20;
 
 }  // namespace fstage::flow

@@ -24,6 +24,7 @@ struct Retry {
   int delay = 1;         // seconds
   int max_attempts = 3;  // FLOW.md §2: default 3
   Location where;
+  Location name_where;
 };
 
 // `functions[]`: a name the actions refer to and the function's URN (or a local name).
@@ -33,6 +34,8 @@ struct FunctionDecl {
   std::string local;      // the manifest function it runs locally (the URN's function name)
   OrderedJson metadata = OrderedJson::object();
   Location where;
+  Location name_where;
+  Location operation_where;
 };
 
 // `triggers[]` (FLOWTIMER, SMN, APIG, APIG_DE, OBS): kept for deploy and serve.
@@ -42,6 +45,7 @@ struct FlowTrigger {
   bool enabled = true;
   OrderedJson config = OrderedJson::object();  // trigger_config as written
   Location where;
+  Location name_where;
 };
 
 // One `function_ref.arguments` entry: "<JsonPath>" or "<JsonPath> | <fallback>", where the
@@ -58,6 +62,7 @@ struct Action {
   std::vector<Argument> arguments;
   bool has_arguments = false;  // `arguments` present: the function gets them, not the data
   Location where;
+  Location ref_where;  // of ref_name's value
 };
 
 // `on_errors[]`: `error` is a function's errorType or "*" for any.
@@ -66,6 +71,8 @@ struct OnError {
   std::string transition;  // "" when it only retries
   std::string retry_ref;   // "" when it only routes
   Location where;
+  Location transition_where;
+  Location retry_where;
 };
 
 // `state_data_filter`: JsonPath selecting the state's input on entry and its output on exit;
@@ -97,7 +104,8 @@ bool is_local_only(StateType type);
 struct Condition {
   std::string expression;
   std::string transition;
-  Location where;
+  Location where;  // of the condition's text
+  Location transition_where;
 };
 
 struct State;
@@ -107,6 +115,7 @@ struct Subflow {
   std::string start;
   std::vector<State> states;
   Location where;
+  Location start_where;
 };
 
 struct State {
@@ -118,6 +127,7 @@ struct State {
   Location where;          // of the state's mapping
   Location type_where;
   Location transition_where;
+  Location id_where;
 
   // Operation
   std::vector<Action> actions;
@@ -131,17 +141,20 @@ struct State {
   // Switch
   std::vector<Condition> conditions;
   std::string default_transition;
+  Location default_where;
 
   // Parallel: every branch gets a copy of the input; the state completes when `completion`
   // branches have succeeded (0 = all); their outputs, in branch order, go under result_key.
   std::vector<Subflow> branches;
   int completion = 0;
+  Location completion_where;
   std::string result_key = "result";
 
   // Foreach: each element of the array at items_path runs `iterator` (at most `concurrency`
   // at once, 0 = unlimited), seeing the element as `iteration_variable`; the outputs, in
   // order, are written at result_path.
   std::string items_path;
+  Location items_where;
   std::string iteration_variable = "item";
   std::string result_path = "$.result";
   int concurrency = 0;
@@ -166,6 +179,7 @@ struct Definition {
 
   std::filesystem::path file;  // where the definition was read from (the manifest or its file)
   Location where;              // the flow's entry in the manifest
+  Location start_where;        // of `start`'s value (the definition's mapping when missing)
 
   const State* find_state(std::string_view id) const;
   const FunctionDecl* find_function(std::string_view name) const;

@@ -96,6 +96,8 @@ std::optional<Trigger> check_trigger(Checker& c, const YamlNode& n, const std::s
                                      const RuntimeInfo* runtime);
 // `functions.<name>.dependencies`: the function's dependency packages (dependencies.cpp).
 void check_dependencies(Checker& c, const YamlNode& n, const std::string& path, Function& f);
+// `flows:` (flows.cpp): each flow's name and where its definition is; fstage_flow reads it.
+void check_flows(Checker& c, const YamlNode& flows, Manifest& m);
 // The problem with `handler` for `runtime`, "" when it is fine. `expected` gets the format.
 std::string handler_problem(const RuntimeInfo& runtime, std::string_view handler,
                             std::string& expected);

@@ -156,6 +156,10 @@ Expected<std::filesystem::path> find_manifest(const std::filesystem::path& dir);
 // Validation rules shared with other code (init checks names the same way).
 bool is_valid_function_name(std::string_view name);  // ≤60, letter first, [A-Za-z0-9_-], ends alnum
 bool is_valid_env_key(std::string_view key);         // letter first, [A-Za-z0-9_]
+// A flow's name, as the platform's pattern ^([_a-zA-Z0-9().-]|[\u4e00-\u9fa5]){1,64}$ says.
+bool is_valid_flow_name(std::string_view name);
+inline constexpr std::string_view k_flow_name_rule =
+    "1-64 letters, digits, '_', '(', ')', '.', '-' or Chinese characters (U+4E00-U+9FA5)";
 // The variables the platform sets in every function's environment (PLATFORM.md §2.1), which a
 // function may not define; other RUNTIME_* names (RUNTIME_LOG_LEVEL) are the user's.
 bool is_reserved_env_key(std::string_view key);
