@@ -193,7 +193,10 @@ void write_cluster(std::ostream& out, const Graph& g, const GraphCluster& c,
   std::string color = c.kind == GraphCluster::Kind::foreach    ? "#00897b"
                       : c.kind == GraphCluster::Kind::parallel ? "#5e35b1"
                                                                : "#b0bec5";
-  const std::string label = html(c.label);
+  std::string label = html(c.label);
+  if (g.has_execution && c.kind == GraphCluster::Kind::branch && c.has_run) {
+    label += " · " + html(describe_run(c.run));
+  }
   std::string pen = "1.2";
   if (g.has_execution && c.kind != GraphCluster::Kind::branch) {
     // The state's run is on its fork or loop head; the cluster's outline says it too.

@@ -168,8 +168,11 @@ void write_cluster(std::ostream& out, const Graph& g, const GraphCluster& c,
                    const std::map<std::string, std::vector<const GraphCluster*>>& children,
                    const std::map<std::string, std::vector<const GraphNode*>>& members,
                    const std::string& in) {
-  // A Parallel's or a Foreach's name and run are on its fork or loop head.
-  const std::string& title = c.label;
+  // A Parallel's or a Foreach's name and run are on its fork or loop head; a branch's here.
+  std::string title = c.label;
+  if (g.has_execution && c.kind == GraphCluster::Kind::branch && c.has_run) {
+    title += " · " + describe_run(c.run);
+  }
   out << in << "subgraph " << c.id << " [\"" << (title.empty() ? " " : text(title)) << "\"]\n";
   if (auto it = members.find(c.id); it != members.end()) {
     for (const GraphNode* n : it->second) {

@@ -323,6 +323,9 @@ class Builder {
       const Subflow& branch = s.branches[b];
       const std::string inner =
           add_cluster(GraphCluster::Kind::branch, "branch " + std::to_string(b + 1), outer);
+      // The engine records each branch as a node of its own ("par/0").
+      paths_.insert(path + "/" + std::to_string(b));
+      cluster_run(inner, path + "/" + std::to_string(b), "");
       std::string finish = join;
       const std::string entry = scope(branch.states, branch.start,
                                       path + "/" + std::to_string(b) + "/", inner, finish, false);
@@ -348,6 +351,7 @@ class Builder {
             .entry;
     const std::string collect = add_node(NodeKind::collect, "", "", outer);
     g_.nodes.back().lines.push_back("results → " + s.result_path);
+    paths_.insert(path + "/*");  // each iteration is a node of its own ("each/3")
     if (s.iterator) {
       std::string finish = collect;
       const std::string entry =
