@@ -18,6 +18,30 @@ functions:
 flows:
   checkout:
     definition: flows/checkout.json
+  fanout:
+    start: pick
+    functions: [{name: work, operation: orders}]
+    constants: {}
+    retries: [{name: r}]
+    states:
+      - id: pick
+        type: Switch
+        conditions: [{condition: "$.n > 1", transition: fan}]
+        default: each
+      - id: fan
+        type: Parallel
+        completion: one
+        transition: done
+        branches:
+          - {start: left, states: [{id: left, type: Operation, end: true, actions: [{function_ref: {ref_name: work}}]}]}
+          - {start: right, states: [{id: right, type: Sleep, duration: 3, end: true}]}
+      - id: each
+        type: Foreach
+        items_path: $.items
+        concurrency: 3
+        transition: done
+        iterator: {start: body, states: [{id: body, type: Operation, end: true, actions: [{function_ref: {ref_name: work}}]}]}
+      - {id: done, type: End, end: true}
 YAML
 echo 'def handler(event, context): return {"ok": True}' >proj/index.py
 # Hostile ids on purpose: quotes, angle brackets, a backslash sequence Graphviz would expand,
@@ -77,6 +101,27 @@ assert root.tag.endswith("svg"), root.tag
 text = " ".join(t for t in root.itertext())
 missing = [s for s in sys.argv[2:] if s not in text]
 assert not missing, "states missing from the SVG: %r" % missing
+PYEOF
+# Switch, Parallel and Foreach: a decision, clusters (one per branch, one per loop body).
+expect_exit 0 "$FSTAGE" flow graph fanout --format dot
+cp "$T/out" "$T/fanout.dot"
+if [ -z "${skip_dot:-}" ]; then
+  dot -Tsvg "$T/fanout.dot" >/dev/null 2>"$T/dot.err" && [ ! -s "$T/dot.err" ] || {
+    cat "$T/dot.err"
+    fail "dot -Tsvg refused or warned about the fanout DOT"
+  }
+fi
+expect_exit 0 "$FSTAGE" flow graph fanout -o "$T/fanout.svg"
+"$PY" - "$T/fanout.svg" <<'PYEOF' || fail "the fanout SVG lacks its decision, clusters or states"
+import sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+text = " ".join(root.itertext())
+for word in ["pick", "fan", "left", "right", "each", "body", "done", "branch 1", "branch 2",
+             "waits for first of 2 branches", "for each item in $.items", "at most 3 at once",
+             "$.n > 1", "default"]:
+    assert word in text, "missing %r" % word
+clusters = [g for g in root.iter("{http://www.w3.org/2000/svg}g") if g.get("class") == "cluster"]
+assert len(clusters) == 4, "%d clusters (want the Parallel, its 2 branches, the Foreach)" % len(clusters)
 PYEOF
 # svg is the default format on stdout too.
 expect_exit 0 "$FSTAGE" flow graph checkout
