@@ -14,6 +14,7 @@
 
 #include <fstage/base/interrupt.hpp>
 #include <fstage/base/json.hpp>
+#include <fstage/base/json_text.hpp>
 #include <fstage/base/strings.hpp>
 #include <fstage/cli/app.hpp>
 #include <fstage/serve/log.hpp>
@@ -39,7 +40,7 @@ void read_error_body(const std::string& body, InvocationResult& out, std::string
       if (it == j.end() || it->is_null()) {
         return std::string();
       }
-      return it->is_string() ? it->get<std::string>() : it->dump();
+      return it->is_string() ? it->get<std::string>() : json_text(*it);
     };
     out.error_type = text("errorType");
     out.error_message = text("errorMessage");
@@ -84,19 +85,19 @@ InvocationResult to_invocation_result(const sb::InvokeResult& r) {
       return out;
     case sb::InvokeStatus::function_error:
       out.status = InvocationResult::Status::function_error;
-      read_error_body(r.error, out, "FunctionError");
+      read_error_body(r.error, out, flow::k_error_function);
       return out;
     case sb::InvokeStatus::timeout:
       out.status = InvocationResult::Status::timeout;
-      read_error_body(r.error, out, "FunctionTimeout");
+      read_error_body(r.error, out, flow::k_error_timeout);
       return out;
     case sb::InvokeStatus::oom:
       out.status = InvocationResult::Status::oom;
-      read_error_body(r.error, out, "OutOfMemory");
+      read_error_body(r.error, out, flow::k_error_oom);
       return out;
     case sb::InvokeStatus::killed:
       out.status = InvocationResult::Status::crash;
-      read_error_body(r.error, out, "RuntimeExited");
+      read_error_body(r.error, out, flow::k_error_crash);
       return out;
     case sb::InvokeStatus::cancelled:
       out.status = InvocationResult::Status::cancelled;
@@ -106,7 +107,7 @@ InvocationResult to_invocation_result(const sb::InvokeResult& r) {
       break;
   }
   out.status = InvocationResult::Status::sandbox;
-  read_error_body(r.error, out, "SandboxError");
+  read_error_body(r.error, out, flow::k_error_sandbox);
   return out;
 }
 
@@ -220,7 +221,7 @@ InvocationResult FlowInvoker::invoke(const flow::Invocation& call) {
   if (it == im.pools.end()) {
     InvocationResult r;
     r.status = InvocationResult::Status::sandbox;
-    r.error_type = "SandboxError";
+    r.error_type = std::string(flow::k_error_sandbox);
     r.error_message = "no function " + call.function + " was prepared for this flow";
     return r;
   }

@@ -89,8 +89,41 @@ std::vector<Checked> check_flows(const manifest::Manifest& m, const std::string&
   return out;
 }
 
+OrderedJson result_json(const std::string& name, const std::vector<manifest::Diagnostic>& errors,
+                        const std::vector<manifest::Diagnostic>& warnings) {
+  OrderedJson out = OrderedJson::object();
+  out["file"] = name;
+  out["valid"] = errors.empty();
+  out["errors"] = OrderedJson::array();
+  for (const auto& d : errors) {
+    out["errors"].push_back(to_json(d));
+  }
+  out["warnings"] = OrderedJson::array();
+  for (const auto& d : warnings) {
+    out["warnings"].push_back(to_json(d));
+  }
+  out["flows"] = OrderedJson::array();
+  return out;
+}
+
 Expected<int> run_validate(Context& ctx, const FlowOptions& o) {
   std::string name;
+  if (o.json) {
+    // A manifest that does not validate is answered in the same shape, as fstage validate
+    // --json does: its diagnostics, "valid": false, and no flows.
+    const fs::path file = FSTAGE_TRY(manifest_path(ctx, o.file));
+    name = ctx.display_path(file);
+    manifest::Validation v = manifest::validate_file(file, name);
+    if (v.read_error) {
+      return fail(std::move(*v.read_error));
+    }
+    if (!v.errors.empty()) {
+      *ctx.out << result_json(name, v.errors, v.warnings)
+                      .dump(2, ' ', false, OrderedJson::error_handler_t::replace)
+               << "\n";
+      return k_exit_invalid_input;
+    }
+  }
   manifest::Manifest m = FSTAGE_TRY(read_manifest(ctx, o.file, name));
   if (!o.flow.empty() && !find_source(m, o.flow)) {
     return fail(flow::unknown_flow(m, o.flow));
@@ -104,18 +137,7 @@ Expected<int> run_validate(Context& ctx, const FlowOptions& o) {
     warnings.insert(warnings.end(), c.set.warnings.begin(), c.set.warnings.end());
   }
   if (o.json) {
-    OrderedJson out = OrderedJson::object();
-    out["file"] = name;
-    out["valid"] = errors.empty();
-    out["errors"] = OrderedJson::array();
-    for (const auto& d : errors) {
-      out["errors"].push_back(to_json(d));
-    }
-    out["warnings"] = OrderedJson::array();
-    for (const auto& d : warnings) {
-      out["warnings"].push_back(to_json(d));
-    }
-    out["flows"] = OrderedJson::array();
+    OrderedJson out = result_json(name, errors, warnings);
     for (const auto& c : checked) {
       OrderedJson f = OrderedJson::object();
       f["name"] = c.source->name;

@@ -46,8 +46,9 @@ std::optional<std::string> string_field(Checker& c, const YamlNode& n, std::stri
 // exists in the manifest.
 void validate_definition(Checker& c, const Definition& d, const manifest::Manifest* m);
 
-// The expression kinds a definition holds (expression.hpp parses them).
-enum class ExpressionKind { path, argument, condition };
+// The expression kinds a definition holds (expression.hpp parses them): a JsonPath to read,
+// one to write (Foreach's result_path: keys and indexes under $), an argument, a condition.
+enum class ExpressionKind { path, target, argument, condition };
 
 // Checks the expression in the scalar `n` and reports a syntax error at its exact column:
 // the node's content_column plus the parser's offset (the node itself when the column is

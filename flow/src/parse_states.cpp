@@ -316,9 +316,10 @@ void parse_foreach(Checker& c, const YamlNode& item, const std::string& path, St
     }
   }
   if (const YamlNode* v = c.field(item, "result_path", path, false)) {
-    std::string rp = path_field(c, *v, path + ".result_path");
-    if (!rp.empty()) {
-      s.result_path = rp;
+    auto rp = string_field(c, *v, path + ".result_path", "a JsonPath such as $.result");
+    if (rp && !rp->empty()) {
+      check_expression_syntax(c, *v, path + ".result_path", ExpressionKind::target);
+      s.result_path = *rp;
     }
   }
   if (const YamlNode* v = c.field(item, "concurrency", path, false)) {

@@ -151,7 +151,8 @@ class ScopeCheck {
             "actions: [{function_ref: {ref_name: ...}}]");
     } else if (s.type != StateType::operation && !s.actions.empty()) {
       error(m_c, s.actions.front().where,
-            who + ": a " + std::string(to_string(s.type)) + " state runs no actions",
+            who + (s.type == StateType::end ? ": an " : ": a ") + std::string(to_string(s.type)) +
+                " state runs no actions",
             "\"actions\": [] or no actions (or type: Operation)");
     }
     check_actions(s);

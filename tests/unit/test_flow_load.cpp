@@ -188,3 +188,15 @@ TEST_CASE("load_flow finds a flow by name, or says which there are", "[flow][loa
   CHECK(invalid.error().message.find("flows/f.json:1:27: states[0]: a Sleep state needs a "
                                      "duration") == 0);
 }
+
+TEST_CASE("a definition file larger than the limit is refused at its manifest entry",
+          "[flow][load]") {
+  FlowProject p("{}", false);
+  fstage::test::write_text(p.scratch.path() / "flows/f.json",
+                           std::string(fstage::flow::k_max_definition_bytes + 1, ' '));
+  auto set = fstage::flow::load_flows(*p.manifest.manifest);
+  REQUIRE(set.errors.size() == 1);
+  CHECK(set.errors[0].where.str() == "fstage.yaml:7:19");
+  CHECK(set.errors[0].message.find("flows.f: ") == 0);
+  CHECK(set.errors[0].message.find("larger than") != std::string::npos);
+}

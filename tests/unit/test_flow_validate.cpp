@@ -171,7 +171,7 @@ std::vector<BadCase> bad_cases() {
        def(op("a", ", \"transition\": \"b\"") +
            ",\n    {\"id\": \"b\", \"type\": \"End\", \"actions\": [«{\"function_ref\": "
            "{\"ref_name\": \"fo\"}}]}"),
-       "state 'b': a End state runs no actions"},
+       "state 'b': an End state runs no actions"},
       {"sleep without duration",
        def(op("a", ", \"transition\": \"s\"") +
            ",\n    «{\"id\": \"s\", \"type\": \"Sleep\", \"end\": true}"),
@@ -307,6 +307,38 @@ std::vector<BadCase> bad_cases() {
        def(op("a", ", \"transition\": \"e\"") + ",\n    «{\"id\": \"e\", \"type\": \"Foreach\", "
                                                 "\"end\": true, \"items_path\": \"$.a\"}"),
        "missing required key 'iterator'"},
+      {"malformed argument fallback",
+       def("    {\"id\": \"a\", \"type\": \"Operation\", \"end\": true, \"actions\": "
+           "[{\"function_ref\": {\"ref_name\": \"fo\", \"arguments\": {\"x\": \"$.a | «abc\"}}}]}"),
+       "arguments.x: '$.a | abc': "},
+      {"malformed argument path",
+       def("    {\"id\": \"a\", \"type\": \"Operation\", \"end\": true, \"actions\": "
+           "[{\"function_ref\": {\"ref_name\": \"fo\", \"arguments\": {\"x\": \"«order.id\"}}}]}"),
+       "arguments.x: 'order.id': "},
+      {"malformed input filter",
+       def(op("a", ", \"end\": true, \"state_data_filter\": {\"input\": \"$.«\"}")),
+       "state_data_filter.input: '$.': "},
+      {"malformed output filter",
+       def(op("a", ", \"end\": true, \"state_data_filter\": {\"output\": \"$.a[«x]\"}")),
+       "state_data_filter.output: '$.a[x]': "},
+      {"malformed switch condition",
+       def(sw_head +
+           "    {\"id\": \"w\", \"type\": \"Switch\", \"conditions\": "
+           "[{\"condition\": \"$.a «=< 1\", \"transition\": \"z\"}], \"default\": \"z\"},\n" +
+           k_end),
+       "conditions[0].condition: '$.a =< 1': "},
+      {"malformed items_path",
+       def(op("a", ", \"transition\": \"e\"") +
+           ",\n    {\"id\": \"e\", \"type\": \"Foreach\", \"end\": true, "
+           "\"items_path\": \"«items\", \"iterator\": " +
+           branch + "}"),
+       "items_path: 'items': "},
+      {"result_path into the constants",
+       def(op("a", ", \"transition\": \"e\"") +
+           ",\n    {\"id\": \"e\", \"type\": \"Foreach\", \"end\": true, "
+           "\"items_path\": \"$.a\", \"result_path\": «\"$CONST.x\", \"iterator\": " +
+           branch + "}"),
+       "result_path: '$CONST.x' is not a place to write to"},
       {"iterator with a duplicate id",
        def(op("a", ", \"transition\": \"e\"") +
            ",\n    {\"id\": \"e\", \"type\": \"Foreach\", \"end\": true, \"items_path\": \"$.a\", "

@@ -61,6 +61,21 @@ TEST_CASE("flow validate prints each problem at file:line:column and exits 3", "
   CHECK((*j)["flows"].at(0)["valid"] == false);
 }
 
+TEST_CASE("flow validate --json answers a broken manifest in the same shape", "[flow][cli]") {
+  Project p;
+  write_text(p.s.path() / "fstage.yaml", fstage::test::k_flow_manifest_head +
+                                             "flows:\n  orders: {definition: flows/gone.json}\n");
+  CliRun r({"flow", "validate", "--json"}, p.s.path());
+  CHECK(r.code == fstage::cli::k_exit_invalid_input);
+  auto j = fstage::parse_ordered_json(r.out.str(), "stdout");
+  REQUIRE(j);
+  CHECK((*j)["valid"] == false);
+  REQUIRE((*j)["errors"].size() == 1);
+  CHECK((*j)["errors"].at(0)["line"] == 7);
+  CHECK((*j)["errors"].at(0)["column"] == 24);
+  CHECK((*j)["flows"].empty());
+}
+
 TEST_CASE("flow validate names an unknown flow with exit 4 and a suggestion", "[flow][cli]") {
   Project p;
   CliRun r({"flow", "validate", "ordres"}, p.s.path());

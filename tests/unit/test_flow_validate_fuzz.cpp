@@ -70,3 +70,46 @@ TEST_CASE("truncated and mutated definitions give a diagnostic or a flow", "[flo
     check_outcome(m, text, "flows/rich.json");
   }
 }
+
+TEST_CASE("mutated YAML definitions give a diagnostic or a flow", "[flow][validate]") {
+  const std::string base =
+      "start: route\n"
+      "functions:\n"
+      "  - {name: check, operation: orders}\n"
+      "retries: [{name: again, delay: 2, max_attempts: 3}]\n"
+      "states:\n"
+      "  - id: route\n"
+      "    type: Switch\n"
+      "    conditions:\n"
+      "      - {condition: \"$.age >= 20\", transition: adult}\n"
+      "    default: wait\n"
+      "  - id: adult\n"
+      "    type: Operation\n"
+      "    actions:\n"
+      "      - function_ref: {ref_name: check, arguments: {id: \"$.id | 'none'\"}}\n"
+      "    on_errors: [{error: \"*\", retry_ref: again}]\n"
+      "    end: true\n"
+      "  - {id: wait, type: Sleep, duration: 86400, transition: done}\n"
+      "  - {id: done, type: End}\n";
+  FlowProject p(base, false, "y");
+  REQUIRE(p.manifest.manifest);
+  REQUIRE(p.flows.errors.empty());
+  const auto& m = *p.manifest.manifest;
+  std::mt19937 rng(8);
+  const std::string alphabet = "{}[]\"',: -\n\t#&*!|>$.a0";
+  for (std::size_t cut = 0; cut < base.size(); cut += 3) {
+    check_outcome(m, base.substr(0, cut), "flows/y.yaml");
+  }
+  for (int round = 0; round < 400; ++round) {
+    std::string text = base;
+    for (int e = 0, n = 1 + static_cast<int>(rng() % 3); e < n; ++e) {
+      std::size_t at = rng() % text.size();
+      if (rng() % 2 == 0) {
+        text[at] = alphabet[rng() % alphabet.size()];
+      } else {
+        text.erase(at, 1 + rng() % 8);
+      }
+    }
+    check_outcome(m, text, "flows/y.yaml");
+  }
+}
