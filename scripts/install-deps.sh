@@ -10,12 +10,16 @@ packages=(
   libcli11-dev libgit2-dev libarchive-dev nlohmann-json3-dev libcurl4-openssl-dev
   catch2 libyaml-dev libseccomp-dev libssl-dev libexpected-dev libfmt-dev
   libcpp-httplib-dev zlib1g-dev
+  # Graphviz's library: `fstage flow graph` lays out and renders SVG with it (flow/graphviz/)
+  libgraphviz-dev
   # language toolchains the templates and tests exercise
   python3 python3-pip python3-setuptools python3-wheel nodejs default-jdk-headless golang-go
   # Gson: the Java runtime shim binds events with it, as the platform's Java runtime does
   libgoogle-gson-java
   # test and benchmark tools
   zip unzip bash-completion zsh fish tmux hyperfine wrk util-linux procps
+  # flow graph's tests: `dot -Tsvg` checks the DOT, headless Chromium opens the SVG
+  graphviz chromium
 )
 
 if [ "$(id -u)" -ne 0 ]; then

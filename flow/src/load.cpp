@@ -34,6 +34,9 @@ void check_root(Checker& c, const YamlNode* root, const manifest::Manifest& m,
       d.file = file;
       d.where = src.where;
       if (c.error_count() == 0) {
+        for (auto& w : detail::unused_declarations(d)) {
+          out.warnings.push_back(std::move(w));
+        }
         out.flows.push_back(std::move(d));
       }
     }

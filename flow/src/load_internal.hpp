@@ -46,6 +46,10 @@ std::optional<std::string> string_field(Checker& c, const YamlNode& n, std::stri
 // exists in the manifest.
 void validate_definition(Checker& c, const Definition& d, const manifest::Manifest* m);
 
+// What is declared and never used (a function no action calls, a retry no on_errors names):
+// not wrong, most likely a leftover or a typo elsewhere.
+std::vector<Diagnostic> unused_declarations(const Definition& d);
+
 // The expression kinds a definition holds (expression.hpp parses them): a JsonPath to read,
 // one to write (Foreach's result_path: keys and indexes under $), an argument, a condition.
 enum class ExpressionKind { path, target, argument, condition };

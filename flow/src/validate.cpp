@@ -321,4 +321,50 @@ void validate_definition(Checker& c, const Definition& d, const manifest::Manife
   ScopeCheck(c, d, d.states, d.start, d.start_where, "").run();
 }
 
+namespace {
+
+void collect_uses(const std::vector<State>& states, std::vector<std::string>& functions,
+                  std::vector<std::string>& retries) {
+  for (const auto& s : states) {
+    for (const auto& a : s.actions) {
+      functions.push_back(a.ref_name);
+    }
+    for (const auto& o : s.on_errors) {
+      retries.push_back(o.retry_ref);
+    }
+    for (const auto& b : s.branches) {
+      collect_uses(b.states, functions, retries);
+    }
+    if (s.iterator) {
+      collect_uses(s.iterator->states, functions, retries);
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<Diagnostic> unused_declarations(const Definition& d) {
+  std::vector<std::string> functions;
+  std::vector<std::string> retries;
+  collect_uses(d.states, functions, retries);
+  auto used = [](const std::vector<std::string>& names, const std::string& name) {
+    return std::find(names.begin(), names.end(), name) != names.end();
+  };
+  std::vector<Diagnostic> out;
+  for (const auto& f : d.functions) {
+    if (!f.name.empty() && !used(functions, f.name)) {
+      out.push_back(Diagnostic{f.name_where, "function " + quote(f.name) + " is never called",
+                               "an action with ref_name: " + f.name + ", or no such function", ""});
+    }
+  }
+  for (const auto& r : d.retries) {
+    if (!r.name.empty() && !used(retries, r.name)) {
+      out.push_back(
+          Diagnostic{r.name_where, "retry " + quote(r.name) + " is never used",
+                     "an on_errors entry with retry_ref: " + r.name + ", or no such retry", ""});
+    }
+  }
+  return out;
+}
+
 }  // namespace fstage::flow::detail

@@ -67,6 +67,11 @@ TEST_CASE("the published example loads unchanged, from a file and inline", "[flo
       CHECK(d.file.filename() == "workflow_test.json");
       CHECK(d.states[1].where.str() == "flows/workflow_test.json:7:5");
       CHECK(d.states[0].actions[0].ref_where.str() == "flows/workflow_test.json:6:55");
+      // Declared and never used: a warning, not an error.
+      REQUIRE(p.flows.warnings.size() == 1);
+      CHECK(p.flows.warnings[0].str() ==
+            "flows/workflow_test.json:9:28: retry 'test' is never used; expected an on_errors "
+            "entry with retry_ref: test, or no such retry");
     }
   }
 }
@@ -88,6 +93,7 @@ TEST_CASE("a rich flow loads with every field", "[flow][load]") {
     INFO(p.errors());
     REQUIRE(p.flows.errors.empty());
     REQUIRE(p.flows.flows.size() == 1);
+    CHECK(p.flows.warnings.empty());
     const auto& d = p.flows.flows.front();
     CHECK(d.mode == Mode::express);
     CHECK(d.express_log_level == "ALL");

@@ -2,7 +2,7 @@
 # fstage uses no private interface of glibc: nothing that glibc exports only as GLIBC_PRIVATE
 # (for its own libraries, libthread_db and the sanitizers) and that the next glibc may change
 # or drop without notice, as a .deb built on one glibc and run on the next would find out.
-# Checked four ways: the executable's (and the httpd module's) undefined dynamic symbols; the
+# Checked four ways: the executable's (and its modules') undefined dynamic symbols; the
 # names in their read-only data (what a dlsym would look up); and the C/C++ sources. The
 # private names are those the libc and the dynamic loader this executable loads mark
 # GLIBC_PRIVATE, plus a fixed set of glibc-internal prefixes (for hosts with another libc).
@@ -27,8 +27,9 @@ allowed='^(_dl_find_object|__libc_start_main|__libc_single_threaded|__libc_csu_i
 
 bad=0
 objects=("$FSTAGE")
-httpd=$(dirname "$FSTAGE")/fstage-httpd.so
-[ -f "$httpd" ] && objects+=("$httpd")
+for module in fstage-httpd.so fstage-graphviz.so; do
+  [ -f "$(dirname "$FSTAGE")/$module" ] && objects+=("$(dirname "$FSTAGE")/$module")
+done
 for obj in "${objects[@]}"; do
   name=$(basename "$obj")
   # 1. Undefined dynamic symbols: a private version, or a private or internal name.

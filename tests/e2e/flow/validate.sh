@@ -47,6 +47,7 @@ expect_exit 0 "$FSTAGE" validate
 assert_contains "$T/err" "fstage.yaml: ok (2 functions, 3 flows)"
 expect_exit 0 "$FSTAGE" flow validate orders
 assert_contains "$T/err" "flow orders: ok (2 states, 1 function)"
+assert_contains "$T/err" "fstage: warning: flows/orders.json:9:28: retry 'again' is never used"
 
 expect_exit 0 "$FSTAGE" flow list
 assert_contains "$T/out" "orders      NORMAL   2       1          flows/orders.json"

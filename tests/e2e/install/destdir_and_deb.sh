@@ -7,7 +7,7 @@
 DESTDIR="$T/root" cmake --install "$FSTAGE_BINARY_DIR" --prefix /usr >/dev/null
 for f in usr/bin/fstage usr/share/man/man1/fstage.1 usr/share/bash-completion/completions/fstage \
          usr/share/zsh/vendor-completions/_fstage usr/share/fish/vendor_completions.d/fstage.fish \
-         usr/lib/fstage/fstage-httpd.so; do
+         usr/lib/fstage/fstage-httpd.so usr/lib/fstage/fstage-graphviz.so; do
   [ -f "root/$f" ] || fail "not installed: /$f"
 done
 expect_exit 0 "root/usr/bin/fstage" --version
@@ -25,6 +25,20 @@ for _ in $(seq 100); do
 done
 kill -TERM "$serve_pid"; wait "$serve_pid" || true
 grep -qx up curl.out || { cat serve.err; fail "installed fstage serve did not answer"; }
+# And its Graphviz module: `flow graph` renders SVG.
+cat >>svc/fstage.yaml <<'YAML'
+flows:
+  ping:
+    start: up
+    functions: [{name: up, operation: up}]
+    constants: {}
+    retries: [{name: r}]
+    states:
+      - {id: up, type: Operation, transition: done, actions: [{function_ref: {ref_name: up}}]}
+      - {id: done, type: End, end: true}
+YAML
+expect_exit 0 root/usr/bin/fstage flow graph -f svc/fstage.yaml ping
+assert_contains "$T/out" "<svg"
 head -1 root/usr/share/man/man1/fstage.1 | grep -q '^\.TH FSTAGE 1' || fail "man page header"
 if command -v man >/dev/null; then
   MANWIDTH=100 man -l root/usr/share/man/man1/fstage.1 2>/dev/null > man.txt
@@ -45,4 +59,5 @@ expect_exit 0 "droot/usr/bin/fstage" --version
 dpkg --root="$T/droot" --admindir="$T/droot/var/lib/dpkg" -L fstage > files.txt
 assert_contains files.txt "/usr/share/man/man1/fstage.1"
 assert_contains files.txt "/usr/lib/fstage/fstage-httpd.so"
+assert_contains files.txt "/usr/lib/fstage/fstage-graphviz.so"
 echo ok
