@@ -13,6 +13,7 @@
 #include <CLI/CLI.hpp>
 
 #include <fstage/base/json.hpp>
+#include <fstage/base/json_text.hpp>
 #include <fstage/base/strings.hpp>
 #include <fstage/cli/app.hpp>
 #include <fstage/cli/context.hpp>
@@ -118,9 +119,7 @@ Expected<int> run_validate(Context& ctx, const FlowOptions& o) {
       return fail(std::move(*v.read_error));
     }
     if (!v.errors.empty()) {
-      *ctx.out << result_json(name, v.errors, v.warnings)
-                      .dump(2, ' ', false, OrderedJson::error_handler_t::replace)
-               << "\n";
+      *ctx.out << json_text(result_json(name, v.errors, v.warnings), 2) << "\n";
       return k_exit_invalid_input;
     }
   }
@@ -146,7 +145,7 @@ Expected<int> run_validate(Context& ctx, const FlowOptions& o) {
       f["errors"] = c.set.errors.size();
       out["flows"].push_back(std::move(f));
     }
-    *ctx.out << out.dump(2, ' ', false, OrderedJson::error_handler_t::replace) << "\n";
+    *ctx.out << json_text(out, 2) << "\n";
     return errors.empty() ? k_exit_ok : k_exit_invalid_input;
   }
   for (const auto& d : warnings) {
@@ -189,7 +188,7 @@ Expected<int> run_list(Context& ctx, const FlowOptions& o) {
       f["errors"] = c.set.errors.size();
       out.push_back(std::move(f));
     }
-    *ctx.out << out.dump(2, ' ', false, OrderedJson::error_handler_t::replace) << "\n";
+    *ctx.out << json_text(out, 2) << "\n";
     return k_exit_ok;
   }
   if (checked.empty()) {

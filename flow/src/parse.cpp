@@ -3,7 +3,10 @@
 // functions and retries, walked from the YAML tree into a Definition with every position. The
 // wire names are the API's; what a local user may leave out is what has a clear default
 // (name: the manifest's key; functions, retries, triggers: none; constants: {}).
+#include <cerrno>
 #include <charconv>
+#include <cmath>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -42,6 +45,17 @@ std::size_t char_count(std::string_view s) {
   return n;
 }
 
+// A finite double spelled by all of `s`. strtod, not std::from_chars: libstdc++'s floating
+// from_chars pulls libm into fstage's start (fesetround), which startup_libs.sh keeps at libc.
+// The characters were checked by the caller, so no "inf", "nan" or hex form reaches it, and
+// fstage never calls setlocale, so the decimal point is '.'.
+bool parse_double(const std::string& s, double& d) {
+  char* end = nullptr;
+  errno = 0;
+  d = std::strtod(s.c_str(), &end);
+  return end == s.c_str() + s.size() && errno != ERANGE && std::isfinite(d);
+}
+
 // JSON's numbers (and YAML's decimal ones): digits, sign, point, exponent, nothing else.
 bool is_number_text(const std::string& s, bool& integral) {
   if (s.empty() || s.find_first_of("0123456789") == std::string::npos ||
@@ -56,10 +70,9 @@ bool is_number_text(const std::string& s, bool& integral) {
     integral = true;
     return true;
   }
-  double d = 0;
-  auto [q, ec2] = std::from_chars(first, last, d);
   integral = false;
-  return ec2 == std::errc() && q == last;
+  double d = 0;
+  return parse_double(s, d);
 }
 
 // A YAML value as JSON (constants, metadata, trigger_config): plain numbers and booleans as
@@ -105,7 +118,7 @@ OrderedJson to_json(const YamlNode& n) {
       return i;
     }
     double d = 0;
-    std::from_chars(first, last, d);
+    parse_double(n.value, d);
     return d;
   }
   return n.value;
