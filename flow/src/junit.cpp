@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include <charconv>
+#include <cstdio>
 
 #include <fstage/base/strings.hpp>
 #include <fstage/flow/junit.hpp>
@@ -40,10 +40,13 @@ bool xml_char(long cp) {
   return cp == 0x9 || cp == 0xA || cp == 0xD || (cp >= 0x20 && cp != 0xFFFE && cp != 0xFFFF);
 }
 
+// Milliseconds as seconds with three decimals ("0.013"), in integers: libstdc++'s floating
+// to_chars calls fesetround, which would link libm into fstage's start (startup_libs.sh).
 std::string seconds(double ms) {
+  const long long thousandths = ms > 0 && ms < 1e15 ? static_cast<long long>(ms + 0.5) : 0;
   char buf[32];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, ms / 1000.0, std::chars_format::fixed, 3);
-  return ec == std::errc() ? std::string(buf, end) : std::string("0.000");
+  std::snprintf(buf, sizeof buf, "%lld.%03lld", thousandths / 1000, thousandths % 1000);
+  return buf;
 }
 
 std::string attr(std::string_view name, std::string_view value) {
