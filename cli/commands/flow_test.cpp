@@ -130,8 +130,16 @@ Expected<std::vector<Suite>> load_suites(Context& ctx, const manifest::Manifest&
       looked.push_back(shown);
       continue;
     }
+    // As flow run loads it: its warnings printed, its errors every one a detail line.
+    flow::FlowSet set = flow::load_flow_source(m, src);
+    for (const auto& d : set.warnings) {
+      warn(ctx, d.str());
+    }
+    if (!set.errors.empty() || set.flows.empty()) {
+      return fail(manifest::validation_error(set.errors, "flow " + quote(src.name)));
+    }
     Suite s;
-    s.def = FSTAGE_TRY(flow::load_flow(m, src.name));
+    s.def = std::move(set.flows.front());
     s.tests = FSTAGE_TRY(flow::load_test_file(file, shown, s.def));
     s.shown = shown;
     out.push_back(std::move(s));
@@ -245,6 +253,11 @@ OrderedJson case_json(const CaseResult& r) {
 Expected<int> run_flow_test(Context& ctx, const FlowTestOptions& opts) {
   const fs::path file = FSTAGE_TRY(manifest_path(ctx, opts.file));
   const manifest::Manifest m = FSTAGE_TRY(manifest::load_manifest(file, ctx.display_path(file)));
+  for (const auto& d : m.warnings) {
+    if (d.function.empty()) {
+      warn(ctx, d.str());
+    }
+  }
   std::vector<Suite> suites = FSTAGE_TRY(load_suites(ctx, m, opts));
   FSTAGE_TRY(select_case(suites, opts.only_case));
 
