@@ -276,12 +276,14 @@ Expected<int> run_flow_test(Context& ctx, const FlowTestOptions& opts) {
     const auto start = std::chrono::steady_clock::now();
     for (const auto& tc : s.tests.cases) {
       sr.cases.push_back(flow::run_case(s.def, tc, &real, base));
+      // A case cut short by Ctrl-C has no verdict: nothing more is printed or written, and
+      // the invoker's destructor stops every sandbox before the command returns.
+      if (interrupted()) {
+        return fail(interrupted_error());
+      }
       if (!opts.json) {
         print_case(*ctx.out, s, sr.cases.back(), ctx.verbosity);
         *ctx.out << std::flush;
-      }
-      if (interrupted()) {
-        return fail(interrupted_error());
       }
     }
     sr.duration_ms =
