@@ -10,16 +10,11 @@
 #include <vector>
 
 #include <fstage/flow/testrun.hpp>
+#include <fstage/flow/xml.hpp>
 
 namespace fstage::flow {
 
 // The whole document, UTF-8, ending in a newline.
 std::string junit_xml(const std::vector<SuiteResult>& suites);
-
-// `text` as XML 1.0 character data, or (`attribute`) as an attribute value in double quotes:
-// markup characters escaped; bytes that are not UTF-8 and characters XML 1.0 cannot hold
-// (control characters, U+FFFE, U+FFFF) replaced by U+FFFD; in attributes, tabs and line
-// breaks kept as character references so a parser does not fold them into spaces.
-std::string xml_escape(std::string_view text, bool attribute = false);
 
 }  // namespace fstage::flow
