@@ -175,3 +175,11 @@ std::string stable_id(std::string_view name) {
 }
 
 }  // namespace fstage::flow::detail
+
+namespace fstage::flow {
+
+std::string stable_workflow_id(std::string_view name) {
+  return detail::stable_id(name);
+}
+
+}  // namespace fstage::flow

@@ -15,8 +15,10 @@
 
 #include <fstage/base/interrupt.hpp>
 #include <fstage/base/strings.hpp>
+#include <fstage/flow/load.hpp>
 #include <fstage/serve/apig.hpp>
 #include <fstage/serve/cors.hpp>
+#include <fstage/serve/flows.hpp>
 #include <fstage/serve/gateway.hpp>
 #include <fstage/serve/router.hpp>
 #include <fstage/serve/timers.hpp>
@@ -92,13 +94,23 @@ struct Project {
   std::map<std::string, std::shared_ptr<FunctionPool>> pools;
   std::map<std::string, std::string> keys;  // function -> spec_key
   std::vector<TimerSpec> timers;
-  std::vector<fs::path> watch;  // every function's build inputs (BuildResult::watch)
+  std::vector<flow::Definition> flows;  // those that validate
+  std::vector<fs::path> watch;          // every function's build inputs (BuildResult::watch)
 };
 
 class Gateway {
  public:
   Gateway(const ServeOptions& o, const sb::Capabilities& caps, Logger& log)
-      : m_opts(o), m_caps(caps), m_log(log) {}
+      : m_opts(o), m_caps(caps), m_log(log) {
+    // Flows run on the current project's pools: the same warm instances as the routes.
+    m_flows = std::make_unique<FlowService>(
+        [this](const std::string& fn) -> std::shared_ptr<FunctionPool> {
+          auto p = snapshot();
+          auto it = p->pools.find(fn);
+          return it == p->pools.end() ? nullptr : it->second;
+        },
+        log);
+  }
 
   // Loads the manifest and builds every function (a function whose build is unchanged keeps
   // its pool, warm instances and all).
@@ -126,6 +138,7 @@ class Gateway {
   std::mutex m_mutex;  // m_project, m_retiring, m_retired
   std::shared_ptr<Project> m_project;
   std::unique_ptr<HttpServer> m_server;
+  std::unique_ptr<FlowService> m_flows;
   // Only the control thread touches these once it runs (reload, begin_drain).
   std::unique_ptr<TimerScheduler> m_timers;
   std::unique_ptr<Watcher> m_watcher;
@@ -212,6 +225,7 @@ Expected<std::shared_ptr<Project>> Gateway::load(const Project* previous) {
       }
     }
   }
+  p->flows = load_served_flows(p->manifest, m_log);
   return p;
 }
 
@@ -222,6 +236,7 @@ void Gateway::handle(const HttpRequestData& d, HttpResponseData& res) {
 
   HttpResponseData out;
   std::string function;
+  std::optional<HttpResponseData> flow_answer = m_flows->handle(d);
   auto match = project->router.match(d.method, d.path);
   // A CORS preflight is the gateway's to answer for an API with CORS enabled, unless an API of
   // its own takes OPTIONS on that path (cors.hpp).
@@ -229,7 +244,9 @@ void Gateway::handle(const HttpRequestData& d, HttpResponseData& res) {
   if (auto asked = preflight_method(d); asked && !(match && match->route->method == "OPTIONS")) {
     preflight = project->router.match(*asked, d.path);
   }
-  if (d.body_too_large) {
+  if (flow_answer) {
+    out = std::move(*flow_answer);
+  } else if (d.body_too_large) {
     // Over the 6 MB a synchronous invocation takes (PLATFORM.md §2.2): API Gateway's 413,
     // "Request entity too large" (APIG.0201 in its error-code table).
     function = match ? match->route->function : std::string();
@@ -399,6 +416,7 @@ void Gateway::reload(bool manifest_changed) {
   {
     std::lock_guard<std::mutex> lock(m_mutex);
     m_project = *fresh;
+    m_flows->set_flows((*fresh)->flows);
     for (auto& [name, pool] : old->pools) {
       auto it = (*fresh)->pools.find(name);
       if (it == (*fresh)->pools.end() || it->second != pool) {
@@ -447,6 +465,7 @@ void Gateway::begin_drain(int sig) {
   m_log.event("info", std::string(sig == SIGTERM ? "SIGTERM" : "SIGINT") +
                           ": draining requests in flight (a second signal stops at once)");
   m_server->stop();
+  m_flows->cancel_all();
   if (m_timers) {
     m_timers->stop();
   }
@@ -507,6 +526,7 @@ void Gateway::control_loop(const sigset_t& signals) {
 
 Expected<int> Gateway::run(std::shared_ptr<Project> project) {
   m_project = project;
+  m_flows->set_flows(project->flows);
   HttpServerOptions so;
   so.threads = std::max(64, m_opts.pool.concurrency * 4);
   so.max_body = sb::k_max_request_bytes;
@@ -532,6 +552,7 @@ Expected<int> Gateway::run(std::shared_ptr<Project> project) {
   for (const auto& r : project->router.routes()) {
     m_log.event("info", "route " + r.method + " " + r.path + " -> " + r.function);
   }
+  log_flows(project->flows, m_log);
   warn_if_no_routes(project->router, manifest_shown(m_opts), m_log);
   if (m_opts.timers) {
     for (const auto& t : project->timers) {
@@ -552,6 +573,7 @@ Expected<int> Gateway::run(std::shared_ptr<Project> project) {
 
   // The control thread stays: a second signal during the drain cancels what still runs.
   m_stopping = true;
+  m_flows->shutdown();  // before the pools: a flow's calls end as cancelled
   std::shared_ptr<Project> last = snapshot();
   for (auto& [name, pool] : last->pools) {
     pool->shutdown();

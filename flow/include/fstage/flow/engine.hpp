@@ -9,6 +9,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <fstage/base/error.hpp>
@@ -182,6 +183,10 @@ struct Execution {
 // The execution exactly in the API's ShowWorkflowExecution shape, fstage's figures under
 // "fstage" (report: durations, path, slept time).
 OrderedJson to_json(const Execution& e);
+
+// The stable local id of a flow named `name` (SEMANTICS.md "Identity"): what run() writes as
+// Execution::workflow_id and X-Cff-Workflow-Id, and what serve's routes accept for the flow.
+std::string stable_workflow_id(std::string_view name);
 
 // Runs `def` (validated) to its end. Never throws; errors only for what prevents a run at all
 // (only_state unknown: not_found). The flow's own failure is Execution::status.

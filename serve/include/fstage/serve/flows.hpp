@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: Apache-2.0
+// Flows in `fstage serve`: the manifest's flows run by the engine (flow::run) on the SAME warm
+// pools as the functions' routes, started through the platform's v2 execution routes
+// (FLOW.md §3) on serve's port, and kept in memory (the last k_max_kept executions).
+// Requests are accepted unsigned: serve is a local emulator.
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <fstage/base/error.hpp>
+#include <fstage/base/json.hpp>
+#include <fstage/flow/engine.hpp>
+#include <fstage/flow/model.hpp>
+#include <fstage/manifest/manifest.hpp>
+#include <fstage/serve/http_server.hpp>
+#include <fstage/serve/log.hpp>
+#include <fstage/serve/pool.hpp>
+
+namespace fstage::serve {
+
+// The pool serving a manifest function now (the gateway's current project), or null.
+using PoolLookup = std::function<std::shared_ptr<FunctionPool>(const std::string& function)>;
+
+// The engine's Invoker on existing pools: each call is submitted to the function's pool as
+// a route's request would be, so flows and routes share the warm instances. `cancel_fd` (-1:
+// none) is the run's: once readable, calls waiting or running answer `cancelled` at once. The
+// pool cannot stop one invocation alone, so a running function is left to finish on its
+// instance and its result is dropped.
+class PoolInvoker final : public flow::Invoker {
+ public:
+  PoolInvoker(PoolLookup lookup, int cancel_fd)
+      : m_lookup(std::move(lookup)), m_cancel_fd(cancel_fd) {}
+  flow::InvocationResult invoke(const flow::Invocation& call) override;
+
+ private:
+  PoolLookup m_lookup;
+  int m_cancel_fd;
+};
+
+// A sandbox's result as the engine's (the same mapping as `fstage flow run`).
+flow::InvocationResult to_flow_result(const sandbox::InvokeResult& r);
+
+// The platform's error shape {"error_code","error_msg"} with `status`.
+HttpResponseData flow_api_error(int status, const std::string& code, const std::string& message);
+
+// The manifest's flows that validate; each one that does not is a warning naming it, with its
+// diagnostics (serve still starts).
+std::vector<flow::Definition> load_served_flows(const manifest::Manifest& m, Logger& log);
+
+// The startup listing: each flow's execution routes (and its triggers, flow_triggers.cpp).
+void log_flows(const std::vector<flow::Definition>& flows, Logger& log);
+
+class FlowService {
+ public:
+  static constexpr std::size_t k_max_kept = 1000;
+
+  FlowService(PoolLookup lookup, Logger& log);
+  ~FlowService();
+  FlowService(const FlowService&) = delete;
+  FlowService& operator=(const FlowService&) = delete;
+
+  // The flows served from now on (a reload replaces them; running executions go on).
+  void set_flows(std::vector<flow::Definition> flows);
+  std::vector<flow::Definition> flows() const;
+  // A flow by its name or its stable local id (flow::stable_workflow_id).
+  std::optional<flow::Definition> find(const std::string& id) const;
+
+  // Starts `def` in the background; returns the execution id.
+  std::string start_flow(const flow::Definition& def, OrderedJson input,
+                         std::map<std::string, std::string> headers, const std::string& project_id);
+  // Runs `def` to its end on this thread (sync-executions, an EXPRESS flow's APIG route).
+  flow::Execution run_sync(const flow::Definition& def, OrderedJson input,
+                           std::map<std::string, std::string> headers,
+                           const std::string& project_id);
+
+  // The record (to_json's shape), live while running; nullopt when unknown.
+  std::optional<OrderedJson> show(const std::string& execution_id) const;
+  // The executions of a flow (by name), newest first, in the list's brief shape.
+  OrderedJson list(const std::string& flow_name) const;
+  // Cancels a running execution: false when unknown; true (nothing done) when it has ended.
+  bool terminate(const std::string& execution_id);
+  // Re-runs a failed execution under the same id: not_found, or invalid_input when it did
+  // not fail.
+  Expected<void> retry(const std::string& execution_id);
+
+  // The v2 execution routes: nullopt when `request` is not one of them.
+  std::optional<HttpResponseData> handle(const HttpRequestData& request);
+
+  // Cancels every running execution (and any started later); does not wait.
+  void cancel_all();
+  // cancel_all(), and waits for the executions' threads.
+  void shutdown();
+
+ private:
+  struct Record;
+  std::shared_ptr<Record> make_record(const flow::Definition& def, OrderedJson input,
+                                      std::map<std::string, std::string> headers,
+                                      const std::string& project_id);
+  void execute(const std::shared_ptr<Record>& rec);
+  void launch(std::shared_ptr<Record> rec);
+  void keep(const std::shared_ptr<Record>& rec);
+
+  PoolLookup m_lookup;
+  Logger& m_log;
+  mutable std::mutex m_mutex;
+  std::vector<flow::Definition> m_flows;
+  std::map<std::string, std::shared_ptr<Record>> m_records;
+  std::vector<std::string> m_order;  // execution ids, oldest first
+  std::condition_variable m_cv;      // a background run ended
+  int m_running = 0;
+  bool m_stopping = false;
+};
+
+}  // namespace fstage::serve

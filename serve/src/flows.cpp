@@ -1,0 +1,350 @@
+// SPDX-License-Identifier: Apache-2.0
+// FlowService's executions: each run on a thread of its own (the engine calls the pools and
+// waits), its record updated from the engine's events so that `show` is live while it runs,
+// and the last k_max_kept kept in memory.
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <thread>
+
+#include <fstage/base/interrupt.hpp>
+#include <fstage/sandbox/function.hpp>
+#include <fstage/serve/flows.hpp>
+
+namespace fstage::serve {
+
+struct FlowService::Record {
+  flow::Definition def;
+  std::string project_id;
+  std::map<std::string, std::string> headers;
+  OrderedJson input;
+  bool merge_parameters = false;
+  CancelFlag cancel;
+  mutable std::mutex mutex;  // exec, done
+  flow::Execution exec;      // live while running, then the engine's record
+  bool done = false;
+};
+
+namespace {
+
+// yyyy-MM-ddTHH:mm:ssZ, as the API writes execution times.
+std::string now_iso() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  ::gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::string urn_for(const std::string& project, const std::string& name) {
+  return "urn:fss:cn-north-4:" + project + ":workflow:default:" + name + ":latest";
+}
+
+flow::NodeExecution& node_for(flow::Execution& e, const std::string& id, const std::string& name) {
+  for (auto& n : e.node_execution_details) {
+    if (n.node_id == id) {
+      return n;
+    }
+  }
+  flow::NodeExecution n;
+  n.node_id = id;
+  n.node_name = name.empty() ? id : name;
+  n.execution_id = e.execution_id;
+  e.node_execution_details.push_back(std::move(n));
+  return e.node_execution_details.back();
+}
+
+// The live record follows the engine's events: the nodes started and their attempts.
+void apply(flow::Execution& e, const flow::Event& ev) {
+  using K = flow::Event::Kind;
+  e.last_update_time = now_iso();
+  if (ev.kind == K::state_started) {
+    node_for(e, ev.state_id, ev.state_name);
+    e.path.push_back(ev.state_id);
+  } else if (ev.kind == K::attempt_finished) {
+    flow::NodeAttempt a;
+    a.status = ev.status;
+    a.error_message = ev.error_message;
+    a.error_type = ev.error_type;
+    a.request_id = ev.request_id;
+    a.function = ev.function;
+    a.attempt = ev.attempt;
+    a.duration_ms = ev.duration_ms;
+    node_for(e, ev.state_id, ev.state_name).executions.push_back(std::move(a));
+  }
+}
+
+}  // namespace
+
+FlowService::FlowService(PoolLookup lookup, Logger& log)
+    : m_lookup(std::move(lookup)), m_log(log) {}
+
+FlowService::~FlowService() {
+  shutdown();
+}
+
+void FlowService::set_flows(std::vector<flow::Definition> flows) {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  m_flows = std::move(flows);
+}
+
+std::vector<flow::Definition> FlowService::flows() const {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  return m_flows;
+}
+
+std::optional<flow::Definition> FlowService::find(const std::string& id) const {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  for (const auto& f : m_flows) {
+    if (f.name == id || flow::stable_workflow_id(f.name) == id) {
+      return f;
+    }
+  }
+  return std::nullopt;
+}
+
+std::shared_ptr<FlowService::Record> FlowService::make_record(
+    const flow::Definition& def, OrderedJson input, std::map<std::string, std::string> headers,
+    const std::string& project_id) {
+  auto rec = std::make_shared<Record>();
+  rec->def = def;
+  rec->project_id = project_id.empty() ? "local" : project_id;
+  for (auto it = headers.begin(); it != headers.end();) {
+    // The console's "merge parameters" is a start header, not one the functions get.
+    if (it->first == "X-WorkflowRun-MergeFnParameters") {
+      rec->merge_parameters = it->second == "true";
+      it = headers.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  rec->headers = std::move(headers);
+  rec->input = std::move(input);
+  flow::Execution& e = rec->exec;
+  e.workflow_id = flow::stable_workflow_id(def.name);
+  e.workflow_name = def.name;
+  e.workflow_urn = urn_for(rec->project_id, def.name);
+  e.execution_id = sandbox::new_request_id();
+  e.status = std::string(flow::k_status_running);
+  e.begin_time = now_iso();
+  e.last_update_time = e.begin_time;
+  e.input = rec->input;
+  e.headers = OrderedJson::object();
+  for (const auto& [k, v] : rec->headers) {
+    e.headers[k] = v;
+  }
+  return rec;
+}
+
+void FlowService::keep(const std::shared_ptr<Record>& rec) {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  const std::string& id = rec->exec.execution_id;
+  if (m_records.emplace(id, rec).second) {
+    m_order.push_back(id);
+  }
+  // Forget the oldest finished executions beyond the bound (a running one stays).
+  for (auto it = m_order.begin(); m_records.size() > k_max_kept && it != m_order.end();) {
+    auto r = m_records.find(*it);
+    bool finished = false;
+    if (r != m_records.end()) {
+      std::lock_guard<std::mutex> g(r->second->mutex);
+      finished = r->second->done;
+    }
+    if (r == m_records.end() || finished) {
+      if (r != m_records.end()) {
+        m_records.erase(r);
+      }
+      it = m_order.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+void FlowService::execute(const std::shared_ptr<Record>& rec) {
+  flow::RunOptions o;
+  o.input = rec->input;
+  o.headers = rec->headers;
+  o.merge_parameters = rec->merge_parameters;
+  o.real_time = true;  // a served flow sleeps as the platform's does
+  o.cancel_fd = rec->cancel.fd();
+  o.project_id = rec->project_id;
+  o.execution_id = rec->exec.execution_id;
+  Record* r = rec.get();
+  o.on_event = [r](const flow::Event& ev) {
+    std::lock_guard<std::mutex> lock(r->mutex);
+    apply(r->exec, ev);
+  };
+  PoolInvoker invoker(m_lookup, rec->cancel.fd());
+  auto t0 = std::chrono::steady_clock::now();
+  Expected<flow::Execution> ran = flow::run(rec->def, invoker, o);
+  std::lock_guard<std::mutex> lock(rec->mutex);
+  if (ran) {
+    rec->exec = std::move(*ran);
+    rec->exec.workflow_urn = urn_for(rec->project_id, rec->def.name);
+  } else {
+    rec->exec.status = std::string(flow::k_status_fail);
+    rec->exec.error_message = ran.error().message;
+    rec->exec.end_time = now_iso();
+  }
+  rec->done = true;
+  m_log.event(
+      "info",
+      "flow " + rec->def.name + " " + rec->exec.execution_id + ": " + rec->exec.status + " in " +
+          std::to_string(static_cast<long long>(
+              std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
+                  .count())) +
+          " ms");
+}
+
+void FlowService::launch(std::shared_ptr<Record> rec) {
+  {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    ++m_running;
+  }
+  std::thread([this, rec = std::move(rec)] {
+    execute(rec);
+    std::lock_guard<std::mutex> lock(m_mutex);
+    --m_running;
+    m_cv.notify_all();
+  }).detach();
+}
+
+std::string FlowService::start_flow(const flow::Definition& def, OrderedJson input,
+                                    std::map<std::string, std::string> headers,
+                                    const std::string& project_id) {
+  auto rec = make_record(def, std::move(input), std::move(headers), project_id);
+  std::string id = rec->exec.execution_id;
+  keep(rec);
+  {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    if (m_stopping) {
+      rec->cancel.raise();
+    }
+  }
+  launch(std::move(rec));
+  return id;
+}
+
+flow::Execution FlowService::run_sync(const flow::Definition& def, OrderedJson input,
+                                      std::map<std::string, std::string> headers,
+                                      const std::string& project_id) {
+  auto rec = make_record(def, std::move(input), std::move(headers), project_id);
+  keep(rec);
+  {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    if (m_stopping) {
+      rec->cancel.raise();
+    }
+    ++m_running;
+  }
+  execute(rec);
+  {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    --m_running;
+    m_cv.notify_all();
+  }
+  std::lock_guard<std::mutex> lock(rec->mutex);
+  return rec->exec;
+}
+
+std::optional<OrderedJson> FlowService::show(const std::string& execution_id) const {
+  std::shared_ptr<Record> rec;
+  {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    auto it = m_records.find(execution_id);
+    if (it == m_records.end()) {
+      return std::nullopt;
+    }
+    rec = it->second;
+  }
+  std::lock_guard<std::mutex> lock(rec->mutex);
+  return flow::to_json(rec->exec);
+}
+
+OrderedJson FlowService::list(const std::string& flow_name) const {
+  OrderedJson out = OrderedJson::array();
+  std::lock_guard<std::mutex> lock(m_mutex);
+  for (auto it = m_order.rbegin(); it != m_order.rend(); ++it) {
+    auto r = m_records.find(*it);
+    if (r == m_records.end() || r->second->def.name != flow_name) {
+      continue;
+    }
+    std::lock_guard<std::mutex> g(r->second->mutex);
+    const flow::Execution& e = r->second->exec;
+    OrderedJson j;
+    j["execution_id"] = e.execution_id;
+    j["workflow_id"] = e.workflow_id;
+    j["workflow_urn"] = e.workflow_urn;
+    j["status"] = e.status;
+    j["begin_time"] = e.begin_time;
+    j["end_time"] = e.end_time;
+    out.push_back(std::move(j));
+  }
+  return out;
+}
+
+bool FlowService::terminate(const std::string& execution_id) {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  auto it = m_records.find(execution_id);
+  if (it == m_records.end()) {
+    return false;
+  }
+  it->second->cancel.raise();
+  return true;
+}
+
+Expected<void> FlowService::retry(const std::string& execution_id) {
+  std::shared_ptr<Record> rec;
+  {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    auto it = m_records.find(execution_id);
+    if (it == m_records.end()) {
+      return fail(ErrorCode::not_found, "no execution " + execution_id);
+    }
+    rec = it->second;
+  }
+  {
+    std::lock_guard<std::mutex> lock(rec->mutex);
+    if (!rec->done || rec->exec.status != flow::k_status_fail) {
+      return fail(ErrorCode::invalid_input, "execution " + execution_id + " is " +
+                                                rec->exec.status +
+                                                "; only a failed one is retried");
+    }
+    // The same execution again from its start, under its id, with the same input and headers.
+    std::string id = rec->exec.execution_id;
+    rec->exec = flow::Execution{};
+    rec->exec.workflow_id = flow::stable_workflow_id(rec->def.name);
+    rec->exec.workflow_name = rec->def.name;
+    rec->exec.workflow_urn = urn_for(rec->project_id, rec->def.name);
+    rec->exec.execution_id = id;
+    rec->exec.status = std::string(flow::k_status_running);
+    rec->exec.begin_time = now_iso();
+    rec->exec.last_update_time = rec->exec.begin_time;
+    rec->exec.input = rec->input;
+    for (const auto& [k, v] : rec->headers) {
+      rec->exec.headers[k] = v;
+    }
+    rec->done = false;
+    rec->cancel.clear();
+  }
+  launch(std::move(rec));
+  return {};
+}
+
+void FlowService::cancel_all() {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  m_stopping = true;
+  for (auto& [id, rec] : m_records) {
+    rec->cancel.raise();
+  }
+}
+
+void FlowService::shutdown() {
+  cancel_all();
+  std::unique_lock<std::mutex> lock(m_mutex);
+  m_cv.wait(lock, [&] { return m_running == 0; });
+}
+
+}  // namespace fstage::serve
