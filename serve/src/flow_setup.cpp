@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// Which flows serve serves, and how it lists them at startup.
+// Which flows serve serves, and how it lists them at startup (their APIG routes and timers are
+// listed with the functions').
 #include <algorithm>
 
 #include <fstage/base/strings.hpp>

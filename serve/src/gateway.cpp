@@ -226,6 +226,7 @@ Expected<std::shared_ptr<Project>> Gateway::load(const Project* previous) {
     }
   }
   p->flows = load_served_flows(p->manifest, m_log);
+  add_flow_triggers(p->flows, p->router, p->timers, m_log);
   return p;
 }
 
@@ -259,6 +260,14 @@ void Gateway::handle(const HttpRequestData& d, HttpResponseData& res) {
                         "The API does not exist or has not been published in the environment: " +
                             d.method + " " + d.path + " (" + routes_note(project->router) + ")",
                         id);
+  } else if (!match->route->flow.empty()) {
+    auto def = m_flows->find(match->route->flow);
+    out =
+        def ? m_flows->answer_route(*def, d, *match, id, m_opts.stage)
+            : gateway_error(404, "APIG.0101", "flow " + match->route->flow + " is not served", id);
+    if (match->route->cors) {
+      add_cors_headers(out);
+    }
   } else {
     function = match->route->function;
     std::shared_ptr<FunctionPool> pool = project->pools.at(function);
@@ -333,6 +342,10 @@ void Gateway::start_timers(const Project& p) {
   }
   m_timers = std::make_unique<TimerScheduler>(p.timers, [this](const TimerSpec& t,
                                                                const std::string& event) {
+    if (!t.flow.empty()) {
+      m_flows->fire_timer(t);
+      return;
+    }
     std::shared_ptr<Project> project = snapshot();
     auto it = project->pools.find(t.function);
     if (it == project->pools.end()) {
@@ -550,13 +563,15 @@ Expected<int> Gateway::run(std::shared_ptr<Project> project) {
                 "the port may be in use: pick another with --port (0 = any free port)");
   }
   for (const auto& r : project->router.routes()) {
-    m_log.event("info", "route " + r.method + " " + r.path + " -> " + r.function);
+    m_log.event("info", "route " + r.method + " " + r.path + " -> " +
+                            (r.flow.empty() ? r.function : "flow " + r.flow));
   }
   log_flows(project->flows, m_log);
   warn_if_no_routes(project->router, manifest_shown(m_opts), m_log);
   if (m_opts.timers) {
     for (const auto& t : project->timers) {
-      m_log.event("info", "timer " + t.name + " (" + t.schedule_text + ") -> " + t.function);
+      m_log.event("info", "timer " + t.name + " (" + t.schedule_text + ") -> " +
+                              (t.flow.empty() ? t.function : "flow " + t.flow));
     }
   }
   start_timers(*project);

@@ -26,6 +26,8 @@ functions:
 flows:
   fast:
     mode: EXPRESS
+    triggers:
+      - {trigger_name: http, trigger_type: APIG, trigger_config: {path: /fast, method: POST}}
     start: one
     functions: [{name: add, operation: add}]
     constants: {}
@@ -35,6 +37,8 @@ flows:
       - {id: two, type: Operation, transition: done, actions: [{function_ref: {ref_name: add}}]}
       - {id: done, type: End, end: true}
   long:
+    triggers:
+      - {trigger_name: http, trigger_type: APIG, trigger_config: {path: /long, method: POST}}
     start: one
     functions: [{name: add, operation: add}, {name: slow, operation: slow}]
     constants: {}
@@ -42,6 +46,17 @@ flows:
     states:
       - {id: one, type: Operation, transition: wait, actions: [{function_ref: {ref_name: add}}]}
       - {id: wait, type: Operation, transition: done, actions: [{function_ref: {ref_name: slow}}]}
+      - {id: done, type: End, end: true}
+  ticker:
+    mode: EXPRESS
+    triggers:
+      - {trigger_name: tick, trigger_type: FLOWTIMER, trigger_config: {schedule: "@every 1s", input: {n: 10}}}
+    start: one
+    functions: [{name: add, operation: add}]
+    constants: {}
+    retries: []
+    states:
+      - {id: one, type: Operation, transition: done, actions: [{function_ref: {ref_name: add}}]}
       - {id: done, type: End, end: true}
   broken:
     start: nowhere
@@ -55,6 +70,18 @@ serve_start "$T/fstage.yaml"
 assert_contains "$T/serve.log" "flow 'broken' is not served"
 assert_contains "$T/serve.log" 'flow fast (EXPRESS): POST /v2/{project_id}/fgs/workflows/fast/sync-executions'
 W=/v2/p1/fgs/workflows
+assert_contains "$T/serve.log" 'route POST /fast -> flow fast'
+assert_contains "$T/serve.log" 'timer tick (@every 1s) -> flow ticker'
+
+# The APIG trigger of an EXPRESS flow answers with the flow's output; the APIG event is its input.
+code=$(req "$T/apig" POST /fast -H 'Content-Type: application/json' -d '{"hello": 1}')
+[ "$code" = 200 ] || { cat "$T/apig"; fail "the EXPRESS flow's route answered $code"; }
+[ "$(json_get "$T/apig" 'j["n"], j["httpMethod"], j["path"], __import__("base64").b64decode(j["body"]).decode()')" = '2 POST /fast {"hello": 1}' ] ||
+  { cat "$T/apig"; fail "the EXPRESS flow's route output"; }
+# A NORMAL flow's route answers 202 with the execution id.
+code=$(req "$T/apig2" POST /long -d '{}')
+[ "$code" = 202 ] || { cat "$T/apig2"; fail "the NORMAL flow's route answered $code"; }
+json_get "$T/apig2" 'j["execution_id"]' >/dev/null || fail "no execution_id from the NORMAL route"
 
 # sync-executions: the EXPRESS flow's output at once.
 code=$(req "$T/sync" POST "$W/fast/sync-executions" -d '{"input": {"n": 1}}')
@@ -133,6 +160,13 @@ code=$(req "$T/nf" GET "$W/nope/executions")
 [ "$(json_get "$T/nf" 'sorted(j.keys())')" = "['error_code', 'error_msg']" ] || { cat "$T/nf"; fail "error shape"; }
 code=$(req "$T/ne" GET "$W/long/executions/00000000-0000-4000-8000-000000000000")
 [ "$code" = 404 ] || fail "unknown execution answered $code"
+
+# The FLOWTIMER has fired (every second since serve started) with its input.
+req "$T/ticks" GET "$W/ticker/executions" >/dev/null
+TICK=$(json_get "$T/ticks" '[e["execution_id"] for e in j["executions"] if e["status"] == "success"][0]') ||
+  { cat "$T/ticks"; tail -20 "$T/serve.log"; fail "no FLOWTIMER execution succeeded"; }
+req "$T/tick" GET "$W/ticker/executions/$TICK" >/dev/null
+[ "$(json_get "$T/tick" 'j["input"], j["output"]["n"]')" = "{'n': 10} 11" ] || { cat "$T/tick"; fail "FLOWTIMER input"; }
 
 sleep 2  # the terminated flow's function finishes on its instance
 serve_stop INT

@@ -23,6 +23,8 @@
 #include <fstage/serve/http_server.hpp>
 #include <fstage/serve/log.hpp>
 #include <fstage/serve/pool.hpp>
+#include <fstage/serve/router.hpp>
+#include <fstage/serve/timers.hpp>
 
 namespace fstage::serve {
 
@@ -58,6 +60,13 @@ std::vector<flow::Definition> load_served_flows(const manifest::Manifest& m, Log
 // The startup listing: each flow's execution routes (and its triggers, flow_triggers.cpp).
 void log_flows(const std::vector<flow::Definition>& flows, Logger& log);
 
+// Each served flow's enabled triggers: APIG (trigger_config {path, method, timeout, cors}, as
+// a function's APIG trigger) becomes a route starting the flow; FLOWTIMER (trigger_config
+// {schedule, schedule_type: Rate|Cron, input}) a timer starting it with `input`. Others (SMN,
+// OBS, APIG_DE) are not served locally: a warning says so.
+void add_flow_triggers(const std::vector<flow::Definition>& flows, Router& router,
+                       std::vector<TimerSpec>& timers, Logger& log);
+
 class FlowService {
  public:
   static constexpr std::size_t k_max_kept = 1000;
@@ -90,6 +99,15 @@ class FlowService {
   // Re-runs a failed execution under the same id: not_found, or invalid_input when it did
   // not fail.
   Expected<void> retry(const std::string& execution_id);
+
+  // A flow's APIG route: the request's APIG event is the flow's input; an EXPRESS flow answers
+  // with its output (mapped as a function's result when it is an APIG response), a NORMAL one
+  // with 202 {execution_id}.
+  HttpResponseData answer_route(const flow::Definition& def, const HttpRequestData& request,
+                                const RouteMatch& match, const std::string& request_id,
+                                const std::string& stage);
+  // A FLOWTIMER fired: starts its flow with the trigger's input.
+  void fire_timer(const TimerSpec& timer);
 
   // The v2 execution routes: nullopt when `request` is not one of them.
   std::optional<HttpResponseData> handle(const HttpRequestData& request);

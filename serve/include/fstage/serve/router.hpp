@@ -15,7 +15,8 @@
 namespace fstage::serve {
 
 struct Route {
-  std::string function;
+  std::string function;        // "" for a flow's route
+  std::string flow;            // a flow's APIG trigger: the flow it starts (flows.hpp)
   std::string method = "ANY";  // GET, POST, ..., or ANY
   std::string path;            // "/users/{id}/files/{rest+}"
   int timeout_ms = 5000;       // the APIG trigger's backend timeout

@@ -54,8 +54,9 @@ std::string timer_event(const std::string& trigger_name, const std::string& user
                         SysSeconds t, const TimeZone& zone);
 
 struct TimerSpec {
-  std::string function;
-  std::string name;  // trigger_name
+  std::string function;  // "" for a flow's FLOWTIMER
+  std::string flow;      // a FLOWTIMER's flow; user_event is then the flow's input (JSON)
+  std::string name;      // trigger_name
   std::string schedule_text;
   manifest::Schedule schedule;
   std::string user_event;
