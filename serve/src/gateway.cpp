@@ -79,9 +79,10 @@ std::string manifest_shown(const ServeOptions& o) {
   return o.manifest_name.empty() ? o.manifest.string() : o.manifest_name;
 }
 
-// Serving without routes answers every request 404: say so, and how to add one.
-void warn_if_no_routes(const Router& router, const std::string& manifest, Logger& log) {
-  if (router.routes().empty()) {
+// Serving without routes (and without flows, whose v2 routes answer) answers every request
+// 404: say so, and how to add one.
+void warn_if_no_routes(const Router& router, const std::string& manifest, Logger& log, bool flows) {
+  if (router.routes().empty() && !flows) {
     log.event("warn", "no routes: no function in " + manifest +
                           " has an APIG trigger, so every request gets 404; add one to a "
                           "function, e.g. `triggers: [{type: APIG, path: /hello, method: ANY}]`");
@@ -454,7 +455,7 @@ void Gateway::reload(bool manifest_changed) {
   m_log.event("info", "reloaded " + m_opts.manifest.filename().string() + ": " +
                           std::to_string((*fresh)->router.routes().size()) + " routes, " +
                           std::to_string((*fresh)->timers.size()) + " timers");
-  warn_if_no_routes((*fresh)->router, manifest_shown(m_opts), m_log);
+  warn_if_no_routes((*fresh)->router, manifest_shown(m_opts), m_log, !(*fresh)->flows.empty());
 }
 
 std::vector<std::shared_ptr<FunctionPool>> Gateway::all_pools() {
@@ -567,7 +568,7 @@ Expected<int> Gateway::run(std::shared_ptr<Project> project) {
                             (r.flow.empty() ? r.function : "flow " + r.flow));
   }
   log_flows(project->flows, m_log);
-  warn_if_no_routes(project->router, manifest_shown(m_opts), m_log);
+  warn_if_no_routes(project->router, manifest_shown(m_opts), m_log, !project->flows.empty());
   if (m_opts.timers) {
     for (const auto& t : project->timers) {
       m_log.event("info", "timer " + t.name + " (" + t.schedule_text + ") -> " +

@@ -168,5 +168,10 @@ TICK=$(json_get "$T/ticks" '[e["execution_id"] for e in j["executions"] if e["st
 req "$T/tick" GET "$W/ticker/executions/$TICK" >/dev/null
 [ "$(json_get "$T/tick" 'j["input"], j["output"]["n"]')" = "{'n': 10} 11" ] || { cat "$T/tick"; fail "FLOWTIMER input"; }
 
-sleep 2  # the terminated flow's function finishes on its instance
+# SIGINT while a flow runs (and the terminated flow's function still sleeps on its instance:
+# the pool cannot stop one invocation alone): serve drains, the run ends cancel, and nothing
+# is left behind.
+req "$T/start3" POST "$W/long/executions" -d '{"input": {"sleep": 1}}' >/dev/null
+sleep 0.3
 serve_stop INT
+assert_contains "$T/serve.log" "$(json_get "$T/start3" 'j["execution_id"]'): cancel"
