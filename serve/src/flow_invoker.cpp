@@ -141,6 +141,10 @@ InvocationResult PoolInvoker::invoke(const flow::Invocation& call) {
   // looked at between short waits, since the pool has no descriptor to wait on beside them.
   while (!w->cv.wait_for(lock, std::chrono::milliseconds(20), [&] { return w->done; })) {
     if (readable(m_cancel_fd) || readable(call.stop_fd)) {
+      // Stops the function on its instance (the sandbox killed); its late answer goes to `w`,
+      // which the pool's callback keeps alive.
+      lock.unlock();
+      pool->cancel_request(id);
       return cancelled_result(id);
     }
   }

@@ -144,6 +144,7 @@ void FunctionPool::work(Worker* self) {
       --m_idle;
       ++m_busy;
       self->answer_by = job.answer_by;
+      self->request_id = job.request.request_id;
       bool stale = generation != m_generation;
       generation = m_generation;
       lock.unlock();
@@ -173,9 +174,21 @@ void FunctionPool::work(Worker* self) {
       // at once (a flow's next state) finds this warm instance free instead of starting one.
       lock.lock();
       self->answer_by = Clock::time_point::max();
+      self->request_id.clear();
+      // Cancelled alone (cancel_request): the instance is gone; lower the flag for the next
+      // one. Raised to end the worker (a drain), it stays raised.
+      const bool cancelled_one = self->cancel_one && !m_stopping;
+      if (cancelled_one) {
+        self->cancel_one = false;
+        self->cancel.clear();
+      }
       --m_busy;
       ++m_idle;
       lock.unlock();
+      if (cancelled_one && runner) {
+        runner->stop();
+        runner.reset();
+      }
       job.done(std::move(result));
       lock.lock();
       continue;
@@ -246,6 +259,32 @@ void FunctionPool::cancel_overdue(Clock::time_point now) {
       w.cancel.raise();
     }
   }
+}
+
+bool FunctionPool::cancel_request(const std::string& request_id) {
+  std::deque<Job> jobs;
+  {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    for (auto it = m_queue.begin(); it != m_queue.end(); ++it) {
+      if (it->request.request_id == request_id) {
+        jobs.push_back(std::move(*it));
+        m_queue.erase(it);
+        break;
+      }
+    }
+    if (jobs.empty()) {
+      for (auto& w : m_workers) {
+        if (!request_id.empty() && w.request_id == request_id) {
+          w.cancel_one = true;
+          w.cancel.raise();
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+  answer_cancelled(std::move(jobs));
+  return true;
 }
 
 void FunctionPool::cancel_all() {

@@ -1,7 +1,7 @@
 # Flows in `fstage serve`: the v2 execution routes on serve's port run the manifest's flows on
 # the functions' warm pools: sync-executions answers an EXPRESS flow's result, executions
 # starts a NORMAL one polled to success with the API's history shape, terminate cancels a
-# running one, an unknown flow or execution is the API's 404, a flow that does not validate
+# running one (its function stopped), APIG and FLOWTIMER triggers start flows, an unknown flow or execution is the API's 404, a flow that does not validate
 # is a warning naming it; SIGINT still leaves nothing behind.
 . "$(dirname "$0")/lib/serve.sh"
 mkdir -p "$T/fn"
@@ -16,6 +16,7 @@ def add(event, context):
 
 def slow(event, context):
     time.sleep(float(event.get("sleep", 0)))
+    print("WOKE " + context.getWorkflowRunID())
     return {"slept": True}
 PY
 cat >"$T/fstage.yaml" <<'YAML'
@@ -153,6 +154,11 @@ for _ in $(seq 1 50); do
   sleep 0.1
 done
 [ "$status" = cancel ] || { cat "$T/show2"; fail "terminated execution ended $status"; }
+# The sleeping function was stopped on its instance, not left to finish (the first run's
+# line shows what finishing looks like).
+sleep 2
+assert_contains "$T/serve.log" "WOKE $EID"
+assert_not_contains "$T/serve.log" "WOKE $EID2"
 
 # Unknown flow and execution: the API's error shape, 404.
 code=$(req "$T/nf" GET "$W/nope/executions")
@@ -168,9 +174,7 @@ TICK=$(json_get "$T/ticks" '[e["execution_id"] for e in j["executions"] if e["st
 req "$T/tick" GET "$W/ticker/executions/$TICK" >/dev/null
 [ "$(json_get "$T/tick" 'j["input"], j["output"]["n"]')" = "{'n': 10} 11" ] || { cat "$T/tick"; fail "FLOWTIMER input"; }
 
-# SIGINT while a flow runs (and the terminated flow's function still sleeps on its instance:
-# the pool cannot stop one invocation alone): serve drains, the run ends cancel, and nothing
-# is left behind.
+# SIGINT while a flow runs: serve drains, the run ends cancel, and nothing is left behind.
 req "$T/start3" POST "$W/long/executions" -d '{"input": {"sleep": 1}}' >/dev/null
 sleep 0.3
 serve_stop INT

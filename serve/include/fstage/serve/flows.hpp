@@ -33,9 +33,9 @@ using PoolLookup = std::function<std::shared_ptr<FunctionPool>(const std::string
 
 // The engine's Invoker on existing pools: each call is submitted to the function's pool as
 // a route's request would be, so flows and routes share the warm instances. `cancel_fd` (-1:
-// none) is the run's: once readable, calls waiting or running answer `cancelled` at once. The
-// pool cannot stop one invocation alone, so a running function is left to finish on its
-// instance and its result is dropped.
+// none) is the run's: once readable, calls waiting or running answer `cancelled` at once, the
+// function stopped on its instance (FunctionPool::cancel_request), as is a call whose
+// Invocation::stop_fd becomes readable.
 class PoolInvoker final : public flow::Invoker {
  public:
   PoolInvoker(PoolLookup lookup, int cancel_fd)

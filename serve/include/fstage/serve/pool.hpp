@@ -75,6 +75,10 @@ class FunctionPool {
   void cancel_overdue(Clock::time_point now);
   // drain(), and cancel every running invocation.
   void cancel_all();
+  // Cancels one invocation by its request id (a flow's terminate): a queued one is answered
+  // cancelled at once; a running one ends cancelled, its sandbox killed and its cgroup removed,
+  // and its worker starts a fresh instance for its next request. False when neither.
+  bool cancel_request(const std::string& request_id);
   // Stop taking requests, finish the queued and running ones, stop every instance, join.
   void shutdown();
   PoolStats stats() const;
@@ -94,6 +98,8 @@ class FunctionPool {
     // Raised to cancel its runner's invocations (RunnerOptions::cancel_fd): once raised, the
     // worker finishes what it has and ends with the pool.
     CancelFlag cancel;
+    std::string request_id;   // the running invocation's ("" when idle)
+    bool cancel_one = false;  // `cancel` was raised by cancel_request, not to end the worker
   };
   FunctionPool(sandbox::FunctionSpec spec, sandbox::RunnerOptions options,
                const sandbox::Capabilities& caps, PoolOptions pool, Logger& log);
