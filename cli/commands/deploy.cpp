@@ -290,10 +290,11 @@ Expected<int> run(const Context& ctx, const DeployOptions& o, deploy::Redactor& 
   Json flow_report = Json::array();
   int flows_changed = 0;
   for (const auto& p : flow_plans) {
-    flows_changed += p.step == deploy::FlowStep::unchanged ? 0 : 1;
+    const bool writes =
+        p.step != deploy::FlowStep::unchanged && p.step != deploy::FlowStep::left_alone;
+    flows_changed += writes ? 1 : 0;
     if (human) {
-      *ctx.err << (o.dry_run && p.step != deploy::FlowStep::unchanged ? "would " : "")
-               << deploy::render_flow_plan(p);
+      *ctx.err << deploy::render_flow_plan(p, o.dry_run);
     }
   }
   if (!o.dry_run) {
@@ -306,7 +307,8 @@ Expected<int> run(const Context& ctx, const DeployOptions& o, deploy::Redactor& 
   }
   for (const auto& p : flow_plans) {
     Json j = deploy::flow_plan_to_json(p);
-    j["applied"] = !o.dry_run && p.step != deploy::FlowStep::unchanged;
+    j["applied"] = !o.dry_run && p.step != deploy::FlowStep::unchanged &&
+                   p.step != deploy::FlowStep::left_alone;
     flow_report.push_back(std::move(j));
   }
   changed += flows_changed;

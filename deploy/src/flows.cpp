@@ -292,24 +292,29 @@ std::string_view to_string(FlowStep s) {
     case FlowStep::unchanged:
       return "unchanged";
     case FlowStep::remove:
-      return "remove";
+      return "delete";
+    case FlowStep::left_alone:
+      return "left alone";
   }
   return "?";
 }
 
-std::string render_flow_plan(const FlowPlan& p) {
-  std::string line = "flow " + p.name + ": ";
+std::string render_flow_plan(const FlowPlan& p, bool dry_run) {
+  const std::string head = "flow " + p.name + ": ";
+  const std::string line = head + (dry_run ? "would " : "");
   switch (p.step) {
     case FlowStep::create:
       return line + "create\n";
     case FlowStep::update:
       return line + "update (" + join(p.changes, ", ") + ")\n";
     case FlowStep::unchanged:
-      return line + "unchanged\n";
+      return head + "unchanged\n";
     case FlowStep::remove:
-      return line + "remove (not in the manifest; --prune)\n";
+      return line + "delete (not in the manifest; --prune)\n";
+    case FlowStep::left_alone:
+      return head + "left alone (not in the manifest; --prune deletes it)\n";
   }
-  return line + "\n";
+  return head + "\n";
 }
 
 Json flow_plan_to_json(const FlowPlan& p) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Function flows: reading the remote state into plans, and applying them (flows.hpp).
 #include <algorithm>
+#include <cstddef>
 
 #include <fstage/deploy/flows.hpp>
 
@@ -44,18 +45,17 @@ Expected<std::vector<FlowPlan>> plan_flows(Api& api, const std::vector<flow::Def
     }
     out.push_back(std::move(p));
   }
-  if (prune) {
-    for (const auto& [urn, id] : state.flows()) {
-      const bool kept =
-          std::any_of(out.begin(), out.end(), [&urn](const FlowPlan& p) { return p.urn == urn; });
-      if (!kept) {
-        FlowPlan p;
-        p.name = name_of_urn(urn);
-        p.urn = urn;
-        p.id = id;
-        p.step = FlowStep::remove;
-        out.push_back(std::move(p));
-      }
+  const auto in_manifest = static_cast<std::ptrdiff_t>(out.size());
+  for (const auto& [urn, id] : state.flows()) {
+    const bool kept = std::any_of(out.begin(), out.begin() + in_manifest,
+                                  [&urn](const FlowPlan& p) { return p.urn == urn; });
+    if (!kept) {
+      FlowPlan p;
+      p.name = name_of_urn(urn);
+      p.urn = urn;
+      p.id = id;
+      p.step = prune ? FlowStep::remove : FlowStep::left_alone;
+      out.push_back(std::move(p));
     }
   }
   return out;
@@ -67,6 +67,9 @@ Expected<void> apply_flows(Api& api, std::vector<FlowPlan>& plans, DeployState& 
     return {};  // no flows: the deploy state stays as the functions left it
   }
   for (auto& p : plans) {
+    if (p.step == FlowStep::left_alone) {
+      continue;
+    }
     if (p.step == FlowStep::unchanged) {
       if (!p.id.empty()) {
         state.set_flow(p.urn, p.id);  // deployed before this state file existed

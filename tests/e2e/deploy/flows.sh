@@ -2,7 +2,8 @@
 # with two functions and a flow deploys (the flow after its functions, its operations turned
 # into the deployed functions' URNs), redeploys as a no-op (no PUT at all), a changed state
 # updates only the flow (--dry-run first names the change and writes nothing), and a flow with
-# a Switch is refused with the state named and its file:line:column, before anything is sent.
+# a Switch is refused with the state named and its file:line:column, before anything is sent;
+# a flow gone from the manifest is left alone unless --prune.
 source "$FSTAGE_SOURCE_DIR/tests/e2e/lib/common.sh" || exit 1
 source "$FSTAGE_SOURCE_DIR/tests/fakecloud/e2e.sh" || exit 1
 start_fakecloud
@@ -79,7 +80,7 @@ assert_contains "$T/err" "nothing to change: 2 functions and 1 flow are up to da
 sed -i 's/transition: done$/transition: done\n        action_mode: parallel/' fstage.yaml
 before=$(writes)
 fs 0 deploy --dry-run --json
-assert_contains "$T/err" "would flow greet: update (states.up)"
+assert_contains "$T/err" "flow greet: would update (states.up)"
 [ "$(writes)" = "$before" ] || fail "--dry-run wrote something"
 "$PY" -c 'import json,sys; j=json.load(open(sys.argv[1])); f=j["flows"][0]; assert f["step"] == "update" and f["changes"] == ["states.up"] and not f["applied"], j' "$T/out" ||
   fail "--json flow plan"
@@ -116,5 +117,25 @@ line=$(grep -n "type: Switch" fstage.yaml | cut -d: -f1)
 assert_contains "$T/err" "fstage.yaml:$line:15"
 after=$(fake_get /__requests | "$PY" -c 'import json,sys; print(len(json.load(sys.stdin)))')
 [ "$after" = "$before" ] || fail "a refused deploy sent $((after - before)) requests"
+
+
+# 5. a flow gone from the manifest is left alone (and said so); --prune deletes it
+sed -i '/^  route:$/,$d' fstage.yaml
+git_free_copy=$(sed -n '/^flows:/,$p' fstage.yaml | wc -l)
+[ "$git_free_copy" -gt 1 ] || fail "test setup: the flows were cut"
+sed -i 's/^  greet:$/  hello_flow:/' fstage.yaml
+fs 0 deploy
+assert_contains "$T/err" "flow hello_flow: create"
+assert_contains "$T/err" "flow greet: left alone (not in the manifest; --prune deletes it)"
+fake_check "sorted(w['name'] for w in s['workflows']) == ['greet', 'hello_flow']"
+fs 0 deploy --prune --dry-run
+assert_contains "$T/err" "flow greet: would delete"
+fake_check "sorted(w['name'] for w in s['workflows']) == ['greet', 'hello_flow']" "--dry-run --prune deleted"
+fs 0 deploy --prune
+assert_contains "$T/err" "flow greet: delete"
+fake_check "[w['name'] for w in s['workflows']] == ['hello_flow'] and r[-1]['method'] == 'DELETE'"
+fs 0 deploy
+assert_contains "$T/err" "nothing to change: 2 functions and 1 flow are up to date"
+assert_not_contains "$T/err" "greet"
 
 assert_no_secrets

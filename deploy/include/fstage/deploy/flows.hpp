@@ -43,7 +43,8 @@ Json normalised_workflow(const Json& body);
 // top-level field name, or "states.<id>" for one state.
 std::vector<std::string> workflow_changes(const Json& want, const Json& have);
 
-enum class FlowStep { create, update, unchanged, remove };
+// left_alone: deployed by fstage, gone from the manifest, and no --prune: nothing is sent.
+enum class FlowStep { create, update, unchanged, remove, left_alone };
 std::string_view to_string(FlowStep s);
 
 struct FlowPlan {
@@ -55,8 +56,8 @@ struct FlowPlan {
   Json body;
 };
 
-// Reads each flow's remote state and plans it (no writes). With prune, the flows recorded in
-// `state` whose names are not in `defs` are planned for removal.
+// Reads each flow's remote state and plans it (no writes). The flows recorded in `state` whose
+// names are not in `defs` are planned for removal with prune, else left alone (and said so).
 Expected<std::vector<FlowPlan>> plan_flows(Api& api, const std::vector<flow::Definition>& defs,
                                            const DeployState& state, bool prune);
 
@@ -65,8 +66,9 @@ Expected<std::vector<FlowPlan>> plan_flows(Api& api, const std::vector<flow::Def
 Expected<void> apply_flows(Api& api, std::vector<FlowPlan>& plans, DeployState& state,
                            const std::function<void(const FlowPlan&)>& on_step);
 
-// One line per flow, for stderr: "flow order_flow: update (states.check, retries)".
-std::string render_flow_plan(const FlowPlan& p);
+// One line per flow, for stderr: "flow order_flow: update (states.check, retries)", or
+// "would update" for a dry run.
+std::string render_flow_plan(const FlowPlan& p, bool dry_run = false);
 Json flow_plan_to_json(const FlowPlan& p);
 
 }  // namespace fstage::deploy
