@@ -329,8 +329,11 @@ Expected<int> run(const Context& ctx, const DeployOptions& o, deploy::Redactor& 
                                        (flows.size() == 1 ? "" : "s"))
                << (fns.size() + flows.size() == 1 ? " is" : " are") << " up to date\n";
     } else if (o.dry_run) {
-      *ctx.err << "fstage: dry run: " << changed << " function" << (changed == 1 ? "" : "s")
-               << (flows_changed > 0 ? " or flow" + std::string(flows_changed == 1 ? "" : "s") : "")
+      const int fns_changed = changed - flows_changed;
+      *ctx.err << "fstage: dry run: " << fns_changed << " function" << (fns_changed == 1 ? "" : "s")
+               << (flows_changed > 0 ? " and " + std::to_string(flows_changed) + " flow" +
+                                           (flows_changed == 1 ? "" : "s")
+                                     : "")
                << " would change; nothing was written\n";
     }
   }

@@ -81,6 +81,7 @@ sed -i 's/transition: done$/transition: done\n        action_mode: parallel/' fs
 before=$(writes)
 fs 0 deploy --dry-run --json
 assert_contains "$T/err" "flow greet: would update (states.up)"
+assert_contains "$T/err" "dry run: 0 functions and 1 flow would change; nothing was written"
 [ "$(writes)" = "$before" ] || fail "--dry-run wrote something"
 "$PY" -c 'import json,sys; j=json.load(open(sys.argv[1])); f=j["flows"][0]; assert f["step"] == "update" and f["changes"] == ["states.up"] and not f["applied"], j' "$T/out" ||
   fail "--json flow plan"
