@@ -93,6 +93,13 @@ flow_check "w['states'][1]['action_mode'] == 'parallel'"
 fs 0 deploy
 assert_contains "$T/err" "flow greet: unchanged"
 
+# naming functions deploys those only, and says the flows wait for a whole-manifest deploy
+before=$(writes)
+fs 0 deploy hello
+assert_contains "$T/err" "flows are not deployed with named functions"
+assert_not_contains "$T/err" "flow greet"
+[ "$(writes)" = "$before" ] || fail "deploy hello wrote something"
+
 # 4. a Switch is refused, naming the flow, the state and where its type was written; nothing
 # is sent (not even the functions)
 cat >>fstage.yaml <<'YAML'
