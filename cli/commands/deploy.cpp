@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 // fstage deploy [FUNC...] [-f FILE] [--publish[=VERSION]] [--alias NAME[=VERSION]]
-//               [--weight V=PCT] [--dry-run] [--json] [--artifact ZIP] + connection flags
-//               (remote_common.hpp)
+//               [--weight V=PCT] [--dry-run] [--prune] [--json] [--artifact ZIP] + connection
+//               flags (remote_common.hpp)
 //
 // Packages each function (the package step), then makes the platform match: creates what is
 // missing, uploads code only when its SHA-512 differs from the remote digest, updates the
 // configuration only when a field differs, reconciles triggers, publishes and aliases on
 // request. The plan is printed (stderr) before anything is written; a second run right after
-// the first changes nothing and says so.
+// the first changes nothing and says so. Without FUNC arguments the manifest's flows follow
+// their functions (deploy/flows.hpp); a flow the platform cannot run is refused before
+// anything is packaged or sent.
 #include <algorithm>
 #include <memory>
 #include <optional>
@@ -25,6 +27,8 @@
 #include <fstage/deploy/crypto.hpp>
 #include <fstage/deploy/dependencies.hpp>
 #include <fstage/deploy/deploy.hpp>
+#include <fstage/deploy/flows.hpp>
+#include <fstage/flow/load.hpp>
 #include <fstage/manifest/manifest.hpp>
 
 #include "../src/options.hpp"
@@ -48,6 +52,7 @@ struct DeployOptions {
   std::vector<std::string> weights;
   std::string artifact;
   bool dry_run = false;
+  bool prune = false;
   bool json = false;
 };
 
@@ -183,11 +188,48 @@ Expected<void> link_dependencies(const Context& ctx, deploy::Api& api, const man
   return deploy::link_dependencies(want, resolved);
 }
 
+// The manifest's flows when deploying the whole manifest (none when FUNCs are named), each
+// checked for what the platform cannot run. Runs before anything is packaged or sent.
+Expected<std::vector<flow::Definition>> flows_to_deploy(const manifest::Manifest& m,
+                                                        const DeployOptions& o) {
+  if (!o.functions.empty() || m.flows.empty()) {
+    if (o.prune && !o.functions.empty()) {
+      return fail(ErrorCode::usage, "--prune removes flows, and only with the whole manifest",
+                  "run fstage deploy --prune without function names");
+    }
+    return std::vector<flow::Definition>{};
+  }
+  auto set = flow::load_flows(m);
+  if (!set.errors.empty()) {
+    std::vector<std::string> lines;
+    for (const auto& d : set.errors) {
+      lines.push_back(d.str());
+    }
+    return fail(ErrorCode::invalid_input,
+                "the manifest's flows do not validate:\n" + join(lines, "\n"),
+                "fstage flow validate shows every problem; nothing was deployed");
+  }
+  for (const auto& def : set.flows) {
+    auto refused = deploy::refuse_local_only(def);
+    if (!refused) {
+      Error e = std::move(refused).error();
+      e.message += " (nothing was deployed)";
+      return fail(std::move(e));
+    }
+  }
+  return std::move(set.flows);
+}
+
 Expected<int> run(const Context& ctx, const DeployOptions& o, deploy::Redactor& redactor) {
   auto req = FSTAGE_TRY(request_of(o));
   auto path = FSTAGE_TRY(manifest_path(ctx, o.manifest));
   auto m = FSTAGE_TRY(manifest::load_manifest(path, ctx.display_path(path)));
   auto fns = FSTAGE_TRY(pick(m, o));
+  const auto flows = FSTAGE_TRY(flows_to_deploy(m, o));
+  if (!o.functions.empty() && !m.flows.empty() && ctx.verbosity >= 0) {
+    *ctx.err << "fstage: the manifest's flows are not deployed with named functions; "
+                "'fstage deploy' without names deploys them\n";
+  }
   for (const auto& w : m.warnings) {
     if (w.function.empty() || std::any_of(fns.begin(), fns.end(),
                                           [&w](const auto* f) { return f->name == w.function; })) {
@@ -247,19 +289,59 @@ Expected<int> run(const Context& ctx, const DeployOptions& o, deploy::Redactor& 
                << "\n";
     }
   }
+  // Flows after their functions: the URNs they name exist by now.
+  // Named functions: the flows are neither planned nor pruned (flows_to_deploy).
+  std::vector<deploy::FlowPlan> flow_plans;
+  if (o.functions.empty()) {
+    flow_plans = FSTAGE_TRY(deploy::plan_flows(session->api(), flows, state, o.prune));
+  }
+  Json flow_report = Json::array();
+  int flows_changed = 0;
+  for (const auto& p : flow_plans) {
+    const bool writes =
+        p.step != deploy::FlowStep::unchanged && p.step != deploy::FlowStep::left_alone;
+    flows_changed += writes ? 1 : 0;
+    if (human) {
+      *ctx.err << deploy::render_flow_plan(p, o.dry_run);
+    }
+  }
+  if (!o.dry_run) {
+    auto on_flow = [&](const deploy::FlowPlan& p) {
+      if (ctx.verbosity > 0) {
+        *ctx.err << "fstage: flow " << p.name << ": " << deploy::to_string(p.step) << "\n";
+      }
+    };
+    FSTAGE_TRY(deploy::apply_flows(session->api(), flow_plans, state, on_flow));
+  }
+  for (const auto& p : flow_plans) {
+    Json j = deploy::flow_plan_to_json(p);
+    j["applied"] = !o.dry_run && p.step != deploy::FlowStep::unchanged &&
+                   p.step != deploy::FlowStep::left_alone;
+    flow_report.push_back(std::move(j));
+  }
+  changed += flows_changed;
   if (o.json) {
     Json j = {{"dry_run", o.dry_run},
               {"changed", changed > 0},
               {"region", session->target().region},
-              {"functions", report}};
+              {"functions", report},
+              {"flows", flow_report}};
     *ctx.out << json_text(j, 2) << "\n";
   }
   if (human) {
     if (changed == 0) {
       *ctx.err << "fstage: nothing to change: " << fns.size() << " function"
-               << (fns.size() == 1 ? " is" : "s are") << " up to date\n";
+               << (fns.size() == 1 ? "" : "s")
+               << (flows.empty() ? ""
+                                 : " and " + std::to_string(flows.size()) + " flow" +
+                                       (flows.size() == 1 ? "" : "s"))
+               << (fns.size() + flows.size() == 1 ? " is" : " are") << " up to date\n";
     } else if (o.dry_run) {
-      *ctx.err << "fstage: dry run: " << changed << " function" << (changed == 1 ? "" : "s")
+      const int fns_changed = changed - flows_changed;
+      *ctx.err << "fstage: dry run: " << fns_changed << " function" << (fns_changed == 1 ? "" : "s")
+               << (flows_changed > 0 ? " and " + std::to_string(flows_changed) + " flow" +
+                                           (flows_changed == 1 ? "" : "s")
+                                     : "")
                << " would change; nothing was written\n";
     }
   }
@@ -315,6 +397,9 @@ void register_deploy(CLI::App& app, Context& ctx) {
                   "Deploy this zip instead of packaging (one function)")
       ->type_name("FILE");
   cmd->add_flag("--dry-run", opts->dry_run, "Show the plan, write nothing");
+  cmd->add_flag("--prune", opts->prune,
+                "Delete the flows fstage deployed that are no longer in the manifest "
+                "(flows only; functions are never pruned)");
   add_json_flag(cmd, opts->json, ctx, "The plan and outcome as JSON on stdout");
   add_remote_flags(cmd, opts->flags);
   cmd->callback([&ctx, opts, cmd, publish] {

@@ -53,6 +53,32 @@ void DeployState::forget(const std::string& function_urn) {
   m_data["functions"].erase(function_urn);
 }
 
+std::map<std::string, std::string> DeployState::flows() const {
+  std::map<std::string, std::string> out;
+  if (!m_data.contains("flows") || !m_data["flows"].is_object()) {
+    return out;
+  }
+  for (const auto& [urn, entry] : m_data["flows"].items()) {
+    if (entry.is_object() && entry.contains("id") && entry["id"].is_string()) {
+      out[urn] = entry["id"].get<std::string>();
+    }
+  }
+  return out;
+}
+
+void DeployState::set_flow(const std::string& workflow_urn, const std::string& id) {
+  if (!m_data.contains("flows") || !m_data["flows"].is_object()) {
+    m_data["flows"] = Json::object();
+  }
+  m_data["flows"][workflow_urn] = {{"id", id}};
+}
+
+void DeployState::forget_flow(const std::string& workflow_urn) {
+  if (m_data.contains("flows") && m_data["flows"].is_object()) {
+    m_data["flows"].erase(workflow_urn);
+  }
+}
+
 Expected<void> DeployState::save() const {
   std::error_code ec;
   std::filesystem::create_directories(m_file.parent_path(), ec);

@@ -123,6 +123,7 @@ class Store:
         self.functions = {}  # (package, name) -> dict
         self.logs = []       # (function name, line)
         self.dependencies = {}  # dep_id -> {"id", "name", "versions": {number: version}}
+        self.workflows = {}  # workflow id -> definition as shown (workflows.py)
 
     # -- dependency versions (deps.py) ------------------------------------------------------
     def dependency_version(self, version_id):

@@ -14,7 +14,7 @@ minutes from the server clock, which --clock-offset or POST /__clock can skew) i
 
 Control endpoints (unauthenticated, for tests):
   GET  /__state     functions with config, versions, aliases, triggers; dependencies with their
-                    versions; request count
+                    versions; workflows as shown; request count
   GET  /__requests  every request seen: method, path, status, fault, auth verdict, headers
   POST /__faults    {"faults": [{"method": "PUT", "path": "regex", "count": 1, "status": 503,
                      "retry_after": 1, "delay": 2.5, "drop": "before"|"after",
@@ -43,6 +43,7 @@ import deps
 import fgs
 import fgs_more
 import sign
+import workflows
 
 MAX_BODY = 80 << 20
 SKEW = 15 * 60
@@ -129,6 +130,8 @@ ROUTES = [
     (r"/v2/(?P<pid>[^/]+)/fgs/dependencies/(?P<dep>[^/]+)/version", "dependency_versions"),
     (r"/v2/(?P<pid>[^/]+)/fgs/dependencies/(?P<dep>[^/]+)/version/(?P<ver>[^/]+)",
      "dependency_version"),
+    (r"/v2/(?P<pid>[^/]+)/fgs/workflows", "workflows"),
+    (r"/v2/(?P<pid>[^/]+)/fgs/workflows/(?P<wid>[^/]+)", "workflow"),
     (r"/v2/(?P<pid>[^/]+)/groups/(?P<gid>[^/]+)/streams/(?P<sid>[^/]+)/content/query", "logs"),
 ]
 ALLOWED = {"iam": "GET", "functions": "GET POST", "config": "GET PUT", "code": "GET PUT",
@@ -136,7 +139,8 @@ ALLOWED = {"iam": "GET", "functions": "GET POST", "config": "GET PUT", "code": "
            "invoke": "POST", "invoke_async": "POST", "log_detail": "GET", "function": "DELETE",
            "triggers": "GET POST DELETE", "trigger": "GET PUT DELETE", "logs": "POST",
            "dependencies": "GET", "dependency_create": "POST", "dependency_versions": "GET",
-           "dependency_version": "GET DELETE"}
+           "dependency_version": "GET DELETE", "workflows": "GET POST DELETE",
+           "workflow": "GET PUT"}
 
 
 def dispatch(state, method, path, query, headers, raw):
@@ -160,7 +164,8 @@ def dispatch(state, method, path, query, headers, raw):
     if p["pid"] != state.args.project_id or headers.get("x-project-id", p["pid"]) != p["pid"]:
         raise fgs.ApiError(403, "FSS.0403", "The project id does not match the credentials")
     body = None
-    if method in ("POST", "PUT") and name not in ("invoke", "invoke_async"):
+    if (method in ("POST", "PUT") and name not in ("invoke", "invoke_async")) or (
+            method == "DELETE" and name == "workflows"):
         if not headers.get("content-type", "").startswith("application/json"):
             raise fgs.bad("Content-Type must be application/json")
         try:
@@ -203,6 +208,15 @@ def dispatch(state, method, path, query, headers, raw):
         return deps.list_versions(store, p["dep"], q) + ({},)
     if name == "dependency_version":
         return deps.version_op(store, p["dep"], p["ver"], method) + ({},)
+    if name == "workflows":
+        r = {"GET": lambda: workflows.list_workflows(store, q),
+             "POST": lambda: workflows.create(store, body),
+             "DELETE": lambda: workflows.delete(store, body)}[method]()
+        return r + ({},)
+    if name == "workflow":
+        r = (workflows.show(store, p["wid"]) if method == "GET"
+             else workflows.update(store, p["wid"], body))
+        return r + ({},)
     if name == "trigger":
         return fgs_more.trigger_op(store, urn, p["kind"], p["tid"], method, body) + ({},)
     return fgs_more.query_logs(store, p["gid"], p["sid"], body or {}) + ({},)
@@ -218,7 +232,8 @@ def snapshot(store):
     dependencies = [{"id": d["id"], "name": d["name"],
                      "versions": [d["versions"][n] for n in sorted(d["versions"])]}
                     for d in sorted(store.dependencies.values(), key=lambda d: d["name"])]
-    return {"functions": out, "dependencies": dependencies}
+    flows = sorted(store.workflows.values(), key=lambda w: w["name"])
+    return {"functions": out, "dependencies": dependencies, "workflows": flows}
 
 
 class Handler(BaseHTTPRequestHandler):

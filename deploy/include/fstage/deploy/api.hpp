@@ -97,6 +97,19 @@ class Api {
   // Errors: not_found (FSS.1056), remote (412 FSS.1033: linked by a function).
   Expected<void> delete_dependency_version(const std::string& depend_id, long version);
 
+  // Function flows (the v2 workflow API, FLOW.md §3). The flow named exactly `name`, as shown
+  // (its definition with id and workflow_urn); nullopt when there is none.
+  Expected<std::optional<Json>> find_workflow(const std::string& name);
+  // Every flow of the project (WorkflowSimpleInfo objects), all pages.
+  Expected<std::vector<Json>> list_workflows(const std::string& name = "");
+  // POST …/workflows; an ambiguous failure is resolved by looking the flow up by name.
+  Expected<Json> create_workflow(const Json& body);
+  Expected<Json> update_workflow(const std::string& id, const Json& body);
+  // DELETE …/workflows with {workflow_urns: [...]}. Errors: not_found.
+  Expected<void> delete_workflows(const std::vector<std::string>& urns);
+  // "urn:fss:<region>:<project>:workflow:default:<name>:latest".
+  std::string workflow_urn(const std::string& name) const;
+
   Expected<Json> log_detail(const std::string& name);
   // LTS log lines of the function's stream between the two times (ms since the epoch).
   Expected<std::vector<std::string>> query_logs(const Json& detail, long long start_ms,

@@ -4,13 +4,18 @@
 // What fstage created remotely, so it can later remove exactly that and nothing else:
 // <project>/.fstage/deploy-state.json, keyed by function URN (region, project, package, name).
 //
-//   {"version": 1, "functions": {"urn:fss:…:function:default:orders": {"triggers": ["id", …]}}}
+//   {"version": 1, "functions": {"urn:fss:…:function:default:orders": {"triggers": ["id", …]}},
+//    "flows": {"urn:fss:…:workflow:default:order_flow:latest": {"id": "…"}}}
+//
+// A flow is recorded when fstage creates or updates it: `deploy --prune` removes only recorded
+// flows that left the manifest, never one made in the console.
 //
 // Why a local file and not only a marker in the trigger: several trigger types (SMN, LTS, DIS,
 // Kafka, DDS) have no free-form field to carry one. Triggers of the types that do have a name
 // are also named "fstage_<hash>" (plan.hpp), so those stay recognisable from a fresh checkout.
 
 #include <filesystem>
+#include <map>
 #include <set>
 #include <string>
 
@@ -29,6 +34,11 @@ class DeployState {
   void add_trigger(const std::string& function_urn, const std::string& id);
   void remove_trigger(const std::string& function_urn, const std::string& id);
   void forget(const std::string& function_urn);
+
+  // Flows fstage deployed: workflow URN -> workflow id.
+  std::map<std::string, std::string> flows() const;
+  void set_flow(const std::string& workflow_urn, const std::string& id);
+  void forget_flow(const std::string& workflow_urn);
 
   // Writes atomically (creating the directory). Errors: io.
   Expected<void> save() const;
