@@ -49,7 +49,7 @@ flow::NodeExecution& node_for(flow::Execution& e, const std::string& id, const s
   }
   flow::NodeExecution n;
   n.node_id = id;
-  n.node_name = name.empty() ? id : name;
+  n.node_name = name;  // as the engine writes it: the state's name, "" when it has none
   n.execution_id = e.execution_id;
   e.node_execution_details.push_back(std::move(n));
   return e.node_execution_details.back();
