@@ -101,6 +101,7 @@ complete -c fstage -n '__fstage_at \'deploy\'' -l alias -x -d 'Create or move al
 complete -c fstage -n '__fstage_at \'deploy\'' -l weight -x -d 'Route PERCENT of the alias\'s traffic to VERSION (VERSION=PERCENT, repeatable)'
 complete -c fstage -n '__fstage_at \'deploy\'' -l artifact -r -F -d 'Deploy this zip instead of packaging (one function)'
 complete -c fstage -n '__fstage_at \'deploy\'' -l dry-run -d 'Show the plan, write nothing'
+complete -c fstage -n '__fstage_at \'deploy\'' -l prune -d 'Delete the flows fstage deployed that are no longer in the manifest (flows only; functions are never pruned)'
 complete -c fstage -n '__fstage_at \'deploy\'' -l json -d 'The plan and outcome as JSON on stdout'
 complete -c fstage -n '__fstage_at \'deploy\'' -l profile -x -d 'Credentials profile (default: environment, then \'default\')'
 complete -c fstage -n '__fstage_at \'deploy\'' -s r -l region -x -a 'af-north-1 af-south-1 ap-southeast-1 ap-southeast-2 ap-southeast-3 ap-southeast-4 ap-southeast-5 cn-east-2 cn-east-3 cn-east-4 cn-east-5 cn-north-1 cn-north-2 cn-north-4 cn-north-9 cn-south-1 cn-south-2 cn-southwest-2 eu-west-0 eu-west-101 la-north-2 la-south-2 me-east-1 my-kualalumpur-1 na-mexico-1 ru-moscow-1 ru-northwest-2 sa-brazil-1 tr-west-1' -d 'Region, e.g. cn-north-4 (default: fstage.yaml)'

@@ -17,6 +17,7 @@
 #include <fstage/base/json_text.hpp>
 #include <fstage/base/strings.hpp>
 #include <fstage/cli/app.hpp>
+#include <fstage/serve/flows.hpp>
 #include <fstage/serve/log.hpp>
 #include <fstage/serve/pool.hpp>
 
@@ -29,28 +30,6 @@ namespace sb = fstage::sandbox;
 using flow::InvocationResult;
 
 namespace {
-
-// The errorType and errorMessage of a failed invocation's body ({"errorMessage","errorType",
-// "stackTrace"}); a body that is not such JSON is the message itself.
-void read_error_body(const std::string& body, InvocationResult& out, std::string_view fallback) {
-  OrderedJson j = OrderedJson::parse(body, nullptr, false);
-  if (!j.is_discarded() && j.is_object()) {
-    auto text = [&j](const char* key) {
-      auto it = j.find(key);
-      if (it == j.end() || it->is_null()) {
-        return std::string();
-      }
-      return it->is_string() ? it->get<std::string>() : json_text(*it);
-    };
-    out.error_type = text("errorType");
-    out.error_message = text("errorMessage");
-  } else {
-    out.error_message = body;
-  }
-  if (out.error_type.empty()) {
-    out.error_type = std::string(fallback);
-  }
-}
 
 void collect(const flow::Definition& def, const std::vector<flow::State>& states,
              std::vector<std::string>& out) {
@@ -72,44 +51,6 @@ void collect(const flow::Definition& def, const std::vector<flow::State>& states
 }
 
 }  // namespace
-
-InvocationResult to_invocation_result(const sb::InvokeResult& r) {
-  InvocationResult out;
-  out.request_id = r.request_id;
-  out.duration_ms = r.duration_ms;
-  out.init_duration_ms = r.cold ? r.init_duration_ms : 0;
-  switch (r.status) {
-    case sb::InvokeStatus::ok:
-      out.status = InvocationResult::Status::ok;
-      out.output = r.result;
-      return out;
-    case sb::InvokeStatus::function_error:
-      out.status = InvocationResult::Status::function_error;
-      read_error_body(r.error, out, flow::k_error_function);
-      return out;
-    case sb::InvokeStatus::timeout:
-      out.status = InvocationResult::Status::timeout;
-      read_error_body(r.error, out, flow::k_error_timeout);
-      return out;
-    case sb::InvokeStatus::oom:
-      out.status = InvocationResult::Status::oom;
-      read_error_body(r.error, out, flow::k_error_oom);
-      return out;
-    case sb::InvokeStatus::killed:
-      out.status = InvocationResult::Status::crash;
-      read_error_body(r.error, out, flow::k_error_crash);
-      return out;
-    case sb::InvokeStatus::cancelled:
-      out.status = InvocationResult::Status::cancelled;
-      read_error_body(r.error, out, "Cancelled");
-      return out;
-    case sb::InvokeStatus::sandbox_error:
-      break;
-  }
-  out.status = InvocationResult::Status::sandbox;
-  read_error_body(r.error, out, flow::k_error_sandbox);
-  return out;
-}
 
 std::vector<std::string> functions_called(const flow::Definition& def,
                                           const std::string& only_state) {
@@ -263,7 +204,7 @@ InvocationResult FlowInvoker::invoke(const flow::Invocation& call) {
     cancelled.request_id = id;
     return cancelled;
   }
-  InvocationResult out = to_invocation_result(w->result);
+  InvocationResult out = serve::to_flow_result(w->result);
   if (out.request_id.empty()) {
     out.request_id = id;
   }

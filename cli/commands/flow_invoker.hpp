@@ -31,11 +31,8 @@
 
 namespace fstage::cli {
 
-// What one sandboxed invocation is in a flow's record: ok with the function's JSON result;
-// function_error with the errorType and errorMessage of the function's error body; timeout
-// (FunctionTimeout), oom (OutOfMemory) and crash (RuntimeExited, RuntimeKilled) with the
-// platform's error as the sandbox reports it; sandbox (nothing ran); cancelled.
-flow::InvocationResult to_invocation_result(const sandbox::InvokeResult& r);
+// A sandboxed invocation as the flow's record holds it: serve::to_flow_result (serve/flows.hpp),
+// shared with serve's flows.
 
 // The manifest functions `def` calls (FunctionDecl::local of every action, branches and
 // iterations included; only `only_state`'s when given), each once, in the order first called.

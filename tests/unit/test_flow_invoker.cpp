@@ -17,6 +17,7 @@
 #include <fstage/manifest/runtimes.hpp>
 #include <fstage/sandbox/capabilities.hpp>
 #include <fstage/sandbox/function.hpp>
+#include <fstage/serve/flows.hpp>
 
 #include "../../cli/commands/flow_invoker.hpp"
 #include "go_rpc.hpp"
@@ -101,14 +102,14 @@ TEST_CASE("flow invoker: sandbox results become the flow's", "[flow][invoker]") 
   ok.cold = true;
   ok.init_duration_ms = 40;
   ok.duration_ms = 2;
-  auto r = cli::to_invocation_result(ok);
+  auto r = serve::to_flow_result(ok);
   CHECK(r.status == Status::ok);
   CHECK(r.output == R"({"a":1})");
   CHECK(r.request_id == "req-0");
   CHECK(r.init_duration_ms == 40);
   CHECK(r.duration_ms == 2);
   ok.cold = false;
-  CHECK(cli::to_invocation_result(ok).init_duration_ms == 0);
+  CHECK(serve::to_flow_result(ok).init_duration_ms == 0);
 
   struct Case {
     sb::InvokeStatus in;
@@ -123,7 +124,7 @@ TEST_CASE("flow invoker: sandbox results become the flow's", "[flow][invoker]") 
         Case{sb::InvokeStatus::killed, "RuntimeKilled", Status::crash},
         Case{sb::InvokeStatus::sandbox_error, "SandboxError", Status::sandbox},
         Case{sb::InvokeStatus::cancelled, "Cancelled", Status::cancelled}}) {
-    auto m = cli::to_invocation_result(failed(c.in, c.type, "what happened"));
+    auto m = serve::to_flow_result(failed(c.in, c.type, "what happened"));
     CHECK(m.status == c.out);
     CHECK(m.error_type == c.type);
     CHECK(m.error_message == "what happened");
@@ -135,7 +136,7 @@ TEST_CASE("flow invoker: sandbox results become the flow's", "[flow][invoker]") 
   sb::InvokeResult odd;
   odd.status = sb::InvokeStatus::timeout;
   odd.error = "not json";
-  auto m = cli::to_invocation_result(odd);
+  auto m = serve::to_flow_result(odd);
   CHECK(m.error_type == "FunctionTimeout");
   CHECK(m.error_message == "not json");
 }

@@ -47,7 +47,9 @@ class PoolInvoker final : public flow::Invoker {
   int m_cancel_fd;
 };
 
-// A sandbox's result as the engine's (the same mapping as `fstage flow run`).
+// A sandbox's result as the engine's, for serve's flows and `fstage flow run` alike: ok with
+// the JSON result; the function's errorType and errorMessage from its error body; timeout,
+// oom and crash with the platform's error as the sandbox reports it; sandbox; cancelled.
 flow::InvocationResult to_flow_result(const sandbox::InvokeResult& r);
 
 // The platform's error shape {"error_code","error_msg"} with `status`.
