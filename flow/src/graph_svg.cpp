@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include <fstage/base/module_path.hpp>
 #include <fstage/flow/graph.hpp>
 #include <fstage/flow/graphviz_module.hpp>
 
@@ -21,23 +22,6 @@ constexpr const char* k_symbol = "fstage_graphviz_svg_v1";
 
 using RenderFn = decltype(&fstage_graphviz_svg_v1);
 
-// Where the module is: $FSTAGE_GRAPHVIZ, beside the executable (the build tree), or in
-// ../lib/fstage/ from it (where `cmake --install` and the .deb put it, beside fstage-httpd.so).
-std::vector<fs::path> candidates() {
-  std::vector<fs::path> out;
-  if (const char* env = std::getenv("FSTAGE_GRAPHVIZ"); env != nullptr && *env != '\0') {
-    out.emplace_back(env);
-    return out;
-  }
-  std::error_code ec;
-  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    out.push_back(exe.parent_path() / k_module);
-    out.push_back(exe.parent_path().parent_path() / "lib" / "fstage" / k_module);
-  }
-  return out;
-}
-
 Expected<RenderFn> open_module() {
   static RenderFn cached = nullptr;
   if (cached != nullptr) {
@@ -45,7 +29,7 @@ Expected<RenderFn> open_module() {
   }
   std::vector<std::string> tried;
   bool graphviz_missing = false;
-  for (const auto& path : candidates()) {
+  for (const auto& path : module_candidates(k_module, "FSTAGE_GRAPHVIZ")) {
     std::error_code ec;
     if (!fs::exists(path, ec)) {
       tried.push_back(path.string() + ": no such file");

@@ -10,21 +10,6 @@ namespace fstage::serve {
 
 namespace {
 
-// A stable 32-hex apiId per flow route, as the gateway makes one per function route.
-std::string flow_api_id(const std::string& flow, const std::string& method,
-                        const std::string& path) {
-  std::uint64_t h1 = 1469598103934665603ULL;
-  std::uint64_t h2 = 1099511628211ULL;
-  for (char c : "flow " + flow + ' ' + method + ' ' + path) {
-    h1 = (h1 ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
-    h2 = (h2 + static_cast<unsigned char>(c)) * 6364136223846793005ULL + 1442695040888963407ULL;
-  }
-  char buf[40];
-  std::snprintf(buf, sizeof(buf), "%016llx%016llx", static_cast<unsigned long long>(h1),
-                static_cast<unsigned long long>(h2));
-  return buf;
-}
-
 std::string text_or(const OrderedJson& config, const char* key, std::string fallback) {
   auto it = config.find(key);
   return it != config.end() && it->is_string() ? it->get<std::string>() : fallback;
@@ -48,7 +33,7 @@ void add_flow_triggers(const std::vector<flow::Definition>& flows, Router& route
         r.path = text_or(c, "path", "/");
         r.timeout_ms = c.value("timeout", 5000);
         r.cors = c.value("cors", false);
-        r.api_id = flow_api_id(def.name, r.method, r.path);
+        r.api_id = stable_api_id("flow " + def.name, r.method, r.path);
         router.add(std::move(r));
       } else if (t.type == "FLOWTIMER") {
         ++timer_index;

@@ -43,21 +43,6 @@ std::string spec_key(const sb::FunctionSpec& s) {
   return k;
 }
 
-// A stable apiId per route (the platform's is a 32-hex id).
-std::string api_id_for(const std::string& function, const std::string& method,
-                       const std::string& path) {
-  std::uint64_t h1 = 1469598103934665603ULL;
-  std::uint64_t h2 = 1099511628211ULL;
-  for (char c : function + ' ' + method + ' ' + path) {
-    h1 = (h1 ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
-    h2 = (h2 + static_cast<unsigned char>(c)) * 6364136223846793005ULL + 1442695040888963407ULL;
-  }
-  char buf[40];
-  std::snprintf(buf, sizeof(buf), "%016llx%016llx", static_cast<unsigned long long>(h1),
-                static_cast<unsigned long long>(h2));
-  return buf;
-}
-
 // What a 404 adds for the developer: the routes there are, or that there are none and why.
 std::string routes_note(const Router& router) {
   const auto& routes = router.routes();
@@ -195,7 +180,7 @@ Expected<std::shared_ptr<Project>> Gateway::load(const Project* previous) {
         r.method = t.fields.value("method", "ANY");
         r.path = t.fields.value("path", "/");
         r.timeout_ms = t.fields.value("timeout", 5000);
-        r.api_id = api_id_for(fn.name, r.method, r.path);
+        r.api_id = stable_api_id(fn.name, r.method, r.path);
         r.cors = t.fields.value("cors", false);
         p->router.add(std::move(r));
       } else if (t.type == "TIMER") {

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include <fstage/base/module_path.hpp>
 #include <fstage/serve/http_server.hpp>
 
 namespace fstage::serve {
@@ -15,27 +16,12 @@ namespace fs = std::filesystem;
 
 constexpr const char* k_module = "fstage-httpd.so";
 
-std::vector<fs::path> candidates() {
-  std::vector<fs::path> out;
-  if (const char* env = std::getenv("FSTAGE_HTTPD"); env != nullptr && *env != '\0') {
-    out.emplace_back(env);
-    return out;
-  }
-  std::error_code ec;
-  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    out.push_back(exe.parent_path() / k_module);
-    out.push_back(exe.parent_path().parent_path() / "lib" / "fstage" / k_module);
-  }
-  return out;
-}
-
 }  // namespace
 
 Expected<std::unique_ptr<HttpServer>> make_http_server(const HttpServerOptions& options,
                                                        HttpHandler handler) {
   std::vector<std::string> tried;
-  for (const auto& path : candidates()) {
+  for (const auto& path : module_candidates(k_module, "FSTAGE_HTTPD")) {
     void* lib = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
     if (lib == nullptr) {
       const char* why = ::dlerror();

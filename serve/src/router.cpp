@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
+#include <cstdint>
+#include <cstdio>
 #include <utility>
 
 #include <fstage/serve/router.hpp>
@@ -96,6 +98,20 @@ std::optional<RouteMatch> Router::match(std::string_view method, std::string_vie
     }
   }
   return best;
+}
+
+std::string stable_api_id(const std::string& owner, const std::string& method,
+                          const std::string& path) {
+  std::uint64_t h1 = 1469598103934665603ULL;
+  std::uint64_t h2 = 1099511628211ULL;
+  for (char c : owner + ' ' + method + ' ' + path) {
+    h1 = (h1 ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+    h2 = (h2 + static_cast<unsigned char>(c)) * 6364136223846793005ULL + 1442695040888963407ULL;
+  }
+  char buf[40];
+  std::snprintf(buf, sizeof(buf), "%016llx%016llx", static_cast<unsigned long long>(h1),
+                static_cast<unsigned long long>(h2));
+  return buf;
 }
 
 }  // namespace fstage::serve

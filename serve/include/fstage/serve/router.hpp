@@ -14,6 +14,11 @@
 
 namespace fstage::serve {
 
+// A stable 32-hex apiId (the platform's form) for a route of `owner` (a function's name, or
+// "flow NAME"), its method and path: the same across restarts of serve.
+std::string stable_api_id(const std::string& owner, const std::string& method,
+                          const std::string& path);
+
 struct Route {
   std::string function;        // "" for a flow's route
   std::string flow;            // a flow's APIG trigger: the flow it starts (flows.hpp)
