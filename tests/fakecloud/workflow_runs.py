@@ -20,7 +20,8 @@ sources do not settle are marked "(fake)":
 - a sync execution answers at once with the whole run (the walk is instant for EXPRESS flows:
   STEP does not apply; Sleep states are skipped in time).
 - retry of a failed, timed out or cancelled execution walks again from the node that did not end
-  well, with that node's input; terminate of a running one cancels it now (status cancel).
+  well (its attempt replaced), with that node's input; terminate of a running one cancels it
+  now (status cancel).
 - error codes of execution-specific rejections.
 """
 import datetime

@@ -89,11 +89,21 @@ assert_contains "$T/err" "ended in fail"
 fs 14 remote flow run fast -i bad.json --json
 pyj "j['status'] == 'fail'"
 
+# retry walks the failed state again (fakecloud's functions answer the same: it fails again)
+fs 14 remote flow run slow -i bad.json --json
+BAD=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["execution_id"])' "$T/out")
+fs 0 remote flow retry "$BAD" --flow slow
+assert_contains "$T/err" "retrying execution $BAD"
+sleep 0.5
+fs 0 remote flow history "$BAD" --json
+pyj "j['status'] == 'fail' and len(j['node_execution_details'][0]['executions']) == 1" "retried"
+fs 20 remote flow retry "$EID" --flow slow
+
 # executions and history
 fs 0 remote flow executions slow
 assert_contains "$T/out" "$EID"
 fs 0 remote flow executions slow --status fail --json
-pyj "len(j) == 1 and j[0]['status'] == 'fail'"
+pyj "len(j) == 2 and {e['status'] for e in j} == {'fail'}"
 fs 0 remote flow history "$EID"
 assert_contains "$T/out" "done   start"
 assert_contains "$T/out" "SUMMARY Status: success"
