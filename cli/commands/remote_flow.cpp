@@ -127,10 +127,10 @@ Expected<std::string> flow_of(deploy::Api& api, const FlowOptions& o) {
 
 int exit_for(const Context& ctx, const Json& record, bool json) {
   const std::string status = record.value("status", "");
-  if (status == "success") {
-    return k_exit_ok;
+  const int code = exit_code_for_status(status);
+  if (code == k_exit_ok) {
+    return code;
   }
-  const int code = status == "timeout" ? k_exit_timeout : k_exit_flow_failed;
   if (!json && ctx.verbosity >= 0) {
     *ctx.err << "fstage: flow execution " << record.value("execution_id", "") << " ended in "
              << status << "\n";

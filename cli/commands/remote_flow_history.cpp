@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include <fstage/cli/exit_codes.hpp>
+
 namespace fstage::cli {
 
 namespace {
@@ -42,6 +44,10 @@ const Json& nodes_of(const Json& record) {
 
 bool is_end_status(const std::string& s) {
   return s == "success" || s == "fail" || s == "timeout" || s == "cancel";
+}
+
+int exit_code_for_status(const std::string& s) {
+  return s == "success" ? k_exit_ok : s == "timeout" ? k_exit_timeout : k_exit_flow_failed;
 }
 
 std::vector<HistoryLine> history_lines(const Json& record) {

@@ -32,4 +32,8 @@ std::vector<std::string> new_history_lines(const Json& record, std::set<std::str
 // true for success, fail, timeout and cancel: the execution will not change any more.
 bool is_end_status(const std::string& status);
 
+// The exit code for an ended execution's status, from the one table: success 0, timeout 11,
+// fail and cancel (and anything else) 14.
+int exit_code_for_status(const std::string& status);
+
 }  // namespace fstage::cli

@@ -68,6 +68,10 @@ TEST_CASE("remote flow history: retries, errors' first line, running attempts", 
   CHECK_FALSE(is_end_status("running"));
   CHECK(is_end_status("cancel"));
   CHECK(is_end_status("timeout"));
+  CHECK(exit_code_for_status("success") == 0);
+  CHECK(exit_code_for_status("fail") == 14);
+  CHECK(exit_code_for_status("cancel") == 14);
+  CHECK(exit_code_for_status("timeout") == 11);
 }
 
 TEST_CASE("remote flow history: following prints each line once", "[remote_flow]") {

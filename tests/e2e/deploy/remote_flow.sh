@@ -120,6 +120,23 @@ pyj "j == {'execution_id': '$NAP', 'workflow_id': j['workflow_id'], 'done': 'ter
 fs 0 remote flow history "$NAP" --json
 pyj "j['status'] == 'cancel'" "terminated execution"
 
+# Ctrl-C stops following (exit 130); the execution goes on remotely
+set +e
+"$FSTAGE" remote flow run napping >"$T/out" 2>"$T/err" &
+pid=$!
+for _ in $(seq 1 100); do grep -q "napping, execution" "$T/err" && break; sleep 0.05; done
+sleep 0.5
+kill -INT $pid
+wait $pid
+rc=$?
+set -e
+cat "$T/out" "$T/err" >>"$OUTPUT_LOG"
+[ "$rc" = 130 ] || { cat "$T/err"; fail "SIGINT while following: exit $rc, want 130"; }
+assert_contains "$T/err" "goes on remotely"
+RUNNING=$(sed -n 's/^flow napping, execution //p' "$T/err")
+fs 0 remote flow history "$RUNNING" --json
+pyj "j['status'] == 'running'" "the execution goes on after Ctrl-C"
+
 # remove: refused off a terminal without --yes; removed with it
 fs 2 remote flow remove napping </dev/null
 assert_contains "$T/err" "needs --yes"
