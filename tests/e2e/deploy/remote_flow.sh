@@ -140,6 +140,11 @@ pyj "j['status'] == 'running'" "the execution goes on after Ctrl-C"
 # remove: refused off a terminal without --yes; removed with it
 fs 2 remote flow remove napping </dev/null
 assert_contains "$T/err" "needs --yes"
+# on a terminal it asks: "n" keeps the flow
+printf 'n\n' | script -qec "'$FSTAGE' remote flow remove napping" /dev/null >"$T/tty" 2>&1 ||
+  { cat "$T/tty"; fail "remove answered n on a terminal"; }
+assert_contains "$T/tty" "Remove flow napping"
+assert_contains "$T/tty" "not removed"
 fs 0 remote flow remove napping --yes --json
 pyj "j['removed'] is True and j['flow'] == 'napping'"
 fs 0 remote flow list --json
