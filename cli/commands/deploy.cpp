@@ -226,6 +226,10 @@ Expected<int> run(const Context& ctx, const DeployOptions& o, deploy::Redactor& 
   auto m = FSTAGE_TRY(manifest::load_manifest(path, ctx.display_path(path)));
   auto fns = FSTAGE_TRY(pick(m, o));
   const auto flows = FSTAGE_TRY(flows_to_deploy(m, o));
+  if (!o.functions.empty() && !m.flows.empty() && ctx.verbosity >= 0) {
+    *ctx.err << "fstage: the manifest's flows are not deployed with named functions; "
+                "'fstage deploy' without names deploys them\n";
+  }
   for (const auto& w : m.warnings) {
     if (w.function.empty() || std::any_of(fns.begin(), fns.end(),
                                           [&w](const auto* f) { return f->name == w.function; })) {
@@ -286,7 +290,11 @@ Expected<int> run(const Context& ctx, const DeployOptions& o, deploy::Redactor& 
     }
   }
   // Flows after their functions: the URNs they name exist by now.
-  auto flow_plans = FSTAGE_TRY(deploy::plan_flows(session->api(), flows, state, o.prune));
+  // Named functions: the flows are neither planned nor pruned (flows_to_deploy).
+  std::vector<deploy::FlowPlan> flow_plans;
+  if (o.functions.empty()) {
+    flow_plans = FSTAGE_TRY(deploy::plan_flows(session->api(), flows, state, o.prune));
+  }
   Json flow_report = Json::array();
   int flows_changed = 0;
   for (const auto& p : flow_plans) {
@@ -329,8 +337,11 @@ Expected<int> run(const Context& ctx, const DeployOptions& o, deploy::Redactor& 
                                        (flows.size() == 1 ? "" : "s"))
                << (fns.size() + flows.size() == 1 ? " is" : " are") << " up to date\n";
     } else if (o.dry_run) {
-      *ctx.err << "fstage: dry run: " << changed << " function" << (changed == 1 ? "" : "s")
-               << (flows_changed > 0 ? " or flow" + std::string(flows_changed == 1 ? "" : "s") : "")
+      const int fns_changed = changed - flows_changed;
+      *ctx.err << "fstage: dry run: " << fns_changed << " function" << (fns_changed == 1 ? "" : "s")
+               << (flows_changed > 0 ? " and " + std::to_string(flows_changed) + " flow" +
+                                           (flows_changed == 1 ? "" : "s")
+                                     : "")
                << " would change; nothing was written\n";
     }
   }

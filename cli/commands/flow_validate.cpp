@@ -22,6 +22,7 @@
 #include <fstage/manifest/manifest.hpp>
 
 #include "../src/options.hpp"
+#include "diagnostic_json.hpp"
 #include "flow_common.hpp"
 
 namespace fstage::cli {
@@ -35,17 +36,6 @@ struct FlowOptions {
   std::string flow;
   bool json = false;
 };
-
-OrderedJson to_json(const manifest::Diagnostic& d) {
-  OrderedJson j = OrderedJson::object();
-  j["file"] = d.where.file;
-  j["line"] = d.where.line;
-  j["column"] = d.where.column;
-  j["message"] = d.message;
-  j["expected"] = d.expected;
-  j["hint"] = d.hint;
-  return j;
-}
 
 // The manifest, validated; its errors as the one invalid_input error `fstage validate` gives.
 Expected<manifest::Manifest> read_manifest(Context& ctx, const std::string& given,
@@ -97,11 +87,11 @@ OrderedJson result_json(const std::string& name, const std::vector<manifest::Dia
   out["valid"] = errors.empty();
   out["errors"] = OrderedJson::array();
   for (const auto& d : errors) {
-    out["errors"].push_back(to_json(d));
+    out["errors"].push_back(diagnostic_json(d));
   }
   out["warnings"] = OrderedJson::array();
   for (const auto& d : warnings) {
-    out["warnings"].push_back(to_json(d));
+    out["warnings"].push_back(diagnostic_json(d));
   }
   out["flows"] = OrderedJson::array();
   return out;

@@ -31,6 +31,7 @@ struct InitOptions {
   std::string region = "cn-north-4";
   bool force = false;
   bool nested = false;
+  bool flow = false;
   bool json = false;
 };
 
@@ -86,7 +87,7 @@ std::string shown_dir(const std::filesystem::path& dir) {
 }
 
 Expected<int> run_init(Context& ctx, InitOptions opts) {
-  if (opts.runtime.empty() && opts.template_ref.empty()) {
+  if (opts.runtime.empty() && opts.template_ref.empty() && !opts.flow) {
     if (!ctx.stdin_tty || !ctx.stderr_tty) {
       return fail(ErrorCode::usage, "missing required flag: -r/--runtime (or -t/--template)",
                   "for example: fstage init hello -r python3.10; 'fstage templates' lists them");
@@ -102,6 +103,7 @@ Expected<int> run_init(Context& ctx, InitOptions opts) {
   req.region = opts.region;
   req.force = opts.force;
   req.nested = opts.nested;
+  req.flow = opts.flow;
   auto result = FSTAGE_TRY(scaffolds::init_project(req));
   for (const auto& w : result.warnings) {
     warn(ctx, w);
@@ -127,7 +129,7 @@ Expected<int> run_init(Context& ctx, InitOptions opts) {
     }
     // A line to paste: the directory as typed, quoted for the shell when it must be.
     std::string cd = opts.dir == "." ? "" : "cd " + shell_word(opts.dir) + " && ";
-    *ctx.err << "Next: " << cd << "fstage validate\n";
+    *ctx.err << "Next: " << cd << (opts.flow ? "fstage flow test" : "fstage validate") << "\n";
   }
   return k_exit_ok;
 }
@@ -159,6 +161,9 @@ void register_init(CLI::App& app, Context& ctx) {
   cmd->add_flag("--nested", opts->nested,
                 "Allow a project inside another project's directory (the outer project's "
                 "builds and packages leave it out)");
+  cmd->add_flag("--flow", opts->flow,
+                "Make the function-flow example instead: three Python functions, "
+                "flows/orders.json and its tests (flows/orders.test.yaml)");
   add_json_flag(cmd, opts->json, ctx, "Print the result as JSON on stdout");
   cmd->callback([&ctx, opts] { ctx.action = [&ctx, opts] { return run_init(ctx, *opts); }; });
 }

@@ -18,6 +18,7 @@
 
 #include "../src/options.hpp"
 #include "commands.hpp"
+#include "diagnostic_json.hpp"
 
 namespace fstage::cli {
 
@@ -30,28 +31,17 @@ struct ValidateOptions {
   bool json = false;
 };
 
-OrderedJson to_json(const manifest::Diagnostic& d) {
-  OrderedJson j = OrderedJson::object();
-  j["file"] = d.where.file;
-  j["line"] = d.where.line;
-  j["column"] = d.where.column;
-  j["message"] = d.message;
-  j["expected"] = d.expected;
-  j["hint"] = d.hint;
-  return j;
-}
-
 int print_json(const Context& ctx, const std::string& name, const manifest::Validation& v) {
   OrderedJson out = OrderedJson::object();
   out["file"] = name;
   out["valid"] = v.errors.empty();
   out["errors"] = OrderedJson::array();
   for (const auto& d : v.errors) {
-    out["errors"].push_back(to_json(d));
+    out["errors"].push_back(diagnostic_json(d));
   }
   out["warnings"] = OrderedJson::array();
   for (const auto& d : v.warnings) {
-    out["warnings"].push_back(to_json(d));
+    out["warnings"].push_back(diagnostic_json(d));
   }
   out["functions"] = OrderedJson::array();
   out["flows"] = OrderedJson::array();

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include <fstage/flow/graph.hpp>
+#include <fstage/flow/xml.hpp>
 
 namespace fstage::flow {
 
@@ -22,40 +23,20 @@ constexpr const char* k_ink = "#37474f";
 constexpr const char* k_muted = "#607d8b";
 constexpr const char* k_error = "#c62828";
 
-// Text for an HTML-like label: XML-escaped, a line break as <br/>, control characters (which
-// XML 1.0 refuses, and the SVG would carry) as U+FFFD.
+// Text for an HTML-like label: XML-escaped as an attribute value (xml.hpp: bytes that are not
+// UTF-8 and characters XML 1.0 refuses, which the SVG would carry, become U+FFFD), a line
+// break as <br/>, and a backslash doubled: Graphviz expands \N, \G, \l even in HTML labels.
 std::string html(std::string_view text) {
   std::string out;
   out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      case '\n':
-        out += "<br/>";
-        break;
-      case '\\':  // Graphviz expands \N, \G, \l even in HTML labels; \\ is one backslash
-        out += "\\\\";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-          out += "\xEF\xBF\xBD";
-        } else {
-          out += c;
-        }
+  std::size_t from = 0;
+  for (std::size_t i = 0; i <= text.size(); ++i) {
+    if (i == text.size() || text[i] == '\n' || text[i] == '\\') {
+      out += xml_escape(text.substr(from, i - from), true);
+      if (i < text.size()) {
+        out += text[i] == '\n' ? "<br/>" : "\\\\";
+      }
+      from = i + 1;
     }
   }
   return out;
@@ -185,9 +166,7 @@ void write_edge(std::ostream& out, const GraphEdge& e) {
 }
 
 void write_cluster(std::ostream& out, const Graph& g, const GraphCluster& c,
-                   const std::map<std::string, std::vector<const GraphCluster*>>& children,
-                   const std::map<std::string, std::vector<const GraphNode*>>& members,
-                   const std::string& indent) {
+                   const ClusterIndex& index, const std::string& indent) {
   out << indent << "subgraph \"cluster_" << c.id << "\" {\n";
   const std::string in = indent + "  ";
   std::string color = c.kind == GraphCluster::Kind::foreach    ? "#00897b"
@@ -208,15 +187,11 @@ void write_cluster(std::ostream& out, const Graph& g, const GraphCluster& c,
   out << in << "label=<" << label << ">;\n"
       << in << "style=\"rounded" << (c.kind == GraphCluster::Kind::branch ? ",dashed" : "")
       << "\"; color=\"" << color << "\"; penwidth=" << pen << "; fontsize=11; margin=12;\n";
-  if (auto it = members.find(c.id); it != members.end()) {
-    for (const GraphNode* n : it->second) {
-      write_node(out, g, *n, in);
-    }
+  for (const GraphNode* n : index.nodes_in(c.id)) {
+    write_node(out, g, *n, in);
   }
-  if (auto it = children.find(c.id); it != children.end()) {
-    for (const GraphCluster* child : it->second) {
-      write_cluster(out, g, *child, children, members, in);
-    }
+  for (const GraphCluster* child : index.clusters_in(c.id)) {
+    write_cluster(out, g, *child, index, in);
   }
   out << indent << "}\n";
 }
@@ -235,19 +210,12 @@ std::string to_dot(const Graph& g) {
       << "  node [fontname=\"" << k_font
       << "\", fontsize=11, fontcolor=\"#263238\", margin=\"0.15,0.06\"];\n"
       << "  edge [fontname=\"" << k_font << "\", fontsize=9, arrowsize=0.7];\n";
-  std::map<std::string, std::vector<const GraphCluster*>> children;
-  std::map<std::string, std::vector<const GraphNode*>> members;
-  for (const auto& c : g.clusters) {
-    children[c.parent].push_back(&c);
-  }
-  for (const auto& n : g.nodes) {
-    members[n.cluster].push_back(&n);
-  }
-  for (const GraphNode* n : members[""]) {
+  const ClusterIndex index(g);
+  for (const GraphNode* n : index.nodes_in("")) {
     write_node(out, g, *n, "  ");
   }
-  for (const GraphCluster* c : children[""]) {
-    write_cluster(out, g, *c, children, members, "  ");
+  for (const GraphCluster* c : index.clusters_in("")) {
+    write_cluster(out, g, *c, index, "  ");
   }
   for (const auto& e : g.edges) {
     write_edge(out, e);

@@ -165,24 +165,18 @@ void write_node(std::ostream& out, const Graph& g, const GraphNode& n, const std
 }
 
 void write_cluster(std::ostream& out, const Graph& g, const GraphCluster& c,
-                   const std::map<std::string, std::vector<const GraphCluster*>>& children,
-                   const std::map<std::string, std::vector<const GraphNode*>>& members,
-                   const std::string& in) {
+                   const ClusterIndex& index, const std::string& in) {
   // A Parallel's or a Foreach's name and run are on its fork or loop head; a branch's here.
   std::string title = c.label;
   if (g.has_execution && c.kind == GraphCluster::Kind::branch && c.has_run) {
     title += " · " + describe_run(c.run);
   }
   out << in << "subgraph " << c.id << " [\"" << (title.empty() ? " " : text(title)) << "\"]\n";
-  if (auto it = members.find(c.id); it != members.end()) {
-    for (const GraphNode* n : it->second) {
-      write_node(out, g, *n, in + "  ");
-    }
+  for (const GraphNode* n : index.nodes_in(c.id)) {
+    write_node(out, g, *n, in + "  ");
   }
-  if (auto it = children.find(c.id); it != children.end()) {
-    for (const GraphCluster* child : it->second) {
-      write_cluster(out, g, *child, children, members, in + "  ");
-    }
+  for (const GraphCluster* child : index.clusters_in(c.id)) {
+    write_cluster(out, g, *child, index, in + "  ");
   }
   out << in << "end\n";
 }
@@ -196,19 +190,12 @@ std::string to_mermaid(const Graph& g) {
     title += " — " + g.execution_status;
   }
   out << "---\ntitle: " << yaml_quoted(title) << "\n---\nflowchart TD\n";
-  std::map<std::string, std::vector<const GraphCluster*>> children;
-  std::map<std::string, std::vector<const GraphNode*>> members;
-  for (const auto& c : g.clusters) {
-    children[c.parent].push_back(&c);
-  }
-  for (const auto& n : g.nodes) {
-    members[n.cluster].push_back(&n);
-  }
-  for (const GraphNode* n : members[""]) {
+  const ClusterIndex index(g);
+  for (const GraphNode* n : index.nodes_in("")) {
     write_node(out, g, *n, "  ");
   }
-  for (const GraphCluster* c : children[""]) {
-    write_cluster(out, g, *c, children, members, "  ");
+  for (const GraphCluster* c : index.clusters_in("")) {
+    write_cluster(out, g, *c, index, "  ");
   }
   std::vector<std::size_t> errors;
   std::vector<std::size_t> conditions;

@@ -446,4 +446,26 @@ const GraphNode* Graph::find_state(std::string_view path) const {
   return nullptr;
 }
 
+ClusterIndex::ClusterIndex(const Graph& g) {
+  for (const auto& c : g.clusters) {
+    m_children[c.parent].push_back(&c);
+  }
+  for (const auto& n : g.nodes) {
+    m_members[n.cluster].push_back(&n);
+  }
+}
+
+const std::vector<const GraphCluster*>& ClusterIndex::clusters_in(
+    const std::string& cluster) const {
+  static const std::vector<const GraphCluster*> k_none;
+  auto it = m_children.find(cluster);
+  return it == m_children.end() ? k_none : it->second;
+}
+
+const std::vector<const GraphNode*>& ClusterIndex::nodes_in(const std::string& cluster) const {
+  static const std::vector<const GraphNode*> k_none;
+  auto it = m_members.find(cluster);
+  return it == m_members.end() ? k_none : it->second;
+}
+
 }  // namespace fstage::flow

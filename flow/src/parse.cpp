@@ -3,24 +3,19 @@
 // functions and retries, walked from the YAML tree into a Definition with every position. The
 // wire names are the API's; what a local user may leave out is what has a clear default
 // (name: the manifest's key; functions, retries, triggers: none; constants: {}).
-#include <cerrno>
-#include <charconv>
-#include <cmath>
-#include <cstdlib>
 #include <string>
 #include <vector>
 
 #include <fstage/base/strings.hpp>
 
 #include "load_internal.hpp"
+#include "yaml_json.hpp"
 
 namespace fstage::flow::detail {
 
 namespace {
 
 using manifest::detail::describe;
-using manifest::detail::NodeKind;
-using manifest::detail::ScalarStyle;
 
 constexpr std::string_view k_top_keys[] = {
     "name",
@@ -45,85 +40,6 @@ std::size_t char_count(std::string_view s) {
   return n;
 }
 
-// A finite double spelled by all of `s`. strtod, not std::from_chars: libstdc++'s floating
-// from_chars pulls libm into fstage's start (fesetround), which startup_libs.sh keeps at libc.
-// The characters were checked by the caller, so no "inf", "nan" or hex form reaches it, and
-// fstage never calls setlocale, so the decimal point is '.'.
-bool parse_double(const std::string& s, double& d) {
-  char* end = nullptr;
-  errno = 0;
-  d = std::strtod(s.c_str(), &end);
-  return end == s.c_str() + s.size() && errno != ERANGE && std::isfinite(d);
-}
-
-// JSON's numbers (and YAML's decimal ones): digits, sign, point, exponent, nothing else.
-bool is_number_text(const std::string& s, bool& integral) {
-  if (s.empty() || s.find_first_of("0123456789") == std::string::npos ||
-      s.find_first_not_of("0123456789+-.eE") != std::string::npos) {
-    return false;
-  }
-  const char* first = s.data() + (s[0] == '+' ? 1 : 0);
-  const char* last = s.data() + s.size();
-  long long i = 0;
-  auto [p, ec] = std::from_chars(first, last, i);
-  if (ec == std::errc() && p == last) {
-    integral = true;
-    return true;
-  }
-  integral = false;
-  double d = 0;
-  return parse_double(s, d);
-}
-
-// A YAML value as JSON (constants, metadata, trigger_config): plain numbers and booleans as
-// such, quoted scalars as strings. JSON's own literals are plain scalars, so a .json file
-// keeps its types.
-OrderedJson to_json(const YamlNode& n) {
-  switch (n.kind) {
-    case NodeKind::null:
-      return nullptr;
-    case NodeKind::sequence: {
-      OrderedJson a = OrderedJson::array();
-      for (const auto& item : n.items) {
-        a.push_back(to_json(*item));
-      }
-      return a;
-    }
-    case NodeKind::map: {
-      OrderedJson o = OrderedJson::object();
-      for (const auto& e : n.entries) {
-        o[e.key->value] = to_json(*e.value);
-      }
-      return o;
-    }
-    case NodeKind::scalar:
-      break;
-  }
-  if (n.style != ScalarStyle::plain) {
-    return n.value;
-  }
-  if (n.value == "true" || n.value == "True" || n.value == "TRUE") {
-    return true;
-  }
-  if (n.value == "false" || n.value == "False" || n.value == "FALSE") {
-    return false;
-  }
-  bool integral = false;
-  if (is_number_text(n.value, integral)) {
-    const char* first = n.value.data() + (n.value[0] == '+' ? 1 : 0);
-    const char* last = n.value.data() + n.value.size();
-    if (integral) {
-      long long i = 0;
-      std::from_chars(first, last, i);
-      return i;
-    }
-    double d = 0;
-    parse_double(n.value, d);
-    return d;
-  }
-  return n.value;
-}
-
 // A JSON object field (constants, metadata, trigger_config): a mapping, or empty for {}.
 OrderedJson object_field(Checker& c, const YamlNode& n, std::string_view path) {
   if (n.is_null()) {
@@ -132,7 +48,9 @@ OrderedJson object_field(Checker& c, const YamlNode& n, std::string_view path) {
   if (!c.expect_map(n, path, "a mapping (a JSON object)")) {
     return OrderedJson::object();
   }
-  return to_json(n);
+  // As a test case's values are read: plain numbers and booleans typed, quoted text a
+  // string, what JSON cannot hold (.inf, 1e400) reported at its position.
+  return yaml_to_json(c, n, path).value_or(OrderedJson::object());
 }
 
 // A list field that may be empty or left out; nullptr after reporting anything else.

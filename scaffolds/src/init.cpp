@@ -180,11 +180,44 @@ Expected<std::vector<RenderedFile>> render_git(const InitRequest& req, InitResul
   return render_all(std::move(files), vars);
 }
 
+// `init --flow`: the worked example of the README's "Function flows", a project of three
+// Python functions and the flow that orchestrates them, with its test cases. Data only, under
+// templates/flows/ (no template.json: it is not a one-function template `-t` could pick).
+Expected<std::vector<RenderedFile>> render_flow(const InitRequest& req, InitResult& meta) {
+  if (!req.template_ref.empty() || !req.trigger.empty()) {
+    return fail(ErrorCode::usage,
+                std::string("--flow cannot be combined with ") +
+                    (req.template_ref.empty() ? "--trigger" : "--template"),
+                "--flow makes the flow example; leave out " +
+                    std::string(req.template_ref.empty() ? "--trigger" : "--template"));
+  }
+  const std::string wanted = req.runtime.empty() ? "Python3.10" : req.runtime;
+  auto rt = manifest::resolve_runtime(wanted);
+  if (!rt || rt->language != manifest::Language::python) {
+    return fail(
+        ErrorCode::usage,
+        "the flow example's functions are written in Python, not for runtime " + quote(wanted),
+        "pass a Python runtime (-r python3.10, -r python3.9) or leave -r out");
+  }
+  meta.runtime = std::string(rt->name);
+  meta.template_id = "flow";
+  constexpr std::string_view k_flow_prefix = "templates/flows/python/";
+  std::vector<RenderedFile> files;
+  for (const Asset* a : assets_under(k_flow_prefix)) {
+    files.push_back(
+        {std::string(a->path.substr(k_flow_prefix.size())), std::string(a->data), 0644, false});
+  }
+  return render_all(std::move(files), make_variables(req, meta.name, meta.runtime, ""));
+}
+
 }  // namespace
 
 Expected<std::vector<RenderedFile>> render_project(const InitRequest& req, InitResult& meta) {
   meta.dir = req.dir;
   meta.name = FSTAGE_TRY(function_name_for(req.dir, req.name));
+  if (req.flow) {
+    return render_flow(req, meta);
+  }
   if (req.template_ref.starts_with("git+")) {
     return render_git(req, meta);
   }

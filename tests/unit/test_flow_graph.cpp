@@ -205,7 +205,7 @@ TEST_CASE("flow::build_graph draws a Switch as a decision with its conditions an
   const std::string dot = to_dot(g);
   CHECK(dot.find("shape=diamond") != std::string::npos);
   CHECK(dot.find("label=<$.age &gt;= 20>") != std::string::npos);
-  CHECK(dot.find("label=<$.name == &#39;x&#39;>") != std::string::npos);
+  CHECK(dot.find("label=<$.name == &apos;x&apos;>") != std::string::npos);
   const std::string mermaid = to_mermaid(g);
   CHECK(mermaid.find("-->|\"$.age #gt;= 20\"|") != std::string::npos);
 }

@@ -81,6 +81,7 @@ sed -i 's/transition: done$/transition: done\n        action_mode: parallel/' fs
 before=$(writes)
 fs 0 deploy --dry-run --json
 assert_contains "$T/err" "flow greet: would update (states.up)"
+assert_contains "$T/err" "dry run: 0 functions and 1 flow would change; nothing was written"
 [ "$(writes)" = "$before" ] || fail "--dry-run wrote something"
 "$PY" -c 'import json,sys; j=json.load(open(sys.argv[1])); f=j["flows"][0]; assert f["step"] == "update" and f["changes"] == ["states.up"] and not f["applied"], j' "$T/out" ||
   fail "--json flow plan"
@@ -91,6 +92,13 @@ fake_check "[x['path'].rsplit('/', 2)[-2] for x in r[-60:] if x['method'] in ('P
 flow_check "w['states'][1]['action_mode'] == 'parallel'"
 fs 0 deploy
 assert_contains "$T/err" "flow greet: unchanged"
+
+# naming functions deploys those only, and says the flows wait for a whole-manifest deploy
+before=$(writes)
+fs 0 deploy hello
+assert_contains "$T/err" "flows are not deployed with named functions"
+assert_not_contains "$T/err" "flow greet"
+[ "$(writes)" = "$before" ] || fail "deploy hello wrote something"
 
 # 4. a Switch is refused, naming the flow, the state and where its type was written; nothing
 # is sent (not even the functions)

@@ -100,6 +100,19 @@ struct Graph {
   const GraphNode* find_state(std::string_view path) const;
 };
 
+// The clusters and nodes of a Graph by the cluster that holds them ("" for the top level), in
+// the graph's order: how the text formats nest subgraphs.
+class ClusterIndex {
+ public:
+  explicit ClusterIndex(const Graph& g);
+  const std::vector<const GraphCluster*>& clusters_in(const std::string& cluster) const;
+  const std::vector<const GraphNode*>& nodes_in(const std::string& cluster) const;
+
+ private:
+  std::map<std::string, std::vector<const GraphCluster*>> m_children;
+  std::map<std::string, std::vector<const GraphNode*>> m_members;
+};
+
 // The graph of `def`, coloured by `execution` when given. Errors: invalid_input when the
 // execution is of another flow, or names a node the flow does not have.
 Expected<Graph> build_graph(const Definition& def, const ExecutionStatus* execution = nullptr);

@@ -21,6 +21,9 @@ struct InitRequest {
   std::string region = "cn-north-4";
   bool force = false;   // overwrite existing files
   bool nested = false;  // allow `dir` inside another project's directory
+  // The function-flow example instead of a template (templates/flows/python/): three Python
+  // functions, flows/orders.json and its tests. Takes no template or trigger; a Python runtime.
+  bool flow = false;
 };
 
 struct InitResult {
