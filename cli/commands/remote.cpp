@@ -362,7 +362,7 @@ CLI::App* sub(CLI::App* parent, Context& ctx, std::shared_ptr<RemoteOptions> opt
 
 void register_remote(CLI::App& app, Context& ctx) {
   auto* remote =
-      app.add_subcommand("remote", "The deployed side: list, info, invoke, logs, remove");
+      app.add_subcommand("remote", "The deployed side: list, info, invoke, logs, remove, flow");
   remote->require_subcommand(1);
   auto opts = std::make_shared<RemoteOptions>();
   sub(remote, ctx, opts, "list", "List the functions in the region", do_list, false);
@@ -380,6 +380,7 @@ void register_remote(CLI::App& app, Context& ctx) {
   auto* rm =
       sub(remote, ctx, opts, "remove", "Delete the function, or one version", do_remove, true);
   rm->add_option("--version", opts->version, "Delete only this version");
+  register_remote_flow(*remote, ctx);
 }
 
 }  // namespace fstage::cli

@@ -43,6 +43,7 @@ import deps
 import fgs
 import fgs_more
 import sign
+import workflow_runs
 import workflows
 
 MAX_BODY = 80 << 20
@@ -132,6 +133,11 @@ ROUTES = [
      "dependency_version"),
     (r"/v2/(?P<pid>[^/]+)/fgs/workflows", "workflows"),
     (r"/v2/(?P<pid>[^/]+)/fgs/workflows/(?P<wid>[^/]+)", "workflow"),
+    (r"/v2/(?P<pid>[^/]+)/fgs/workflows/(?P<wid>[^/]+)/(?P<kind>executions|sync-executions)",
+     "runs"),
+    (r"/v2/(?P<pid>[^/]+)/fgs/workflows/(?P<wid>[^/]+)/executions/(?P<eid>[^/]+)", "run"),
+    (r"/v2/(?P<pid>[^/]+)/fgs/workflows/(?P<wid>[^/]+)/executions/(?P<eid>[^/]+)/"
+     r"(?P<op>retry|terminate)", "run_op"),
     (r"/v2/(?P<pid>[^/]+)/groups/(?P<gid>[^/]+)/streams/(?P<sid>[^/]+)/content/query", "logs"),
 ]
 ALLOWED = {"iam": "GET", "functions": "GET POST", "config": "GET PUT", "code": "GET PUT",
@@ -140,7 +146,7 @@ ALLOWED = {"iam": "GET", "functions": "GET POST", "config": "GET PUT", "code": "
            "triggers": "GET POST DELETE", "trigger": "GET PUT DELETE", "logs": "POST",
            "dependencies": "GET", "dependency_create": "POST", "dependency_versions": "GET",
            "dependency_version": "GET DELETE", "workflows": "GET POST DELETE",
-           "workflow": "GET PUT"}
+           "workflow": "GET PUT", "runs": "GET POST", "run": "GET", "run_op": "POST"}
 
 
 def dispatch(state, method, path, query, headers, raw):
@@ -217,6 +223,17 @@ def dispatch(state, method, path, query, headers, raw):
         r = (workflows.show(store, p["wid"]) if method == "GET"
              else workflows.update(store, p["wid"], body))
         return r + ({},)
+    if name == "runs":
+        if p["kind"] == "sync-executions" and method == "GET":
+            raise fgs.ApiError(405, "FSS.0405", "Method not allowed")
+        r = (workflow_runs.list_runs(store, p["wid"], q) if method == "GET"
+             else workflow_runs.start(store, p["wid"], body, p["kind"] == "sync-executions"))
+        return r + ({},)
+    if name == "run":
+        return workflow_runs.show(store, p["wid"], p["eid"]) + ({},)
+    if name == "run_op":
+        op = workflow_runs.retry if p["op"] == "retry" else workflow_runs.terminate
+        return op(store, p["wid"], p["eid"]) + ({},)
     if name == "trigger":
         return fgs_more.trigger_op(store, urn, p["kind"], p["tid"], method, body) + ({},)
     return fgs_more.query_logs(store, p["gid"], p["sid"], body or {}) + ({},)

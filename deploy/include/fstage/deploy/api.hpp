@@ -110,6 +110,23 @@ class Api {
   // "urn:fss:<region>:<project>:workflow:default:<name>:latest".
   std::string workflow_urn(const std::string& name) const;
 
+  // Workflow executions (FLOW.md §3). Starts one: {input, headers?}; async answers
+  // {execution_id}, sync (EXPRESS flows only) the whole run. Never repeated: a repeat would
+  // start a second execution. `timeout_seconds` 0 = the session's.
+  Expected<Json> start_workflow_execution(const std::string& workflow_id, const Json& body,
+                                          bool sync, int timeout_seconds = 0);
+  // ShowWorkflowExecution. Errors: not_found.
+  Expected<Json> get_workflow_execution(const std::string& workflow_id,
+                                        const std::string& execution_id);
+  // The executions of the last three days (the API's default window), newest first;
+  // `status` "" = all.
+  Expected<std::vector<Json>> list_workflow_executions(const std::string& workflow_id,
+                                                       const std::string& status = "",
+                                                       int limit = 200);
+  // POST …/executions/{eid}/retry or /terminate.
+  Expected<void> workflow_execution_op(const std::string& workflow_id,
+                                       const std::string& execution_id, const std::string& op);
+
   Expected<Json> log_detail(const std::string& name);
   // LTS log lines of the function's stream between the two times (ms since the epoch).
   Expected<std::vector<std::string>> query_logs(const Json& detail, long long start_ms,
