@@ -131,28 +131,6 @@ Expected<int> redacted(const deploy::Redactor& redactor, Expected<int> r) {
   return r;
 }
 
-namespace {
-
-struct RemoteOptions {
-  RemoteFlags flags;
-  std::string manifest;
-  std::string function;
-  std::string event_file;
-  std::string version;
-  std::string qualifier = "latest";
-  std::string since = "1h";
-  int limit = 100;
-  bool async = false;
-  bool json = false;
-};
-
-// The manifest of the project around cwd, if any: its region and package are the defaults.
-struct ProjectDefaults {
-  std::string region;
-  std::string package = "default";
-  std::filesystem::path root;
-};
-
 // With -f, that manifest, which must load; without, the nearest one if it loads.
 Expected<ProjectDefaults> project_defaults(const Context& ctx, const std::string& given) {
   ProjectDefaults d;
@@ -172,6 +150,21 @@ Expected<ProjectDefaults> project_defaults(const Context& ctx, const std::string
   }
   return d;
 }
+
+namespace {
+
+struct RemoteOptions {
+  RemoteFlags flags;
+  std::string manifest;
+  std::string function;
+  std::string event_file;
+  std::string version;
+  std::string qualifier = "latest";
+  std::string since = "1h";
+  int limit = 100;
+  bool async = false;
+  bool json = false;
+};
 
 using Action = std::function<Expected<int>(const Context&, deploy::Session&, const RemoteOptions&,
                                            const ProjectDefaults&)>;

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -49,6 +50,16 @@ class UploadBar {
   bool m_drawn = false;
   std::chrono::steady_clock::time_point m_last{};
 };
+
+// The manifest of the project around cwd, if any: its region and package are the defaults
+// of `remote` commands, and its root holds the deploy state. With -f (`given`), that manifest,
+// which must load; without, the nearest one if it loads. Defined in remote.cpp.
+struct ProjectDefaults {
+  std::string region;
+  std::string package = "default";
+  std::filesystem::path root;
+};
+Expected<ProjectDefaults> project_defaults(const Context& ctx, const std::string& given);
 
 // Opens the session: credentials (their values added to `redactor` first), target, project id.
 // Verbose (-v) request lines and retry notices go to ctx.err, redacted.

@@ -53,39 +53,14 @@ struct FlowOptions {
   bool json = false;
 };
 
-struct Where {
-  std::string region;
-  std::filesystem::path root;  // the project's, for its deploy state; empty without one
-};
-
-// The region default and the deploy state's place come from the manifest: -f must load, the
-// nearest one is used when it loads.
-Expected<Where> where(const Context& ctx, const std::string& given) {
-  Where w;
-  std::optional<manifest::Manifest> m;
-  if (!given.empty()) {
-    auto path = FSTAGE_TRY(manifest_path(ctx, given));
-    m = FSTAGE_TRY(manifest::load_manifest(path, ctx.display_path(path)));
-  } else if (auto path = manifest::find_manifest(ctx.cwd)) {
-    if (auto found = manifest::load_manifest(*path)) {
-      m = std::move(*found);
-    }
-  }
-  if (m) {
-    w.region = m->region;
-    w.root = m->root;
-  }
-  return w;
-}
-
-using Action =
-    std::function<Expected<int>(const Context&, deploy::Api&, const FlowOptions&, const Where&)>;
+using Action = std::function<Expected<int>(const Context&, deploy::Api&, const FlowOptions&,
+                                           const ProjectDefaults&)>;
 
 Expected<int> with_session(const Context& ctx, const FlowOptions& o, const Action& act) {
   deploy::Redactor redactor =
       deploy::redactor_from_env(deploy::Env(ctx.env.begin(), ctx.env.end()));
   auto body = [&]() -> Expected<int> {
-    Where w = FSTAGE_TRY(where(ctx, o.manifest));
+    ProjectDefaults w = FSTAGE_TRY(project_defaults(ctx, o.manifest));
     auto session = FSTAGE_TRY(open_session(ctx, o.flags, w.region, "default", redactor, nullptr));
     return act(ctx, session->api(), o, w);
   };
@@ -138,7 +113,8 @@ int exit_for(const Context& ctx, const Json& record, bool json) {
   return code;
 }
 
-Expected<int> do_list(const Context& ctx, deploy::Api& api, const FlowOptions& o, const Where&) {
+Expected<int> do_list(const Context& ctx, deploy::Api& api, const FlowOptions& o,
+                      const ProjectDefaults&) {
   auto flows = FSTAGE_TRY(api.list_workflows());
   if (o.json) {
     print_json(ctx, Json(flows));
@@ -156,7 +132,8 @@ Expected<int> do_list(const Context& ctx, deploy::Api& api, const FlowOptions& o
   return k_exit_ok;
 }
 
-Expected<int> do_info(const Context& ctx, deploy::Api& api, const FlowOptions& o, const Where&) {
+Expected<int> do_info(const Context& ctx, deploy::Api& api, const FlowOptions& o,
+                      const ProjectDefaults&) {
   Json f = FSTAGE_TRY(find_flow(api, o.flow));
   if (o.json) {
     print_json(ctx, f);
@@ -225,7 +202,8 @@ Expected<int> finish(const Context& ctx, const Json& record, const FlowOptions& 
   return exit_for(ctx, record, o.json);
 }
 
-Expected<int> do_run(const Context& ctx, deploy::Api& api, const FlowOptions& o, const Where&) {
+Expected<int> do_run(const Context& ctx, deploy::Api& api, const FlowOptions& o,
+                     const ProjectDefaults&) {
   Json input = Json::object();
   if (!o.input_file.empty()) {
     const std::string text = FSTAGE_TRY(read_event_input(ctx, o.input_file));
@@ -268,7 +246,7 @@ Expected<int> do_run(const Context& ctx, deploy::Api& api, const FlowOptions& o,
 }
 
 Expected<int> do_executions(const Context& ctx, deploy::Api& api, const FlowOptions& o,
-                            const Where&) {
+                            const ProjectDefaults&) {
   Json f = FSTAGE_TRY(find_flow(api, o.flow));
   auto all = FSTAGE_TRY(api.list_workflow_executions(f.value("id", ""), o.status, o.limit));
   if (o.json) {
@@ -286,7 +264,8 @@ Expected<int> do_executions(const Context& ctx, deploy::Api& api, const FlowOpti
   return k_exit_ok;
 }
 
-Expected<int> do_history(const Context& ctx, deploy::Api& api, const FlowOptions& o, const Where&) {
+Expected<int> do_history(const Context& ctx, deploy::Api& api, const FlowOptions& o,
+                         const ProjectDefaults&) {
   const std::string id = FSTAGE_TRY(flow_of(api, o));
   Json record = FSTAGE_TRY(api.get_workflow_execution(id, o.execution));
   if (o.json) {
@@ -315,7 +294,7 @@ Expected<int> do_op(const Context& ctx, deploy::Api& api, const FlowOptions& o,
 }
 
 Expected<int> do_remove(const Context& ctx, deploy::Api& api, const FlowOptions& o,
-                        const Where& w) {
+                        const ProjectDefaults& w) {
   Json f = FSTAGE_TRY(find_flow(api, o.flow));
   if (!o.yes) {
     if (!ctx.stdin_tty || !ctx.stderr_tty) {
@@ -395,13 +374,13 @@ void register_remote_flow(CLI::App& remote, Context& ctx) {
       do_history, Takes::execution);
   sub(
       flow, ctx, opts, "retry", "Retry a failed execution from its failed state",
-      [](const Context& c, deploy::Api& a, const FlowOptions& o, const Where&) {
+      [](const Context& c, deploy::Api& a, const FlowOptions& o, const ProjectDefaults&) {
         return do_op(c, a, o, "retry");
       },
       Takes::execution);
   sub(
       flow, ctx, opts, "terminate", "Stop a running execution",
-      [](const Context& c, deploy::Api& a, const FlowOptions& o, const Where&) {
+      [](const Context& c, deploy::Api& a, const FlowOptions& o, const ProjectDefaults&) {
         return do_op(c, a, o, "terminate");
       },
       Takes::execution);
