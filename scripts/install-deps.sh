@@ -12,14 +12,19 @@ packages=(
   libcpp-httplib-dev zlib1g-dev
   # Graphviz's library: `fstage flow graph` lays out and renders SVG with it (flow/graphviz/)
   libgraphviz-dev
+  # SQLite: serve keeps NORMAL flow executions under .fstage/ (store/)
+  libsqlite3-dev
   # language toolchains the templates and tests exercise
   python3 python3-pip python3-setuptools python3-wheel nodejs default-jdk-headless golang-go
   # Gson: the Java runtime shim binds events with it, as the platform's Java runtime does
   libgoogle-gson-java
   # test and benchmark tools
   zip unzip bash-completion zsh fish tmux hyperfine wrk util-linux procps
-  # flow graph's tests: `dot -Tsvg` checks the DOT, headless Chromium opens the SVG
+  # flow graph's tests: `dot -Tsvg` checks the DOT, headless Chromium opens the SVG and the
+  # web console
   graphviz chromium
+  # the runtimes' standard debuggers (invoke --debug-port) and the metrics checker
+  python3-debugpy delve prometheus
 )
 
 if [ "$(id -u)" -ne 0 ]; then
