@@ -2,7 +2,8 @@
 // Flows in `fstage serve`: the manifest's flows run by the engine (flow::run) on the SAME warm
 // pools as the functions' routes, started through the platform's v2 execution routes
 // (FLOW.md §3) on serve's port, and kept in memory (the last k_max_kept executions).
-// Requests are accepted unsigned: serve is a local emulator.
+// Requests may be unsigned; a signed one is checked by the gateway first
+// (ServeOptions::check_signature).
 #pragma once
 
 #include <condition_variable>
