@@ -195,7 +195,7 @@ void FlowService::execute(const std::shared_ptr<Record>& rec) {
       persist(*r, false);
     }
   };
-  PoolInvoker invoker(m_lookup, rec->cancel.fd());
+  PoolInvoker invoker(m_lookup, rec->cancel.fd(), &m_callbacks);
   auto t0 = std::chrono::steady_clock::now();
   Expected<flow::Execution> ran = flow::run(rec->def, invoker, o);
   {
