@@ -297,10 +297,12 @@ OrderedJson FlowService::list(const std::string& flow_name) const {
   std::set<std::string> seen;
   {
     std::lock_guard<std::mutex> lock(m_mutex);
-    for (const auto& [id, rec] : m_records) {
-      if (rec->def.name != flow_name) {
+    for (auto it = m_order.rbegin(); it != m_order.rend(); ++it) {  // ties stay newest first
+      auto found_it = m_records.find(*it);
+      if (found_it == m_records.end() || found_it->second->def.name != flow_name) {
         continue;
       }
+      const auto& [id, rec] = *found_it;
       std::lock_guard<std::mutex> g(rec->mutex);
       const flow::Execution& e = rec->exec;
       found.emplace_back(rec->begin_ms, brief_json(e.execution_id, e.workflow_id, e.workflow_urn,

@@ -2,6 +2,7 @@
 # .fstage/executions.db, so `fstage flow executions` and `flow history` read them without serve,
 # and after a restart the v2 routes answer the same records; EXPRESS executions are not kept.
 . "$(dirname "$0")/lib/serve.sh"
+"$PYTHON" -c 'import sqlite3' 2>/dev/null || skip "$PYTHON has no sqlite3 module (the checks read the database)"
 mkdir -p "$T/fn"
 cat >"$T/fn/index.py" <<'PY'
 def add(event, context):
@@ -62,6 +63,10 @@ for n in 1 2 3; do
 done
 for e in "${EIDS[@]}"; do
   [ "$(wait_status "$e")" = success ] || { cat "$T/poll"; fail "execution $e did not succeed"; }
+done
+# SQLite gives its WAL files the database's mode: inputs and outputs stay private.
+for f in "$DB-wal" "$DB-shm"; do
+  [ "$(stat -c %a "$f")" = 600 ] || fail "$f mode $(stat -c %a "$f")"
 done
 req "$T/before" GET "$W/long/executions/${EIDS[1]}" >/dev/null
 [ "$(json_get "$T/before" 'j["output"]["n"]')" = 22 ] || { cat "$T/before"; fail "output"; }

@@ -3,6 +3,7 @@
 # running is still `running` for a reader, and the next serve ends it as `fail` (ServeStopped),
 # a failure that can be retried.
 . "$(dirname "$0")/lib/serve.sh"
+"$PYTHON" -c 'import sqlite3' 2>/dev/null || skip "$PYTHON has no sqlite3 module (the checks read the database)"
 mkdir -p "$T/fn"
 cat >"$T/fn/index.py" <<'PY'
 import time
