@@ -2,7 +2,7 @@
 # Install: copy it to ~/.config/fish/completions/fstage.fish.
 
 set -g __fstage_value_options --access-key --alias --artifact --ca-bundle --case --color --concurrency --endpoint --event --execution --explain --file --flow --format --header --host --iam-endpoint --idle-timeout --input --interpreter --jobs --junit --limit --name --network --output --port --profile --project-id --qualifier --queue --region --repeat --retries --runtime --set --since --stage --state --status --template --timeout --trigger --weight -c -e -f -i -j -n -o -p -r -t
-set -g __fstage_tree '' 'build completion configure deploy doctor event flow help init invoke package remote serve templates validate' 'configure' 'list' 'event' 'list new' 'flow' 'graph list run test validate' 'remote' 'flow info invoke list logs remove' 'remote flow' 'executions history info list remove retry run terminate'
+set -g __fstage_tree '' 'build completion configure deploy doctor event flow help init invoke package remote serve templates validate' 'configure' 'list' 'event' 'list new' 'flow' 'executions graph history list run test validate' 'remote' 'flow info invoke list logs remove' 'remote flow' 'executions history info list remove retry run terminate'
 
 # The command path before the cursor: words that name subcommands, in order.
 function __fstage_path
@@ -41,7 +41,7 @@ complete -c fstage -n '__fstage_at \'\'' -a 'configure' -d 'Store AK/SK credenti
 complete -c fstage -n '__fstage_at \'\'' -a 'deploy' -d 'Create or update functions on FunctionGraph'
 complete -c fstage -n '__fstage_at \'\'' -a 'doctor' -d 'Check what this host allows: sandbox tier, runtimes, credentials'
 complete -c fstage -n '__fstage_at \'\'' -a 'event' -d 'Sample trigger events for fstage invoke'
-complete -c fstage -n '__fstage_at \'\'' -a 'flow' -d 'Function flows: run, test, validate and draw them'
+complete -c fstage -n '__fstage_at \'\'' -a 'flow' -d 'Function flows: run, test, validate and draw them; the executions serve kept'
 complete -c fstage -n '__fstage_at \'\'' -a 'help' -d 'Help on a command, or on a topic: \'help exit-codes\', \'help environment\''
 complete -c fstage -n '__fstage_at \'\'' -a 'init' -d 'Scaffold a function project from a template'
 complete -c fstage -n '__fstage_at \'\'' -a 'invoke' -d 'Run a function once in the local sandbox'
@@ -140,7 +140,9 @@ complete -c fstage -n '__fstage_at \'event new\'' -l color -x -a 'auto always ne
 complete -c fstage -n '__fstage_at \'event new\'' -l set -x -d 'path=value, e.g. body=hello or records[0].obs.object.key=a.jpg (repeatable)'
 complete -c fstage -n '__fstage_at \'event new\'' -s o -l output -r -F -d 'Write to FILE instead of stdout'
 complete -c fstage -n '__fstage_at \'event new\'' -a 'apig-base64 apig cts dds dis gaussmongo kafka-opensource kafka lts obs rocketmq smn timer'
+complete -c fstage -n '__fstage_at \'flow\'' -a 'executions' -d 'The executions of NORMAL flows that \'fstage serve\' kept, newest first'
 complete -c fstage -n '__fstage_at \'flow\'' -a 'graph' -d 'Draw a flow: SVG (laid out by Graphviz), Graphviz DOT or Mermaid'
+complete -c fstage -n '__fstage_at \'flow\'' -a 'history' -d 'A kept execution\'s node timeline, as \'flow run\' prints it'
 complete -c fstage -n '__fstage_at \'flow\'' -a 'list' -d 'List the flows: name, mode, states, functions, file'
 complete -c fstage -n '__fstage_at \'flow\'' -a 'run' -d 'Run a flow locally, its functions in the sandbox'
 complete -c fstage -n '__fstage_at \'flow\'' -a 'test' -d 'Run the test cases kept beside each flow (flows/NAME.test.yaml)'
@@ -150,6 +152,16 @@ complete -c fstage -n '__fstage_at \'flow\'' -s V -l version -d 'Display program
 complete -c fstage -n '__fstage_at \'flow\'' -s q -l quiet -d 'Only errors on stderr (the command\'s result still goes to stdout)'
 complete -c fstage -n '__fstage_at \'flow\'' -s v -l verbose -d 'More on stderr: -v what fstage set up and did, -vv also what that rests on and timings'
 complete -c fstage -n '__fstage_at \'flow\'' -l color -x -a 'auto always never' -d 'Colour diagnostics: auto, always or never (NO_COLOR is honoured)'
+complete -c fstage -n '__fstage_at \'flow executions\'' -s h -l help -d 'Print this help message and exit'
+complete -c fstage -n '__fstage_at \'flow executions\'' -s V -l version -d 'Display program version information and exit'
+complete -c fstage -n '__fstage_at \'flow executions\'' -s q -l quiet -d 'Only errors on stderr (the command\'s result still goes to stdout)'
+complete -c fstage -n '__fstage_at \'flow executions\'' -s v -l verbose -d 'More on stderr: -v what fstage set up and did, -vv also what that rests on and timings'
+complete -c fstage -n '__fstage_at \'flow executions\'' -l color -x -a 'auto always never' -d 'Colour diagnostics: auto, always or never (NO_COLOR is honoured)'
+complete -c fstage -n '__fstage_at \'flow executions\'' -l status -x -a 'success fail running timeout cancel' -d 'Only these: success, fail, running, timeout, cancel'
+complete -c fstage -n '__fstage_at \'flow executions\'' -l limit -x -d 'At most this many (default 20)'
+complete -c fstage -n '__fstage_at \'flow executions\'' -l json -d 'JSON on stdout'
+complete -c fstage -n '__fstage_at \'flow executions\'' -s f -l file -r -F -d 'The manifest (default: fstage.yaml here or in a parent directory)'
+complete -c fstage -n '__fstage_at \'flow executions\'' -a '(fstage __complete flows 2>/dev/null)'
 complete -c fstage -n '__fstage_at \'flow graph\'' -s h -l help -d 'Print this help message and exit'
 complete -c fstage -n '__fstage_at \'flow graph\'' -s V -l version -d 'Display program version information and exit'
 complete -c fstage -n '__fstage_at \'flow graph\'' -s q -l quiet -d 'Only errors on stderr (the command\'s result still goes to stdout)'
@@ -160,6 +172,13 @@ complete -c fstage -n '__fstage_at \'flow graph\'' -s o -l output -r -F -d 'Writ
 complete -c fstage -n '__fstage_at \'flow graph\'' -l execution -r -F -d 'Colour the states by a run: what `fstage flow run FLOW --json` printed (FILE, or - for stdin)'
 complete -c fstage -n '__fstage_at \'flow graph\'' -s f -l file -r -F -d 'The manifest (default: fstage.yaml here or in a parent directory)'
 complete -c fstage -n '__fstage_at \'flow graph\'' -a '(fstage __complete flows 2>/dev/null)'
+complete -c fstage -n '__fstage_at \'flow history\'' -s h -l help -d 'Print this help message and exit'
+complete -c fstage -n '__fstage_at \'flow history\'' -s V -l version -d 'Display program version information and exit'
+complete -c fstage -n '__fstage_at \'flow history\'' -s q -l quiet -d 'Only errors on stderr (the command\'s result still goes to stdout)'
+complete -c fstage -n '__fstage_at \'flow history\'' -s v -l verbose -d 'More on stderr: -v what fstage set up and did, -vv also what that rests on and timings'
+complete -c fstage -n '__fstage_at \'flow history\'' -l color -x -a 'auto always never' -d 'Colour diagnostics: auto, always or never (NO_COLOR is honoured)'
+complete -c fstage -n '__fstage_at \'flow history\'' -l json -d 'The whole record (ShowWorkflowExecution) as JSON'
+complete -c fstage -n '__fstage_at \'flow history\'' -s f -l file -r -F -d 'The manifest (default: fstage.yaml here or in a parent directory)'
 complete -c fstage -n '__fstage_at \'flow list\'' -s h -l help -d 'Print this help message and exit'
 complete -c fstage -n '__fstage_at \'flow list\'' -s V -l version -d 'Display program version information and exit'
 complete -c fstage -n '__fstage_at \'flow list\'' -s q -l quiet -d 'Only errors on stderr (the command\'s result still goes to stdout)'
