@@ -189,6 +189,10 @@ void FlowService::execute(const std::shared_ptr<Record>& rec) {
     rec->exec.end_time = now_iso();
   }
   rec->done = true;
+  if (m_on_ended) {
+    m_on_ended(rec->def.name, rec->exec.status,
+               std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  }
   m_log.event(
       "info",
       "flow " + rec->def.name + " " + rec->exec.execution_id + ": " + rec->exec.status + " in " +

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The Prometheus text exposition format: escaping, values, histograms, families.
 #include <algorithm>
-#include <cmath>
+#include <cmath>  // isnan, isinf: compiler built-ins
 #include <cstdio>
 #include <cstdlib>
 
@@ -49,7 +49,9 @@ std::string format_metric_value(double value) {
     return value > 0 ? "+Inf" : "-Inf";
   }
   char buf[40];
-  if (value == std::floor(value) && std::fabs(value) < 1e15) {
+  // Integral values without a decimal point (no floor(): the CLI links no libm).
+  if (value > -1e15 && value < 1e15 &&
+      static_cast<double>(static_cast<long long>(value)) == value) {
     std::snprintf(buf, sizeof buf, "%.0f", value);
     return buf;
   }
