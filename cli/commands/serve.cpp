@@ -102,7 +102,9 @@ Expected<int> run_serve(Context& ctx, const ServeCliOptions& o) {
   so.runner.host_env = ctx.env;
   so.runner.network_host = o.network == "host";
   so.runner.warn_version_mismatch = !o.no_version_warning && !version_warning_off(ctx);
-  so.runner.measure_memory = false;  // no per-request memory figure in the gateway's logs
+  // Each invocation's peak memory feeds /_fstage/metrics (fstage_function_peak_memory_bytes):
+  // two reads of the sandbox's counters per request.
+  so.runner.measure_memory = true;
   so.build = FSTAGE_TRY(build_options(ctx));
   so.check_signature = signature_checker(ctx);
   const sandbox::Capabilities& caps = sandbox::probe(sandbox::ProbeOptions::from_env(ctx.env));
