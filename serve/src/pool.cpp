@@ -153,6 +153,7 @@ void FunctionPool::work(Worker* self) {
         runner.reset();
       }
       sb::InvokeResult result;
+      m_log.invocation_started(m_spec.name, job.request.request_id);
       if (!runner) {
         auto made = make_runner(&current_id, &lines, *self);
         if (made) {
@@ -170,6 +171,8 @@ void FunctionPool::work(Worker* self) {
         result = runner->invoke(job.request);
         lines.flush(emit);
       }
+      m_log.invocation_finished(m_spec.name, job.request.request_id, sb::to_string(result.status),
+                                result.duration_ms, result.init_duration_ms, result.cold);
       // Idle again before the caller hears back: a caller that answers with its next request
       // at once (a flow's next state) finds this warm instance free instead of starting one.
       lock.lock();
