@@ -154,6 +154,11 @@ HttpResponseData Gateway::answer_function(Project& project, const RouteMatch& ma
 // serve's own routes. A path under the prefix that none of them takes is a 404 of serve's,
 // not a function's (APIG routes under it are refused when the manifest loads).
 std::optional<HttpResponseData> Gateway::answer_internal(const HttpRequestData& d) {
+  if (m_console) {
+    if (auto page = m_console->answer(d)) {
+      return page;
+    }
+  }
   HttpResponseData r;
   r.status = 404;
   r.headers.emplace_back("Content-Type", "application/json");

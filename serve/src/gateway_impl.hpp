@@ -16,6 +16,8 @@
 #include <vector>
 
 #include <fstage/flow/model.hpp>
+#include <fstage/serve/console.hpp>
+#include <fstage/serve/events.hpp>
 #include <fstage/serve/flows.hpp>
 #include <fstage/serve/gateway.hpp>
 #include <fstage/serve/router.hpp>
@@ -66,6 +68,11 @@ class Gateway {
                                    const HttpRequestData& d, const std::string& id);
   // serve's own routes under k_internal_prefix (console, metrics, ...): nullopt for others.
   std::optional<HttpResponseData> answer_internal(const HttpRequestData& d);
+  // The console and live logs (gateway_console.cpp): every log record goes to the event bus,
+  // the console answers under k_internal_prefix, and .fstage/serve.json says where serve
+  // listens until stop_console().
+  void start_console(int port);
+  void stop_console();
   void start_timers(const Project& p);
   Expected<void> start_watcher(const Project& p);
   void reload(bool manifest_changed);
@@ -86,6 +93,8 @@ class Gateway {
   std::shared_ptr<Project> m_project;
   std::unique_ptr<HttpServer> m_server;
   std::unique_ptr<FlowService> m_flows;
+  std::unique_ptr<EventBus> m_bus;
+  std::unique_ptr<Console> m_console;
   // Only the control thread touches these once it runs (reload, begin_drain).
   std::unique_ptr<TimerScheduler> m_timers;
   std::unique_ptr<Watcher> m_watcher;
