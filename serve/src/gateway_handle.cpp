@@ -184,6 +184,11 @@ std::optional<HttpResponseData> Gateway::answer_internal(const HttpRequestData& 
   if (auto observed = answer_observe(d)) {
     return observed;
   }
+  if (m_console) {
+    if (auto page = m_console->answer(d)) {
+      return page;
+    }
+  }
   HttpResponseData r;
   r.status = 404;
   r.headers.emplace_back("Content-Type", "application/json");

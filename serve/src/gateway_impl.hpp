@@ -16,6 +16,8 @@
 #include <vector>
 
 #include <fstage/flow/model.hpp>
+#include <fstage/serve/console.hpp>
+#include <fstage/serve/events.hpp>
 #include <fstage/serve/flows.hpp>
 #include <fstage/serve/gateway.hpp>
 #include <fstage/serve/metrics.hpp>
@@ -76,6 +78,11 @@ class Gateway {
   PoolOptions observed_pool(const std::string& function);
   void observe_flows();
   std::optional<HttpResponseData> answer_observe(const HttpRequestData& d);
+  // The console and live logs (gateway_console.cpp): every log record goes to the event bus,
+  // the console answers under k_internal_prefix, and .fstage/serve.json says where serve
+  // listens until stop_console().
+  void start_console(int port);
+  void stop_console();
   void start_timers(const Project& p);
   Expected<void> start_watcher(const Project& p);
   void reload(bool manifest_changed);
@@ -98,6 +105,8 @@ class Gateway {
   std::unique_ptr<FlowService> m_flows;
   MetricsRegistry m_metrics;
   std::shared_ptr<RequestHistory> m_history = std::make_shared<RequestHistory>();
+  std::unique_ptr<EventBus> m_bus;
+  std::unique_ptr<Console> m_console;
   // Only the control thread touches these once it runs (reload, begin_drain).
   std::unique_ptr<TimerScheduler> m_timers;
   std::unique_ptr<Watcher> m_watcher;
