@@ -176,7 +176,7 @@ void FlowService::execute(const std::shared_ptr<Record>& rec) {
     std::lock_guard<std::mutex> lock(r->mutex);
     apply(r->exec, ev);
   };
-  PoolInvoker invoker(m_lookup, rec->cancel.fd());
+  PoolInvoker invoker(m_lookup, rec->cancel.fd(), &m_callbacks);
   auto t0 = std::chrono::steady_clock::now();
   Expected<flow::Execution> ran = flow::run(rec->def, invoker, o);
   std::lock_guard<std::mutex> lock(rec->mutex);

@@ -37,3 +37,24 @@ assert_not_contains "$T/serve.log" "no routes"
 assert_contains "$T/r" '"error_code":"APIG.0101"'
 assert_contains "$T/r" "POST /b/1 (routes: ANY /a, GET /b/{id})"
 serve_stop TERM
+
+# /_fstage/ is serve's own (console, metrics): a trigger's route there is left out, said so,
+# and a path there that serve does not have is serve's 404, not a function's.
+cat >"$T/fstage.yaml" <<'YAML'
+name: reserved
+functions:
+  quiet:
+    runtime: Python3.10
+    handler: index.handler
+    code: fn
+    triggers:
+      - { type: APIG, path: /a, method: ANY }
+      - { type: APIG, path: "/_fstage/{x}", method: ANY }
+YAML
+serve_start "$T/fstage.yaml"
+assert_contains "$T/serve.log" "route ANY /_fstage/{x} of 'quiet' not served: /_fstage/ is fstage serve's own"
+[ "$(req "$T/r" GET /_fstage/nothing-here)" = 404 ] || fail "GET /_fstage/nothing-here"
+assert_contains "$T/r" '"error_code":"FSTAGE.404"'
+assert_not_contains "$T/r" "APIG.0101"
+[ "$(req "$T/r" GET /a)" = 200 ] || fail "GET /a next to a reserved route"
+serve_stop TERM

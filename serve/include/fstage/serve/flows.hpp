@@ -2,7 +2,8 @@
 // Flows in `fstage serve`: the manifest's flows run by the engine (flow::run) on the SAME warm
 // pools as the functions' routes, started through the platform's v2 execution routes
 // (FLOW.md §3) on serve's port, and kept in memory (the last k_max_kept executions).
-// Requests are accepted unsigned: serve is a local emulator.
+// Requests may be unsigned; a signed one is checked by the gateway first
+// (ServeOptions::check_signature).
 #pragma once
 
 #include <condition_variable>
@@ -20,6 +21,7 @@
 #include <fstage/flow/engine.hpp>
 #include <fstage/flow/model.hpp>
 #include <fstage/manifest/manifest.hpp>
+#include <fstage/serve/flow_callbacks.hpp>
 #include <fstage/serve/http_server.hpp>
 #include <fstage/serve/log.hpp>
 #include <fstage/serve/pool.hpp>
@@ -38,13 +40,17 @@ using PoolLookup = std::function<std::shared_ptr<FunctionPool>(const std::string
 // Invocation::stop_fd becomes readable.
 class PoolInvoker final : public flow::Invoker {
  public:
-  PoolInvoker(PoolLookup lookup, int cancel_fd)
-      : m_lookup(std::move(lookup)), m_cancel_fd(cancel_fd) {}
+  PoolInvoker(PoolLookup lookup, int cancel_fd, CallbackBoard* callbacks = nullptr)
+      : m_lookup(std::move(lookup)), m_cancel_fd(cancel_fd), m_callbacks(callbacks) {}
   flow::InvocationResult invoke(const flow::Invocation& call) override;
+  // Waits on `callbacks` (flow_callbacks.hpp) for the run's X-Cff-Workflow-Run-Id and the
+  // call's state; without a board, the engine's default (no callback can arrive).
+  flow::InvocationResult await_callback(const flow::Invocation& call) override;
 
  private:
   PoolLookup m_lookup;
   int m_cancel_fd;
+  CallbackBoard* m_callbacks;
 };
 
 // A sandbox's result as the engine's, for serve's flows and `fstage flow run` alike: ok with
@@ -130,6 +136,7 @@ class FlowService {
 
   PoolLookup m_lookup;
   Logger& m_log;
+  CallbackBoard m_callbacks;  // states waiting for the callback route
   mutable std::mutex m_mutex;
   std::vector<flow::Definition> m_flows;
   std::map<std::string, std::shared_ptr<Record>> m_records;

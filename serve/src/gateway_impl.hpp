@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: Apache-2.0
+// The gateway's parts, shared by its files: the Project (one load of the manifest: routes,
+// pools, timers, flows) and the Gateway that serves it. gateway.cpp runs it, gateway_load.cpp
+// loads a project, gateway_handle.cpp answers a request, gateway_control.cpp reacts to
+// signals, timers and changes.
+#pragma once
+
+#include <atomic>
+#include <csignal>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <fstage/flow/model.hpp>
+#include <fstage/serve/flows.hpp>
+#include <fstage/serve/gateway.hpp>
+#include <fstage/serve/router.hpp>
+#include <fstage/serve/timers.hpp>
+#include <fstage/serve/watcher.hpp>
+
+namespace fstage::serve::detail {
+
+namespace sb = fstage::sandbox;
+namespace fs = std::filesystem;
+
+// serve's own routes live under this prefix, never a function's (gateway_handle.cpp).
+inline constexpr std::string_view k_internal_prefix = "/_fstage/";
+
+struct Project {
+  manifest::Manifest manifest;
+  Router router;
+  std::map<std::string, std::shared_ptr<FunctionPool>> pools;
+  std::map<std::string, std::string> keys;  // function -> spec_key
+  std::vector<TimerSpec> timers;
+  std::vector<flow::Definition> flows;  // those that validate
+  std::vector<fs::path> watch;          // every function's build inputs (BuildResult::watch)
+};
+
+class Gateway {
+ public:
+  Gateway(const ServeOptions& o, const sb::Capabilities& caps, Logger& log)
+      : m_opts(o), m_caps(caps), m_log(log) {
+    // Flows run on the current project's pools: the same warm instances as the routes.
+    m_flows = std::make_unique<FlowService>(
+        [this](const std::string& fn) -> std::shared_ptr<FunctionPool> {
+          auto p = snapshot();
+          auto it = p->pools.find(fn);
+          return it == p->pools.end() ? nullptr : it->second;
+        },
+        log);
+  }
+
+  // Loads the manifest and builds every function (a function whose build is unchanged keeps
+  // its pool, warm instances and all).
+  Expected<std::shared_ptr<Project>> load(const Project* previous);
+  Expected<int> run(std::shared_ptr<Project> project);
+
+ private:
+  void handle(const HttpRequestData& d, HttpResponseData& res);
+  // A request to a function's APIG route: the APIG event to its pool, the result mapped back.
+  HttpResponseData answer_function(Project& project, const RouteMatch& match,
+                                   const HttpRequestData& d, const std::string& id);
+  // serve's own routes under k_internal_prefix (console, metrics, ...): nullopt for others.
+  std::optional<HttpResponseData> answer_internal(const HttpRequestData& d);
+  // The API's 401 for a signed /v2/ request whose signature does not verify, else nullopt.
+  std::optional<HttpResponseData> signature_rejection(const HttpRequestData& d);
+  void start_timers(const Project& p);
+  Expected<void> start_watcher(const Project& p);
+  void reload(bool manifest_changed);
+  void control_loop(const sigset_t& signals);
+  void begin_drain(int sig);
+  void stop_now();
+  // The current project's pools and those retired by reloads that may still be running.
+  std::vector<std::shared_ptr<FunctionPool>> all_pools();
+  std::shared_ptr<Project> snapshot() {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    return m_project;
+  }
+
+  const ServeOptions& m_opts;
+  const sb::Capabilities& m_caps;
+  Logger& m_log;
+  std::mutex m_mutex;  // m_project, m_retiring, m_retired
+  std::shared_ptr<Project> m_project;
+  std::unique_ptr<HttpServer> m_server;
+  std::unique_ptr<FlowService> m_flows;
+  // Only the control thread touches these once it runs (reload, begin_drain).
+  std::unique_ptr<TimerScheduler> m_timers;
+  std::unique_ptr<Watcher> m_watcher;
+  std::vector<std::thread> m_retiring;  // old pools draining after a reload
+  std::vector<std::weak_ptr<FunctionPool>> m_retired;
+  std::atomic<bool> m_reload{false};   // the manifest changed
+  std::atomic<bool> m_rebuild{false};  // a function's inputs changed
+  std::atomic<bool> m_control_stop{false};
+  std::atomic<bool> m_stopping{false};  // the server stopped listening
+  int m_signals_seen = 0;               // control thread
+  bool m_draining = false;              // control thread
+};
+
+// How messages name the manifest: as the user gave it.
+std::string manifest_shown(const ServeOptions& o);
+// Serving without routes (and without flows, whose v2 routes answer) answers every request
+// 404: say so, and how to add one.
+void warn_if_no_routes(const Router& router, const std::string& manifest, Logger& log, bool flows);
+
+}  // namespace fstage::serve::detail

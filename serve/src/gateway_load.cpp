@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: Apache-2.0
+// Loading a project: the manifest, each function built and given a pool (kept across reloads
+// when its spec is unchanged), its APIG triggers as routes and TIMER triggers as timers, and
+// the flows with their triggers.
+#include <algorithm>
+
+#include <fstage/base/strings.hpp>
+#include <fstage/serve/apig.hpp>
+
+#include "gateway_impl.hpp"
+
+namespace fstage::serve::detail {
+
+namespace {
+
+// Two specs that run the same code the same way share a pool across manifest reloads.
+std::string spec_key(const sb::FunctionSpec& s) {
+  std::string k = s.name + '\n' + std::string(s.runtime.name) + '\n' + s.handler + '\n' +
+                  s.initializer + '\n' + std::to_string(s.initializer_timeout) + '\n' +
+                  std::to_string(s.memory_mb) + '\n' + std::to_string(s.timeout_s) + '\n' +
+                  s.code_dir.string() + '\n' + s.package + '\n' + s.region + '\n';
+  for (const auto& [key, value] : s.env) {
+    k += key + '=' + value + '\n';
+  }
+  return k;
+}
+
+}  // namespace
+
+Expected<std::shared_ptr<Project>> Gateway::load(const Project* previous) {
+  auto p = std::make_shared<Project>();
+  p->manifest = FSTAGE_TRY(manifest::load_manifest(m_opts.manifest, m_opts.manifest_name));
+  for (const auto& w : p->manifest.warnings) {
+    m_log.event("warn", w.str());
+  }
+  builder::BuildOptions bo = m_opts.build;
+  bo.on_status = [this](const std::string& s) { m_log.event("info", s); };
+  bo.on_warning = [this](const std::string& w) { m_log.event("warn", w); };
+  for (const auto& fn : p->manifest.functions) {
+    auto built = builder::build_function(p->manifest, fn, bo);
+    if (!built) {
+      Error e = std::move(built).error();
+      return fail(std::move(e).with_context("while building function " + quote(fn.name)));
+    }
+    for (const auto& w : built->watch) {
+      if (std::find(p->watch.begin(), p->watch.end(), w) == p->watch.end()) {
+        p->watch.push_back(w);
+      }
+    }
+    sb::FunctionSpec spec = sb::function_spec(p->manifest, fn, built->run_tree);
+    std::string key = spec_key(spec);
+    if (previous != nullptr && previous->keys.count(fn.name) != 0 &&
+        previous->keys.at(fn.name) == key) {
+      p->pools[fn.name] = previous->pools.at(fn.name);
+    } else {
+      auto pool = FunctionPool::create(spec, m_opts.runner, m_caps, m_opts.pool, m_log);
+      if (!pool) {
+        Error e = std::move(pool).error();
+        return fail(std::move(e).with_context("while preparing function " + quote(fn.name)));
+      }
+      p->pools[fn.name] = std::move(*pool);
+    }
+    p->keys[fn.name] = key;
+    int timer_index = 0;
+    for (const auto& t : fn.triggers) {
+      if (t.type == "APIG") {
+        Route r;
+        r.function = fn.name;
+        r.method = t.fields.value("method", "ANY");
+        r.path = t.fields.value("path", "/");
+        r.timeout_ms = t.fields.value("timeout", 5000);
+        r.api_id = stable_api_id(fn.name, r.method, r.path);
+        r.cors = t.fields.value("cors", false);
+        p->router.add(std::move(r));
+      } else if (t.type == "TIMER") {
+        ++timer_index;
+        if (!t.fields.value("enabled", true)) {
+          continue;
+        }
+        TimerSpec ts;
+        ts.function = fn.name;
+        ts.name = t.fields.value(
+            "name", fn.name + "-timer" + (timer_index > 1 ? std::to_string(timer_index) : ""));
+        ts.schedule_text = t.fields.value("schedule", "");
+        ts.user_event = t.fields.value("user_event", "");
+        auto parsed =
+            manifest::parse_schedule(t.fields.value("schedule_type", "Rate"), ts.schedule_text);
+        if (!parsed) {
+          m_log.event("warn", fn.name + ": timer " + quote(ts.schedule_text) +
+                                  " not scheduled: " + parsed.error().message);
+          continue;
+        }
+        ts.schedule = *parsed;
+        auto zone = TimeZone::load(ts.schedule.time_zone);
+        if (!zone) {
+          m_log.event("warn", fn.name + ": " + zone.error().message + "; timer uses UTC");
+        }
+        ts.zone = zone ? *zone : TimeZone::utc();
+        p->timers.push_back(std::move(ts));
+      }
+    }
+  }
+  p->flows = load_served_flows(p->manifest, m_log);
+  add_flow_triggers(p->flows, p->router, p->timers, m_log);
+  // serve's own routes (the console, metrics, ...) are under k_internal_prefix: a trigger's
+  // route there would never be reached, so it is left out, and said so.
+  Router kept;
+  for (const auto& r : p->router.routes()) {
+    if (std::string_view(r.path + "/").starts_with(k_internal_prefix)) {
+      m_log.event("warn", "route " + r.method + " " + r.path + " of " +
+                              (r.flow.empty() ? quote(r.function) : "flow " + quote(r.flow)) +
+                              " not served: " + std::string(k_internal_prefix) +
+                              " is fstage serve's own; give the APIG trigger another path");
+      continue;
+    }
+    kept.add(r);
+  }
+  p->router = std::move(kept);
+  return p;
+}
+
+}  // namespace fstage::serve::detail
