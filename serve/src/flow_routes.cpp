@@ -7,7 +7,7 @@
 //   GET  /v2/{p}/fgs/workflows/{id}/executions/{eid}       ShowWorkflowExecution (live)
 //   POST /v2/{p}/fgs/workflows/{id}/executions/{eid}/terminate | retry
 //   POST /v2/{p}/fgs/workflows/{id}/callback              a waiting state's result (flow_callbacks)
-// {id} is the flow's name or its stable local id. Requests are not signed-checked.
+// {id} is the flow's name or its stable local id. Signatures are the gateway's to check.
 #include <fstage/base/strings.hpp>
 #include <fstage/serve/flows.hpp>
 #include <fstage/serve/router.hpp>

@@ -66,6 +66,8 @@ class Gateway {
                                    const HttpRequestData& d, const std::string& id);
   // serve's own routes under k_internal_prefix (console, metrics, ...): nullopt for others.
   std::optional<HttpResponseData> answer_internal(const HttpRequestData& d);
+  // The API's 401 for a signed /v2/ request whose signature does not verify, else nullopt.
+  std::optional<HttpResponseData> signature_rejection(const HttpRequestData& d);
   void start_timers(const Project& p);
   Expected<void> start_watcher(const Project& p);
   void reload(bool manifest_changed);
