@@ -213,6 +213,10 @@ void FlowService::execute(const std::shared_ptr<Record>& rec) {
   persist(*rec, false);
   std::lock_guard<std::mutex> lock(rec->mutex);
   rec->done = true;
+  if (m_on_ended) {
+    m_on_ended(rec->def.name, rec->exec.status,
+               std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  }
   m_log.event(
       "info",
       "flow " + rec->def.name + " " + rec->exec.execution_id + ": " + rec->exec.status + " in " +

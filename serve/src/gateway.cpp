@@ -65,6 +65,7 @@ Expected<int> Gateway::run(std::shared_ptr<Project> project) {
                               (t.flow.empty() ? t.function : "flow " + t.flow));
     }
   }
+  start_console(port);
   start_timers(*project);
   FSTAGE_TRY(start_watcher(*project));
   m_log.event("info", "listening on http://" + m_opts.host + ":" + std::to_string(port) +
@@ -100,6 +101,7 @@ Expected<int> Gateway::run(std::shared_ptr<Project> project) {
   if (m_watcher) {
     m_watcher->stop();
   }
+  stop_console();
   m_log.event("info", "stopped");
   if (interrupted()) {
     return fail(interrupted_error());

@@ -138,6 +138,12 @@ class FlowService {
   // The v2 execution routes: nullopt when `request` is not one of them.
   std::optional<HttpResponseData> handle(const HttpRequestData& request);
 
+  // Called once each time an execution ends (its flow's name, final status, seconds it ran),
+  // on the thread that ran it. Set before any flow starts.
+  using OnEnded =
+      std::function<void(const std::string& flow, const std::string& status, double seconds)>;
+  void set_on_ended(OnEnded on_ended) { m_on_ended = std::move(on_ended); }
+
   // Cancels every running execution (and any started later); does not wait.
   void cancel_all();
   // cancel_all(), and waits for the executions' threads.
@@ -168,6 +174,7 @@ class FlowService {
   PoolLookup m_lookup;
   Logger& m_log;
   CallbackBoard m_callbacks;  // states waiting for the callback route
+  OnEnded m_on_ended;
   mutable std::mutex m_mutex;
   std::vector<flow::Definition> m_flows;
   std::map<std::string, std::shared_ptr<Record>> m_records;
