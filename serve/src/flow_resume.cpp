@@ -80,8 +80,15 @@ ResumePoint resume_point(const OrderedJson& record, const flow::Definition& def)
   if (at == nodes.size() || nodes[at].value("executions", OrderedJson::array()).empty()) {
     return p;
   }
+  // Only a node whose last attempt failed, on an input the record holds, is resumed at; an
+  // execution a stopped serve left running (its last node succeeded) runs from the start.
+  const OrderedJson& last = nodes[at]["executions"].back();
+  if (text(last, "status") == flow::k_status_success ||
+      last.value("input", OrderedJson()).is_null()) {
+    return p;
+  }
   p.state = failed;
-  p.input = nodes[at]["executions"].back().value("input", OrderedJson::object());
+  p.input = last["input"];
   const OrderedJson figures = fstage.value("attempts", OrderedJson::array());
   for (std::size_t i = 0; i < at; ++i) {
     p.kept_nodes.push_back(node_of(nodes[i], figures));

@@ -68,6 +68,12 @@ void apply(flow::Execution& e, const flow::Event& ev) {
     a.function = ev.function;
     a.attempt = ev.attempt;
     a.duration_ms = ev.duration_ms;
+    a.input = ev.input;
+    a.output = ev.output;
+    a.begin_ms = ev.begin_ms;
+    a.end_ms = ev.end_ms;
+    a.begin_time = std::to_string(ev.begin_ms);
+    a.end_time = std::to_string(ev.end_ms);
     node_for(e, ev.state_id, ev.state_name).executions.push_back(std::move(a));
   }
 }
