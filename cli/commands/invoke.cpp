@@ -40,6 +40,7 @@
 #include "../src/options.hpp"
 #include "build_common.hpp"
 #include "commands.hpp"
+#include "debug_session.hpp"
 #include "event_input.hpp"
 #include "invoke_replay.hpp"
 #include <sys/resource.h>
@@ -67,6 +68,7 @@ struct InvokeOptions {
   bool require_isolation = false;
   bool no_version_warning = false;
   int repeat = 1;
+  std::string debug_port;  // "" = no debugger
 };
 
 // "2022-09-20T11:43:57Z", as the platform's log lines print it.
@@ -143,7 +145,8 @@ Expected<std::string> read_event(const Context& ctx, const InvokeOptions& o,
 Expected<sb::FunctionSpec> load_spec(Context& ctx, const InvokeOptions& o,
                                      std::vector<std::string>& warnings,
                                      std::optional<TempDir>& unpacked,
-                                     std::optional<manifest::Trigger>& route) {
+                                     std::optional<manifest::Trigger>& route,
+                                     sb::DebugSettings& debug) {
   fs::path file = FSTAGE_TRY(manifest_path(ctx, o.manifest));
   manifest::Manifest m = FSTAGE_TRY(manifest::load_manifest(file, ctx.display_path(file)));
   const manifest::Function* fn = nullptr;
@@ -173,6 +176,10 @@ Expected<sb::FunctionSpec> load_spec(Context& ctx, const InvokeOptions& o,
   }
   for (const auto& w : m.warnings_for(fn->name)) {  // none about the functions not run
     warnings.push_back(w.str());
+  }
+  if (!o.debug_port.empty()) {
+    const int port = FSTAGE_TRY(sb::parse_debug_port(o.debug_port));
+    FSTAGE_TRY(prepare_debug(ctx, m, *fn, port, debug));
   }
   for (const auto& t : fn->triggers) {
     if (t.type == "APIG") {
@@ -230,6 +237,9 @@ OrderedJson to_json(const sb::InvokeResult& r, const std::string& log_text,
   if (!r.version_note.empty()) {
     j["runtime_version"] = r.version_note;
   }
+  if (r.debugging) {
+    j["timeout_suspended"] = true;  // a debugger held the function
+  }
   j["exit_code"] = status_exit_code(r);
   return j;
 }
@@ -259,6 +269,9 @@ std::string report_line(const sb::InvokeResult& r) {
   s += "\tIsolation: " + std::string(sb::to_string(r.isolation.tier));
   if (!r.version_note.empty()) {
     s += "\tRuntime: " + r.version_note;  // the function asked for another version
+  }
+  if (r.debugging) {
+    s += "\tTimeout: suspended (debugger)";
   }
   return s + "\n";
 }
@@ -315,7 +328,8 @@ Expected<int> run_invoke(Context& ctx, const InvokeOptions& given) {
   std::vector<std::string> warnings;
   std::optional<TempDir> unpacked;
   std::optional<manifest::Trigger> route;
-  sb::FunctionSpec spec = FSTAGE_TRY(load_spec(ctx, o, warnings, unpacked, route));
+  sb::DebugSettings debug;
+  sb::FunctionSpec spec = FSTAGE_TRY(load_spec(ctx, o, warnings, unpacked, route, debug));
   std::string origin;
   std::string event;
   if (replayed) {
@@ -355,6 +369,7 @@ Expected<int> run_invoke(Context& ctx, const InvokeOptions& given) {
     ro.host_env[var] = ctx.resolve(o.interpreter).string();
   }
   ro.network_host = o.network == "host";
+  ro.debug = std::move(debug);
   ro.warn_version_mismatch = !o.no_version_warning && !version_warning_off(ctx);
   ro.cancel_fd = interrupt_flag().fd();  // SIGINT/SIGTERM stop the invocation at once
   // -q: only the result and errors; the function's logs and the report lines are dropped.
@@ -512,6 +527,10 @@ void register_invoke(CLI::App& app, Context& ctx) {
                   "FSTAGE_PYTHON/FSTAGE_NODE/FSTAGE_JAVA)");
   cmd->add_option("--repeat", opts->repeat,
                   "Invoke N times on one warm instance; report cold and warm timings");
+  cmd->add_option("--debug-port", opts->debug_port,
+                  "Start the function under its runtime's debugger (debugpy, node inspector, "
+                  "JDWP, Delve), waiting for a client on 127.0.0.1:PORT")
+      ->type_name("PORT");
   add_json_flag(cmd, opts->json, ctx,
                 "Print one JSON record (status, result, error, logs, figures, warnings)");
   cmd->add_flag("--require-isolation", opts->require_isolation,

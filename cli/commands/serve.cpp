@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // `fstage serve [--host H] [--port P] [--concurrency N] [--queue N] [--watch] [--no-timers]
-// [--json]`: the local API gateway (serve/). APIG triggers become HTTP routes, TIMER triggers
-// fire on schedule, each function gets a pool of warm instances. Logs go to stderr, or as one
-// JSON object per line to stdout with --json. SIGINT/SIGTERM drain and exit 130; a second
-// signal stops at once.
+// [--log-format text|json]`: the local API gateway (serve/). APIG triggers become HTTP routes,
+// TIMER triggers fire on schedule, each function gets a pool of warm instances. Logs go to
+// stderr, or as one JSON object per line to stdout with --log-format json (--json says the
+// same). The console is at /_fstage/. SIGINT/SIGTERM drain and exit 130; a second signal stops
+// at once.
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include <CLI/CLI.hpp>
@@ -12,6 +14,8 @@
 #include <fstage/cli/app.hpp>
 #include <fstage/cli/context.hpp>
 #include <fstage/cli/exit_codes.hpp>
+#include <fstage/deploy/credentials.hpp>
+#include <fstage/deploy/verify.hpp>
 #include <fstage/manifest/manifest.hpp>
 #include <fstage/sandbox/capabilities.hpp>
 #include <fstage/serve/gateway.hpp>
@@ -37,8 +41,38 @@ struct ServeCliOptions {
   bool watch = false;
   bool no_timers = false;
   bool json = false;
+  std::string log_format;  // "" = text, or json with --json
   bool no_version_warning = false;
 };
+
+// Signed requests to serve's platform routes are checked against the local credentials (the
+// ones deploy uses), read once, when the first signed request arrives: a project that never
+// sees one never needs credentials.
+std::function<Expected<void>(const serve::HttpRequestData&)> signature_checker(const Context& ctx) {
+  struct Local {
+    std::once_flag once;
+    Expected<deploy::Credentials> creds = fail(ErrorCode::auth, "not read yet");
+  };
+  auto local = std::make_shared<Local>();
+  deploy::Env env = ctx.env;
+  return [local, env](const serve::HttpRequestData& d) -> Expected<void> {
+    std::call_once(local->once, [&] {
+      local->creds = deploy::load_credentials(env, deploy::config_dir_from(env), "");
+    });
+    if (!local->creds) {
+      Error e(ErrorCode::auth, "a signed request, but no local credentials to check it against: " +
+                                   local->creds.error().message);
+      e.hint = "fstage configure sets them up (the ones deploy uses), or send the request unsigned";
+      return fail(std::move(e));
+    }
+    if (local->creds->token_auth()) {
+      return fail(ErrorCode::auth,
+                  "a signed request, but the local credentials are an IAM token, not AK/SK");
+    }
+    deploy::ReceivedRequest r{d.method, d.path, d.query, d.headers, d.body};
+    return deploy::verify_signature(r, *local->creds, std::chrono::system_clock::now());
+  };
+}
 
 Expected<int> run_serve(Context& ctx, const ServeCliOptions& o) {
   if (o.port < 0 || o.port > 65535) {
@@ -53,6 +87,11 @@ Expected<int> run_serve(Context& ctx, const ServeCliOptions& o) {
   if (o.idle_timeout < 1) {
     return fail(ErrorCode::usage, "--idle-timeout must be at least 1 second");
   }
+  if (o.json && o.log_format == "text") {
+    return fail(ErrorCode::usage, "--json and --log-format text say different things",
+                "give one of them (--json is --log-format json)");
+  }
+  const bool json = o.json || o.log_format == "json";
   if (o.network != "none" && o.network != "host") {
     return fail(ErrorCode::usage, "--network is 'none' or 'host'");
   }
@@ -74,9 +113,10 @@ Expected<int> run_serve(Context& ctx, const ServeCliOptions& o) {
   // two reads of the sandbox's counters per request.
   so.runner.measure_memory = true;
   so.build = FSTAGE_TRY(build_options(ctx));
+  so.check_signature = signature_checker(ctx);
   const sandbox::Capabilities& caps = sandbox::probe(sandbox::ProbeOptions::from_env(ctx.env));
-  serve::Logger log(o.json ? *ctx.out : *ctx.err, o.json, ctx.verbosity < 0);
-  if (!o.json) {
+  serve::Logger log(json ? *ctx.out : *ctx.err, json, ctx.verbosity < 0);
+  if (!json) {
     log.event("info", "sandbox: " + sandbox::describe(caps));
   }
   return serve::serve(so, caps, log);
@@ -107,13 +147,20 @@ void register_serve(CLI::App& app, Context& ctx) {
                 "Rebuild a function and recycle its instances when its inputs change; reload "
                 "routes when the manifest changes");
   cmd->add_flag("--no-timers", opts->no_timers, "Do not fire TIMER triggers");
-  add_json_flag(cmd, opts->json, ctx, "Structured logs: one JSON object per line on stdout");
+  cmd->add_option("--log-format", opts->log_format,
+                  "text (on stderr), or json: one object per line on stdout (time, type, "
+                  "function, request_id, level, message)")
+      ->type_name("{text,json}")
+      ->check(CLI::IsMember({"text", "json"}));
+  add_json_flag(cmd, opts->json, ctx, "The same as --log-format json");
   add_version_warning_flag(cmd, opts->no_version_warning);
   cmd->footer(
       "Routes come from APIG triggers ({param} and {param+} paths, methods or ANY). Requests\n"
       "beyond the warm instances queue; a full queue answers 503. SIGINT/SIGTERM stop\n"
       "accepting, let the requests in flight finish while their clients wait, stop every\n"
-      "sandbox and exit 130; a second signal stops them at once.");
+      "sandbox and exit 130; a second signal stops them at once. The web console is at\n"
+      "http://HOST:PORT/_fstage/ (a route of the manifest may not use /_fstage/), and\n"
+      "`fstage logs --follow` tails the functions' lines from another terminal.");
   cmd->callback([&ctx, opts] { ctx.action = [&ctx, opts] { return run_serve(ctx, *opts); }; });
 }
 

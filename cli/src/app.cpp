@@ -42,6 +42,7 @@ constexpr Command k_commands[] = {
     {"event", register_event},
     {"doctor", register_doctor},
     {"serve", register_serve},
+    {"logs", register_logs},
     {"flow", register_flow},
 };
 

@@ -170,6 +170,7 @@ void FunctionPool::work(Worker* self) {
         runner.reset();
       }
       sb::InvokeResult result;
+      m_log.invocation_started(m_spec.name, job.request.request_id);
       if (!runner) {
         auto made = make_runner(&current_id, &lines, *self);
         if (made) {
@@ -190,6 +191,8 @@ void FunctionPool::work(Worker* self) {
       if (m_pool.metrics) {
         m_pool.metrics->record(result);
       }
+      m_log.invocation_finished(m_spec.name, job.request.request_id, sb::to_string(result.status),
+                                result.duration_ms, result.init_duration_ms, result.cold);
       // Idle again before the caller hears back: a caller that answers with its next request
       // at once (a flow's next state) finds this warm instance free instead of starting one.
       lock.lock();

@@ -140,6 +140,7 @@ ROUTES = [
     (r"/v2/(?P<pid>[^/]+)/fgs/workflows/(?P<wid>[^/]+)/executions/(?P<eid>[^/]+)", "run"),
     (r"/v2/(?P<pid>[^/]+)/fgs/workflows/(?P<wid>[^/]+)/executions/(?P<eid>[^/]+)/"
      r"(?P<op>retry|terminate)", "run_op"),
+    (r"/v2/(?P<pid>[^/]+)/fgs/workflows/(?P<wid>[^/]+)/callback", "callback"),
     (r"/v2/(?P<pid>[^/]+)/groups/(?P<gid>[^/]+)/streams/(?P<sid>[^/]+)/content/query", "logs"),
 ]
 ALLOWED = {"iam": "GET", "functions": "GET POST", "config": "GET PUT", "code": "GET PUT",
@@ -149,7 +150,8 @@ ALLOWED = {"iam": "GET", "functions": "GET POST", "config": "GET PUT", "code": "
            "triggers": "GET POST DELETE", "trigger": "GET PUT DELETE", "logs": "POST",
            "dependencies": "GET", "dependency_create": "POST", "dependency_versions": "GET",
            "dependency_version": "GET DELETE", "workflows": "GET POST DELETE",
-           "workflow": "GET PUT", "runs": "GET POST", "run": "GET", "run_op": "POST"}
+           "workflow": "GET PUT", "runs": "GET POST", "run": "GET", "run_op": "POST",
+           "callback": "POST"}
 
 
 def dispatch(state, method, path, query, headers, raw):
@@ -239,6 +241,8 @@ def dispatch(state, method, path, query, headers, raw):
     if name == "run_op":
         op = workflow_runs.retry if p["op"] == "retry" else workflow_runs.terminate
         return op(store, p["wid"], p["eid"]) + ({},)
+    if name == "callback":
+        return workflow_runs.callback(store, p["wid"], headers, body) + ({},)
     if name == "trigger":
         return fgs_more.trigger_op(store, urn, p["kind"], p["tid"], method, body) + ({},)
     return observe.query_logs(store, p["gid"], p["sid"], body) + ({},)
