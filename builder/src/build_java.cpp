@@ -89,9 +89,10 @@ Expected<void> build_javac(const StepContext& in, const fs::path& src, const fs:
   }
   const fs::path classes = staging / "classes";
   fs::create_directories(classes);
-  std::vector<std::string> argv = {
-      "javac", "-encoding",     "UTF-8", "--release", std::string(fn.runtime.version),
-      "-d",    classes.string()};
+  std::vector<std::string> argv = {"javac",     "-g",
+                                   "-encoding", "UTF-8",
+                                   "--release", std::string(fn.runtime.version),
+                                   "-d",        classes.string()};
   if (!cp.empty()) {
     argv.push_back("-cp");
     argv.push_back(join(cp, ":"));

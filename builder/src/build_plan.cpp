@@ -152,8 +152,8 @@ Expected<BuildPlan> plan_build(const manifest::Function& fn, const fs::path& cod
         p.display = "mvn -q -o -B package -DskipTests";
       } else {
         p.kind = BuildKind::javac;
-        p.display =
-            "javac --release " + std::string(fn.runtime.version) + " src/main/java/**/*.java, jar";
+        p.display = "javac -g --release " + std::string(fn.runtime.version) +
+                    " src/main/java/**/*.java, jar";
       }
       p.extra_rules.push_back(build_rule("/target/", "build output"));
       p.note = "the zip holds " + fn.name +

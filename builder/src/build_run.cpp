@@ -60,6 +60,8 @@ Expected<fs::path> maven_jar(const fs::path& src) {
   return jars.front();
 }
 
+}  // namespace
+
 // Go's module and build caches in fstage's cache directory; modules the developer's own Go
 // has downloaded are found through its module cache, used as a read-only proxy, unless a
 // GOPROXY is set.
@@ -87,8 +89,6 @@ void go_env(const StepContext& in, std::map<std::string, std::string>& env) {
     env["GOPROXY"] = proxy;
   }
 }
-
-}  // namespace
 
 Expected<void> npm_install(const StepContext& in, const fs::path& cwd, const fs::path& out,
                            const fs::path& log) {

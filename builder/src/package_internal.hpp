@@ -257,6 +257,10 @@ Expected<void> pip_install(const StepContext& in, const fs::path& cwd,
 Expected<void> npm_install(const StepContext& in, const fs::path& cwd, const fs::path& out,
                            const fs::path& log);
 
+// Go's environment for a build of the function in `in` (build_run.cpp): GOOS/GOARCH, fstage's
+// module and build caches, the module proxy.
+void go_env(const StepContext& in, std::map<std::string, std::string>& env);
+
 // Runs argv (argv[0] looked up in env PATH) in `cwd`, output appended to `log` (and passed to
 // `echo` when set), in its own process group; killed on interrupt. Returns the exit status
 // (128+signal when killed).

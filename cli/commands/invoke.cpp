@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// `fstage invoke [FUNCTION] [-e FILE|-] [--trigger T --set path=value] [--json] [--repeat N]`:
-// runs a function in the local sandbox. The result goes to stdout; the function's logs go to
-// stderr in the platform's format, followed by a REPORT line.
+// `fstage invoke [FUNCTION] [-e FILE|-] [--trigger T --set path=value] [--replay ID [--url U]]
+// [--json] [--repeat N]`: runs a function in the local sandbox. The result goes to stdout; the
+// function's logs go to stderr in the platform's format, followed by a REPORT line.
 //
 // Exit codes (cli/include/fstage/cli/exit_codes.hpp): 0 ok; 10 function error (also a runtime
 // that crashed or exited: status "killed"); 11 timeout; 12 out of memory; 13 sandbox failure
@@ -40,7 +40,9 @@
 #include "../src/options.hpp"
 #include "build_common.hpp"
 #include "commands.hpp"
+#include "debug_session.hpp"
 #include "event_input.hpp"
+#include "invoke_replay.hpp"
 #include <sys/resource.h>
 #include <sys/stat.h>
 
@@ -60,10 +62,13 @@ struct InvokeOptions {
   std::string network = "none";
   std::string interpreter;
   std::string artifact;
+  std::string replay;  // a request id kept by a running serve
+  std::string url;     // that serve's address
   bool json = false;
   bool require_isolation = false;
   bool no_version_warning = false;
   int repeat = 1;
+  std::string debug_port;  // "" = no debugger
 };
 
 // "2022-09-20T11:43:57Z", as the platform's log lines print it.
@@ -140,7 +145,8 @@ Expected<std::string> read_event(const Context& ctx, const InvokeOptions& o,
 Expected<sb::FunctionSpec> load_spec(Context& ctx, const InvokeOptions& o,
                                      std::vector<std::string>& warnings,
                                      std::optional<TempDir>& unpacked,
-                                     std::optional<manifest::Trigger>& route) {
+                                     std::optional<manifest::Trigger>& route,
+                                     sb::DebugSettings& debug) {
   fs::path file = FSTAGE_TRY(manifest_path(ctx, o.manifest));
   manifest::Manifest m = FSTAGE_TRY(manifest::load_manifest(file, ctx.display_path(file)));
   const manifest::Function* fn = nullptr;
@@ -170,6 +176,10 @@ Expected<sb::FunctionSpec> load_spec(Context& ctx, const InvokeOptions& o,
   }
   for (const auto& w : m.warnings_for(fn->name)) {  // none about the functions not run
     warnings.push_back(w.str());
+  }
+  if (!o.debug_port.empty()) {
+    const int port = FSTAGE_TRY(sb::parse_debug_port(o.debug_port));
+    FSTAGE_TRY(prepare_debug(ctx, m, *fn, port, debug));
   }
   for (const auto& t : fn->triggers) {
     if (t.type == "APIG") {
@@ -227,6 +237,9 @@ OrderedJson to_json(const sb::InvokeResult& r, const std::string& log_text,
   if (!r.version_note.empty()) {
     j["runtime_version"] = r.version_note;
   }
+  if (r.debugging) {
+    j["timeout_suspended"] = true;  // a debugger held the function
+  }
   j["exit_code"] = status_exit_code(r);
   return j;
 }
@@ -257,6 +270,9 @@ std::string report_line(const sb::InvokeResult& r) {
   if (!r.version_note.empty()) {
     s += "\tRuntime: " + r.version_note;  // the function asked for another version
   }
+  if (r.debugging) {
+    s += "\tTimeout: suspended (debugger)";
+  }
   return s + "\n";
 }
 
@@ -276,7 +292,33 @@ double percentile(std::vector<double> v, double p) {
   return v[std::min(idx, v.size() - 1)];
 }
 
-Expected<int> run_invoke(Context& ctx, const InvokeOptions& o) {
+// --replay: the request serve kept, and the options that run it (its function).
+Expected<ReplayedRequest> replay_request(const Context& ctx, InvokeOptions& o) {
+  if (!o.event_file.empty() || !o.trigger.empty() || !o.sets.empty()) {
+    return fail(ErrorCode::usage,
+                "--replay runs the event the function got: drop --event, "
+                "--trigger and --set");
+  }
+  fs::path file = FSTAGE_TRY(manifest_path(ctx, o.manifest));
+  ReplayedRequest r = FSTAGE_TRY(fetch_replay(ctx, o.replay, o.url, file.parent_path()));
+  if (!o.function.empty() && o.function != r.function) {
+    return fail(ErrorCode::usage,
+                "request " + o.replay + " went to function " + quote(r.function) + ", not " +
+                    quote(o.function),
+                "fstage invoke --replay " + o.replay + " (the function comes with the request)");
+  }
+  o.function = r.function;
+  return r;
+}
+
+Expected<int> run_invoke(Context& ctx, const InvokeOptions& given) {
+  InvokeOptions o = given;
+  std::optional<ReplayedRequest> replayed;
+  if (!o.replay.empty()) {
+    replayed = FSTAGE_TRY(replay_request(ctx, o));
+  } else if (!o.url.empty()) {
+    return fail(ErrorCode::usage, "--url is where --replay finds serve: use it with --replay");
+  }
   if (o.repeat < 1) {
     return fail(ErrorCode::usage, "--repeat must be at least 1");
   }
@@ -286,9 +328,16 @@ Expected<int> run_invoke(Context& ctx, const InvokeOptions& o) {
   std::vector<std::string> warnings;
   std::optional<TempDir> unpacked;
   std::optional<manifest::Trigger> route;
-  sb::FunctionSpec spec = FSTAGE_TRY(load_spec(ctx, o, warnings, unpacked, route));
+  sb::DebugSettings debug;
+  sb::FunctionSpec spec = FSTAGE_TRY(load_spec(ctx, o, warnings, unpacked, route, debug));
   std::string origin;
-  std::string event = FSTAGE_TRY(read_event(ctx, o, route ? &*route : nullptr, origin));
+  std::string event;
+  if (replayed) {
+    origin = "request " + replayed->request_id + " (from " + replayed->from + ")";
+    event = replayed->event;
+  } else {
+    event = FSTAGE_TRY(read_event(ctx, o, route ? &*route : nullptr, origin));
+  }
   if (event.size() > sb::k_max_request_bytes) {
     return fail(ErrorCode::limit,
                 "request body too large: " + std::to_string(event.size()) +
@@ -320,6 +369,7 @@ Expected<int> run_invoke(Context& ctx, const InvokeOptions& o) {
     ro.host_env[var] = ctx.resolve(o.interpreter).string();
   }
   ro.network_host = o.network == "host";
+  ro.debug = std::move(debug);
   ro.warn_version_mismatch = !o.no_version_warning && !version_warning_off(ctx);
   ro.cancel_fd = interrupt_flag().fd();  // SIGINT/SIGTERM stop the invocation at once
   // -q: only the result and errors; the function's logs and the report lines are dropped.
@@ -375,6 +425,9 @@ Expected<int> run_invoke(Context& ctx, const InvokeOptions& o) {
     sb::InvokeRequest req;
     req.request_id = sb::new_request_id();
     req.event = event;
+    if (replayed) {
+      req.headers = replayed->headers;
+    }
     std::string start = start_line(req.request_id, spec.version);
     if (human) {
       *ctx.err << start << std::flush;
@@ -474,11 +527,22 @@ void register_invoke(CLI::App& app, Context& ctx) {
                   "FSTAGE_PYTHON/FSTAGE_NODE/FSTAGE_JAVA)");
   cmd->add_option("--repeat", opts->repeat,
                   "Invoke N times on one warm instance; report cold and warm timings");
+  cmd->add_option("--debug-port", opts->debug_port,
+                  "Start the function under its runtime's debugger (debugpy, node inspector, "
+                  "JDWP, Delve), waiting for a client on 127.0.0.1:PORT")
+      ->type_name("PORT");
   add_json_flag(cmd, opts->json, ctx,
                 "Print one JSON record (status, result, error, logs, figures, warnings)");
   cmd->add_flag("--require-isolation", opts->require_isolation,
                 "Fail instead of running without namespace isolation");
   add_version_warning_flag(cmd, opts->no_version_warning);
+  cmd->add_option("--replay", opts->replay,
+                  "Run again a request a running `fstage serve` kept (GET /_fstage/requests)")
+      ->type_name("REQUEST_ID");
+  cmd->add_option("--url", opts->url,
+                  "With --replay: the serve's address (default: .fstage/serve.json, then "
+                  "http://127.0.0.1:8080)")
+      ->type_name("URL");
   cmd->footer(
       "Exit codes: 0 ok, 10 function error or crashed runtime, 11 timeout, 12 out of memory,\n"
       "13 sandbox failure, 7 request/response over 6 MB, 3 malformed event.");

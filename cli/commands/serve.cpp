@@ -6,6 +6,7 @@
 // same). The console is at /_fstage/. SIGINT/SIGTERM drain and exit 130; a second signal stops
 // at once.
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include <CLI/CLI.hpp>
@@ -13,6 +14,8 @@
 #include <fstage/cli/app.hpp>
 #include <fstage/cli/context.hpp>
 #include <fstage/cli/exit_codes.hpp>
+#include <fstage/deploy/credentials.hpp>
+#include <fstage/deploy/verify.hpp>
 #include <fstage/manifest/manifest.hpp>
 #include <fstage/sandbox/capabilities.hpp>
 #include <fstage/serve/gateway.hpp>
@@ -41,6 +44,35 @@ struct ServeCliOptions {
   std::string log_format;  // "" = text, or json with --json
   bool no_version_warning = false;
 };
+
+// Signed requests to serve's platform routes are checked against the local credentials (the
+// ones deploy uses), read once, when the first signed request arrives: a project that never
+// sees one never needs credentials.
+std::function<Expected<void>(const serve::HttpRequestData&)> signature_checker(const Context& ctx) {
+  struct Local {
+    std::once_flag once;
+    Expected<deploy::Credentials> creds = fail(ErrorCode::auth, "not read yet");
+  };
+  auto local = std::make_shared<Local>();
+  deploy::Env env = ctx.env;
+  return [local, env](const serve::HttpRequestData& d) -> Expected<void> {
+    std::call_once(local->once, [&] {
+      local->creds = deploy::load_credentials(env, deploy::config_dir_from(env), "");
+    });
+    if (!local->creds) {
+      Error e(ErrorCode::auth, "a signed request, but no local credentials to check it against: " +
+                                   local->creds.error().message);
+      e.hint = "fstage configure sets them up (the ones deploy uses), or send the request unsigned";
+      return fail(std::move(e));
+    }
+    if (local->creds->token_auth()) {
+      return fail(ErrorCode::auth,
+                  "a signed request, but the local credentials are an IAM token, not AK/SK");
+    }
+    deploy::ReceivedRequest r{d.method, d.path, d.query, d.headers, d.body};
+    return deploy::verify_signature(r, *local->creds, std::chrono::system_clock::now());
+  };
+}
 
 Expected<int> run_serve(Context& ctx, const ServeCliOptions& o) {
   if (o.port < 0 || o.port > 65535) {
@@ -77,8 +109,11 @@ Expected<int> run_serve(Context& ctx, const ServeCliOptions& o) {
   so.runner.host_env = ctx.env;
   so.runner.network_host = o.network == "host";
   so.runner.warn_version_mismatch = !o.no_version_warning && !version_warning_off(ctx);
-  so.runner.measure_memory = false;  // no per-request memory figure in the gateway's logs
+  // Each invocation's peak memory feeds /_fstage/metrics (fstage_function_peak_memory_bytes):
+  // two reads of the sandbox's counters per request.
+  so.runner.measure_memory = true;
   so.build = FSTAGE_TRY(build_options(ctx));
+  so.check_signature = signature_checker(ctx);
   const sandbox::Capabilities& caps = sandbox::probe(sandbox::ProbeOptions::from_env(ctx.env));
   serve::Logger log(json ? *ctx.out : *ctx.err, json, ctx.verbosity < 0);
   if (!json) {

@@ -262,6 +262,9 @@ static int run_command(const std::vector<std::string>& args, Context& ctx) {
       return args.empty() ? k_exit_ok : k_exit_usage;
     }
     auto result = ctx.action();
+    if (interrupted() && ctx.ends_on_interrupt) {
+      return k_exit_interrupted;
+    }
     if (interrupted() && (result || result.error().code != ErrorCode::interrupted)) {
       // A signal the command did not stop for (it came too late, or while the command did
       // nothing it could stop): the outcome is the same, exit 130. An error it caused (a

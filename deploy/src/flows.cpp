@@ -116,6 +116,21 @@ Json normalised_state(const Json& in) {
 
 Expected<void> refuse_local_only(const flow::Definition& def) {
   for (const auto& s : def.states) {
+    for (const auto& a : s.actions) {
+      if (a.invoke_mode != flow::k_invoke_callback) {
+        continue;
+      }
+      Error e(ErrorCode::invalid_input,
+              a.where.str() + ": flow " + quote(def.name) + ": state " + quote(s.id) + " calls " +
+                  quote(a.ref_name) +
+                  " with invoke_mode callback, which the platform cannot run: the v2 workflow "
+                  "API invokes functions synchronously only");
+      e.hint =
+          "callback is fstage's local extension (fstage serve answers the callback route); "
+          "deploy the flow with invoke_mode synchronize, or leave it out of the manifest you "
+          "deploy";
+      return fail(std::move(e));
+    }
     if (!flow::is_local_only(s.type)) {
       continue;
     }

@@ -115,6 +115,13 @@ AttemptResult call_action(RunContext& ctx, const Scope& scope, const State& stat
   call.stop_fd = scope.stop->group_fd();
   double t0 = ctx.clock.elapsed_ms();
   InvocationResult res = ctx.invoker.invoke(call);
+  if (action.invoke_mode == k_invoke_callback && res.status == InvocationResult::Status::ok) {
+    // The function started the work; the state ends when the callback says how it went.
+    InvocationResult called_back = ctx.invoker.await_callback(call);
+    called_back.request_id = res.request_id;
+    called_back.mocked = res.mocked;
+    res = std::move(called_back);
+  }
   double spent = ctx.clock.elapsed_ms() - t0;
   AttemptResult r = interpret(res, local);
   r.function = local;
@@ -219,3 +226,17 @@ AttemptResult run_operation(RunContext& ctx, Scope& scope, const State& state,
 }
 
 }  // namespace fstage::flow::detail
+
+namespace fstage::flow {
+
+// `fstage flow run` and `flow test` have no route a callback could arrive by.
+InvocationResult Invoker::await_callback(const Invocation& call) {
+  InvocationResult r;
+  r.status = InvocationResult::Status::sandbox;
+  r.error_message = "state " + call.state_id + " waits for a callback (invoke_mode: callback), " +
+                    "which only `fstage serve` answers (POST /v2/{project_id}/fgs/workflows/" +
+                    "{workflow_id}/callback)";
+  return r;
+}
+
+}  // namespace fstage::flow

@@ -103,9 +103,12 @@ void parse_actions(Checker& c, const YamlNode& list, const std::string& path, St
     }
     if (const YamlNode* n = c.field(*ref, "invoke_mode", rpath, false)) {
       auto v = string_field(c, *n, rpath + ".invoke_mode", "synchronize");
-      if (v && !v->empty() && *v != "synchronize") {
+      if (v && !v->empty() && *v != "synchronize" && *v != k_invoke_callback) {
         c.error(*n, rpath + ".invoke_mode: " + quote(*v) + " is not supported",
-                "synchronize (the only invoke mode of the v2 API)");
+                "synchronize (the only invoke mode of the v2 API), or callback (fstage's local "
+                "extension: the state waits for the workflow callback route)");
+      } else if (v && !v->empty()) {
+        a.invoke_mode = *v;
       }
     }
     if (const YamlNode* n = c.field(*ref, "arguments", rpath, false); n && !n->is_null()) {

@@ -15,9 +15,11 @@
 #include <fstage/base/numbers.hpp>
 #include <fstage/sandbox/function.hpp>
 
+#include "debug_session.hpp"
 #include "go_rpc.hpp"
 #include "http_function.hpp"
 #include "launch.hpp"
+#include "loopback.hpp"
 #include "runtime_api.hpp"
 #include "transport.hpp"
 #include <netinet/in.h>
@@ -27,61 +29,6 @@ namespace fstage::sandbox {
 
 using namespace detail;
 using Clock = std::chrono::steady_clock;
-
-std::string_view to_string(InvokeStatus s) {
-  switch (s) {
-    case InvokeStatus::ok:
-      return "ok";
-    case InvokeStatus::function_error:
-      return "function error";
-    case InvokeStatus::timeout:
-      return "timeout";
-    case InvokeStatus::oom:
-      return "oom";
-    case InvokeStatus::killed:
-      return "killed";
-    case InvokeStatus::sandbox_error:
-      return "sandbox error";
-    case InvokeStatus::cancelled:
-      return "cancelled";
-  }
-  return "sandbox error";
-}
-
-std::string error_body(std::string_view type, std::string_view message) {
-  return Json{{"errorMessage", message}, {"errorType", type}, {"stackTrace", Json::array()}}.dump();
-}
-
-FunctionSpec function_spec(const manifest::Manifest& m, const manifest::Function& fn,
-                           const std::filesystem::path& code_dir) {
-  FunctionSpec spec;
-  spec.name = fn.name;
-  spec.runtime = fn.runtime;
-  spec.handler = fn.handler;
-  spec.initializer = fn.initializer;
-  spec.initializer_timeout = fn.initializer_timeout;
-  spec.memory_mb = fn.memory;
-  spec.timeout_s = fn.timeout;
-  spec.code_dir = code_dir;
-  spec.env = fn.env;
-  spec.package = m.package;
-  spec.region = m.region;
-  return spec;
-}
-
-std::string new_request_id() {
-  static thread_local std::mt19937_64 rng{random_seed()};
-  std::uint64_t a = rng();
-  std::uint64_t b = rng();
-  a = (a & 0xffffffffffff0fffULL) | 0x0000000000004000ULL;  // version 4
-  b = (b & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;  // variant 10
-  char buf[40];
-  std::snprintf(buf, sizeof(buf), "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(a >> 32),
-                static_cast<unsigned>((a >> 16) & 0xffff), static_cast<unsigned>(a & 0xffff),
-                static_cast<unsigned>(b >> 48),
-                static_cast<unsigned long long>(b & 0xffffffffffffULL));
-  return buf;
-}
 
 namespace {
 
@@ -99,53 +46,10 @@ struct Instance {
   std::unique_ptr<Sandbox> box;
   std::unique_ptr<Transport> transport;
   std::string argv0;
+  std::unique_ptr<DebugForwarder> forward;  // a debug session's port, when forwarded
 };
 
 enum class Wait { reply, deadline, ended, cancelled };
-
-// A TCP listener on the host's 127.0.0.1 with a free port (the runtime API when the sandbox
-// shares the host's network). -1 on failure.
-int listen_loopback(int& port) {
-  int s = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof(a);
-  if (s < 0 || ::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof(a)) != 0 || ::listen(s, 16) != 0 ||
-      ::getsockname(s, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
-    if (s >= 0) {
-      ::close(s);
-    }
-    return -1;
-  }
-  port = ntohs(a.sin_port);
-  return s;
-}
-
-// Whether a listener holds 127.0.0.1:`port` on the host (a test bind; SO_REUSEADDR so that a
-// closed connection's TIME_WAIT does not count). A killed instance's server may hold it for a
-// moment while the kernel tears it down: the port gets a second to come free.
-bool port_taken(int port) {
-  for (int tries = 0; tries < 50; ++tries) {
-    int s = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (s < 0) {
-      return false;
-    }
-    int one = 1;
-    ::setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = htons(static_cast<std::uint16_t>(port));
-    bool taken = ::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof(a)) != 0 && errno == EADDRINUSE;
-    ::close(s);
-    if (!taken) {
-      return false;
-    }
-    ::usleep(20 * 1000);
-  }
-  return true;
-}
 
 // Loading a function (interpreter start, imports) gets its timeout plus this allowance.
 constexpr int k_load_allowance_s = 5;
@@ -162,6 +66,11 @@ struct FunctionRunner::Impl {
   std::optional<Instance> instance;
   std::string pending_output;       // printed between invocations: goes to the next one's logs
   bool initializer_failed = false;  // the last start() failed in the initializer itself
+
+  // `t0 + limit`, or never while a debugger may hold the function.
+  Clock::time_point deadline_after(Clock::time_point t0, std::chrono::seconds limit) const {
+    return options.debug.port > 0 ? Clock::time_point::max() : t0 + limit;
+  }
 
   void output(std::string& logs, const char* data, std::size_t n) {
     logs.append(data, n);
@@ -230,12 +139,18 @@ struct FunctionRunner::Impl {
       fds.push_back({in.box->stdout_fd(), POLLIN, 0});
       fds.push_back({in.box->stderr_fd(), POLLIN, 0});
       fds.push_back({options.cancel_fd, POLLIN, 0});  // a negative fd is skipped
+      if (in.forward) {
+        in.forward->add_pollfds(fds);
+      }
       // Both ends are in the future here (checked above); the clamp is a second guard, since a
       // negative poll timeout means "forever".
       auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(
           std::min(deadline, next_service) - now);
-      if (int t = in.transport->poll_timeout_ms(); t >= 0) {
-        wait = std::min(wait, std::chrono::milliseconds(t));
+      for (int t :
+           {in.transport->poll_timeout_ms(), in.forward ? in.forward->poll_timeout_ms() : -1}) {
+        if (t >= 0) {
+          wait = std::min(wait, std::chrono::milliseconds(t));
+        }
       }
       ::poll(fds.data(), fds.size(), static_cast<int>(std::max<std::int64_t>(wait.count(), 0)) + 1);
       if (fds[mine + 1].revents != 0 || fds[mine + 2].revents != 0) {
@@ -243,6 +158,9 @@ struct FunctionRunner::Impl {
       }
       if (fds[mine + 3].revents != 0) {
         return Wait::cancelled;
+      }
+      if (in.forward) {
+        in.forward->on_poll(std::span<const pollfd>(fds).subspan(mine + 4), *in.box);
       }
       service_now = fds[mine].revents != 0;  // (a due tick is seen at the top of the pass)
       if (auto r = in.transport->on_poll(std::span<const pollfd>(fds).first(mine))) {
@@ -380,6 +298,20 @@ struct FunctionRunner::Impl {
         }
       }
     }
+    // A debug session's port: forwarded into the sandbox's own network, or, when it shares the
+    // host's, the debugger's own listener.
+    std::unique_ptr<DebugForwarder> forward;
+    if (options.debug.port > 0 && caps.namespaces && !options.network_host) {
+      auto f = DebugForwarder::listen(options.debug.port);
+      if (!f) {
+        r.status = InvokeStatus::sandbox_error;
+        r.error = error_body("SandboxError", f.error().message + " (" + f.error().hint + ")");
+        ::close(sv[0]);
+        ::close(sv[1]);
+        return false;
+      }
+      forward = std::move(*f);
+    }
     auto box = Sandbox::spawn(cfg, caps);
     ::close(sv[1]);
     if (!box) {
@@ -411,19 +343,24 @@ struct FunctionRunner::Impl {
     } else {
       transport = std::make_unique<FramedTransport>(sv[0]);
     }
-    instance.emplace(Instance{std::move(*box), std::move(transport), launch.argv.front()});
+    instance.emplace(
+        Instance{std::move(*box), std::move(transport), launch.argv.front(), std::move(forward)});
+    if (options.debug.port > 0 && options.debug.on_listening) {
+      options.debug.on_listening(
+          debug_listening_line(*debugger_for(spec.runtime.language), options.debug));
+    }
     r.isolation = instance->box->isolation();
     // Interpreter start and import are not billed against any timeout on the platform; give
     // them the function's timeout and a fixed allowance. The initializer then gets exactly
     // initializer_timeout, counted from the shim's init_start (there is no grace: a 5 s
     // initializer fails a 2 s limit).
-    auto deadline = t0 + std::chrono::seconds(spec.timeout_s + k_load_allowance_s);
+    auto deadline = deadline_after(t0, std::chrono::seconds(spec.timeout_s + k_load_allowance_s));
     bool initializing = false;
     std::optional<Reply> reply;
     Wait w = pump(*instance, deadline, reply, logs);
     while (w == Wait::reply && reply->kind == Reply::init_start && !initializing) {
       initializing = true;
-      deadline = Clock::now() + std::chrono::seconds(spec.initializer_timeout);
+      deadline = deadline_after(Clock::now(), std::chrono::seconds(spec.initializer_timeout));
       w = pump(*instance, deadline, reply, logs);
     }
     r.init_duration_ms = ms_since(t0);
@@ -518,7 +455,8 @@ struct FunctionRunner::Impl {
     sent.request_id = r.request_id;
     in.transport->send_invoke(sent, epoch_ms() + spec.timeout_s * 1000LL);
     std::optional<Reply> reply;
-    Wait w = pump(in, t0 + std::chrono::seconds(spec.timeout_s), reply, logs);
+    r.debugging = options.debug.port > 0;
+    Wait w = pump(in, deadline_after(t0, std::chrono::seconds(spec.timeout_s)), reply, logs);
     r.duration_ms = ms_since(t0);
     if (options.measure_memory) {
       r.max_memory_bytes = in.box->peak_memory_bytes();
@@ -578,6 +516,9 @@ Expected<std::unique_ptr<FunctionRunner>> FunctionRunner::create(FunctionSpec sp
                 "code directory " + spec.code_dir.string() + " does not exist");
   }
   impl->launch = FSTAGE_TRY(plan_launch(spec, options));
+  if (options.debug.port > 0) {
+    FSTAGE_TRY(apply_debug(impl->launch, spec, options));
+  }
   impl->spec = std::move(spec);
   impl->options = std::move(options);
   impl->caps = caps;

@@ -156,3 +156,15 @@ InvocationResult PoolInvoker::invoke(const flow::Invocation& call) {
 }
 
 }  // namespace fstage::serve
+
+namespace fstage::serve {
+
+InvocationResult PoolInvoker::await_callback(const flow::Invocation& call) {
+  auto run = call.headers.find("X-Cff-Workflow-Run-Id");
+  if (m_callbacks == nullptr || run == call.headers.end()) {
+    return flow::Invoker::await_callback(call);
+  }
+  return m_callbacks->wait(run->second, call.state_id, m_cancel_fd, call.stop_fd);
+}
+
+}  // namespace fstage::serve

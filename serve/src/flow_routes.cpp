@@ -6,7 +6,8 @@
 //   GET  /v2/{p}/fgs/workflows/{id}/executions             the flow's executions, newest first
 //   GET  /v2/{p}/fgs/workflows/{id}/executions/{eid}       ShowWorkflowExecution (live)
 //   POST /v2/{p}/fgs/workflows/{id}/executions/{eid}/terminate | retry
-// {id} is the flow's name or its stable local id. Requests are not signed-checked.
+//   POST /v2/{p}/fgs/workflows/{id}/callback              a waiting state's result (flow_callbacks)
+// {id} is the flow's name or its stable local id. Signatures are the gateway's to check.
 #include <fstage/base/strings.hpp>
 #include <fstage/serve/flows.hpp>
 #include <fstage/serve/router.hpp>
@@ -103,7 +104,7 @@ std::optional<HttpResponseData> FlowService::handle(const HttpRequestData& reque
   }
   const std::string& project = seg[1];
   const std::string& what = seg[5];
-  if (what != "executions" && what != "sync-executions") {
+  if (what != "executions" && what != "sync-executions" && what != "callback") {
     return std::nullopt;
   }
   std::optional<flow::Definition> def = find(seg[4]);
@@ -117,6 +118,20 @@ std::optional<HttpResponseData> FlowService::handle(const HttpRequestData& reque
                               (names.empty() ? std::string("none") : join(names, ", ")) + ")");
   }
   const std::string& method = request.method;
+  if (what == "callback") {
+    if (seg.size() != 6 || method != "POST") {
+      return flow_api_error(405, "FSS.0405", method + " " + request.path + " is not allowed");
+    }
+    std::string run_id;
+    for (const auto& [k, v] : request.headers) {
+      if (to_lower(k) == "x-workflow-run-id") {
+        run_id = v;
+      }
+    }
+    auto shown = run_id.empty() ? std::nullopt : show(run_id);
+    bool known = shown && (*shown)["workflow_id"] == flow::stable_workflow_id(def->name);
+    return answer_callback(m_callbacks, request, def->name, known);
+  }
   if (seg.size() == 6 && method == "POST") {
     auto start = read_start(request.body, request);
     if (!start) {

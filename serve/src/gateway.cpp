@@ -29,6 +29,7 @@ void warn_if_no_routes(const Router& router, const std::string& manifest, Logger
 
 Expected<int> Gateway::run(std::shared_ptr<Project> project) {
   m_project = project;
+  m_flows->use_store(project->manifest.root);  // NORMAL executions outlive serve
   m_flows->set_flows(project->flows);
   HttpServerOptions so;
   so.threads = std::max(64, m_opts.pool.concurrency * 4);

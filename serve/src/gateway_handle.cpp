@@ -48,7 +48,10 @@ void Gateway::handle(const HttpRequestData& d, HttpResponseData& res) {
       return;
     }
   }
-  std::optional<HttpResponseData> flow_answer = m_flows->handle(d);
+  std::optional<HttpResponseData> flow_answer = signature_rejection(d);
+  if (!flow_answer) {
+    flow_answer = m_flows->handle(d);
+  }
   auto match = project->router.match(d.method, d.path);
   // A CORS preflight is the gateway's to answer for an API with CORS enabled, unless an API of
   // its own takes OPTIONS on that path (cors.hpp).
@@ -120,6 +123,7 @@ HttpResponseData Gateway::answer_function(Project& project, const RouteMatch& ma
   if (!pool->submit(
           std::move(ir), [promise](sb::InvokeResult r) { promise->set_value(std::move(r)); },
           std::chrono::steady_clock::now() + wait)) {
+    ++m_metrics.function(function)->http_503;
     out = gateway_error(503, "APIG.0308",
                         interrupted()
                             ? std::string("Service unavailable: the gateway is shutting down")
@@ -151,9 +155,35 @@ HttpResponseData Gateway::answer_function(Project& project, const RouteMatch& ma
   return out;
 }
 
+// A signed request to the platform's routes is checked as the API checks it; a bad signature
+// is the API's 401. Unsigned requests pass: serve is a local emulator.
+std::optional<HttpResponseData> Gateway::signature_rejection(const HttpRequestData& d) {
+  if (!m_opts.check_signature || !std::string_view(d.path).starts_with("/v2/")) {
+    return std::nullopt;
+  }
+  bool is_signed = false;
+  for (const auto& [k, v] : d.headers) {
+    is_signed = is_signed || to_lower(k) == "authorization";
+  }
+  if (!is_signed) {
+    return std::nullopt;
+  }
+  auto ok = m_opts.check_signature(d);
+  if (ok) {
+    return std::nullopt;
+  }
+  m_log.event("warn", d.method + " " + d.path + ": " + ok.error().message +
+                          (ok.error().hint.empty() ? "" : " (" + ok.error().hint + ")"));
+  return flow_api_error(401, "APIGW.0301",
+                        "Incorrect IAM authentication information: " + ok.error().message);
+}
+
 // serve's own routes. A path under the prefix that none of them takes is a 404 of serve's,
 // not a function's (APIG routes under it are refused when the manifest loads).
 std::optional<HttpResponseData> Gateway::answer_internal(const HttpRequestData& d) {
+  if (auto observed = answer_observe(d)) {
+    return observed;
+  }
   if (m_console) {
     if (auto page = m_console->answer(d)) {
       return page;

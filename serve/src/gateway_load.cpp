@@ -53,7 +53,7 @@ Expected<std::shared_ptr<Project>> Gateway::load(const Project* previous) {
         previous->keys.at(fn.name) == key) {
       p->pools[fn.name] = previous->pools.at(fn.name);
     } else {
-      auto pool = FunctionPool::create(spec, m_opts.runner, m_caps, m_opts.pool, m_log);
+      auto pool = FunctionPool::create(spec, m_opts.runner, m_caps, observed_pool(fn.name), m_log);
       if (!pool) {
         Error e = std::move(pool).error();
         return fail(std::move(e).with_context("while preparing function " + quote(fn.name)));

@@ -23,6 +23,10 @@ sources do not settle are marked "(fake)":
   well (its attempt replaced), with that node's input; terminate of a running one cancels it
   now (status cancel).
 - error codes of execution-specific rejections.
+- callback (CreateCallbackWorkflow: headers X-Workflow-Run-Id and X-Workflow-State-Id, body
+  CallbackWorkflowRequestBody {result: success|fail, error?, output}): the v2 model invokes
+  functions synchronously only, so no state of a deployed flow ever waits for one; a valid
+  callback for a known execution is answered 400 "not waiting" (fake code).
 """
 import datetime
 import time
@@ -269,3 +273,28 @@ def terminate(store, workflow_id, execution_id):
         raise ApiError(400, "FSS.0400", "the execution is %s, not running (fake code)" % status)
     run["cancelled"] = now
     return 200, {}
+
+
+CALLBACK_BODY = {"result": str, "error": str, "output": object}
+
+
+def callback(store, workflow_id, headers, body):
+    run_id = headers.get("x-workflow-run-id")
+    state_id = headers.get("x-workflow-state-id")
+    if not run_id or not state_id:
+        raise bad("invalid parameter: the headers X-Workflow-Run-Id and X-Workflow-State-Id are "
+                  "required")
+    if not isinstance(body, dict):
+        raise bad("invalid parameter: the body must be an object")
+    for key, value in body.items():
+        if key not in CALLBACK_BODY:
+            raise bad("invalid parameter: unknown field %r" % key)
+        if key == "error" and value is not None and not isinstance(value, str):
+            raise bad("invalid parameter: error must be a string")
+    if body.get("result") not in ("success", "fail"):
+        raise bad("invalid parameter: result must be success or fail")
+    run = find(store, workflow_id, run_id)
+    if state_id not in {s["id"] for s in run["definition"]["states"]}:
+        raise bad("invalid parameter: workflow has no state %r" % state_id)
+    raise ApiError(400, "FSS.0400", "state %s of execution %s is not waiting for a callback "
+                   "(fake code)" % (state_id, run_id))

@@ -123,6 +123,22 @@ def run(base):
             shown["node_execution_details"][1]["executions"][0]["status"] != "cancel":
         failures.append("terminated nodes: %s" % shown["node_execution_details"])
 
+    cb = "%s/%s/callback" % (WF, n)
+    expect("a callback without its headers", call(base, "POST", cb, {"result": "success"}), 400,
+           "FSS.0400", "X-Workflow-Run-Id")
+    hdrs = {"X-Workflow-Run-Id": eid, "X-Workflow-State-Id": "test"}
+    expect("a callback with a bad result", call(base, "POST", cb, {"result": "ok"}, headers=hdrs),
+           400, "FSS.0400", "result")
+    expect("a callback with an unknown field", call(base, "POST", cb, {"result": "fail", "x": 1},
+                                                    headers=hdrs), 400, "FSS.0400", "'x'")
+    expect("a callback of an unknown execution", call(base, "POST", cb, {"result": "success"},
+                                                       headers=dict(hdrs, **{
+                                                           "X-Workflow-Run-Id": "nope"})), 404)
+    expect("a callback no state waits for", call(base, "POST", cb, {"result": "success"},
+                                                 headers=hdrs), 400, "FSS.0400", "not waiting")
+    expect("an unsigned callback", call(base, "POST", cb, {"result": "success"}, signed=False,
+                                        headers=hdrs), 401)
+
     listed = expect("list", call(base, "GET", "%s/%s/executions" % (WF, n)), 200)
     ids = [e["execution_id"] for e in listed.get("executions", [])]
     if sorted(ids) != sorted([eid, bad]):

@@ -26,11 +26,11 @@ FN_URN = "urn:fss:cn-north-4:%s:function:default:test:latest" % PID
 failures = []
 
 
-def call(base, method, path, body=None, signed=True):
+def call(base, method, path, body=None, signed=True, headers=None):
     data = b"" if body is None else json.dumps(body).encode()
     url = base + "/v2/" + PID + "/fgs" + path
-    headers = (sign.sign_headers(AK, SK, method, url, data, PID) if signed
-               else {"Content-Type": "application/json"})
+    headers = dict(sign.sign_headers(AK, SK, method, url, data, PID) if signed
+                   else {"Content-Type": "application/json"}, **(headers or {}))
     req = urllib.request.Request(url, data=data or None, method=method, headers=headers)
     try:
         with urllib.request.urlopen(req, timeout=10) as r:

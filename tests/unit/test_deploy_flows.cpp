@@ -174,3 +174,21 @@ TEST_CASE("deploy state: the flows fstage deployed, kept across a save and a loa
   CHECK(again.flows() == std::map<std::string, std::string>{{"urn:wf:b", "id-b"}});
   CHECK(again.triggers("urn:fn") == std::set<std::string>{"t1"});
 }
+
+TEST_CASE("flow refusal: an action with invoke_mode callback is named with its state",
+          "[deploy][flow]") {
+  std::string text = k_v2_flow;
+  const std::string plain = R"({"ref_name": "bill"})";
+  const auto at = text.find(plain);
+  REQUIRE(at != std::string::npos);
+  text.replace(at, plain.size(), R"({"ref_name": "bill", "invoke_mode": "callback"})");
+  FlowProject p(text, false);
+  REQUIRE(p.errors().empty());
+  const auto& def = p.flows.flows.at(0);
+  CHECK(def.find_state("charge")->actions.at(0).invoke_mode == "callback");
+  auto refused = deploy::refuse_local_only(def);
+  REQUIRE_FALSE(refused.has_value());
+  CHECK(refused.error().message.find(": state 'charge' calls 'bill' with invoke_mode callback") !=
+        std::string::npos);
+  CHECK(refused.error().hint.find("invoke_mode synchronize") != std::string::npos);
+}

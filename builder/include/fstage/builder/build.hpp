@@ -93,6 +93,20 @@ struct BuildResult {
 Expected<BuildResult> build_function(const manifest::Manifest& m, const manifest::Function& fn,
                                      const BuildOptions& opts);
 
+// The function's code directory on the host, canonical: what a debugger's path mapping names.
+// Errors: not_found.
+Expected<std::filesystem::path> source_dir(const manifest::Manifest& m,
+                                           const manifest::Function& fn);
+
+// A Go function's debug build (build_debug.cpp): `go build -gcflags=all=-N -l` in the code
+// directory itself, without -trimpath, so that the binary's DWARF names the developer's files.
+// It goes to .fstage/debug/<function>/ with its own Go build cache: the release build's tree,
+// zip and cache are not touched. Returns the binary. Errors: invalid_input (not a Go build),
+// io (the build failed: its log's tail).
+Expected<std::filesystem::path> build_go_debug(const manifest::Manifest& m,
+                                               const manifest::Function& fn,
+                                               const BuildOptions& opts);
+
 // Unpacks a function's zip into `dest` (created) as the platform does, then lays its
 // dependency packages over it: what `invoke --artifact` runs. Errors: invalid_input (not a
 // zip), unsafe (links or names escaping `dest`), io.

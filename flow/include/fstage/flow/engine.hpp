@@ -55,6 +55,13 @@ class Invoker {
  public:
   virtual ~Invoker() = default;
   virtual InvocationResult invoke(const Invocation& call) = 0;
+  // An action whose invoke_mode is "callback" (fstage's local extension, the console's
+  // callback node): once its function has returned, the state waits for the workflow
+  // callback route (POST …/workflows/{id}/callback, headers X-Workflow-Run-Id and
+  // X-Workflow-State-Id) naming its run and state. The callback's result is the action's: ok
+  // with its `output`, or function_error (k_error_callback) with its `error`; it stops as
+  // invoke() does (cancel_fd, stop_fd: cancelled). By default nothing can call back: sandbox.
+  virtual InvocationResult await_callback(const Invocation& call);
 };
 
 // Execution and node statuses, as the API spells them.
@@ -74,6 +81,8 @@ inline constexpr std::string_view k_error_oom = "OutOfMemory";          // oom
 inline constexpr std::string_view k_error_crash = "RuntimeExited";      // crash
 inline constexpr std::string_view k_error_sandbox = "SandboxError";     // sandbox (not routable)
 inline constexpr std::string_view k_error_not_json = "FunctionResultNotJson";
+// A callback that answered {"result": "fail"} (Invoker::await_callback).
+inline constexpr std::string_view k_error_callback = "CallbackFailed";
 // The engine's own: data a state needs is missing or of the wrong shape (Foreach items_path not
 // an array, a result_path that cannot be written), or a Switch with no condition holding and no
 // default.
@@ -115,6 +124,10 @@ struct RunOptions {
   std::string region = "cn-north-4";
   std::string execution_id;  // generated when empty
   std::string only_state;    // run this state alone on `input` (like AWS TestState)
+  // The retry of a failed run: start at this top-level state instead of `start`, with `input`
+  // as its attempts' input as the record holds it (its input filter already applied, so not
+  // applied again), and go on from there as usual.
+  std::string resume_state;
   std::function<void(const Event&)> on_event;
 };
 

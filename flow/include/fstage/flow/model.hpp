@@ -58,6 +58,8 @@ struct Argument {
 
 struct Action {
   std::string ref_name;  // a FunctionDecl::name
+  // "synchronize" (the v2 API's only mode) or "callback": fstage's local extension, the
+  // console's callback node (engine.hpp, Invoker::await_callback), which deploy refuses.
   std::string invoke_mode = "synchronize";
   std::vector<Argument> arguments;
   bool has_arguments = false;  // `arguments` present: the function gets them, not the data
@@ -98,6 +100,8 @@ enum class StateType {
 std::string_view to_string(StateType type);
 // The v2 API has exactly Operation, Sleep and End.
 bool is_local_only(StateType type);
+// An action that waits for a callback: the local extension invoke_mode "callback".
+inline constexpr std::string_view k_invoke_callback = "callback";
 
 // Switch: "<JsonPath> <op> <value>" (op one of == != > >= < <=; value a number, a
 // 'single-quoted string', true/false, null) -> transition. The first that holds wins.

@@ -18,6 +18,7 @@
 #include <fstage/manifest/manifest.hpp>
 #include <fstage/manifest/runtimes.hpp>
 #include <fstage/sandbox/capabilities.hpp>
+#include <fstage/sandbox/debug.hpp>
 #include <fstage/sandbox/limits.hpp>
 #include <fstage/sandbox/sandbox.hpp>
 
@@ -62,6 +63,9 @@ struct RunnerOptions {
   // instance) ends at once with InvokeStatus::cancelled, its sandbox killed and its cgroup
   // removed, and so does every later one, without starting anything.
   int cancel_fd = -1;
+  // When debug.port is set, each instance starts under its runtime's debugger (debug.hpp),
+  // which waits for a client on the host's 127.0.0.1:port; no timeout applies meanwhile.
+  DebugSettings debug;
 };
 
 enum class InvokeStatus { ok, function_error, timeout, oom, killed, sandbox_error, cancelled };
@@ -91,6 +95,7 @@ struct InvokeResult {
   Isolation isolation;
   std::vector<std::string> warnings;  // interpreter version mismatch, ...
   std::string version_note;           // "Python 3.11.2, not Python3.9": runs on another version
+  bool debugging = false;             // ran under a debugger: the timeout was suspended
 };
 
 // The error body the platform returns for a failed invocation.

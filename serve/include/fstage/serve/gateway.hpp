@@ -5,6 +5,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <ostream>
 #include <string>
 
@@ -13,6 +14,7 @@
 #include <fstage/manifest/manifest.hpp>
 #include <fstage/sandbox/capabilities.hpp>
 #include <fstage/sandbox/function.hpp>
+#include <fstage/serve/http_server.hpp>
 #include <fstage/serve/log.hpp>
 #include <fstage/serve/pool.hpp>
 
@@ -31,6 +33,10 @@ struct ServeOptions {
   // How each function is built (builder::build_function) before it is served, and again when
   // --watch sees its inputs change; on_status and on_warning go to the log.
   builder::BuildOptions build;
+  // Checks a request to the platform's routes (/v2/...) that carries a signature: an error
+  // (answered 401, as the API does) when it does not verify against the local credentials.
+  // Unsigned requests are accepted without a call. Unset: signatures are not checked.
+  std::function<Expected<void>(const HttpRequestData&)> check_signature;
 };
 
 // Serves until SIGINT or SIGTERM, then drains and returns the `interrupted` error (exit 130):
