@@ -46,6 +46,15 @@ function renderFunctions(list) {
   if (!list.length) body.append(el("tr", {}, el("td", { colspan: 6, class: "empty" }, "no functions")));
 }
 
+// The instances column follows the invocations, at most once a second.
+let functionsTimer = null;
+function refreshFunctionsSoon() {
+  if (functionsTimer) return;
+  functionsTimer = setTimeout(() => {
+    json("functions").then(renderFunctions).catch(() => {}).finally(() => { functionsTimer = null; });
+  }, 1000);
+}
+
 // ---- invocations -------------------------------------------------------------------------
 function invocationBox(inv) {
   let box = state.invocations.get(inv.request_id);
@@ -214,6 +223,7 @@ function connect() {
     const d = JSON.parse(m.data);
     const box = state.invocations.get(d.request_id);
     invocationBox({ ...d, started: box ? box.dataset.started : d.time });
+    refreshFunctionsSoon();
   });
   es.addEventListener("log", (m) => {
     seen();
