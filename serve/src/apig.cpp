@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <fstage/base/json.hpp>
+#include <fstage/base/json_text.hpp>
 #include <fstage/base/strings.hpp>
 #include <fstage/sandbox/triggers.hpp>
 #include <fstage/serve/apig.hpp>
@@ -24,7 +25,7 @@ std::string header_value(const Json& v) {
   if (v.is_string()) {
     return v.get<std::string>();
   }
-  return v.dump();
+  return json_text(v);
 }
 
 }  // namespace
@@ -197,7 +198,7 @@ std::vector<std::string> error_log_lines(const sb::InvokeResult& result) {
   if (auto st = e.find("stackTrace"); st != e.end() && st->is_array()) {
     for (const auto& frame : *st) {
       for (const auto& line :
-           split(frame.is_string() ? frame.get<std::string>() : frame.dump(), '\n')) {
+           split(frame.is_string() ? frame.get<std::string>() : json_text(frame), '\n')) {
         if (!line.empty()) {
           out.push_back("  " + line);
         }

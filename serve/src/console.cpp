@@ -15,16 +15,9 @@ namespace {
 
 constexpr std::string_view k_prefix = "/_fstage/";
 
-std::string dump(const OrderedJson& j) {
-  return j.dump(-1, ' ', false, OrderedJson::error_handler_t::replace);
-}
-
-HttpResponseData json_response(int status, const OrderedJson& body) {
-  HttpResponseData r;
-  r.status = status;
-  r.headers.emplace_back("Content-Type", "application/json");
+HttpResponseData fresh_json(int status, const OrderedJson& body) {
+  HttpResponseData r = json_response(status, body);
   r.headers.emplace_back("Cache-Control", "no-store");
-  r.body = dump(body);
   return r;
 }
 
@@ -32,7 +25,7 @@ HttpResponseData error_response(int status, const std::string& code, const std::
   OrderedJson j = OrderedJson::object();
   j["error_code"] = code;
   j["error_msg"] = message;
-  return json_response(status, j);
+  return fresh_json(status, j);
 }
 
 std::string query_value(const HttpRequestData& d, std::string_view key) {
@@ -227,7 +220,7 @@ std::optional<HttpResponseData> Console::answer(const HttpRequestData& d) {
 std::optional<HttpResponseData> Console::answer_api(const HttpRequestData& d,
                                                     std::string_view path) {
   if (path == "functions") {
-    return json_response(200, functions_json(m_snapshot()));
+    return fresh_json(200, functions_json(m_snapshot()));
   }
   if (path == "invocations") {
     OrderedJson list = OrderedJson::array();
@@ -235,7 +228,7 @@ std::optional<HttpResponseData> Console::answer_api(const HttpRequestData& d,
          m_bus.recent_invocations(query_value(d, "function"), query_count(d, "limit", 50, 1000))) {
       list.push_back(to_json(r));
     }
-    return json_response(200, OrderedJson{{"invocations", std::move(list)}});
+    return fresh_json(200, OrderedJson{{"invocations", std::move(list)}});
   }
   if (path == "logs") {
     OrderedJson lines = OrderedJson::array();
@@ -246,7 +239,7 @@ std::optional<HttpResponseData> Console::answer_api(const HttpRequestData& d,
         lines.push_back(std::move(*j));
       }
     }
-    return json_response(200, OrderedJson{{"lines", std::move(lines)}});
+    return fresh_json(200, OrderedJson{{"lines", std::move(lines)}});
   }
   if (path == "serve") {
     OrderedJson j = OrderedJson::object();
@@ -254,10 +247,10 @@ std::optional<HttpResponseData> Console::answer_api(const HttpRequestData& d,
     auto v = m_snapshot();
     j["project"] = v.manifest ? v.manifest->name : std::string();
     j["subscribers"] = m_bus.subscribers();
-    return json_response(200, j);
+    return fresh_json(200, j);
   }
   if (path == "flows") {
-    return json_response(200, flows_json(m_flows.flows()));
+    return fresh_json(200, flows_json(m_flows.flows()));
   }
   if (path.starts_with("flows/")) {
     path.remove_prefix(6);
@@ -273,7 +266,7 @@ std::optional<HttpResponseData> Console::answer_api(const HttpRequestData& d,
     if (!shown) {
       return error_response(404, "FSTAGE.404", "no execution " + std::string(path));
     }
-    return json_response(200, *shown);
+    return fresh_json(200, *shown);
   }
   return error_response(404, "FSTAGE.404", "no console page api/" + std::string(path));
 }
@@ -284,7 +277,7 @@ HttpResponseData Console::answer_flow(const std::string& name, std::string_view 
     return error_response(404, "FSTAGE.404", "no served flow " + name);
   }
   if (what == "executions") {
-    return json_response(200, OrderedJson{{"executions", m_flows.list(def->name)}});
+    return fresh_json(200, OrderedJson{{"executions", m_flows.list(def->name)}});
   }
   if (what == "graph") {
     auto graph = flow::build_graph(*def);
@@ -296,7 +289,7 @@ HttpResponseData Console::answer_flow(const std::string& name, std::string_view 
       nodes.push_back(OrderedJson{
           {"id", n.id}, {"state", n.state_path}, {"kind", kind_name(n.kind)}, {"title", n.title}});
     }
-    return json_response(200, OrderedJson{{"flow", def->name}, {"nodes", std::move(nodes)}});
+    return fresh_json(200, OrderedJson{{"flow", def->name}, {"nodes", std::move(nodes)}});
   }
   if (what == "graph.svg") {
     auto svg = flow_svg(*def);

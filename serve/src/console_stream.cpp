@@ -5,6 +5,7 @@
 #include <charconv>
 #include <map>
 
+#include <fstage/base/json_text.hpp>
 #include <fstage/serve/console.hpp>
 
 namespace fstage::serve {
@@ -28,7 +29,7 @@ HttpResponseData unavailable(const std::string& message) {
   OrderedJson j = OrderedJson::object();
   j["error_code"] = "FSTAGE.503";
   j["error_msg"] = message;
-  r.body = j.dump();
+  r.body = json_text(j);
   return r;
 }
 

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <fstage/base/json.hpp>
+#include <fstage/base/json_text.hpp>
 #include <fstage/base/strings.hpp>
 #include <fstage/serve/flow_callbacks.hpp>
 #include <fstage/serve/flows.hpp>
@@ -158,11 +159,7 @@ HttpResponseData answer_callback(CallbackBoard& board, const HttpRequestData& re
   }
   OrderedJson j;
   j["execution_id"] = run_id;
-  HttpResponseData r;
-  r.status = 200;
-  r.headers.emplace_back("Content-Type", "application/json");
-  r.body = j.dump();
-  return r;
+  return json_response(200, j);
 }
 
 }  // namespace fstage::serve

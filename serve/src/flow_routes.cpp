@@ -8,6 +8,7 @@
 //   POST /v2/{p}/fgs/workflows/{id}/executions/{eid}/terminate | retry
 //   POST /v2/{p}/fgs/workflows/{id}/callback              a waiting state's result (flow_callbacks)
 // {id} is the flow's name or its stable local id. Signatures are the gateway's to check.
+#include <fstage/base/json_text.hpp>
 #include <fstage/base/strings.hpp>
 #include <fstage/serve/flows.hpp>
 #include <fstage/serve/router.hpp>
@@ -15,14 +16,6 @@
 namespace fstage::serve {
 
 namespace {
-
-HttpResponseData json_response(int status, const OrderedJson& body) {
-  HttpResponseData r;
-  r.status = status;
-  r.headers.emplace_back("Content-Type", "application/json");
-  r.body = body.dump();
-  return r;
-}
 
 // The sync answer: {execution_id, status, output, errors[], begin_time, end_time}.
 OrderedJson sync_answer(const flow::Execution& e) {
@@ -75,7 +68,7 @@ Expected<std::pair<OrderedJson, std::map<std::string, std::string>>> read_start(
         return fail(ErrorCode::invalid_input, "headers must be an object of strings");
       }
       for (const auto& [k, v] : it->items()) {
-        headers[k] = v.is_string() ? v.get<std::string>() : v.dump();
+        headers[k] = v.is_string() ? v.get<std::string>() : json_text(v);
       }
     }
   }

@@ -2,6 +2,7 @@
 // A flow's own triggers in serve: APIG routes and FLOWTIMER timers (flows.hpp).
 #include <cstdio>
 
+#include <fstage/base/json_text.hpp>
 #include <fstage/base/strings.hpp>
 #include <fstage/serve/apig.hpp>
 #include <fstage/serve/flows.hpp>
@@ -54,7 +55,7 @@ void add_flow_triggers(const std::vector<flow::Definition>& flows, Router& route
             }
           }
         }
-        ts.user_event = input.dump();
+        ts.user_event = json_text(input);
         auto parsed = manifest::parse_schedule(
             text_or(c, "schedule_type",
                     std::string(manifest::infer_schedule_type(ts.schedule_text))),
@@ -92,7 +93,7 @@ HttpResponseData FlowService::answer_route(const flow::Definition& def,
     HttpResponseData r;
     r.status = 202;
     r.headers.emplace_back("Content-Type", "application/json");
-    r.body = j.dump();
+    r.body = json_text(j);
     return r;
   }
   flow::Execution e = run_sync(def, std::move(input), std::move(headers), "local");
@@ -106,13 +107,13 @@ HttpResponseData FlowService::answer_route(const flow::Definition& def,
   // An output shaped as an APIG response is mapped as a function's would be; any other JSON
   // is the body.
   if (e.output.is_object() && e.output.contains("statusCode")) {
-    return map_function_result(e.output.dump(), request_id);
+    return map_function_result(json_text(e.output), request_id);
   }
   HttpResponseData r;
   r.status = 200;
   r.headers.emplace_back("Content-Type", "application/json");
   r.headers.emplace_back("X-Workflow-Run-Id", e.execution_id);
-  r.body = e.output.dump();
+  r.body = json_text(e.output);
   return r;
 }
 

@@ -6,6 +6,7 @@
 
 #include <fstage/base/interrupt.hpp>
 #include <fstage/base/json.hpp>
+#include <fstage/base/json_text.hpp>
 #include <fstage/base/strings.hpp>
 #include <fstage/serve/apig.hpp>
 #include <fstage/serve/cors.hpp>
@@ -189,14 +190,10 @@ std::optional<HttpResponseData> Gateway::answer_internal(const HttpRequestData& 
       return page;
     }
   }
-  HttpResponseData r;
-  r.status = 404;
-  r.headers.emplace_back("Content-Type", "application/json");
   OrderedJson body;
   body["error_code"] = "FSTAGE.404";
   body["error_msg"] = "fstage serve has no page " + d.path;
-  r.body = body.dump();
-  return r;
+  return json_response(404, body);
 }
 
 }  // namespace fstage::serve::detail

@@ -13,14 +13,6 @@ namespace {
 constexpr std::string_view k_metrics_path = "/_fstage/metrics";
 constexpr std::string_view k_requests_path = "/_fstage/requests";
 
-HttpResponseData json_response(int status, const OrderedJson& body) {
-  HttpResponseData r;
-  r.status = status;
-  r.headers.emplace_back("Content-Type", "application/json");
-  r.body = body.dump();
-  return r;
-}
-
 HttpResponseData not_found(const std::string& message) {
   OrderedJson body;
   body["error_code"] = "FSTAGE.404";

@@ -5,10 +5,19 @@
 #include <string>
 #include <vector>
 
+#include <fstage/base/json_text.hpp>
 #include <fstage/base/module_path.hpp>
 #include <fstage/serve/http_server.hpp>
 
 namespace fstage::serve {
+
+HttpResponseData json_response(int status, const OrderedJson& body) {
+  HttpResponseData r;
+  r.status = status;
+  r.headers.emplace_back("Content-Type", "application/json");
+  r.body = json_text(body);
+  return r;
+}
 
 namespace {
 

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include <fstage/base/error.hpp>
+#include <fstage/base/json.hpp>
 
 namespace fstage::serve {
 
@@ -45,6 +46,10 @@ struct HttpResponseData {
   std::string body;
   HttpStream stream;  // when set, the body is streamed instead of `body`
 };
+
+// A JSON answer: Content-Type application/json, the body as compact JSON (invalid UTF-8 in
+// strings replaced, never thrown on).
+HttpResponseData json_response(int status, const OrderedJson& body);
 
 using HttpHandler = std::function<void(const HttpRequestData&, HttpResponseData&)>;
 
