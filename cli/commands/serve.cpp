@@ -23,6 +23,7 @@
 #include "../src/options.hpp"
 #include "build_common.hpp"
 #include "commands.hpp"
+#include "debug_session.hpp"
 
 namespace fstage::cli {
 
@@ -41,6 +42,7 @@ struct ServeCliOptions {
   bool no_timers = false;
   bool json = false;
   bool no_version_warning = false;
+  std::string debug;  // FUNC[:PORT]
 };
 
 // Signed requests to serve's platform routes are checked against the local credentials (the
@@ -104,6 +106,14 @@ Expected<int> run_serve(Context& ctx, const ServeCliOptions& o) {
   so.runner.warn_version_mismatch = !o.no_version_warning && !version_warning_off(ctx);
   so.runner.measure_memory = false;  // no per-request memory figure in the gateway's logs
   so.build = FSTAGE_TRY(build_options(ctx));
+  if (!o.debug.empty()) {
+    auto [function, port] = FSTAGE_TRY(sandbox::parse_debug_target(o.debug));
+    so.debug_function = function;
+    so.debug = [&ctx, port = port](const manifest::Manifest& m, const manifest::Function& fn,
+                                   sandbox::DebugSettings& debug) {
+      return prepare_debug(ctx, m, fn, port, debug);
+    };
+  }
   so.check_signature = signature_checker(ctx);
   const sandbox::Capabilities& caps = sandbox::probe(sandbox::ProbeOptions::from_env(ctx.env));
   serve::Logger log(o.json ? *ctx.out : *ctx.err, o.json, ctx.verbosity < 0);
@@ -138,6 +148,10 @@ void register_serve(CLI::App& app, Context& ctx) {
                 "Rebuild a function and recycle its instances when its inputs change; reload "
                 "routes when the manifest changes");
   cmd->add_flag("--no-timers", opts->no_timers, "Do not fire TIMER triggers");
+  cmd->add_option("--debug", opts->debug,
+                  "Run this function's one instance under its runtime's debugger, waiting for a "
+                  "client on 127.0.0.1:PORT (default: the debugger's usual port)")
+      ->type_name("FUNC[:PORT]");
   add_json_flag(cmd, opts->json, ctx, "Structured logs: one JSON object per line on stdout");
   add_version_warning_flag(cmd, opts->no_version_warning);
   cmd->footer(
