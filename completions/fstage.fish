@@ -2,7 +2,7 @@
 # Install: copy it to ~/.config/fish/completions/fstage.fish.
 
 set -g __fstage_value_options --access-key --alias --artifact --ca-bundle --case --color --concurrency --debug --debug-port --endpoint --event --execution --explain --file --flow --format --header --host --iam-endpoint --idle-timeout --input --interpreter --jobs --junit --limit --name --network --output --port --profile --project-id --qualifier --queue --region --repeat --retries --runtime --set --since --stage --state --status --template --timeout --trigger --weight -c -e -f -i -j -n -o -p -r -t
-set -g __fstage_tree '' 'build completion configure deploy doctor event flow help init invoke package remote serve templates validate' 'configure' 'list' 'event' 'list new' 'flow' 'graph list run test validate' 'remote' 'flow info invoke list logs remove' 'remote flow' 'executions history info list remove retry run terminate'
+set -g __fstage_tree '' 'build completion configure debug-config deploy doctor event flow help init invoke package remote serve templates validate' 'configure' 'list' 'event' 'list new' 'flow' 'graph list run test validate' 'remote' 'flow info invoke list logs remove' 'remote flow' 'executions history info list remove retry run terminate'
 
 # The command path before the cursor: words that name subcommands, in order.
 function __fstage_path
@@ -38,6 +38,7 @@ complete -c fstage -f
 complete -c fstage -n '__fstage_at \'\'' -a 'build' -d 'Build each function\'s code tree: what invoke and serve run and package zips'
 complete -c fstage -n '__fstage_at \'\'' -a 'completion' -d 'Print the shell completion script'
 complete -c fstage -n '__fstage_at \'\'' -a 'configure' -d 'Store AK/SK credentials in a profile (mode 0600)'
+complete -c fstage -n '__fstage_at \'\'' -a 'debug-config' -d 'Editor attach configurations for debug sessions (invoke --debug-port)'
 complete -c fstage -n '__fstage_at \'\'' -a 'deploy' -d 'Create or update functions on FunctionGraph'
 complete -c fstage -n '__fstage_at \'\'' -a 'doctor' -d 'Check what this host allows: sandbox tier, runtimes, credentials'
 complete -c fstage -n '__fstage_at \'\'' -a 'event' -d 'Sample trigger events for fstage invoke'
@@ -90,6 +91,14 @@ complete -c fstage -n '__fstage_at \'configure list\'' -s q -l quiet -d 'Only er
 complete -c fstage -n '__fstage_at \'configure list\'' -s v -l verbose -d 'More on stderr: -v what fstage set up and did, -vv also what that rests on and timings'
 complete -c fstage -n '__fstage_at \'configure list\'' -l color -x -a 'auto always never' -d 'Colour diagnostics: auto, always or never (NO_COLOR is honoured)'
 complete -c fstage -n '__fstage_at \'configure list\'' -l json -d 'JSON on stdout'
+complete -c fstage -n '__fstage_at \'debug-config\'' -s h -l help -d 'Print this help message and exit'
+complete -c fstage -n '__fstage_at \'debug-config\'' -s V -l version -d 'Display program version information and exit'
+complete -c fstage -n '__fstage_at \'debug-config\'' -s q -l quiet -d 'Only errors on stderr (the command\'s result still goes to stdout)'
+complete -c fstage -n '__fstage_at \'debug-config\'' -s v -l verbose -d 'More on stderr: -v what fstage set up and did, -vv also what that rests on and timings'
+complete -c fstage -n '__fstage_at \'debug-config\'' -l color -x -a 'auto always never' -d 'Colour diagnostics: auto, always or never (NO_COLOR is honoured)'
+complete -c fstage -n '__fstage_at \'debug-config\'' -s f -l file -r -F -d 'The manifest (default: fstage.yaml here or in a parent directory)'
+complete -c fstage -n '__fstage_at \'debug-config\'' -l json -d 'Errors as JSON on stdout too (the output is JSON anyway)'
+complete -c fstage -n '__fstage_at \'debug-config\'' -l write -d 'Merge into .vscode/launch.json beside the manifest, keeping its other entries'
 complete -c fstage -n '__fstage_at \'deploy\'' -s h -l help -d 'Print this help message and exit'
 complete -c fstage -n '__fstage_at \'deploy\'' -s V -l version -d 'Display program version information and exit'
 complete -c fstage -n '__fstage_at \'deploy\'' -s q -l quiet -d 'Only errors on stderr (the command\'s result still goes to stdout)'
@@ -206,7 +215,7 @@ complete -c fstage -n '__fstage_at \'help\'' -s v -l verbose -d 'More on stderr:
 complete -c fstage -n '__fstage_at \'help\'' -l color -x -a 'auto always never' -d 'Colour diagnostics: auto, always or never (NO_COLOR is honoured)'
 complete -c fstage -n '__fstage_at \'help\'' -l json -d 'With exit-codes or environment: print the table as JSON'
 complete -c fstage -n '__fstage_at \'help\'' -l man -d 'Print the manual page, fstage(1), in roff (\'| man -l -\')'
-complete -c fstage -n '__fstage_at \'help\'' -a 'exit-codes init templates validate help completion build package deploy remote configure invoke event doctor serve flow'
+complete -c fstage -n '__fstage_at \'help\'' -a 'exit-codes init templates validate help completion build package deploy remote configure invoke event doctor serve flow debug-config'
 complete -c fstage -n '__fstage_at \'init\'' -s h -l help -d 'Print this help message and exit'
 complete -c fstage -n '__fstage_at \'init\'' -s V -l version -d 'Display program version information and exit'
 complete -c fstage -n '__fstage_at \'init\'' -s q -l quiet -d 'Only errors on stderr (the command\'s result still goes to stdout)'

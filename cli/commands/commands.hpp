@@ -28,5 +28,6 @@ void register_event(CLI::App& app, Context& ctx);
 void register_doctor(CLI::App& app, Context& ctx);
 void register_serve(CLI::App& app, Context& ctx);
 void register_flow(CLI::App& app, Context& ctx);
+void register_debug_config(CLI::App& app, Context& ctx);
 
 }  // namespace fstage::cli

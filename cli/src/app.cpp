@@ -43,6 +43,7 @@ constexpr Command k_commands[] = {
     {"doctor", register_doctor},
     {"serve", register_serve},
     {"flow", register_flow},
+    {"debug-config", register_debug_config},
 };
 
 }  // namespace
