@@ -23,6 +23,8 @@ void register_flow_validate(CLI::App& flow, Context& ctx);  // validate, list (f
 void register_flow_run(CLI::App& flow, Context& ctx);       // run (flow_run.cpp)
 void register_flow_test(CLI::App& flow, Context& ctx);      // test (flow_test.cpp)
 void register_flow_graph(CLI::App& flow, Context& ctx);     // graph (flow_graph.cpp)
+// executions, history: what serve kept (flow_executions.cpp)
+void register_flow_executions(CLI::App& flow, Context& ctx);
 
 // The FLOW positional of a flow command: `name` (e.g. "flow") bound to `value`, typed FLOW so
 // that shell completion offers the manifest's flow names (`fstage __complete flows`). Chain

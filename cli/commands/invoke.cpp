@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// `fstage invoke [FUNCTION] [-e FILE|-] [--trigger T --set path=value] [--json] [--repeat N]`:
-// runs a function in the local sandbox. The result goes to stdout; the function's logs go to
-// stderr in the platform's format, followed by a REPORT line.
+// `fstage invoke [FUNCTION] [-e FILE|-] [--trigger T --set path=value] [--replay ID [--url U]]
+// [--json] [--repeat N]`: runs a function in the local sandbox. The result goes to stdout; the
+// function's logs go to stderr in the platform's format, followed by a REPORT line.
 //
 // Exit codes (cli/include/fstage/cli/exit_codes.hpp): 0 ok; 10 function error (also a runtime
 // that crashed or exited: status "killed"); 11 timeout; 12 out of memory; 13 sandbox failure
@@ -42,6 +42,7 @@
 #include "commands.hpp"
 #include "debug_session.hpp"
 #include "event_input.hpp"
+#include "invoke_replay.hpp"
 #include <sys/resource.h>
 #include <sys/stat.h>
 
@@ -61,6 +62,8 @@ struct InvokeOptions {
   std::string network = "none";
   std::string interpreter;
   std::string artifact;
+  std::string replay;  // a request id kept by a running serve
+  std::string url;     // that serve's address
   bool json = false;
   bool require_isolation = false;
   bool no_version_warning = false;
@@ -289,7 +292,33 @@ double percentile(std::vector<double> v, double p) {
   return v[std::min(idx, v.size() - 1)];
 }
 
-Expected<int> run_invoke(Context& ctx, const InvokeOptions& o) {
+// --replay: the request serve kept, and the options that run it (its function).
+Expected<ReplayedRequest> replay_request(const Context& ctx, InvokeOptions& o) {
+  if (!o.event_file.empty() || !o.trigger.empty() || !o.sets.empty()) {
+    return fail(ErrorCode::usage,
+                "--replay runs the event the function got: drop --event, "
+                "--trigger and --set");
+  }
+  fs::path file = FSTAGE_TRY(manifest_path(ctx, o.manifest));
+  ReplayedRequest r = FSTAGE_TRY(fetch_replay(ctx, o.replay, o.url, file.parent_path()));
+  if (!o.function.empty() && o.function != r.function) {
+    return fail(ErrorCode::usage,
+                "request " + o.replay + " went to function " + quote(r.function) + ", not " +
+                    quote(o.function),
+                "fstage invoke --replay " + o.replay + " (the function comes with the request)");
+  }
+  o.function = r.function;
+  return r;
+}
+
+Expected<int> run_invoke(Context& ctx, const InvokeOptions& given) {
+  InvokeOptions o = given;
+  std::optional<ReplayedRequest> replayed;
+  if (!o.replay.empty()) {
+    replayed = FSTAGE_TRY(replay_request(ctx, o));
+  } else if (!o.url.empty()) {
+    return fail(ErrorCode::usage, "--url is where --replay finds serve: use it with --replay");
+  }
   if (o.repeat < 1) {
     return fail(ErrorCode::usage, "--repeat must be at least 1");
   }
@@ -302,7 +331,13 @@ Expected<int> run_invoke(Context& ctx, const InvokeOptions& o) {
   sb::DebugSettings debug;
   sb::FunctionSpec spec = FSTAGE_TRY(load_spec(ctx, o, warnings, unpacked, route, debug));
   std::string origin;
-  std::string event = FSTAGE_TRY(read_event(ctx, o, route ? &*route : nullptr, origin));
+  std::string event;
+  if (replayed) {
+    origin = "request " + replayed->request_id + " (from " + replayed->from + ")";
+    event = replayed->event;
+  } else {
+    event = FSTAGE_TRY(read_event(ctx, o, route ? &*route : nullptr, origin));
+  }
   if (event.size() > sb::k_max_request_bytes) {
     return fail(ErrorCode::limit,
                 "request body too large: " + std::to_string(event.size()) +
@@ -390,6 +425,9 @@ Expected<int> run_invoke(Context& ctx, const InvokeOptions& o) {
     sb::InvokeRequest req;
     req.request_id = sb::new_request_id();
     req.event = event;
+    if (replayed) {
+      req.headers = replayed->headers;
+    }
     std::string start = start_line(req.request_id, spec.version);
     if (human) {
       *ctx.err << start << std::flush;
@@ -498,6 +536,13 @@ void register_invoke(CLI::App& app, Context& ctx) {
   cmd->add_flag("--require-isolation", opts->require_isolation,
                 "Fail instead of running without namespace isolation");
   add_version_warning_flag(cmd, opts->no_version_warning);
+  cmd->add_option("--replay", opts->replay,
+                  "Run again a request a running `fstage serve` kept (GET /_fstage/requests)")
+      ->type_name("REQUEST_ID");
+  cmd->add_option("--url", opts->url,
+                  "With --replay: the serve's address (default: .fstage/serve.json, then "
+                  "http://127.0.0.1:8080)")
+      ->type_name("URL");
   cmd->footer(
       "Exit codes: 0 ok, 10 function error or crashed runtime, 11 timeout, 12 out of memory,\n"
       "13 sandbox failure, 7 request/response over 6 MB, 3 malformed event.");

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// fstage remote list | info FUNC | invoke FUNC [-e FILE] [--async] | logs FUNC | remove FUNC
-// [--version V]: the deployed side. Also the connection plumbing shared with deploy.cpp.
+// fstage remote list | info FUNC | invoke FUNC [-e FILE] [--async] | logs FUNC [--follow] |
+// metrics FUNC [--period P] | remove FUNC [--version V]: the deployed side. Also the connection
+// plumbing shared with deploy.cpp.
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -161,7 +162,10 @@ struct RemoteOptions {
   std::string version;
   std::string qualifier = "latest";
   std::string since = "1h";
+  std::string period = "1h";
   int limit = 100;
+  int interval = 2;
+  bool follow = false;
   bool async = false;
   bool json = false;
 };
@@ -302,6 +306,9 @@ Expected<long long> parse_since(const std::string& s) {
 Expected<int> do_logs(const Context& ctx, deploy::Session& s, const RemoteOptions& o,
                       const ProjectDefaults&) {
   const long long window = FSTAGE_TRY(parse_since(o.since));
+  if (o.follow) {
+    return follow_logs(ctx, s, o.function, window, o.limit, o.interval, o.json);
+  }
   Json detail = FSTAGE_TRY(s.api().log_detail(o.function));
   const long long now = std::chrono::duration_cast<std::chrono::milliseconds>(
                             std::chrono::system_clock::now().time_since_epoch())
@@ -315,6 +322,11 @@ Expected<int> do_logs(const Context& ctx, deploy::Session& s, const RemoteOption
     *ctx.out << l << "\n";
   }
   return k_exit_ok;
+}
+
+Expected<int> do_metrics(const Context& ctx, deploy::Session& s, const RemoteOptions& o,
+                         const ProjectDefaults&) {
+  return remote_metrics(ctx, s, o.function, o.period, o.json);
 }
 
 Expected<int> do_remove(const Context& ctx, deploy::Session& s, const RemoteOptions& o,
@@ -346,6 +358,7 @@ CLI::App* sub(CLI::App* parent, Context& ctx, std::shared_ptr<RemoteOptions> opt
   add_manifest_option(cmd, opts->manifest);
   add_remote_flags(cmd, opts->flags);
   cmd->callback([&ctx, opts, act] {
+    ctx.ends_on_interrupt = opts->follow;  // `logs --follow` runs until Ctrl-C
     ctx.action = [&ctx, opts, act] { return with_session(ctx, *opts, act); };
   });
   return cmd;
@@ -354,8 +367,8 @@ CLI::App* sub(CLI::App* parent, Context& ctx, std::shared_ptr<RemoteOptions> opt
 }  // namespace
 
 void register_remote(CLI::App& app, Context& ctx) {
-  auto* remote =
-      app.add_subcommand("remote", "The deployed side: list, info, invoke, logs, remove, flow");
+  auto* remote = app.add_subcommand(
+      "remote", "The deployed side: list, info, invoke, logs, metrics, remove, flow");
   remote->require_subcommand(1);
   auto opts = std::make_shared<RemoteOptions>();
   sub(remote, ctx, opts, "list", "List the functions in the region", do_list, false);
@@ -370,6 +383,14 @@ void register_remote(CLI::App& app, Context& ctx) {
   logs->add_option("--since", opts->since, "How far back: 30s, 15m, 2h, 1d (default 1h)");
   logs->add_option("--limit", opts->limit, "At most this many lines (default 100)")
       ->check(CLI::Range(1, 5000));
+  logs->add_flag("--follow", opts->follow, "Then print new lines as they come, until Ctrl-C");
+  logs->add_option("--interval", opts->interval,
+                   "With --follow: seconds between queries to LTS (default 2)")
+      ->check(CLI::Range(1, 60));
+  auto* metrics =
+      sub(remote, ctx, opts, "metrics",
+          "Invocations, errors, throttles and durations from the statistics API", do_metrics, true);
+  metrics->add_option("--period", opts->period, "The last 5m, 15m or 1h (default 1h)");
   auto* rm =
       sub(remote, ctx, opts, "remove", "Delete the function, or one version", do_remove, true);
   rm->add_option("--version", opts->version, "Delete only this version");

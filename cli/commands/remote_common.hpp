@@ -71,6 +71,16 @@ Expected<std::unique_ptr<deploy::Session>> open_session(const Context& ctx, cons
 // `r` with every text of its error passed through `redactor`.
 Expected<int> redacted(const deploy::Redactor& redactor, Expected<int> r);
 
+// remote_observe.cpp. `--period` as the statistics API's minutes (5m, 15m, 1h). Errors: usage.
+Expected<int> parse_statistics_period(const std::string& period);
+// `remote metrics FUNC`: the statistics API's per-minute series, totalled (or as JSON).
+Expected<int> remote_metrics(const Context& ctx, deploy::Session& s, const std::string& function,
+                             const std::string& period, bool json);
+// `remote logs FUNC --follow`: the newest `limit` lines of the last `since_ms`, then every new
+// line, polling LTS every `interval_s` seconds until SIGINT/SIGTERM (then 130; the command sets
+// Context::ends_on_interrupt so that it ends quietly).
+Expected<int> follow_logs(const Context& ctx, deploy::Session& s, const std::string& function,
+                          long long since_ms, int limit, int interval_s, bool json);
 // Function names of the manifest for messages and did-you-mean.
 std::string human_size(std::uint64_t bytes);
 

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // `fstage serve [--host H] [--port P] [--concurrency N] [--queue N] [--watch] [--no-timers]
-// [--json]`: the local API gateway (serve/). APIG triggers become HTTP routes, TIMER triggers
-// fire on schedule, each function gets a pool of warm instances. Logs go to stderr, or as one
-// JSON object per line to stdout with --json. SIGINT/SIGTERM drain and exit 130; a second
-// signal stops at once.
+// [--log-format text|json]`: the local API gateway (serve/). APIG triggers become HTTP routes,
+// TIMER triggers fire on schedule, each function gets a pool of warm instances. Logs go to
+// stderr, or as one JSON object per line to stdout with --log-format json (--json says the
+// same). The console is at /_fstage/. SIGINT/SIGTERM drain and exit 130; a second signal stops
+// at once.
 #include <memory>
 #include <mutex>
 #include <string>
@@ -41,6 +42,7 @@ struct ServeCliOptions {
   bool watch = false;
   bool no_timers = false;
   bool json = false;
+  std::string log_format;  // "" = text, or json with --json
   bool no_version_warning = false;
   std::string debug;  // FUNC[:PORT]
 };
@@ -87,6 +89,11 @@ Expected<int> run_serve(Context& ctx, const ServeCliOptions& o) {
   if (o.idle_timeout < 1) {
     return fail(ErrorCode::usage, "--idle-timeout must be at least 1 second");
   }
+  if (o.json && o.log_format == "text") {
+    return fail(ErrorCode::usage, "--json and --log-format text say different things",
+                "give one of them (--json is --log-format json)");
+  }
+  const bool json = o.json || o.log_format == "json";
   if (o.network != "none" && o.network != "host") {
     return fail(ErrorCode::usage, "--network is 'none' or 'host'");
   }
@@ -104,7 +111,9 @@ Expected<int> run_serve(Context& ctx, const ServeCliOptions& o) {
   so.runner.host_env = ctx.env;
   so.runner.network_host = o.network == "host";
   so.runner.warn_version_mismatch = !o.no_version_warning && !version_warning_off(ctx);
-  so.runner.measure_memory = false;  // no per-request memory figure in the gateway's logs
+  // Each invocation's peak memory feeds /_fstage/metrics (fstage_function_peak_memory_bytes):
+  // two reads of the sandbox's counters per request.
+  so.runner.measure_memory = true;
   so.build = FSTAGE_TRY(build_options(ctx));
   if (!o.debug.empty()) {
     auto [function, port] = FSTAGE_TRY(sandbox::parse_debug_target(o.debug));
@@ -116,8 +125,8 @@ Expected<int> run_serve(Context& ctx, const ServeCliOptions& o) {
   }
   so.check_signature = signature_checker(ctx);
   const sandbox::Capabilities& caps = sandbox::probe(sandbox::ProbeOptions::from_env(ctx.env));
-  serve::Logger log(o.json ? *ctx.out : *ctx.err, o.json, ctx.verbosity < 0);
-  if (!o.json) {
+  serve::Logger log(json ? *ctx.out : *ctx.err, json, ctx.verbosity < 0);
+  if (!json) {
     log.event("info", "sandbox: " + sandbox::describe(caps));
   }
   return serve::serve(so, caps, log);
@@ -152,13 +161,20 @@ void register_serve(CLI::App& app, Context& ctx) {
                   "Run this function's one instance under its runtime's debugger, waiting for a "
                   "client on 127.0.0.1:PORT (default: the debugger's usual port)")
       ->type_name("FUNC[:PORT]");
-  add_json_flag(cmd, opts->json, ctx, "Structured logs: one JSON object per line on stdout");
+  cmd->add_option("--log-format", opts->log_format,
+                  "text (on stderr), or json: one object per line on stdout (time, type, "
+                  "function, request_id, level, message)")
+      ->type_name("{text,json}")
+      ->check(CLI::IsMember({"text", "json"}));
+  add_json_flag(cmd, opts->json, ctx, "The same as --log-format json");
   add_version_warning_flag(cmd, opts->no_version_warning);
   cmd->footer(
       "Routes come from APIG triggers ({param} and {param+} paths, methods or ANY). Requests\n"
       "beyond the warm instances queue; a full queue answers 503. SIGINT/SIGTERM stop\n"
       "accepting, let the requests in flight finish while their clients wait, stop every\n"
-      "sandbox and exit 130; a second signal stops them at once.");
+      "sandbox and exit 130; a second signal stops them at once. The web console is at\n"
+      "http://HOST:PORT/_fstage/ (a route of the manifest may not use /_fstage/), and\n"
+      "`fstage logs --follow` tails the functions' lines from another terminal.");
   cmd->callback([&ctx, opts] { ctx.action = [&ctx, opts] { return run_serve(ctx, *opts); }; });
 }
 

@@ -42,6 +42,7 @@ constexpr Command k_commands[] = {
     {"event", register_event},
     {"doctor", register_doctor},
     {"serve", register_serve},
+    {"logs", register_logs},
     {"flow", register_flow},
     {"debug-config", register_debug_config},
 };
@@ -262,6 +263,9 @@ static int run_command(const std::vector<std::string>& args, Context& ctx) {
       return args.empty() ? k_exit_ok : k_exit_usage;
     }
     auto result = ctx.action();
+    if (interrupted() && ctx.ends_on_interrupt) {
+      return k_exit_interrupted;
+    }
     if (interrupted() && (result || result.error().code != ErrorCode::interrupted)) {
       // A signal the command did not stop for (it came too late, or while the command did
       // nothing it could stop): the outcome is the same, exit 130. An error it caused (a

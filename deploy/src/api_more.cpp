@@ -204,35 +204,4 @@ Expected<Json> Api::log_detail(const std::string& name) {
   return call(c);
 }
 
-Expected<std::vector<std::string>> Api::query_logs(const Json& detail, long long start_ms,
-                                                   long long end_ms, int limit) {
-  const std::string group = detail.value("group_id", "");
-  const std::string stream = detail.value("stream_id", "");
-  if (group.empty() || stream.empty()) {
-    return fail(ErrorCode::not_found, "the function has no LTS log group/stream",
-                "enable log reporting to LTS for the function");
-  }
-  // LTS is a separate service: lts.<region>.<domain>, or the custom endpoint.
-  std::string base = m_target.endpoint;
-  if (const std::string fg = "https://functiongraph."; base.starts_with(fg)) {
-    base = "https://lts." + base.substr(fg.size());
-  }
-  Json body = {{"start_time", std::to_string(start_ms)},
-               {"end_time", std::to_string(end_ms)},
-               {"limit", limit}};
-  const std::string text = body.dump();
-  Call c;
-  c.method = "POST";
-  c.base = base;
-  c.path =
-      "/v2/" + m_target.project_id + "/groups/" + group + "/streams/" + stream + "/content/query";
-  c.body = text;
-  Json j = FSTAGE_TRY(call(c));
-  std::vector<std::string> lines;
-  for (const auto& l : as_list(j, "logs")) {
-    lines.push_back(l.value("content", ""));
-  }
-  return lines;
-}
-
 }  // namespace fstage::deploy

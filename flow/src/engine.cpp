@@ -199,7 +199,13 @@ StateOutcome run_state(RunContext& ctx, Scope& scope, const State& state, Ordere
   const bool may_route = std::any_of(state.on_errors.begin(), state.on_errors.end(),
                                      [](const OnError& h) { return !h.transition.empty(); });
   OrderedJson entry = may_route ? data : OrderedJson();
-  auto filtered = apply_filter(state.filter.input, std::move(data), ctx.def.constants, "input");
+  // A resumed run's first state gets the input its failed attempt had, already filtered.
+  const bool resumed =
+      ctx.resume_pending && scope.prefix.empty() && state.id == ctx.options.resume_state;
+  ctx.resume_pending = ctx.resume_pending && !resumed;
+  auto filtered =
+      resumed ? tl::expected<OrderedJson, std::string>(std::move(data))
+              : apply_filter(state.filter.input, std::move(data), ctx.def.constants, "input");
 
   StateOutcome out;
   out.error_state = node_id;
@@ -372,6 +378,10 @@ Expected<Execution> run(const Definition& def, Invoker& invoker, const RunOption
                   "its states: " + ids);
     }
   }
+  if (!options.resume_state.empty() && def.find_state(options.resume_state) == nullptr) {
+    return fail(ErrorCode::not_found,
+                "flow '" + def.name + "' has no state '" + options.resume_state + "' to resume at");
+  }
   Execution e;
   e.workflow_name = def.name;
   e.workflow_id = stable_id(def.name);
@@ -392,6 +402,7 @@ Expected<Execution> run(const Definition& def, Invoker& invoker, const RunOption
   ctx.base_headers = options.headers;
   ctx.base_headers["X-Cff-Workflow-Id"] = e.workflow_id;
   ctx.base_headers["X-Cff-Workflow-Run-Id"] = e.execution_id;
+  ctx.resume_pending = !options.resume_state.empty();
   e.begin_time = iso_seconds(ctx.clock.start_ms());
   if (recorder.has_listener()) {
     Event started;
@@ -430,7 +441,8 @@ Expected<Execution> run(const Definition& def, Invoker& invoker, const RunOption
         break;
     }
   } else {
-    r = run_subflow(ctx, scope, def.start, options.input);
+    r = run_subflow(ctx, scope, options.resume_state.empty() ? def.start : options.resume_state,
+                    options.input);
   }
 
   e.status = r.status;

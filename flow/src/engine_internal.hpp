@@ -124,6 +124,8 @@ struct RunContext {
   std::string execution_id;
   // The headers every invocation carries; X-Cff-Workflow-State-Id is set per state.
   std::map<std::string, std::string> base_headers;
+  // RunOptions::resume_state has not been entered yet (its input filter is skipped once).
+  bool resume_pending = false;
 
   RunContext(const Definition& d, Invoker& inv, const RunOptions& opts, Recorder& rec)
       : def(d), invoker(inv), options(opts), recorder(rec), root_stop(opts.cancel_fd) {}

@@ -19,13 +19,14 @@ struct Entry {
 };
 
 // The sonames come from the libraries fstage was compiled against (lazy/CMakeLists.txt).
-constexpr std::array<Entry, 6> k_libraries = {{
+constexpr std::array<Entry, 7> k_libraries = {{
     {FSTAGE_SONAME_CURL, "libcurl4", "talking to the FunctionGraph API"},
     {FSTAGE_SONAME_GIT2, "libgit2-1.5", "git templates"},
     {FSTAGE_SONAME_ARCHIVE, "libarchive13", "writing zip artifacts"},
     {FSTAGE_SONAME_CRYPTO, "libssl3", "SHA-256 digests and request signing"},
     {FSTAGE_SONAME_SECCOMP, "libseccomp2", "compiling the sandbox's seccomp filter"},
     {FSTAGE_SONAME_ZLIB, "zlib1g", "estimating compressed sizes"},
+    {FSTAGE_SONAME_SQLITE, "libsqlite3-0", "keeping flow executions (.fstage/executions.db)"},
 }};
 
 struct Handles {

@@ -2,6 +2,8 @@
 // fstage-httpd.so: fstage::serve::HttpServer over cpp-httplib (see http_server.hpp for why this
 // is a module of its own).
 #include <atomic>
+#include <cctype>
+#include <string_view>
 
 #include <httplib.h>
 
@@ -20,6 +22,19 @@ using fstage::serve::HttpServerOptions;
 bool is_pseudo_header(const std::string& name) {
   return name == "REMOTE_ADDR" || name == "REMOTE_PORT" || name == "LOCAL_ADDR" ||
          name == "LOCAL_PORT";
+}
+
+bool is_content_type(const std::string& name) {
+  static constexpr std::string_view k_name = "content-type";
+  if (name.size() != k_name.size()) {
+    return false;
+  }
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(name[i])) != k_name[i]) {
+      return false;
+    }
+  }
+  return true;
 }
 
 class HttplibServer final : public fstage::serve::HttpServer {
@@ -170,10 +185,41 @@ class HttplibServer final : public fstage::serve::HttpServer {
     m_handler(d, out);
     res.status = out.status;
     res.headers.clear();
+    std::string content_type = "text/plain";
     for (const auto& [k, v] : out.headers) {
+      if (out.stream && is_content_type(k)) {
+        content_type = v;
+        continue;
+      }
       res.set_header(k.c_str(), v);
     }
+    if (out.stream) {
+      stream(res, content_type, std::move(out.stream));
+      return;
+    }
     res.body = std::move(out.body);
+  }
+
+  // The body in chunks as the handler's stream produces them. cpp-httplib calls the provider
+  // until it returns false (the client went away: a write failed) or calls sink.done(), and
+  // stops calling it once the server is stopping.
+  static void stream(httplib::Response& res, const std::string& content_type,
+                     fstage::serve::HttpStream body) {
+    res.set_chunked_content_provider(
+        content_type, [body = std::move(body)](std::size_t, httplib::DataSink& sink) {
+          bool written = true;
+          const bool more = body([&](std::string_view data) {
+            written = written && sink.is_writable() && sink.write(data.data(), data.size());
+            return written;
+          });
+          if (!written) {
+            return false;
+          }
+          if (!more) {
+            sink.done();
+          }
+          return true;
+        });
   }
 
   HttpHandler m_handler;

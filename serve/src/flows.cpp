@@ -1,34 +1,23 @@
 // SPDX-License-Identifier: Apache-2.0
 // FlowService's executions: each run on a thread of its own (the engine calls the pools and
 // waits), its record updated from the engine's events so that `show` is live while it runs,
-// and the last k_max_kept kept in memory.
+// and the last k_max_kept kept in memory; NORMAL ones also in the store (flow_store.cpp).
 #include <algorithm>
 #include <chrono>
 #include <ctime>
+#include <set>
 #include <thread>
+#include <utility>
 
-#include <fstage/base/interrupt.hpp>
 #include <fstage/sandbox/function.hpp>
 #include <fstage/serve/flows.hpp>
+#include <fstage/store/executions.hpp>
+
+#include "flow_record.hpp"
 
 namespace fstage::serve {
 
-struct FlowService::Record {
-  flow::Definition def;
-  std::string project_id;
-  std::map<std::string, std::string> headers;
-  OrderedJson input;
-  bool merge_parameters = false;
-  CancelFlag cancel;
-  mutable std::mutex mutex;  // exec, done
-  flow::Execution exec;      // live while running, then the engine's record
-  bool done = false;
-};
-
-namespace {
-
-// yyyy-MM-ddTHH:mm:ssZ, as the API writes execution times.
-std::string now_iso() {
+std::string flow_now_iso() {
   std::time_t t = std::time(nullptr);
   std::tm tm{};
   ::gmtime_r(&t, &tm);
@@ -37,9 +26,17 @@ std::string now_iso() {
   return buf;
 }
 
-std::string urn_for(const std::string& project, const std::string& name) {
+std::int64_t flow_now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string flow_urn(const std::string& project, const std::string& name) {
   return "urn:fss:cn-north-4:" + project + ":workflow:default:" + name + ":latest";
 }
+
+namespace {
 
 flow::NodeExecution& node_for(flow::Execution& e, const std::string& id, const std::string& name) {
   for (auto& n : e.node_execution_details) {
@@ -58,7 +55,7 @@ flow::NodeExecution& node_for(flow::Execution& e, const std::string& id, const s
 // The live record follows the engine's events: the nodes started and their attempts.
 void apply(flow::Execution& e, const flow::Event& ev) {
   using K = flow::Event::Kind;
-  e.last_update_time = now_iso();
+  e.last_update_time = flow_now_iso();
   if (ev.kind == K::state_started) {
     node_for(e, ev.state_id, ev.state_name);
     e.path.push_back(ev.state_id);
@@ -85,8 +82,16 @@ FlowService::~FlowService() {
 }
 
 void FlowService::set_flows(std::vector<flow::Definition> flows) {
-  std::lock_guard<std::mutex> lock(m_mutex);
-  m_flows = std::move(flows);
+  const bool normal = std::any_of(flows.begin(), flows.end(), [](const flow::Definition& d) {
+    return d.mode != flow::Mode::express;
+  });
+  {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_flows = std::move(flows);
+  }
+  if (normal) {
+    open_store();
+  }
 }
 
 std::vector<flow::Definition> FlowService::flows() const {
@@ -102,6 +107,25 @@ std::optional<flow::Definition> FlowService::find(const std::string& id) const {
     }
   }
   return std::nullopt;
+}
+
+// A fresh running record under `id`: a new execution, or a failed one retried from its start.
+void FlowService::restart(Record& rec, std::string id) {  // id: a copy, rec.exec is reset
+  flow::Execution& e = rec.exec;
+  e = flow::Execution{};
+  e.workflow_id = flow::stable_workflow_id(rec.def.name);
+  e.workflow_name = rec.def.name;
+  e.workflow_urn = flow_urn(rec.project_id, rec.def.name);
+  e.execution_id = std::move(id);
+  e.status = std::string(flow::k_status_running);
+  e.begin_time = flow_now_iso();
+  e.last_update_time = e.begin_time;
+  e.input = rec.input;
+  for (const auto& [k, v] : rec.headers) {
+    e.headers[k] = v;
+  }
+  rec.begin_ms = flow_now_ms();
+  rec.done = false;
 }
 
 std::shared_ptr<FlowService::Record> FlowService::make_record(
@@ -121,19 +145,8 @@ std::shared_ptr<FlowService::Record> FlowService::make_record(
   }
   rec->headers = std::move(headers);
   rec->input = std::move(input);
-  flow::Execution& e = rec->exec;
-  e.workflow_id = flow::stable_workflow_id(def.name);
-  e.workflow_name = def.name;
-  e.workflow_urn = urn_for(rec->project_id, def.name);
-  e.execution_id = sandbox::new_request_id();
-  e.status = std::string(flow::k_status_running);
-  e.begin_time = now_iso();
-  e.last_update_time = e.begin_time;
-  e.input = rec->input;
-  e.headers = OrderedJson::object();
-  for (const auto& [k, v] : rec->headers) {
-    e.headers[k] = v;
-  }
+  rec->persist = def.mode != flow::Mode::express && store() != nullptr;
+  restart(*rec, sandbox::new_request_id());
   return rec;
 }
 
@@ -172,23 +185,38 @@ void FlowService::execute(const std::shared_ptr<Record>& rec) {
   o.project_id = rec->project_id;
   o.execution_id = rec->exec.execution_id;
   Record* r = rec.get();
-  o.on_event = [r](const flow::Event& ev) {
-    std::lock_guard<std::mutex> lock(r->mutex);
-    apply(r->exec, ev);
+  o.on_event = [this, r](const flow::Event& ev) {
+    {
+      std::lock_guard<std::mutex> lock(r->mutex);
+      apply(r->exec, ev);
+    }
+    // The engine serialises its events: the store's writes keep their order.
+    if (ev.kind == flow::Event::Kind::state_finished) {
+      persist(*r, false);
+    }
   };
   PoolInvoker invoker(m_lookup, rec->cancel.fd(), &m_callbacks);
   auto t0 = std::chrono::steady_clock::now();
   Expected<flow::Execution> ran = flow::run(rec->def, invoker, o);
-  std::lock_guard<std::mutex> lock(rec->mutex);
-  if (ran) {
-    rec->exec = std::move(*ran);
-    rec->exec.workflow_urn = urn_for(rec->project_id, rec->def.name);
-  } else {
-    rec->exec.status = std::string(flow::k_status_fail);
-    rec->exec.error_message = ran.error().message;
-    rec->exec.end_time = now_iso();
+  {
+    std::lock_guard<std::mutex> lock(rec->mutex);
+    if (ran) {
+      rec->exec = std::move(*ran);
+      rec->exec.workflow_urn = flow_urn(rec->project_id, rec->def.name);
+    } else {
+      rec->exec.status = std::string(flow::k_status_fail);
+      rec->exec.error_message = ran.error().message;
+      rec->exec.end_time = flow_now_iso();
+    }
   }
+  // Kept before it counts as done: a retry then cannot be overwritten by this end.
+  persist(*rec, false);
+  std::lock_guard<std::mutex> lock(rec->mutex);
   rec->done = true;
+  if (m_on_ended) {
+    m_on_ended(rec->def.name, rec->exec.status,
+               std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  }
   m_log.event(
       "info",
       "flow " + rec->def.name + " " + rec->exec.execution_id + ": " + rec->exec.status + " in " +
@@ -217,6 +245,7 @@ std::string FlowService::start_flow(const flow::Definition& def, OrderedJson inp
   auto rec = make_record(def, std::move(input), std::move(headers), project_id);
   std::string id = rec->exec.execution_id;
   keep(rec);
+  persist(*rec, true);  // in the store before its id is answered
   {
     std::lock_guard<std::mutex> lock(m_mutex);
     if (m_stopping) {
@@ -232,6 +261,7 @@ flow::Execution FlowService::run_sync(const flow::Definition& def, OrderedJson i
                                       const std::string& project_id) {
   auto rec = make_record(def, std::move(input), std::move(headers), project_id);
   keep(rec);
+  persist(*rec, true);
   {
     std::lock_guard<std::mutex> lock(m_mutex);
     if (m_stopping) {
@@ -254,54 +284,73 @@ std::optional<OrderedJson> FlowService::show(const std::string& execution_id) co
   {
     std::lock_guard<std::mutex> lock(m_mutex);
     auto it = m_records.find(execution_id);
-    if (it == m_records.end()) {
-      return std::nullopt;
+    if (it != m_records.end()) {
+      rec = it->second;
     }
-    rec = it->second;
+  }
+  if (!rec) {
+    return stored_show(execution_id);
   }
   std::lock_guard<std::mutex> lock(rec->mutex);
   return flow::to_json(rec->exec);
 }
 
 OrderedJson FlowService::list(const std::string& flow_name) const {
-  OrderedJson out = OrderedJson::array();
-  std::lock_guard<std::mutex> lock(m_mutex);
-  for (auto it = m_order.rbegin(); it != m_order.rend(); ++it) {
-    auto r = m_records.find(*it);
-    if (r == m_records.end() || r->second->def.name != flow_name) {
-      continue;
+  // Those in memory (running ones live), then those only the store still has; newest first.
+  std::vector<std::pair<std::int64_t, OrderedJson>> found;
+  std::set<std::string> seen;
+  {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    for (auto it = m_order.rbegin(); it != m_order.rend(); ++it) {  // ties stay newest first
+      auto found_it = m_records.find(*it);
+      if (found_it == m_records.end() || found_it->second->def.name != flow_name) {
+        continue;
+      }
+      const auto& [id, rec] = *found_it;
+      std::lock_guard<std::mutex> g(rec->mutex);
+      const flow::Execution& e = rec->exec;
+      found.emplace_back(rec->begin_ms, brief_json(e.execution_id, e.workflow_id, e.workflow_urn,
+                                                   e.status, e.begin_time, e.end_time));
+      seen.insert(id);
     }
-    std::lock_guard<std::mutex> g(r->second->mutex);
-    const flow::Execution& e = r->second->exec;
-    OrderedJson j;
-    j["execution_id"] = e.execution_id;
-    j["workflow_id"] = e.workflow_id;
-    j["workflow_urn"] = e.workflow_urn;
-    j["status"] = e.status;
-    j["begin_time"] = e.begin_time;
-    j["end_time"] = e.end_time;
+  }
+  stored_list(flow_name, seen, found);
+  std::stable_sort(found.begin(), found.end(),
+                   [](const auto& x, const auto& y) { return x.first > y.first; });
+  OrderedJson out = OrderedJson::array();
+  for (auto& [ms, j] : found) {
     out.push_back(std::move(j));
   }
   return out;
 }
 
 bool FlowService::terminate(const std::string& execution_id) {
-  std::lock_guard<std::mutex> lock(m_mutex);
-  auto it = m_records.find(execution_id);
-  if (it == m_records.end()) {
-    return false;
+  {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    auto it = m_records.find(execution_id);
+    if (it != m_records.end()) {
+      it->second->cancel.raise();
+      return true;
+    }
   }
-  it->second->cancel.raise();
-  return true;
+  return stored_show(execution_id).has_value();  // kept from an earlier serve: it has ended
 }
 
 Expected<void> FlowService::retry(const std::string& execution_id) {
   std::shared_ptr<Record> rec;
   {
     std::lock_guard<std::mutex> lock(m_mutex);
-    auto it = m_records.find(execution_id);
+    if (auto it = m_records.find(execution_id); it != m_records.end()) {
+      rec = it->second;
+    }
+  }
+  if (!rec) {
+    // Kept by an earlier serve: back in memory, to run with the flow's current definition.
+    keep(FSTAGE_TRY(stored_record(execution_id)));
+    std::lock_guard<std::mutex> lock(m_mutex);
+    auto it = m_records.find(execution_id);  // the one a concurrent retry may have put first
     if (it == m_records.end()) {
-      return fail(ErrorCode::not_found, "no execution " + execution_id);
+      return fail(ErrorCode::internal, "execution " + execution_id + " was forgotten at once");
     }
     rec = it->second;
   }
@@ -313,22 +362,10 @@ Expected<void> FlowService::retry(const std::string& execution_id) {
                                                 "; only a failed one is retried");
     }
     // The same execution again from its start, under its id, with the same input and headers.
-    std::string id = rec->exec.execution_id;
-    rec->exec = flow::Execution{};
-    rec->exec.workflow_id = flow::stable_workflow_id(rec->def.name);
-    rec->exec.workflow_name = rec->def.name;
-    rec->exec.workflow_urn = urn_for(rec->project_id, rec->def.name);
-    rec->exec.execution_id = id;
-    rec->exec.status = std::string(flow::k_status_running);
-    rec->exec.begin_time = now_iso();
-    rec->exec.last_update_time = rec->exec.begin_time;
-    rec->exec.input = rec->input;
-    for (const auto& [k, v] : rec->headers) {
-      rec->exec.headers[k] = v;
-    }
-    rec->done = false;
+    restart(*rec, rec->exec.execution_id);
     rec->cancel.clear();
   }
+  persist(*rec, true);
   launch(std::move(rec));
   return {};
 }

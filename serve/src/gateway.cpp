@@ -29,6 +29,7 @@ void warn_if_no_routes(const Router& router, const std::string& manifest, Logger
 
 Expected<int> Gateway::run(std::shared_ptr<Project> project) {
   m_project = project;
+  m_flows->use_store(project->manifest.root);  // NORMAL executions outlive serve
   m_flows->set_flows(project->flows);
   HttpServerOptions so;
   so.threads = std::max(64, m_opts.pool.concurrency * 4);
@@ -64,6 +65,7 @@ Expected<int> Gateway::run(std::shared_ptr<Project> project) {
                               (t.flow.empty() ? t.function : "flow " + t.flow));
     }
   }
+  start_console(port);
   start_timers(*project);
   FSTAGE_TRY(start_watcher(*project));
   m_log.event("info", "listening on http://" + m_opts.host + ":" + std::to_string(port) +
@@ -99,6 +101,7 @@ Expected<int> Gateway::run(std::shared_ptr<Project> project) {
   if (m_watcher) {
     m_watcher->stop();
   }
+  stop_console();
   m_log.event("info", "stopped");
   if (interrupted()) {
     return fail(interrupted_error());

@@ -158,6 +158,9 @@ void Gateway::begin_drain(int sig) {
   m_log.event("info", std::string(sig == SIGTERM ? "SIGTERM" : "SIGINT") +
                           ": draining requests in flight (a second signal stops at once)");
   m_server->stop();
+  if (m_console) {
+    m_console->stop();  // the event streams end: the server's threads are free to end
+  }
   m_flows->cancel_all();
   if (m_timers) {
     m_timers->stop();

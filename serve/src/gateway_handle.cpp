@@ -123,6 +123,7 @@ HttpResponseData Gateway::answer_function(Project& project, const RouteMatch& ma
   if (!pool->submit(
           std::move(ir), [promise](sb::InvokeResult r) { promise->set_value(std::move(r)); },
           std::chrono::steady_clock::now() + wait)) {
+    ++m_metrics.function(function)->http_503;
     out = gateway_error(503, "APIG.0308",
                         interrupted()
                             ? std::string("Service unavailable: the gateway is shutting down")
@@ -180,6 +181,14 @@ std::optional<HttpResponseData> Gateway::signature_rejection(const HttpRequestDa
 // serve's own routes. A path under the prefix that none of them takes is a 404 of serve's,
 // not a function's (APIG routes under it are refused when the manifest loads).
 std::optional<HttpResponseData> Gateway::answer_internal(const HttpRequestData& d) {
+  if (auto observed = answer_observe(d)) {
+    return observed;
+  }
+  if (m_console) {
+    if (auto page = m_console->answer(d)) {
+      return page;
+    }
+  }
   HttpResponseData r;
   r.status = 404;
   r.headers.emplace_back("Content-Type", "application/json");

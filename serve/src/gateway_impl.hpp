@@ -16,8 +16,12 @@
 #include <vector>
 
 #include <fstage/flow/model.hpp>
+#include <fstage/serve/console.hpp>
+#include <fstage/serve/events.hpp>
 #include <fstage/serve/flows.hpp>
 #include <fstage/serve/gateway.hpp>
+#include <fstage/serve/metrics.hpp>
+#include <fstage/serve/requests.hpp>
 #include <fstage/serve/router.hpp>
 #include <fstage/serve/timers.hpp>
 #include <fstage/serve/watcher.hpp>
@@ -52,6 +56,7 @@ class Gateway {
           return it == p->pools.end() ? nullptr : it->second;
         },
         log);
+    observe_flows();
   }
 
   // Loads the manifest and builds every function (a function whose build is unchanged keeps
@@ -68,6 +73,16 @@ class Gateway {
   std::optional<HttpResponseData> answer_internal(const HttpRequestData& d);
   // The API's 401 for a signed /v2/ request whose signature does not verify, else nullopt.
   std::optional<HttpResponseData> signature_rejection(const HttpRequestData& d);
+  // Observation (gateway_observe.cpp): the pool options that count into m_metrics and keep
+  // requests in m_history; the flows' end counted; /_fstage/metrics and /_fstage/requests.
+  PoolOptions observed_pool(const std::string& function);
+  void observe_flows();
+  std::optional<HttpResponseData> answer_observe(const HttpRequestData& d);
+  // The console and live logs (gateway_console.cpp): every log record goes to the event bus,
+  // the console answers under k_internal_prefix, and .fstage/serve.json says where serve
+  // listens until stop_console().
+  void start_console(int port);
+  void stop_console();
   void start_timers(const Project& p);
   Expected<void> start_watcher(const Project& p);
   void reload(bool manifest_changed);
@@ -88,6 +103,10 @@ class Gateway {
   std::shared_ptr<Project> m_project;
   std::unique_ptr<HttpServer> m_server;
   std::unique_ptr<FlowService> m_flows;
+  MetricsRegistry m_metrics;
+  std::shared_ptr<RequestHistory> m_history = std::make_shared<RequestHistory>();
+  std::unique_ptr<EventBus> m_bus;
+  std::unique_ptr<Console> m_console;
   // Only the control thread touches these once it runs (reload, begin_drain).
   std::unique_ptr<TimerScheduler> m_timers;
   std::unique_ptr<Watcher> m_watcher;

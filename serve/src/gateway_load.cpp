@@ -63,7 +63,7 @@ Expected<std::shared_ptr<Project>> Gateway::load(const Project* previous) {
       p->pools[fn.name] = previous->pools.at(fn.name);
     } else {
       sb::RunnerOptions ro = m_opts.runner;
-      PoolOptions po = m_opts.pool;
+      PoolOptions po = observed_pool(fn.name);
       if (fn.name == m_opts.debug_function && m_opts.debug) {
         FSTAGE_TRY(m_opts.debug(p->manifest, fn, ro.debug));
         ro.debug.on_listening = [this](const std::string& l) { m_log.event("info", l); };

@@ -5,6 +5,7 @@
 
 #include <fstage/base/json.hpp>
 #include <fstage/base/numbers.hpp>
+#include <fstage/serve/events.hpp>
 #include <fstage/serve/log.hpp>
 
 namespace fstage::serve {
@@ -34,7 +35,38 @@ std::string dump(const OrderedJson& j) {
   return j.dump(-1, ' ', false, OrderedJson::error_handler_t::replace);
 }
 
+std::string_view next_word(std::string_view& rest) {
+  std::size_t end = rest.find(' ');
+  std::string_view word = rest.substr(0, end);
+  rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
+  return word;
+}
+
 }  // namespace
+
+LineLevel classify_line(std::string_view line, std::string_view request_id) {
+  std::string_view rest = line;
+  std::string_view stamp = next_word(rest);
+  std::string_view id = next_word(rest);
+  std::string_view level = next_word(rest);
+  // The time is "2024-01-02T03:04:05.678Z"; the id the invocation's.
+  const bool logger_line = stamp.size() >= 20 && stamp[4] == '-' && stamp[10] == 'T' &&
+                           !id.empty() && (request_id.empty() || id == request_id);
+  if (logger_line) {
+    static constexpr std::string_view k_levels[] = {"DEBUG",   "INFO",  "WARN",
+                                                    "WARNING", "ERROR", "CRITICAL"};
+    for (auto k : k_levels) {
+      if (level == k) {
+        std::string lower;
+        for (char c : k == "WARNING" ? std::string_view("WARN") : k) {
+          lower += static_cast<char>(c - 'A' + 'a');
+        }
+        return {lower, rest};
+      }
+    }
+  }
+  return {"info", line};
+}
 
 std::string clock_text() {
   Now n = now(false);
@@ -75,7 +107,7 @@ void Logger::write(const std::string& line) {
 
 void Logger::access(const AccessRecord& r) {
   double ms = round_to(r.duration_ms, 3);
-  if (m_json) {
+  if (m_json || m_bus != nullptr) {
     OrderedJson j = OrderedJson::object();
     j["time"] = clock_iso();
     j["type"] = "access";
@@ -87,8 +119,15 @@ void Logger::access(const AccessRecord& r) {
     j["bytes"] = r.bytes;
     j["function"] = r.function;
     j["request_id"] = r.request_id;
-    write(dump(j));
-    return;
+    if (m_json) {
+      write(dump(j));
+    }
+    if (m_bus != nullptr) {
+      m_bus->publish("access", r.function, std::move(j));
+    }
+    if (m_json) {
+      return;
+    }
   }
   if (m_quiet) {
     return;
@@ -101,15 +140,25 @@ void Logger::access(const AccessRecord& r) {
 
 void Logger::function_line(std::string_view function, std::string_view request_id,
                            std::string_view line) {
-  if (m_json) {
+  if (m_json || m_bus != nullptr) {
+    const LineLevel l = classify_line(line, request_id);
     OrderedJson j = OrderedJson::object();
     j["time"] = clock_iso();
     j["type"] = "log";
     j["function"] = function;
     j["request_id"] = request_id;
-    j["line"] = line;
-    write(dump(j));
-    return;
+    j["level"] = l.level;
+    j["message"] = l.message;
+    j["line"] = line;  // whole, as printed (before --log-format json had level and message)
+    if (m_json) {
+      write(dump(j));
+    }
+    if (m_bus != nullptr) {
+      m_bus->publish("log", std::string(function), std::move(j));
+    }
+    if (m_json) {
+      return;
+    }
   }
   if (m_quiet) {
     return;
@@ -119,19 +168,52 @@ void Logger::function_line(std::string_view function, std::string_view request_i
 }
 
 void Logger::event(std::string_view level, std::string_view message) {
-  if (m_json) {
+  if (m_json || m_bus != nullptr) {
     OrderedJson j = OrderedJson::object();
     j["time"] = clock_iso();
     j["type"] = "event";
     j["level"] = level;
     j["message"] = message;
-    write(dump(j));
-    return;
+    if (m_json) {
+      write(dump(j));
+    }
+    if (m_bus != nullptr) {
+      m_bus->publish("gateway", "", std::move(j));
+    }
+    if (m_json) {
+      return;
+    }
   }
   if (m_quiet && level != "warn") {
     return;
   }
   write(clock_text() + (level == "warn" ? " warning: " : " ") + std::string(message));
+}
+
+void Logger::invocation_started(std::string_view function, std::string_view request_id) {
+  if (m_bus == nullptr) {
+    return;
+  }
+  OrderedJson j = OrderedJson::object();
+  j["function"] = function;
+  j["request_id"] = request_id;
+  m_bus->publish("invocation_started", std::string(function), std::move(j));
+}
+
+void Logger::invocation_finished(std::string_view function, std::string_view request_id,
+                                 std::string_view status, double duration_ms,
+                                 double init_duration_ms, bool cold) {
+  if (m_bus == nullptr) {
+    return;
+  }
+  OrderedJson j = OrderedJson::object();
+  j["function"] = function;
+  j["request_id"] = request_id;
+  j["status"] = status;
+  j["duration_ms"] = round_to(duration_ms, 3);
+  j["init_duration_ms"] = round_to(init_duration_ms, 3);
+  j["cold"] = cold;
+  m_bus->publish("invocation_finished", std::string(function), std::move(j));
 }
 
 void Logger::event_once(std::string_view level, std::string_view message) {

@@ -2,7 +2,9 @@
 #include <algorithm>
 #include <utility>
 
+#include <fstage/serve/metrics.hpp>
 #include <fstage/serve/pool.hpp>
+#include <fstage/serve/requests.hpp>
 
 namespace fstage::serve {
 
@@ -78,6 +80,18 @@ Expected<std::unique_ptr<sb::FunctionRunner>> FunctionPool::make_runner(std::str
 }
 
 bool FunctionPool::submit(sb::InvokeRequest request, Done done, Clock::time_point answer_by) {
+  if (request.request_id.empty()) {
+    request.request_id = sb::new_request_id();  // the id it is recorded (and replayed) under
+  }
+  const bool accepted = submit_locked(request, done, answer_by);
+  if (!accepted && m_pool.metrics) {
+    m_pool.metrics->rejected();
+  }
+  return accepted;
+}
+
+bool FunctionPool::submit_locked(sb::InvokeRequest& request, Done& done,
+                                 Clock::time_point answer_by) {
   std::lock_guard<std::mutex> lock(m_mutex);
   if (m_stopping) {
     return false;
@@ -89,6 +103,9 @@ bool FunctionPool::submit(sb::InvokeRequest request, Done done, Clock::time_poin
                           std::min(m_workers.size(), static_cast<std::size_t>(m_pool.concurrency));
   if (m_queue.size() >= can_start + m_pool.queue) {
     return false;
+  }
+  if (m_pool.history) {
+    m_pool.history->record(m_spec.name, request);
   }
   m_queue.push_back(Job{std::move(request), std::move(done), answer_by});
   if (static_cast<std::size_t>(m_idle) < m_queue.size() &&
@@ -153,6 +170,7 @@ void FunctionPool::work(Worker* self) {
         runner.reset();
       }
       sb::InvokeResult result;
+      m_log.invocation_started(m_spec.name, job.request.request_id);
       if (!runner) {
         auto made = make_runner(&current_id, &lines, *self);
         if (made) {
@@ -170,6 +188,11 @@ void FunctionPool::work(Worker* self) {
         result = runner->invoke(job.request);
         lines.flush(emit);
       }
+      if (m_pool.metrics) {
+        m_pool.metrics->record(result);
+      }
+      m_log.invocation_finished(m_spec.name, job.request.request_id, sb::to_string(result.status),
+                                result.duration_ms, result.init_duration_ms, result.cold);
       // Idle again before the caller hears back: a caller that answers with its next request
       // at once (a flow's next state) finds this warm instance free instead of starting one.
       lock.lock();

@@ -121,7 +121,9 @@ class Store:
     def __init__(self, region, project_id, domain_id="d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0"):
         self.region, self.project_id, self.domain_id = region, project_id, domain_id
         self.functions = {}  # (package, name) -> dict
-        self.logs = []       # (function name, line)
+        self.logs = []       # {name, content, time, line_num} (observe.append_log)
+        self.log_seq = 0
+        self.invocations = []  # {name, time, duration, failed} (observe.statistics)
         self.dependencies = {}  # dep_id -> {"id", "name", "versions": {number: version}}
         self.workflows = {}  # workflow id -> definition as shown (workflows.py)
 

@@ -7,6 +7,8 @@ import re
 import time
 import uuid
 
+import observe
+
 from fgs import (MANAGED_CONFIG, MAX_VERSIONS, NAME_RE, TRIGGER_TYPES, VERSION_RE, ApiError, bad,
                  now, require)
 
@@ -194,10 +196,11 @@ def invoke(store, urn, raw, tail, is_async):
            "memory: %dMB" % (stamp, request_id, version, cfg["handler"], stamp, request_id,
                              cfg["memory_size"]))
     for line in log.split("\n"):
-        store.logs.append((cfg["func_name"], line))
+        observe.append_log(store, cfg["func_name"], line)
+    failed = isinstance(event, dict) and "fail" in event
+    observe.record_invocation(store, cfg["func_name"], 1, failed)
     if is_async:
         return 202, {"request_id": request_id}, {}
-    failed = isinstance(event, dict) and "fail" in event
     result = ({"errorMessage": str(event["fail"]), "errorType": "Error"} if failed else
               {"echo": event, "function": cfg["func_name"], "version": version,
                "handler": cfg["handler"]})
@@ -214,19 +217,6 @@ def log_detail(store, urn):
     cfg = fn["config"]
     return 200, {"group_name": "functiongraph-logs", "group_id": cfg["log_group_id"],
                  "stream_name": cfg["func_name"], "stream_id": cfg["log_stream_id"]}
-
-
-def query_logs(store, group_id, stream_id, body):
-    require(body, ["start_time", "end_time"])
-    names = [f["config"]["func_name"] for f in store.functions.values()
-             if f["config"]["log_group_id"] == group_id and
-             f["config"]["log_stream_id"] == stream_id]
-    if not names:
-        raise ApiError(404, "LTS.0208", "The log stream does not exist")
-    limit = int(body.get("limit") or 100)
-    lines = [line for name, line in store.logs if name == names[0]][-limit:]
-    return 200, {"logs": [{"content": line, "line_num": str(i)} for i, line in enumerate(lines)],
-                 "count": len(lines)}
 
 
 def check_name(name):

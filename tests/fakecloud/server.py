@@ -42,6 +42,7 @@ sys.dont_write_bytecode = True  # keep the source tree clean
 import deps
 import fgs
 import fgs_more
+import observe
 import sign
 import workflow_runs
 import workflows
@@ -123,6 +124,7 @@ ROUTES = [
     (r"/v2/(?P<pid>[^/]+)/fgs/functions/%s/invocations" % URN, "invoke"),
     (r"/v2/(?P<pid>[^/]+)/fgs/functions/%s/invocations-async" % URN, "invoke_async"),
     (r"/v2/(?P<pid>[^/]+)/fgs/functions/%s/lts-log-detail" % URN, "log_detail"),
+    (r"/v2/(?P<pid>[^/]+)/fgs/functions/%s/statistics/(?P<period>[^/]+)" % URN, "statistics"),
     (r"/v2/(?P<pid>[^/]+)/fgs/functions/%s" % URN, "function"),
     (r"/v2/(?P<pid>[^/]+)/fgs/triggers/%s" % URN, "triggers"),
     (r"/v2/(?P<pid>[^/]+)/fgs/triggers/%s/(?P<kind>[^/]+)/(?P<tid>[^/]+)" % URN, "trigger"),
@@ -143,7 +145,8 @@ ROUTES = [
 ]
 ALLOWED = {"iam": "GET", "functions": "GET POST", "config": "GET PUT", "code": "GET PUT",
            "versions": "GET POST", "aliases": "GET POST", "alias": "GET PUT DELETE",
-           "invoke": "POST", "invoke_async": "POST", "log_detail": "GET", "function": "DELETE",
+           "invoke": "POST", "invoke_async": "POST", "log_detail": "GET", "statistics": "GET",
+           "function": "DELETE",
            "triggers": "GET POST DELETE", "trigger": "GET PUT DELETE", "logs": "POST",
            "dependencies": "GET", "dependency_create": "POST", "dependency_versions": "GET",
            "dependency_version": "GET DELETE", "workflows": "GET POST DELETE",
@@ -204,6 +207,8 @@ def dispatch(state, method, path, query, headers, raw):
         return fgs_more.invoke(store, urn, raw, tail, name == "invoke_async")
     if name == "log_detail":
         return fgs_more.log_detail(store, urn) + ({},)
+    if name == "statistics":
+        return observe.statistics(store, urn, p["period"]) + ({},)
     if name == "triggers":
         r = (fgs_more.create_trigger(store, urn, body) if method == "POST"
              else fgs_more.triggers_op(store, urn, method))
@@ -240,7 +245,7 @@ def dispatch(state, method, path, query, headers, raw):
         return workflow_runs.callback(store, p["wid"], headers, body) + ({},)
     if name == "trigger":
         return fgs_more.trigger_op(store, urn, p["kind"], p["tid"], method, body) + ({},)
-    return fgs_more.query_logs(store, p["gid"], p["sid"], body or {}) + ({},)
+    return observe.query_logs(store, p["gid"], p["sid"], body) + ({},)
 
 
 def snapshot(store):

@@ -429,3 +429,47 @@ TEST_CASE("flow::run chains sequential actions and merges parallel ones", "[flow
     CHECK(e.error_type == "BFailed");
   }
 }
+
+TEST_CASE("flow::run resumes a failed run at its failed state, on the input it had",
+          "[flow][engine]") {
+  // a -> b (input filter $.order) -> end: b failed once; the retry starts at b with the
+  // input its attempt recorded (already filtered), and a does not run again.
+  auto d = flow_of({"a", "b"}, "a");
+  d.states.push_back(call("a", "b"));
+  auto b = call("b", "end");
+  b.filter.input = "$.order";
+  d.states.push_back(b);
+  d.states.push_back(end_state());
+  MockInvoker inv;
+  bool fail_b = true;
+  inv.answer = [&](const flow::Invocation& c) {
+    if (c.function == "a") {
+      return MockInvoker::ok(R"({"order": {"id": 7}})");
+    }
+    return fail_b ? MockInvoker::error("Busy", "later") : MockInvoker::ok(c.event);
+  };
+  auto first = run_ok(d, inv);
+  REQUIRE(first.status == "fail");
+  CHECK(first.error_state == "b");
+  const OrderedJson recorded = first.node_execution_details.at(1).executions.at(0).input;
+  CHECK(recorded == js(R"({"id": 7})"));
+
+  fail_b = false;
+  inv.calls.clear();
+  flow::RunOptions again;
+  again.input = recorded;
+  again.resume_state = "b";
+  again.execution_id = first.execution_id;
+  auto second = run_ok(d, inv, again);
+  CHECK(second.status == "success");
+  CHECK(second.output == js(R"({"id": 7})"));  // the filter was not applied twice
+  REQUIRE(inv.calls.size() == 1);
+  CHECK(inv.calls[0].function == "b");
+  CHECK(inv.calls[0].headers.at("X-Cff-Workflow-Run-Id") == first.execution_id);
+  CHECK(second.path == std::vector<std::string>{"b", "end"});
+
+  again.resume_state = "nowhere";
+  auto bad = flow::run(d, inv, again);
+  REQUIRE_FALSE(bad.has_value());
+  CHECK(bad.error().message.find("no state 'nowhere' to resume at") != std::string::npos);
+}

@@ -43,6 +43,9 @@ struct Context {
 
   // Set by the selected subcommand's parse callback; run() executes it after parsing.
   std::function<Expected<int>()> action;
+  // Set by a command that runs until Ctrl-C (`--follow`): a signal is how it ends, so it exits
+  // 130 without the "interrupted" line.
+  bool ends_on_interrupt = false;
 
   // What a command hands over instead of destroying once its work is done and nothing of it
   // is visible outside the process any more: only memory is left to free. main() ends the

@@ -31,6 +31,12 @@ struct InvokeResult {
   bool function_error = false;
 };
 
+// One LTS log line; line_num orders the lines and is the paging cursor.
+struct LogLine {
+  std::string content;
+  std::string line_num;
+};
+
 class Api {
  public:
   Api(HttpClient& http, Target target, Credentials creds);
@@ -128,9 +134,19 @@ class Api {
                                        const std::string& execution_id, const std::string& op);
 
   Expected<Json> log_detail(const std::string& name);
-  // LTS log lines of the function's stream between the two times (ms since the epoch).
+  // The newest `limit` LTS log lines of the function's stream between the two times (ms since
+  // the epoch), oldest first.
   Expected<std::vector<std::string>> query_logs(const Json& detail, long long start_ms,
                                                 long long end_ms, int limit);
+  // One page of LTS lines between the two times, oldest first: the first page, or (with
+  // `after_line_num`) the page after that line. A page shorter than `limit` is the last.
+  Expected<std::vector<LogLine>> query_log_page(const Json& detail, long long start_ms,
+                                                long long end_ms, int limit,
+                                                const std::string& after_line_num = "");
+  // ListFunctionStatistics: the function's metrics per minute over the last `minutes` (the API
+  // takes 5, 15 or 60): {count, duration, fail_count, max_duration, min_duration,
+  // reject_count, ...}, each an array of {timestamp, value}. Errors: not_found, remote.
+  Expected<Json> function_statistics(const std::string& name, int minutes);
 
  private:
   struct Call {
@@ -149,6 +165,9 @@ class Api {
   // raw() + error mapping + JSON parsing (null for an empty body).
   Expected<Json> call(const Call& c);
   std::string fgs(const std::string& rest) const;  // "/v2/<project>/fgs" + rest
+  // POST …/groups/{group}/streams/{stream}/content/query on the LTS endpoint; `detail` is
+  // log_detail()'s answer.
+  Expected<Json> lts_query(const Json& detail, const Json& body);
   Expected<Json> create(const Call& c, const std::function<Expected<std::optional<Json>>()>& find);
 
   HttpClient& m_http;

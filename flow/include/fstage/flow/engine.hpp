@@ -124,6 +124,10 @@ struct RunOptions {
   std::string region = "cn-north-4";
   std::string execution_id;  // generated when empty
   std::string only_state;    // run this state alone on `input` (like AWS TestState)
+  // The retry of a failed run: start at this top-level state instead of `start`, with `input`
+  // as its attempts' input as the record holds it (its input filter already applied, so not
+  // applied again), and go on from there as usual.
+  std::string resume_state;
   std::function<void(const Event&)> on_event;
 };
 

@@ -4,11 +4,11 @@
 // libcurl (deploy, remote), libgit2 (git templates), libarchive and libcrypto (package,
 // deploy) and their own dependencies are some 45 shared objects (libseccomp and zlib, two
 // more, cost 0.2 ms each and are needed only to compile the seccomp program on a cache miss
-// and to estimate package sizes); mapping and relocating them
-// costs ~25 ms on every start, four times what `fstage invoke` or `fstage __complete` need
-// for everything else. So fstage does not link them: lazy/src/*.cpp define the few functions
-// fstage calls from each library, and each definition looks the real one up with dlsym() the
-// first time it runs. Callers keep using the libraries' own headers and names unchanged.
+// and to estimate package sizes; libsqlite3 only serve's execution store); mapping and relocating
+// them costs ~25 ms on every start, four times what `fstage invoke` or `fstage __complete` need for
+// everything else. So fstage does not link them: lazy/src/*.cpp define the few functions fstage
+// calls from each library, and each definition looks the real one up with dlsym() the first time it
+// runs. Callers keep using the libraries' own headers and names unchanged.
 //
 // A library that cannot be opened is an installation problem; commands that need one call
 // require() first and get an Error with the package to install. A wrapper reached without
@@ -21,7 +21,7 @@
 
 namespace fstage::lazy {
 
-enum class Library { curl, git2, archive, crypto, seccomp, zlib };
+enum class Library { curl, git2, archive, crypto, seccomp, zlib, sqlite };
 
 // "libcurl.so.4", as found at build time.
 std::string_view soname(Library lib);

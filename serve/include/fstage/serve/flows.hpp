@@ -1,19 +1,25 @@
 // SPDX-License-Identifier: Apache-2.0
 // Flows in `fstage serve`: the manifest's flows run by the engine (flow::run) on the SAME warm
 // pools as the functions' routes, started through the platform's v2 execution routes
-// (FLOW.md §3) on serve's port, and kept in memory (the last k_max_kept executions).
-// Requests may be unsigned; a signed one is checked by the gateway first
-// (ServeOptions::check_signature).
+// (FLOW.md §3) on serve's port, and kept in memory (the last k_max_kept executions). NORMAL
+// executions are also kept in the project's execution store (store/executions.hpp), so that
+// they outlive serve; EXPRESS ones stay in memory only, as the platform keeps no history of
+// them. Requests may be unsigned; a signed
+// one is checked by the gateway first (ServeOptions::check_signature).
 #pragma once
 
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <fstage/base/error.hpp>
@@ -27,6 +33,10 @@
 #include <fstage/serve/pool.hpp>
 #include <fstage/serve/router.hpp>
 #include <fstage/serve/timers.hpp>
+
+namespace fstage::store {
+class ExecutionStore;
+}
 
 namespace fstage::serve {
 
@@ -84,6 +94,13 @@ class FlowService {
   FlowService(const FlowService&) = delete;
   FlowService& operator=(const FlowService&) = delete;
 
+  // NORMAL executions are kept in the project's execution store,
+  // <project_root>/.fstage/executions.db, opened by the first set_flows() that serves a
+  // NORMAL flow. A store that cannot be used (a file from a newer fstage, not a database, no
+  // permission) is a warning with its fix, and executions are then kept in memory only: the
+  // functions' routes and the flows still serve. Call before set_flows().
+  void use_store(const std::filesystem::path& project_root);
+
   // The flows served from now on (a reload replaces them; running executions go on).
   void set_flows(std::vector<flow::Definition> flows);
   std::vector<flow::Definition> flows() const;
@@ -105,7 +122,8 @@ class FlowService {
   // Cancels a running execution: false when unknown; true (nothing done) when it has ended.
   bool terminate(const std::string& execution_id);
   // Re-runs a failed execution under the same id: not_found, or invalid_input when it did
-  // not fail.
+  // not fail. One kept by an earlier serve runs with its flow's current definition
+  // (not_found when the flow is no longer served).
   Expected<void> retry(const std::string& execution_id);
 
   // A flow's APIG route: the request's APIG event is the flow's input; an EXPRESS flow answers
@@ -120,6 +138,12 @@ class FlowService {
   // The v2 execution routes: nullopt when `request` is not one of them.
   std::optional<HttpResponseData> handle(const HttpRequestData& request);
 
+  // Called once each time an execution ends (its flow's name, final status, seconds it ran),
+  // on the thread that ran it. Set before any flow starts.
+  using OnEnded =
+      std::function<void(const std::string& flow, const std::string& status, double seconds)>;
+  void set_on_ended(OnEnded on_ended) { m_on_ended = std::move(on_ended); }
+
   // Cancels every running execution (and any started later); does not wait.
   void cancel_all();
   // cancel_all(), and waits for the executions' threads.
@@ -133,15 +157,32 @@ class FlowService {
   void execute(const std::shared_ptr<Record>& rec);
   void launch(std::shared_ptr<Record> rec);
   void keep(const std::shared_ptr<Record>& rec);
+  static void restart(Record& rec, std::string id);
+
+  // The execution store (flow_store.cpp).
+  void open_store();
+  std::shared_ptr<store::ExecutionStore> store() const;
+  // Writes `rec` to the store if it is kept there: `begin` for a (re)start, else its progress.
+  void persist(Record& rec, bool begin);
+  std::optional<OrderedJson> stored_show(const std::string& execution_id) const;
+  // Appends the flow's stored executions not in `seen`, as (begin_ms, brief JSON).
+  void stored_list(const std::string& flow_name, const std::set<std::string>& seen,
+                   std::vector<std::pair<std::int64_t, OrderedJson>>& out) const;
+  // A failed execution of an earlier serve as a Record, with its flow's current definition.
+  Expected<std::shared_ptr<Record>> stored_record(const std::string& execution_id) const;
 
   PoolLookup m_lookup;
   Logger& m_log;
   CallbackBoard m_callbacks;  // states waiting for the callback route
+  OnEnded m_on_ended;
   mutable std::mutex m_mutex;
   std::vector<flow::Definition> m_flows;
   std::map<std::string, std::shared_ptr<Record>> m_records;
   std::vector<std::string> m_order;  // execution ids, oldest first
   std::condition_variable m_cv;      // a background run ended
+  std::filesystem::path m_store_path;
+  std::shared_ptr<store::ExecutionStore> m_store;  // null: in memory only
+  bool m_store_tried = false;
   int m_running = 0;
   bool m_stopping = false;
 };

@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -30,10 +31,19 @@ struct HttpRequestData {
   bool body_too_large = false;
 };
 
+// A streamed body (server-sent events). The server calls it again and again on the
+// request's thread, each call writing what it has through `write` (false once the client has
+// gone) and waiting a short while at most (about a second: the server checks between calls
+// whether it is stopping); it returns false when the body is complete. The response goes out
+// chunked, with `headers` and no `body`.
+using HttpWrite = std::function<bool(std::string_view data)>;
+using HttpStream = std::function<bool(const HttpWrite& write)>;
+
 struct HttpResponseData {
   int status = 200;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  HttpStream stream;  // when set, the body is streamed instead of `body`
 };
 
 using HttpHandler = std::function<void(const HttpRequestData&, HttpResponseData&)>;

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // The serve log: one access line per request, the functions' output line by line tagged with
 // function and request id, and gateway events. Text for people, or one JSON object per line
-// (--json). Thread-safe; every line is written whole.
+// (--log-format json). Thread-safe; every line is written whole. With an EventBus attached,
+// every record is also published there (events.hpp), with the invocations' start and end,
+// which the written log leaves out.
 #pragma once
 
 #include <mutex>
@@ -23,6 +25,16 @@ struct AccessRecord {
   std::string source;  // "http" or "timer"
 };
 
+class EventBus;
+
+// A function's output line split as the runtimes' loggers write it ("<time> <request id>
+// <LEVEL> <message>"): its level (lower case) and message. A plain print is "info", whole.
+struct LineLevel {
+  std::string level;
+  std::string_view message;
+};
+LineLevel classify_line(std::string_view line, std::string_view request_id);
+
 class Logger {
  public:
   Logger(std::ostream& out, bool json, bool quiet) : m_out(out), m_json(json), m_quiet(quiet) {}
@@ -34,6 +46,16 @@ class Logger {
   void event(std::string_view level, std::string_view message);
   // event(), unless this very message was logged by event_once before.
   void event_once(std::string_view level, std::string_view message);
+
+  // Publishes every record to `bus` from now on (nullptr: none). Set before serving starts.
+  void attach(EventBus* bus) { m_bus = bus; }
+  EventBus* bus() const { return m_bus; }
+  // An invocation began on an instance / ended (status: ok, function_error, timeout, ...):
+  // published to the bus only.
+  void invocation_started(std::string_view function, std::string_view request_id);
+  void invocation_finished(std::string_view function, std::string_view request_id,
+                           std::string_view status, double duration_ms, double init_duration_ms,
+                           bool cold);
 
  private:
   // Lines are written at once, one write(2) each when the gateway is quiet; under load the
@@ -47,6 +69,7 @@ class Logger {
   std::ostream& m_out;
   bool m_json;
   bool m_quiet;
+  EventBus* m_bus = nullptr;
 };
 
 // Local wall-clock time with milliseconds, "12:34:56.789", for text lines; ISO-8601 UTC for

@@ -30,6 +30,9 @@
 
 namespace fstage::serve {
 
+struct FunctionMetrics;
+class RequestHistory;
+
 struct PoolOptions {
   int concurrency = 4;
   std::size_t queue = 128;  // requests waiting beyond the busy instances
@@ -37,6 +40,12 @@ struct PoolOptions {
   // When set, every whole line a function prints goes here (its request id, the line without
   // the newline) instead of to the Logger: `fstage flow run` tags it with the calling state.
   std::function<void(std::string_view request_id, std::string_view line)> on_line;
+  // Counted here, whoever submits (routes, timers, flows): each invocation's outcome and each
+  // refusal. Null: not counted (`fstage flow run`). Queued requests answered `cancelled` by a
+  // drain never ran and are not counted.
+  std::shared_ptr<FunctionMetrics> metrics;
+  // Each accepted request is kept here for replay (null: none kept).
+  std::shared_ptr<RequestHistory> history;
 };
 
 struct PoolStats {
@@ -103,6 +112,7 @@ class FunctionPool {
   };
   FunctionPool(sandbox::FunctionSpec spec, sandbox::RunnerOptions options,
                const sandbox::Capabilities& caps, PoolOptions pool, Logger& log);
+  bool submit_locked(sandbox::InvokeRequest& request, Done& done, Clock::time_point answer_by);
   void spawn_locked();
   void reap_locked();
   void work(Worker* self);

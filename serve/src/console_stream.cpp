@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: Apache-2.0
+// The console's live side: /_fstage/events streams the EventBus as server-sent events, and
+// the flow executions' progress is put on the bus by looking at FlowService (its public API:
+// list and show) while anyone listens.
+#include <charconv>
+#include <map>
+
+#include <fstage/serve/console.hpp>
+
+namespace fstage::serve {
+
+namespace {
+
+std::string query_value(const HttpRequestData& d, std::string_view key) {
+  for (const auto& [k, v] : d.query) {
+    if (k == key) {
+      return v;
+    }
+  }
+  return "";
+}
+
+HttpResponseData unavailable(const std::string& message) {
+  HttpResponseData r;
+  r.status = 503;
+  r.headers.emplace_back("Content-Type", "application/json");
+  r.headers.emplace_back("Retry-After", "1");
+  OrderedJson j = OrderedJson::object();
+  j["error_code"] = "FSTAGE.503";
+  j["error_msg"] = message;
+  r.body = j.dump();
+  return r;
+}
+
+// One open stream: gives its slot back when the server drops the response, whether the
+// body ran (the client left, serve stopped) or never started.
+struct Stream {
+  std::shared_ptr<Subscription> subscription;
+  std::atomic<int>* open = nullptr;
+  bool started = false;
+  ~Stream() { --*open; }
+};
+
+std::string text_of(const OrderedJson& j, const char* key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+// Each node's status as the console colours it: its last attempt's; a node begun but with no
+// attempt ended yet is running while the execution runs (the execution's status after).
+std::map<std::string, std::string> node_statuses(const OrderedJson& exec) {
+  std::map<std::string, std::string> out;
+  const std::string status = text_of(exec, "status");
+  auto details = exec.find("node_execution_details");
+  if (details == exec.end() || !details->is_array()) {
+    return out;
+  }
+  for (const auto& node : *details) {
+    const std::string id = text_of(node, "node_id");
+    auto runs = node.find("executions");
+    std::string s;
+    if (runs != node.end() && runs->is_array() && !runs->empty()) {
+      s = text_of(runs->back(), "status");
+    }
+    out[id] = !s.empty() ? s : status;
+  }
+  return out;
+}
+
+}  // namespace
+
+HttpResponseData Console::events(const HttpRequestData& d) {
+  if (m_stopping) {
+    return unavailable("fstage serve is stopping");
+  }
+  if (++m_streams > static_cast<int>(m_options.max_streams)) {
+    --m_streams;
+    return unavailable("too many open event streams (" + std::to_string(m_options.max_streams) +
+                       "): close a console tab or a `fstage logs --follow`");
+  }
+  auto stream = std::make_shared<Stream>();
+  stream->open = &m_streams;
+  const std::string backlog_text = query_value(d, "backlog");
+  std::size_t backlog = 0;
+  std::from_chars(backlog_text.data(), backlog_text.data() + backlog_text.size(), backlog);
+  stream->subscription =
+      m_bus.subscribe(query_value(d, "function"), std::min<std::size_t>(backlog, 1000));
+  if (!stream->subscription) {
+    return unavailable("fstage serve is stopping");
+  }
+  HttpResponseData r;
+  r.headers.emplace_back("Content-Type", "text/event-stream");
+  r.headers.emplace_back("Cache-Control", "no-store");
+  const auto keepalive = m_options.keepalive;
+  r.stream = [stream, keepalive](const HttpWrite& write) {
+    if (!stream->started) {
+      // At once, so that the client knows the stream is open before the first event.
+      stream->started = true;
+      return write(": fstage serve events\nretry: 1000\n\n");
+    }
+    auto got = stream->subscription->next(keepalive);
+    if (!got) {
+      return false;  // the bus closed: serve is stopping, the body ends
+    }
+    if (got->empty()) {
+      // Idle: a comment line, which also finds out that a client has gone (the write fails).
+      return write(": keepalive\n\n");
+    }
+    std::string batch;
+    for (const auto& e : *got) {
+      batch += sse_frame(*e);
+    }
+    return write(batch);
+  };
+  return r;
+}
+
+void Console::watch_flows() {
+  struct Seen {
+    std::string status;
+    std::map<std::string, std::string> nodes;
+  };
+  std::map<std::string, Seen> seen;  // execution id -> what the bus was last told
+  bool listening = false;
+  while (!m_stopping) {
+    std::this_thread::sleep_for(m_options.flow_poll);
+    if (m_bus.subscribers() == 0) {
+      listening = false;
+      continue;
+    }
+    // A first look after nobody listened is the baseline, said to no one: a new subscriber
+    // reads the executions as they are from the API, and hears what changes after.
+    const bool baseline = !listening;
+    listening = true;
+    std::map<std::string, Seen> now;
+    for (const auto& def : m_flows.flows()) {
+      const OrderedJson list = m_flows.list(def.name);
+      for (const auto& brief : list) {
+        const std::string id = text_of(brief, "execution_id");
+        const std::string status = text_of(brief, "status");
+        auto before = seen.find(id);
+        const bool known = before != seen.end();
+        Seen s = known ? before->second : Seen{};
+        const bool changed = !known || s.status != status;
+        if (status != "running" && !changed) {
+          now[id] = std::move(s);
+          continue;  // ended, and the bus was told
+        }
+        auto shown = m_flows.show(id);
+        if (!shown) {
+          continue;
+        }
+        auto nodes = node_statuses(*shown);
+        if (!baseline) {
+          OrderedJson base = OrderedJson::object();
+          base["flow"] = def.name;
+          base["execution_id"] = id;
+          if (!known) {
+            OrderedJson j = base;
+            j["status"] = "running";
+            m_bus.publish("flow_started", "", std::move(j));
+          }
+          for (const auto& [node, st] : nodes) {
+            auto old = s.nodes.find(node);
+            if (old == s.nodes.end() || old->second != st) {
+              OrderedJson j = base;
+              j["node_id"] = node;
+              j["status"] = st;
+              m_bus.publish("flow_state", "", std::move(j));
+            }
+          }
+          if (status != "running") {
+            OrderedJson j = base;
+            j["status"] = status;
+            m_bus.publish("flow_finished", "", std::move(j));
+          }
+        }
+        now[id] = Seen{status, std::move(nodes)};
+      }
+    }
+    seen = std::move(now);
+  }
+}
+
+}  // namespace fstage::serve
