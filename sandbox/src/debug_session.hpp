@@ -18,6 +18,11 @@
 
 namespace fstage::sandbox::detail {
 
+// debug_listening_line with the code's path as the runtime sees it: k_code_root, or, without a
+// mount namespace (the degraded tier), the code tree's own path on the host.
+std::string debug_listening_line(const DebuggerInfo& info, const DebugSettings& settings,
+                                 std::string_view sandbox_root);
+
 // Rewrites `plan` so the runtime starts under its debugger listening on 127.0.0.1:port (in
 // the sandbox's network when it has one). Errors: invalid_input (a runtime without a
 // debugger here, a port the sandbox uses itself), not_found (debugpy, dlv, the Go debug
