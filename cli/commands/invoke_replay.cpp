@@ -3,10 +3,10 @@
 
 #include <chrono>
 
-#include <fstage/base/fs.hpp>
 #include <fstage/base/json.hpp>
 #include <fstage/base/strings.hpp>
 #include <fstage/deploy/http_client.hpp>
+#include <fstage/serve/console.hpp>
 
 namespace fstage::cli {
 
@@ -14,20 +14,14 @@ namespace {
 
 constexpr const char* k_default_url = "http://127.0.0.1:8080";
 
-// serve.json's "url", when a serve of this project wrote one.
+// The address a running serve of this project wrote to .fstage/serve.json ("" when there is
+// none, or the serve that wrote it has ended).
 std::string url_of_running_serve(const std::filesystem::path& root) {
   if (root.empty()) {
     return "";
   }
-  auto text = read_file(root / ".fstage" / "serve.json");
-  if (!text) {
-    return "";
-  }
-  auto j = parse_json(*text, "serve.json");
-  if (!j || !j->is_object()) {
-    return "";
-  }
-  return j->value("url", "");
+  auto f = serve::read_serve_file(root);
+  return f ? f->url : std::string();
 }
 
 }  // namespace

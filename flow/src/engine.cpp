@@ -268,6 +268,10 @@ StateOutcome run_state(RunContext& ctx, Scope& scope, const State& state, Ordere
       e.duration_ms = rec.duration_ms;
       e.mocked = r.mocked;
       e.request_id = r.request_id;
+      e.input = rec.input;
+      e.output = rec.output;
+      e.begin_ms = rec.begin_ms;
+      e.end_ms = rec.end_ms;
       ctx.recorder.emit(e);
     }
     ctx.recorder.add_attempt(node, std::move(rec));

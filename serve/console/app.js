@@ -46,6 +46,15 @@ function renderFunctions(list) {
   if (!list.length) body.append(el("tr", {}, el("td", { colspan: 6, class: "empty" }, "no functions")));
 }
 
+// The instances column follows the invocations, at most once a second.
+let functionsTimer = null;
+function refreshFunctionsSoon() {
+  if (functionsTimer) return;
+  functionsTimer = setTimeout(() => {
+    json("functions").then(renderFunctions).catch(() => {}).finally(() => { functionsTimer = null; });
+  }, 1000);
+}
+
 // ---- invocations -------------------------------------------------------------------------
 function invocationBox(inv) {
   let box = state.invocations.get(inv.request_id);
@@ -68,6 +77,7 @@ function invocationBox(inv) {
   head.replaceChildren(el("span", { class: "fn mono" }, inv.function), statusBadge(inv.status || "running"),
     el("span", { class: "mono" }, inv.request_id), el("span", { class: "meta" }, clock(inv.started) + (dur ? " · " + dur : "")));
   box.dataset.status = inv.status || "running";
+  box.dataset.started = inv.started || "";
   return box;
 }
 function appendLine(box, line) {
@@ -143,17 +153,21 @@ function nodeStatuses(exec) {
   return out;
 }
 
+// Coalesced: while one request is out, a burst of events asks for one more after it, so that
+// the last state shown is never older than the last event.
 let pending = null;
+let again = false;
 function refreshExecution() {
-  // Coalesced: a burst of events asks once.
-  if (pending) return pending;
+  if (pending) { again = true; return pending; }
   pending = (async () => {
-    try {
-      if (!state.execution) { state.exec = null; colour(); return; }
-      state.exec = await json(`executions/${encodeURIComponent(state.execution)}`);
+    do {
+      again = false;
+      if (!state.execution) { state.exec = null; } else {
+        state.exec = await json(`executions/${encodeURIComponent(state.execution)}`);
+      }
       colour();
-    } finally { pending = null; }
-  })();
+    } while (again);
+  })().finally(() => { pending = null; });
   return pending;
 }
 
@@ -208,8 +222,8 @@ function connect() {
     seen();
     const d = JSON.parse(m.data);
     const box = state.invocations.get(d.request_id);
-    const started = box ? box.querySelector(".meta").textContent.split(" ")[0] : "";
-    invocationBox({ ...d, started: box ? started : d.time });
+    invocationBox({ ...d, started: box ? box.dataset.started : d.time });
+    refreshFunctionsSoon();
   });
   es.addEventListener("log", (m) => {
     seen();

@@ -117,68 +117,100 @@ HttpResponseData Console::events(const HttpRequestData& d) {
 
 void Console::watch_flows() {
   struct Seen {
+    std::string flow;
     std::string status;
     std::map<std::string, std::string> nodes;
   };
   std::map<std::string, Seen> seen;  // execution id -> what the bus was last told
   bool listening = false;
-  while (!m_stopping) {
-    std::this_thread::sleep_for(m_options.flow_poll);
-    if (m_bus.subscribers() == 0) {
+  bool baseline = true;
+  // One execution looked at: what changed since `seen` is published (unless this is the
+  // baseline, said to no one: a new subscriber reads the executions as they are from the API,
+  // and hears what changes after).
+  auto look = [&](const std::string& flow, const std::string& id, const std::string& listed,
+                  std::map<std::string, Seen>& into) {
+    auto before = seen.find(id);
+    const bool known = before != seen.end();
+    Seen s = known ? before->second : Seen{flow, "", {}};
+    if (!listed.empty() && listed != "running" && (baseline || known) &&
+        (!known || s.status == listed)) {
+      s.status = listed;
+      into[id] = std::move(s);
+      return;  // ended, and the bus was told (or nobody listened then)
+    }
+    auto shown = m_flows.show(id);
+    if (!shown) {
+      return;  // forgotten
+    }
+    const std::string status = text_of(*shown, "status");
+    auto nodes = node_statuses(*shown);
+    if (!baseline) {
+      OrderedJson base = OrderedJson::object();
+      base["flow"] = flow;
+      base["execution_id"] = id;
+      if (!known) {
+        OrderedJson j = base;
+        j["status"] = "running";
+        m_bus.publish("flow_started", "", std::move(j));
+      }
+      for (const auto& [node, st] : nodes) {
+        auto old = s.nodes.find(node);
+        if (old == s.nodes.end() || old->second != st) {
+          OrderedJson j = base;
+          j["node_id"] = node;
+          j["status"] = st;
+          m_bus.publish("flow_state", "", std::move(j));
+        }
+      }
+      if (status != "running" && (!known || s.status == "running")) {
+        OrderedJson j = base;
+        j["status"] = status;
+        m_bus.publish("flow_finished", "", std::move(j));
+      }
+    }
+    into[id] = Seen{flow, status, std::move(nodes)};
+  };
+  // Its own subscription says when something ran (a flow's function, a v2 route): only then,
+  // and once a second, is every flow's list read (kept executions come from the store); in
+  // between, the running executions alone are looked at.
+  auto own = m_bus.subscribe("");
+  auto last_full = std::chrono::steady_clock::time_point{};
+  while (own && !m_stopping) {
+    auto got = own->next(m_options.flow_poll);
+    if (!got) {
+      break;  // the bus closed: serve is stopping
+    }
+    if (m_bus.subscribers() <= 1) {
       listening = false;
       continue;
     }
-    // A first look after nobody listened is the baseline, said to no one: a new subscriber
-    // reads the executions as they are from the API, and hears what changes after.
-    const bool baseline = !listening;
+    baseline = !listening;
     listening = true;
-    std::map<std::string, Seen> now;
-    for (const auto& def : m_flows.flows()) {
-      const OrderedJson list = m_flows.list(def.name);
-      for (const auto& brief : list) {
-        const std::string id = text_of(brief, "execution_id");
-        const std::string status = text_of(brief, "status");
-        auto before = seen.find(id);
-        const bool known = before != seen.end();
-        Seen s = known ? before->second : Seen{};
-        const bool changed = !known || s.status != status;
-        if (status != "running" && !changed) {
-          now[id] = std::move(s);
-          continue;  // ended, and the bus was told
+    bool activity = false;
+    for (const auto& e : *got) {
+      activity = activity || !e->type.starts_with("flow_");  // not what this thread said
+    }
+    const auto now = std::chrono::steady_clock::now();
+    if (baseline || activity || now - last_full >= std::chrono::seconds(1)) {
+      last_full = now;
+      std::map<std::string, Seen> found;
+      for (const auto& def : m_flows.flows()) {
+        for (const auto& brief : m_flows.list(def.name)) {
+          look(def.name, text_of(brief, "execution_id"), text_of(brief, "status"), found);
         }
-        auto shown = m_flows.show(id);
-        if (!shown) {
-          continue;
+      }
+      seen = std::move(found);
+    } else {
+      std::map<std::string, Seen> found;
+      for (const auto& [id, s] : seen) {
+        if (s.status == "running") {
+          look(s.flow, id, "", found);
         }
-        auto nodes = node_statuses(*shown);
-        if (!baseline) {
-          OrderedJson base = OrderedJson::object();
-          base["flow"] = def.name;
-          base["execution_id"] = id;
-          if (!known) {
-            OrderedJson j = base;
-            j["status"] = "running";
-            m_bus.publish("flow_started", "", std::move(j));
-          }
-          for (const auto& [node, st] : nodes) {
-            auto old = s.nodes.find(node);
-            if (old == s.nodes.end() || old->second != st) {
-              OrderedJson j = base;
-              j["node_id"] = node;
-              j["status"] = st;
-              m_bus.publish("flow_state", "", std::move(j));
-            }
-          }
-          if (status != "running") {
-            OrderedJson j = base;
-            j["status"] = status;
-            m_bus.publish("flow_finished", "", std::move(j));
-          }
-        }
-        now[id] = Seen{status, std::move(nodes)};
+      }
+      for (auto& [id, s] : found) {
+        seen[id] = std::move(s);
       }
     }
-    seen = std::move(now);
   }
 }
 

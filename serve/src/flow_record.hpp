@@ -7,11 +7,25 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include <fstage/base/interrupt.hpp>
 #include <fstage/serve/flows.hpp>
 
 namespace fstage::serve {
+
+// Where a retry resumes (flow_resume.cpp): the top-level state that failed (empty: from the
+// start), the input its last attempt had, the nodes and path before it, the first begin time.
+struct ResumePoint {
+  std::string state;
+  OrderedJson input;
+  std::vector<flow::NodeExecution> kept_nodes;
+  std::vector<std::string> kept_path;
+  std::string begin_time;
+};
+
+// The ResumePoint of a failed execution's record (flow::to_json's shape, as shown or stored).
+ResumePoint resume_point(const OrderedJson& record, const flow::Definition& def);
 
 struct FlowService::Record {
   flow::Definition def;
@@ -25,6 +39,7 @@ struct FlowService::Record {
   mutable std::mutex mutex;  // exec, done
   flow::Execution exec;      // live while running, then the engine's record
   bool done = false;
+  ResumePoint resume;  // set by a retry, for its run
 };
 
 // yyyy-MM-ddTHH:mm:ssZ, as the API writes execution times.

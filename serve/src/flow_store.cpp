@@ -180,6 +180,7 @@ Expected<std::shared_ptr<FlowService::Record>> FlowService::stored_record(
   rec->begin_ms = row->begin_ms;
   rec->exec.execution_id = execution_id;
   rec->exec.status = row->status;
+  rec->resume = resume_point(record, rec->def);
   rec->done = true;
   return rec;
 }

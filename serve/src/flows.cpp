@@ -68,6 +68,12 @@ void apply(flow::Execution& e, const flow::Event& ev) {
     a.function = ev.function;
     a.attempt = ev.attempt;
     a.duration_ms = ev.duration_ms;
+    a.input = ev.input;
+    a.output = ev.output;
+    a.begin_ms = ev.begin_ms;
+    a.end_ms = ev.end_ms;
+    a.begin_time = std::to_string(ev.begin_ms);
+    a.end_time = std::to_string(ev.end_ms);
     node_for(e, ev.state_id, ev.state_name).executions.push_back(std::move(a));
   }
 }
@@ -184,6 +190,15 @@ void FlowService::execute(const std::shared_ptr<Record>& rec) {
   o.cancel_fd = rec->cancel.fd();
   o.project_id = rec->project_id;
   o.execution_id = rec->exec.execution_id;
+  ResumePoint resume;
+  {
+    std::lock_guard<std::mutex> lock(rec->mutex);
+    resume = std::exchange(rec->resume, ResumePoint{});
+  }
+  if (!resume.state.empty()) {
+    o.resume_state = resume.state;
+    o.input = resume.input;
+  }
   Record* r = rec.get();
   o.on_event = [this, r](const flow::Event& ev) {
     {
@@ -203,6 +218,16 @@ void FlowService::execute(const std::shared_ptr<Record>& rec) {
     if (ran) {
       rec->exec = std::move(*ran);
       rec->exec.workflow_urn = flow_urn(rec->project_id, rec->def.name);
+      if (!resume.state.empty()) {  // a retry: the nodes before the resumed one come first
+        auto& nodes = rec->exec.node_execution_details;
+        nodes.insert(nodes.begin(), resume.kept_nodes.begin(), resume.kept_nodes.end());
+        rec->exec.path.insert(rec->exec.path.begin(), resume.kept_path.begin(),
+                              resume.kept_path.end());
+        rec->exec.input = rec->input;
+        if (!resume.begin_time.empty()) {
+          rec->exec.begin_time = resume.begin_time;
+        }
+      }
     } else {
       rec->exec.status = std::string(flow::k_status_fail);
       rec->exec.error_message = ran.error().message;
@@ -361,8 +386,18 @@ Expected<void> FlowService::retry(const std::string& execution_id) {
                                                 rec->exec.status +
                                                 "; only a failed one is retried");
     }
-    // The same execution again from its start, under its id, with the same input and headers.
-    restart(*rec, rec->exec.execution_id);
+    // The same execution again under its id, with the same headers, from the node that
+    // failed on the input it had (the nodes before it kept), as the platform retries.
+    if (rec->resume.state.empty() && rec->exec.execution_id == execution_id &&
+        !rec->exec.node_execution_details.empty()) {
+      rec->resume = resume_point(flow::to_json(rec->exec), rec->def);
+    }
+    restart(*rec, execution_id);
+    rec->exec.node_execution_details = rec->resume.kept_nodes;
+    rec->exec.path = rec->resume.kept_path;
+    if (!rec->resume.begin_time.empty()) {
+      rec->exec.begin_time = rec->resume.begin_time;
+    }
     rec->cancel.clear();
   }
   persist(*rec, true);

@@ -147,9 +147,9 @@ void Logger::function_line(std::string_view function, std::string_view request_i
     j["type"] = "log";
     j["function"] = function;
     j["request_id"] = request_id;
+    j["line"] = line;  // whole, as printed: where it was before level and message came
     j["level"] = l.level;
     j["message"] = l.message;
-    j["line"] = line;  // whole, as printed (before --log-format json had level and message)
     if (m_json) {
       write(dump(j));
     }

@@ -43,7 +43,9 @@ std::string hint_for(int rc, const std::filesystem::path& path) {
     case SQLITE_READONLY:
     case SQLITE_PERM:
     case SQLITE_CANTOPEN:
-      return "check that " + path.parent_path().string() + " and the file are writable by you";
+      // Readers need the directory too: SQLite opens the -shm and -wal files beside the file.
+      return "check that you may read and write " + path.string() + " and its directory (ls -ld " +
+             path.parent_path().string() + ")";
     case SQLITE_FULL:
       return "the disk is full: free some space";
     default:

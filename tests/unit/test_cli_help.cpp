@@ -44,7 +44,7 @@ TEST_CASE("help with an unknown topic lists the topics, none of them hidden", "[
   CliRun deeper({"help", "remote", "nosuch"});
   CHECK(deeper.code == cli::k_exit_usage);
   CHECK(has(deeper.err, "in 'fstage remote'"));
-  CHECK(has(deeper.err, "topics: list, info, invoke, logs, remove"));
+  CHECK(has(deeper.err, "topics: list, info, invoke, logs, metrics, remove"));
 }
 
 TEST_CASE("help environment lists every variable of the table", "[cli][help]") {

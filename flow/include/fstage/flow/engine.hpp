@@ -112,6 +112,12 @@ struct Event {
                               // real_time); state_id is the Sleep's or the retried state's
   bool mocked = false;
   std::string request_id;
+  // attempt_finished: the attempt's input and output and its times (UTC epoch ms), as its
+  // NodeAttempt holds them, so that a live record shows them while the run goes on.
+  OrderedJson input;
+  OrderedJson output;
+  std::int64_t begin_ms = 0;
+  std::int64_t end_ms = 0;
 };
 
 struct RunOptions {

@@ -4,8 +4,8 @@
 // (FLOW.md §3) on serve's port, and kept in memory (the last k_max_kept executions). NORMAL
 // executions are also kept in the project's execution store (store/executions.hpp), so that
 // they outlive serve; EXPRESS ones stay in memory only, as the platform keeps no history of
-// them. Requests may be unsigned; a signed
-// one is checked by the gateway first (ServeOptions::check_signature).
+// them. Requests may be unsigned; a signed one is checked by the gateway first
+// (ServeOptions::check_signature).
 #pragma once
 
 #include <condition_variable>
