@@ -24,6 +24,7 @@
 #include "../src/options.hpp"
 #include "build_common.hpp"
 #include "commands.hpp"
+#include "debug_session.hpp"
 
 namespace fstage::cli {
 
@@ -43,6 +44,7 @@ struct ServeCliOptions {
   bool json = false;
   std::string log_format;  // "" = text, or json with --json
   bool no_version_warning = false;
+  std::string debug;  // FUNC[:PORT]
 };
 
 // Signed requests to serve's platform routes are checked against the local credentials (the
@@ -113,6 +115,14 @@ Expected<int> run_serve(Context& ctx, const ServeCliOptions& o) {
   // two reads of the sandbox's counters per request.
   so.runner.measure_memory = true;
   so.build = FSTAGE_TRY(build_options(ctx));
+  if (!o.debug.empty()) {
+    auto [function, port] = FSTAGE_TRY(sandbox::parse_debug_target(o.debug));
+    so.debug_function = function;
+    so.debug = [&ctx, port = port](const manifest::Manifest& m, const manifest::Function& fn,
+                                   sandbox::DebugSettings& debug) {
+      return prepare_debug(ctx, m, fn, port, debug);
+    };
+  }
   so.check_signature = signature_checker(ctx);
   const sandbox::Capabilities& caps = sandbox::probe(sandbox::ProbeOptions::from_env(ctx.env));
   serve::Logger log(json ? *ctx.out : *ctx.err, json, ctx.verbosity < 0);
@@ -147,6 +157,10 @@ void register_serve(CLI::App& app, Context& ctx) {
                 "Rebuild a function and recycle its instances when its inputs change; reload "
                 "routes when the manifest changes");
   cmd->add_flag("--no-timers", opts->no_timers, "Do not fire TIMER triggers");
+  cmd->add_option("--debug", opts->debug,
+                  "Run this function's one instance under its runtime's debugger, waiting for a "
+                  "client on 127.0.0.1:PORT (default: the debugger's usual port)")
+      ->type_name("FUNC[:PORT]");
   cmd->add_option("--log-format", opts->log_format,
                   "text (on stderr), or json: one object per line on stdout (time, type, "
                   "function, request_id, level, message)")

@@ -44,6 +44,7 @@ constexpr Command k_commands[] = {
     {"serve", register_serve},
     {"logs", register_logs},
     {"flow", register_flow},
+    {"debug-config", register_debug_config},
 };
 
 }  // namespace

@@ -3,6 +3,8 @@
 #include <fstage/sandbox/debug.hpp>
 #include <fstage/sandbox/sandbox.hpp>
 
+#include "debug_session.hpp"
+
 namespace fstage::sandbox {
 
 namespace {
@@ -76,7 +78,15 @@ std::pair<std::string, std::string> debug_path_mapping(const DebuggerInfo& info,
 }
 
 std::string debug_listening_line(const DebuggerInfo& info, const DebugSettings& settings) {
+  return detail::debug_listening_line(info, settings, k_code_root);
+}
+
+std::string detail::debug_listening_line(const DebuggerInfo& info, const DebugSettings& settings,
+                                         std::string_view sandbox_root) {
   auto [host, inside] = debug_path_mapping(info, settings);
+  if (info.runtime != "go") {
+    inside = std::string(sandbox_root);
+  }
   return "debugger listening on 127.0.0.1:" + std::to_string(settings.port) + " (" +
          std::string(info.runtime) + "/" + std::string(info.debugger) + "); path mapping " + host +
          " -> " + inside + "; the function's timeout is suspended while debugging";

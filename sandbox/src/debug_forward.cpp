@@ -9,6 +9,7 @@
 
 #include "debug_session.hpp"
 #include <netinet/in.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 
 namespace fstage::sandbox::detail {
@@ -42,6 +43,34 @@ bool write_all(int fd, const char* data, std::size_t n) {
   return true;
 }
 
+void close_pair(DebugForwarder::Pair& p) {
+  if (p.client >= 0) {
+    ::close(p.client);
+  }
+  if (p.inside >= 0) {
+    ::close(p.inside);
+  }
+  p.client = p.inside = -1;
+}
+
+// Moves what `from` has to `to`; false when either end closed.
+bool pump(int from, int to) {
+  char buf[65536];
+  for (;;) {
+    ssize_t n = ::recv(from, buf, sizeof(buf), 0);
+    if (n > 0) {
+      if (!write_all(to, buf, static_cast<std::size_t>(n))) {
+        return false;
+      }
+      continue;
+    }
+    if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+      return true;
+    }
+    return false;  // end of stream or an error: the session is over
+  }
+}
+
 }  // namespace
 
 Expected<std::unique_ptr<DebugForwarder>> DebugForwarder::listen(int port) {
@@ -71,49 +100,89 @@ Expected<std::unique_ptr<DebugForwarder>> DebugForwarder::listen(int port) {
 }
 
 DebugForwarder::~DebugForwarder() {
-  for (auto& p : m_pairs) {
+  if (m_thread.joinable()) {
+    {
+      std::lock_guard<std::mutex> lock(m_mutex);
+      m_stop = true;
+    }
+    std::uint64_t one = 1;
+    (void)!::write(m_wake, &one, sizeof(one));
+    m_thread.join();
+  }
+  for (auto& p : m_handed) {
     close_pair(p);
   }
   for (auto& p : m_pending) {
     ::close(p.client);
   }
-  if (m_listener >= 0) {
-    ::close(m_listener);
+  for (int fd : {m_listener, m_wake}) {
+    if (fd >= 0) {
+      ::close(fd);
+    }
   }
-}
-
-void DebugForwarder::close_pair(Pair& p) {
-  if (p.client >= 0) {
-    ::close(p.client);
-  }
-  if (p.inside >= 0) {
-    ::close(p.inside);
-  }
-  p.client = p.inside = -1;
 }
 
 void DebugForwarder::add_pollfds(std::vector<pollfd>& fds) const {
   fds.push_back({m_listener, POLLIN, 0});
-  for (const auto& p : m_pairs) {
-    fds.push_back({p.client, POLLIN, 0});
-    fds.push_back({p.inside, POLLIN, 0});
-  }
 }
 
-bool DebugForwarder::pump(int from, int to) {
-  char buf[65536];
+void DebugForwarder::hand_over(Pair p) {
+  if (m_wake < 0) {
+    m_wake = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (m_wake < 0) {
+      close_pair(p);
+      return;
+    }
+    m_thread = std::thread([this] { relay(); });
+  }
+  {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_handed.push_back(p);
+  }
+  std::uint64_t one = 1;
+  (void)!::write(m_wake, &one, sizeof(one));
+}
+
+void DebugForwarder::relay() {
+  std::vector<Pair> pairs;
+  std::vector<pollfd> fds;
   for (;;) {
-    ssize_t n = ::recv(from, buf, sizeof(buf), 0);
-    if (n > 0) {
-      if (!write_all(to, buf, static_cast<std::size_t>(n))) {
-        return false;
+    fds.clear();
+    fds.push_back({m_wake, POLLIN, 0});
+    for (const auto& p : pairs) {
+      fds.push_back({p.client, POLLIN, 0});
+      fds.push_back({p.inside, POLLIN, 0});
+    }
+    if (::poll(fds.data(), fds.size(), -1) < 0 && errno != EINTR) {
+      break;
+    }
+    for (std::size_t i = 0; i < pairs.size(); ++i) {
+      Pair& p = pairs[i];
+      bool open = true;
+      if (fds[1 + 2 * i].revents != 0) {
+        open = pump(p.client, p.inside);
       }
-      continue;
+      if (open && fds[2 + 2 * i].revents != 0) {
+        open = pump(p.inside, p.client);
+      }
+      if (!open) {
+        close_pair(p);
+      }
     }
-    if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
-      return true;
+    std::erase_if(pairs, [](const Pair& p) { return p.client < 0; });
+    if (fds[0].revents != 0) {
+      std::uint64_t n = 0;
+      (void)!::read(m_wake, &n, sizeof(n));
+      std::lock_guard<std::mutex> lock(m_mutex);
+      if (m_stop) {
+        break;
+      }
+      pairs.insert(pairs.end(), m_handed.begin(), m_handed.end());
+      m_handed.clear();
     }
-    return false;  // end of stream or an error: the session is over
+  }
+  for (auto& p : pairs) {
+    close_pair(p);
   }
 }
 
@@ -123,7 +192,7 @@ void DebugForwarder::connect_pending(Sandbox& box) {
     auto fd = box.connect_inside(m_port);
     if (fd) {
       set_nonblocking(*fd);
-      m_pairs.push_back({p.client, *fd});
+      hand_over({p.client, *fd});
     } else if (fd.error().code == ErrorCode::network && ++p.tries < k_connect_tries) {
       ++i;  // the debugger is not listening yet: try again on the next pass
       continue;
@@ -144,21 +213,6 @@ void DebugForwarder::on_poll(std::span<const pollfd> mine, Sandbox& box) {
       m_pending.push_back({c, 0});
     }
   }
-  // The pairs polled are the first ones of m_pairs (new ones are appended after).
-  for (std::size_t i = 0; i < m_pairs.size() && 2 + 2 * i < mine.size(); ++i) {
-    Pair& p = m_pairs[i];
-    bool open = true;
-    if (mine[1 + 2 * i].revents != 0) {
-      open = pump(p.client, p.inside);
-    }
-    if (open && mine[2 + 2 * i].revents != 0) {
-      open = pump(p.inside, p.client);
-    }
-    if (!open) {
-      close_pair(p);
-    }
-  }
-  std::erase_if(m_pairs, [](const Pair& p) { return p.client < 0; });
   if (!m_pending.empty() && !box.ended()) {
     connect_pending(box);
   }

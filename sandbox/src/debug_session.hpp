@@ -4,8 +4,10 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <poll.h>
 #include <span>
+#include <thread>
 #include <vector>
 
 #include <fstage/base/error.hpp>
@@ -15,6 +17,11 @@
 #include "launch.hpp"
 
 namespace fstage::sandbox::detail {
+
+// debug_listening_line with the code's path as the runtime sees it: k_code_root, or, without a
+// mount namespace (the degraded tier), the code tree's own path on the host.
+std::string debug_listening_line(const DebuggerInfo& info, const DebugSettings& settings,
+                                 std::string_view sandbox_root);
 
 // Rewrites `plan` so the runtime starts under its debugger listening on 127.0.0.1:port (in
 // the sandbox's network when it has one). Errors: invalid_input (a runtime without a
@@ -26,8 +33,10 @@ Expected<void> apply_debug(LaunchPlan& plan, const FunctionSpec& spec,
 // Forwards connections to the host's 127.0.0.1:port to the same port inside one sandbox,
 // through Sandbox::connect_inside (a socket made by the sandbox's init in its network
 // namespace): nothing else of the sandbox's network is reachable from the host, and the
-// sandbox reaches nothing of the host's. Driven by the runner's poll loop, on its thread
-// (Sandbox is single-threaded).
+// sandbox reaches nothing of the host's. Clients are accepted and connected by the runner's
+// poll loop, on its thread (Sandbox is single-threaded); the bytes of established connections
+// are copied by a thread of the forwarder's own, so that a client and its debugger keep
+// talking while the instance sits idle between invocations (serve --debug).
 class DebugForwarder {
  public:
   // Listens on the host's 127.0.0.1:port. Errors: network (the port is taken).
@@ -37,31 +46,35 @@ class DebugForwarder {
   DebugForwarder& operator=(const DebugForwarder&) = delete;
 
   void add_pollfds(std::vector<pollfd>& fds) const;
-  // Accepts clients, connects them inside `box` (retrying while the debugger is still
-  // starting) and copies bytes both ways.
+  // Accepts clients and connects them inside `box` (retrying while the debugger is still
+  // starting); each connected pair goes to the copying thread.
   void on_poll(std::span<const pollfd> mine, Sandbox& box);
   // How long the loop may sleep: short while a client waits for the debugger to listen.
   int poll_timeout_ms() const { return m_pending.empty() ? -1 : 100; }
 
- private:
-  DebugForwarder() = default;
   struct Pair {
     int client = -1;
     int inside = -1;
   };
+
+ private:
+  DebugForwarder() = default;
   void connect_pending(Sandbox& box);
-  // Moves what `from` has to `to`; false when either end closed.
-  static bool pump(int from, int to);
-  static void close_pair(Pair& p);
+  void hand_over(Pair p);
+  void relay();  // the copying thread
 
   int m_listener = -1;
   int m_port = 0;
-  std::vector<Pair> m_pairs;
   struct Pending {
     int client = -1;
     int tries = 0;
   };
   std::vector<Pending> m_pending;
+  int m_wake = -1;  // eventfd: new pairs, or stop
+  std::mutex m_mutex;
+  std::vector<Pair> m_handed;  // guarded by m_mutex
+  bool m_stop = false;         // guarded by m_mutex
+  std::thread m_thread;
 };
 
 }  // namespace fstage::sandbox::detail

@@ -346,8 +346,10 @@ struct FunctionRunner::Impl {
     instance.emplace(
         Instance{std::move(*box), std::move(transport), launch.argv.front(), std::move(forward)});
     if (options.debug.port > 0 && options.debug.on_listening) {
-      options.debug.on_listening(
-          debug_listening_line(*debugger_for(spec.runtime.language), options.debug));
+      options.debug.on_listening(detail::debug_listening_line(
+          *debugger_for(spec.runtime.language), options.debug,
+          caps.namespaces ? std::string(k_code_root)
+                          : std::filesystem::absolute(spec.code_dir).string()));
     }
     r.isolation = instance->box->isolation();
     // Interpreter start and import are not billed against any timeout on the platform; give

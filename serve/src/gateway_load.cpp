@@ -13,6 +13,9 @@ namespace fstage::serve::detail {
 
 namespace {
 
+// An APIG route's wait for a function held by a debugger (serve --debug): a day.
+constexpr int k_debug_route_timeout_ms = 24 * 3600 * 1000;
+
 // Two specs that run the same code the same way share a pool across manifest reloads.
 std::string spec_key(const sb::FunctionSpec& s) {
   std::string k = s.name + '\n' + std::string(s.runtime.name) + '\n' + s.handler + '\n' +
@@ -30,6 +33,12 @@ std::string spec_key(const sb::FunctionSpec& s) {
 Expected<std::shared_ptr<Project>> Gateway::load(const Project* previous) {
   auto p = std::make_shared<Project>();
   p->manifest = FSTAGE_TRY(manifest::load_manifest(m_opts.manifest, m_opts.manifest_name));
+  if (!m_opts.debug_function.empty() && p->manifest.find(m_opts.debug_function) == nullptr) {
+    return fail(ErrorCode::usage,
+                "--debug names " + quote(m_opts.debug_function) + ", which " +
+                    m_opts.manifest_name + " does not define",
+                "fstage serve --debug FUNC[:PORT] with one of the manifest's functions");
+  }
   for (const auto& w : p->manifest.warnings) {
     m_log.event("warn", w.str());
   }
@@ -53,7 +62,14 @@ Expected<std::shared_ptr<Project>> Gateway::load(const Project* previous) {
         previous->keys.at(fn.name) == key) {
       p->pools[fn.name] = previous->pools.at(fn.name);
     } else {
-      auto pool = FunctionPool::create(spec, m_opts.runner, m_caps, observed_pool(fn.name), m_log);
+      sb::RunnerOptions ro = m_opts.runner;
+      PoolOptions po = observed_pool(fn.name);
+      if (fn.name == m_opts.debug_function && m_opts.debug) {
+        FSTAGE_TRY(m_opts.debug(p->manifest, fn, ro.debug));
+        ro.debug.on_listening = [this](const std::string& l) { m_log.event("info", l); };
+        po.concurrency = 1;  // one debugger port, one instance
+      }
+      auto pool = FunctionPool::create(spec, ro, m_caps, po, m_log);
       if (!pool) {
         Error e = std::move(pool).error();
         return fail(std::move(e).with_context("while preparing function " + quote(fn.name)));
@@ -69,6 +85,9 @@ Expected<std::shared_ptr<Project>> Gateway::load(const Project* previous) {
         r.method = t.fields.value("method", "ANY");
         r.path = t.fields.value("path", "/");
         r.timeout_ms = t.fields.value("timeout", 5000);
+        if (fn.name == m_opts.debug_function) {
+          r.timeout_ms = k_debug_route_timeout_ms;  // a debugger may hold the function
+        }
         r.api_id = stable_api_id(fn.name, r.method, r.path);
         r.cors = t.fields.value("cors", false);
         p->router.add(std::move(r));

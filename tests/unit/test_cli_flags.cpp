@@ -29,6 +29,7 @@ const std::vector<std::vector<std::string>> k_manifest_commands = {
     {"deploy", "--dry-run"},
     {"invoke"},
     {"serve"},
+    {"debug-config", "vscode"},
     {"doctor"},
     {"remote", "list"},
     {"remote", "info", "f"},

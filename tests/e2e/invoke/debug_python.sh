@@ -69,3 +69,18 @@ if can_run_as_nobody; then
 else
   echo "SKIP (part): not root, or nobody cannot run $FSTAGE: the rootless session is not exercised"
 fi
+
+# Without namespaces (the degraded tier) there is nothing to forward: debugpy listens on the
+# host's loopback itself, and the mapping names the code tree the function runs from.
+port=$(free_port)
+export FSTAGE_SANDBOX_DISABLE=namespaces
+debug_session root "$P" hello "$P/event.json" "$port" bash -c '
+  remote=$(sed -nE "s/.*path mapping .* -> (.*); the function.*/\1/p" "$1/err")
+  exec "$2" "$3/dap_client.py" "$4" "$5/index.py" 5 "$5" "$remote" event "event[\"name\"]"' \
+  _ "$T" "$PYTHON" "$LIB" "$port" "$P"
+unset FSTAGE_SANDBOX_DISABLE
+assert_contains "$T/err" "path mapping $P -> $P/.fstage/build/hello/tree-"
+assert_contains "$T/client" "stopped $P/index.py:5"
+assert_contains "$T/client" "eval event[\"name\"] = 'dbg'"
+[ "$(json_get "$T/out" "j['greeting']")" = "hello dbg" ] || fail "result: $(cat "$T/out")"
+echo "ok: degraded tier python/debugpy session"

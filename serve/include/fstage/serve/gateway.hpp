@@ -37,6 +37,13 @@ struct ServeOptions {
   // (answered 401, as the API does) when it does not verify against the local credentials.
   // Unsigned requests are accepted without a call. Unset: signatures are not checked.
   std::function<Expected<void>(const HttpRequestData&)> check_signature;
+  // `serve --debug FUNC[:PORT]`: this function runs one instance, under its runtime's debugger
+  // (RunnerOptions::debug, filled in by `debug`); its routes wait as long as the debugger
+  // holds it. "" = none.
+  std::string debug_function;
+  std::function<Expected<void>(const manifest::Manifest&, const manifest::Function&,
+                               sandbox::DebugSettings&)>
+      debug;
 };
 
 // Serves until SIGINT or SIGTERM, then drains and returns the `interrupted` error (exit 130):
