@@ -49,9 +49,12 @@ void Gateway::handle(const HttpRequestData& d, HttpResponseData& res) {
       return;
     }
   }
-  std::optional<HttpResponseData> flow_answer = signature_rejection(d);
-  if (!flow_answer) {
-    flow_answer = m_flows->handle(d);
+  std::optional<HttpResponseData> api_answer = signature_rejection(d);
+  if (!api_answer) {
+    api_answer = answer_invoke_api(*project, d, id, function);
+  }
+  if (!api_answer) {
+    api_answer = m_flows->handle(d);
   }
   auto match = project->router.match(d.method, d.path);
   // A CORS preflight is the gateway's to answer for an API with CORS enabled, unless an API of
@@ -60,8 +63,8 @@ void Gateway::handle(const HttpRequestData& d, HttpResponseData& res) {
   if (auto asked = preflight_method(d); asked && !(match && match->route->method == "OPTIONS")) {
     preflight = project->router.match(*asked, d.path);
   }
-  if (flow_answer) {
-    out = std::move(*flow_answer);
+  if (api_answer) {
+    out = std::move(*api_answer);
   } else if (d.body_too_large) {
     // Over the 6 MB a synchronous invocation takes (PLATFORM.md §2.2): API Gateway's 413,
     // "Request entity too large" (APIG.0201 in its error-code table).

@@ -73,6 +73,10 @@ class Gateway {
   std::optional<HttpResponseData> answer_internal(const HttpRequestData& d);
   // The API's 401 for a signed /v2/ request whose signature does not verify, else nullopt.
   std::optional<HttpResponseData> signature_rejection(const HttpRequestData& d);
+  // The platform's sync invoke route (gateway_invoke_api.cpp): nullopt for other paths;
+  // `function` is set once the request names a served function.
+  std::optional<HttpResponseData> answer_invoke_api(Project& project, const HttpRequestData& d,
+                                                    const std::string& id, std::string& function);
   // Observation (gateway_observe.cpp): the pool options that count into m_metrics and keep
   // requests in m_history; the flows' end counted; /_fstage/metrics and /_fstage/requests.
   PoolOptions observed_pool(const std::string& function);
