@@ -9,6 +9,9 @@
 // URN names a manifest function: urn:fss:<region>:<project>:function:<package>:<name>[:latest]
 // (a bare function name is taken too). Only latest exists locally: serve runs the code on
 // disk, so another version or alias is the API's 404, not silently the local code.
+//   GET  /v2/{project_id}/fgs/functions/{function_urn}/config   the function's model, which
+// clients read before they invoke (its timeout); environment values are left out (user_data
+// "{}"): serve shows no secret, not even on loopback.
 #include <chrono>
 #include <cmath>
 #include <future>
@@ -54,19 +57,42 @@ Target parse_target(const std::string& urn) {
   return {urn, ""};
 }
 
+// GetFunctionConfig's model, as far as a local function has its fields.
+HttpResponseData function_config(const std::string& project, const std::string& name,
+                                 const sb::FunctionSpec& spec) {
+  OrderedJson j;
+  j["func_urn"] = "urn:fss:" + spec.region + ":" + project + ":function:" + spec.package + ":" +
+                  name + ":latest";
+  j["func_name"] = name;
+  j["namespace"] = project;
+  j["package"] = spec.package;
+  j["runtime"] = std::string(spec.runtime.name);
+  j["timeout"] = spec.timeout_s;
+  j["handler"] = spec.handler;
+  j["memory_size"] = spec.memory_mb;
+  j["code_type"] = "zip";
+  j["user_data"] = "{}";
+  j["version"] = "latest";
+  j["initializer_handler"] = spec.initializer;
+  j["initializer_timeout"] = spec.initializer_timeout;
+  j["type"] = "v2";
+  return json_response(200, j);
+}
+
 }  // namespace
 
 std::optional<HttpResponseData> Gateway::answer_invoke_api(Project& project,
                                                            const HttpRequestData& d,
                                                            const std::string& id,
                                                            std::string& function) {
-  // v2 {p} fgs functions {urn} invocations
+  // v2 {p} fgs functions {urn} invocations|config
   std::vector<std::string> seg = path_segments(d.path);
   if (seg.size() != 6 || seg[0] != "v2" || seg[2] != "fgs" || seg[3] != "functions" ||
-      seg[5] != "invocations") {
+      (seg[5] != "invocations" && seg[5] != "config")) {
     return std::nullopt;
   }
-  if (d.method != "POST") {
+  const bool config = seg[5] == "config";
+  if (d.method != (config ? "GET" : "POST")) {
     return api_error(405, "FSS.0405", d.method + " " + d.path + " is not allowed");
   }
   const Target target = parse_target(seg[4]);
@@ -84,6 +110,9 @@ std::optional<HttpResponseData> Gateway::answer_invoke_api(Project& project,
     return api_error(404, "FSS.1052",
                      "Not found the version " + quote(target.qualifier) +
                          ": fstage serve runs the code on disk, which is latest");
+  }
+  if (config) {
+    return function_config(seg[1], target.function, it->second->spec());
   }
   if (d.body_too_large) {
     return api_error(413, "FSS.0413",

@@ -4,6 +4,7 @@
 # API's answer: {result (a string), log, status, request_id}, its headers, the log's tail on
 # X-Cff-Log-Type: tail, a function error flagged X-Is-Func-Err; an unknown function, a version
 # serve does not have, a body that is not JSON and a bad signature get the API's errors.
+# `fstage remote invoke`, pointed at serve, works unchanged.
 . "$(dirname "$0")/lib/serve.sh"
 mkdir -p "$T/fn"
 cat >"$T/fn/index.py" <<'PY'
@@ -16,7 +17,7 @@ PY
 cat >"$T/fstage.yaml" <<'YAML'
 name: invoke-api
 functions:
-  hello: {runtime: Python3.10, handler: index.hello, code: fn}
+  hello: {runtime: Python3.10, handler: index.hello, code: fn, env: {TOKEN: SECRET_VALUE}}
 YAML
 AK=AKLOCALTEST000000000
 SK=SKLOCALTEST0000000000000000000000000000
@@ -76,4 +77,15 @@ call "" "" "/v2/$PID/fgs/functions/$URN/invocations" '{not json' no
 call "$AK" wrongsecret "/v2/$PID/fgs/functions/$URN/invocations" '{}' no
 [ "$(get 'j["status"], j["body"]["error_code"]')" = "401 APIGW.0301" ] || { cat "$T/r"; fail "bad signature"; }
 
+# fstage's own client, pointed at serve: it reads the function's config (its timeout), then
+# invokes; the config shows no environment value.
+printf '{"name": "remote"}' | HUAWEICLOUD_SDK_AK=$AK HUAWEICLOUD_SDK_SK=$SK HUAWEICLOUD_SDK_PROJECT_ID=$PID \
+  "$FSTAGE" remote invoke hello --endpoint "http://127.0.0.1:$PORT" --region cn-north-4 \
+  -f "$T/fstage.yaml" -e - >"$T/out" 2>"$T/err" ||
+  { cat "$T/out" "$T/err"; fail "remote invoke against serve"; }
+assert_contains "$T/out" '"greeting": "hi remote"'
+[ "$(req "$T/cfg" GET "/v2/$PID/fgs/functions/$URN/config")" = 200 ] || fail "config"
+[ "$(json_get "$T/cfg" 'j["func_name"], j["runtime"], j["timeout"], j["user_data"]')" = "hello Python3.10 3 {}" ] ||
+  { cat "$T/cfg"; fail "the config"; }
+assert_not_contains "$T/cfg" "SECRET_VALUE"
 serve_stop TERM
