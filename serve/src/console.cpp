@@ -49,15 +49,8 @@ std::size_t query_count(const HttpRequestData& d, std::string_view key, std::siz
 }
 
 std::string header_value(const HttpRequestData& d, std::string_view name) {
-  for (const auto& [k, v] : d.headers) {
-    if (k.size() == name.size() && std::equal(k.begin(), k.end(), name.begin(), [](char a, char b) {
-          return std::tolower(static_cast<unsigned char>(a)) ==
-                 std::tolower(static_cast<unsigned char>(b));
-        })) {
-      return v;
-    }
-  }
-  return "";
+  const std::string* v = find_header(d, name);
+  return v != nullptr ? *v : std::string();
 }
 
 // A file of the page: its ETag lets a browser keep it and ask again cheaply (304); no-cache

@@ -19,22 +19,13 @@ const std::pair<const char*, const char*> k_cors_headers[] = {
     {"Access-Control-Allow-Methods", "GET,POST,PUT,DELETE,HEAD,OPTIONS,PATCH"},
 };
 
-const std::string* header(const HttpRequestData& r, std::string_view name) {
-  for (const auto& [k, v] : r.headers) {
-    if (to_lower(k) == name) {
-      return &v;
-    }
-  }
-  return nullptr;
-}
-
 }  // namespace
 
 std::optional<std::string> preflight_method(const HttpRequestData& request) {
-  if (request.method != "OPTIONS" || header(request, "origin") == nullptr) {
+  if (request.method != "OPTIONS" || find_header(request, "origin") == nullptr) {
     return std::nullopt;
   }
-  const std::string* asked = header(request, "access-control-request-method");
+  const std::string* asked = find_header(request, "access-control-request-method");
   if (asked == nullptr || trim(*asked).empty()) {
     return std::nullopt;
   }

@@ -129,15 +129,10 @@ Expected<InvocationResult> read_callback_body(const std::string& body) {
 
 HttpResponseData answer_callback(CallbackBoard& board, const HttpRequestData& request,
                                  const std::string& flow_name, bool known_execution) {
-  std::string run_id;
-  std::string state_id;
-  for (const auto& [k, v] : request.headers) {
-    if (to_lower(k) == "x-workflow-run-id") {
-      run_id = v;
-    } else if (to_lower(k) == "x-workflow-state-id") {
-      state_id = v;
-    }
-  }
+  const std::string* run = find_header(request, "x-workflow-run-id");
+  const std::string* state = find_header(request, "x-workflow-state-id");
+  const std::string run_id = run != nullptr ? *run : std::string();
+  const std::string state_id = state != nullptr ? *state : std::string();
   if (run_id.empty() || state_id.empty()) {
     return flow_api_error(400, "FSS.0400",
                           "a callback needs the headers X-Workflow-Run-Id (the execution) and "

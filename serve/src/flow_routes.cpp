@@ -115,12 +115,8 @@ std::optional<HttpResponseData> FlowService::handle(const HttpRequestData& reque
     if (seg.size() != 6 || method != "POST") {
       return flow_api_error(405, "FSS.0405", method + " " + request.path + " is not allowed");
     }
-    std::string run_id;
-    for (const auto& [k, v] : request.headers) {
-      if (to_lower(k) == "x-workflow-run-id") {
-        run_id = v;
-      }
-    }
+    const std::string* run = find_header(request, "x-workflow-run-id");
+    const std::string run_id = run != nullptr ? *run : std::string();
     auto shown = run_id.empty() ? std::nullopt : show(run_id);
     bool known = shown && (*shown)["workflow_id"] == flow::stable_workflow_id(def->name);
     return answer_callback(m_callbacks, request, def->name, known);

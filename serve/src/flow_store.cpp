@@ -3,6 +3,7 @@
 // they start, as each state finishes and when they end (each write its own transaction, from
 // the execution's own thread), and read back by show, list and retry once serve no longer
 // holds them in memory: after a restart, or beyond k_max_kept.
+#include <fstage/base/json_text.hpp>
 #include <fstage/base/strings.hpp>
 #include <fstage/store/executions.hpp>
 
@@ -11,11 +12,6 @@
 namespace fstage::serve {
 
 namespace {
-
-std::string dumped(const OrderedJson& j) {
-  // A function may answer invalid UTF-8 inside a string: replaced, never an exception.
-  return j.dump(-1, ' ', false, OrderedJson::error_handler_t::replace);
-}
 
 std::string describe(const Error& e) {
   return e.message + (e.hint.empty() ? std::string() : " (" + e.hint + ")");
@@ -97,7 +93,7 @@ void FlowService::persist(Record& rec, bool begin) {
     row.end_time = e.end_time;
     row.begin_ms = rec.begin_ms;
     row.merge_parameters = rec.merge_parameters;
-    row.record = dumped(flow::to_json(e));
+    row.record = json_text(flow::to_json(e));
   }
   auto written = begin ? s->begin(row) : s->update(row);
   if (!written) {
@@ -171,7 +167,7 @@ Expected<std::shared_ptr<FlowService::Record>> FlowService::stored_record(
   rec->project_id = urn.size() > 3 && !urn[3].empty() ? urn[3] : "local";
   if (auto it = record.find("headers"); it != record.end() && it->is_object()) {
     for (const auto& [k, v] : it->items()) {
-      rec->headers[k] = v.is_string() ? v.get<std::string>() : dumped(v);
+      rec->headers[k] = v.is_string() ? v.get<std::string>() : json_text(v);
     }
   }
   rec->input = record.value("input", OrderedJson::object());

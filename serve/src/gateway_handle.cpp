@@ -165,11 +165,7 @@ std::optional<HttpResponseData> Gateway::signature_rejection(const HttpRequestDa
   if (!m_opts.check_signature || !std::string_view(d.path).starts_with("/v2/")) {
     return std::nullopt;
   }
-  bool is_signed = false;
-  for (const auto& [k, v] : d.headers) {
-    is_signed = is_signed || to_lower(k) == "authorization";
-  }
-  if (!is_signed) {
+  if (find_header(d, "authorization") == nullptr) {
     return std::nullopt;
   }
   auto ok = m_opts.check_signature(d);

@@ -33,15 +33,6 @@ HttpResponseData api_error(int status, const std::string& code, const std::strin
   return json_response(status, j);
 }
 
-std::string header_of(const HttpRequestData& d, std::string_view name) {
-  for (const auto& [k, v] : d.headers) {
-    if (to_lower(k) == name) {
-      return v;
-    }
-  }
-  return {};
-}
-
 struct Target {
   std::string function;
   std::string qualifier;  // "" or "latest" for the code on disk
@@ -157,7 +148,8 @@ std::optional<HttpResponseData> Gateway::answer_invoke_api(Project& project,
       m_log.function_line(target.function, id, line);
     }
   }
-  const bool tail = to_lower(header_of(d, "x-cff-log-type")) == "tail";
+  const std::string* log_type = find_header(d, "x-cff-log-type");
+  const bool tail = log_type != nullptr && to_lower(*log_type) == "tail";
   OrderedJson body;
   body["result"] = ok ? r.result : r.error;
   body["log"] = tail ? r.logs : std::string();

@@ -7,9 +7,19 @@
 
 #include <fstage/base/json_text.hpp>
 #include <fstage/base/module_path.hpp>
+#include <fstage/base/strings.hpp>
 #include <fstage/serve/http_server.hpp>
 
 namespace fstage::serve {
+
+const std::string* find_header(const HttpRequestData& request, std::string_view name) {
+  for (const auto& [k, v] : request.headers) {
+    if (k.size() == name.size() && to_lower(k) == to_lower(name)) {
+      return &v;
+    }
+  }
+  return nullptr;
+}
 
 HttpResponseData json_response(int status, const OrderedJson& body) {
   HttpResponseData r;

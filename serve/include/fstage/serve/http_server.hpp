@@ -51,6 +51,9 @@ struct HttpResponseData {
 // strings replaced, never thrown on).
 HttpResponseData json_response(int status, const OrderedJson& body);
 
+// The request's header `name` (any case), the first if repeated; null when absent.
+const std::string* find_header(const HttpRequestData& request, std::string_view name);
+
 using HttpHandler = std::function<void(const HttpRequestData&, HttpResponseData&)>;
 
 struct HttpServerOptions {
