@@ -14,10 +14,10 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr std::string_view k_function_keys[] = {
-    "runtime",     "handler",     "memory",      "timeout",
-    "code",        "env",         "initializer", "initializer_timeout",
-    "description", "include",     "exclude",     "build",
-    "triggers",    "dependencies"};
+    "runtime",     "handler",      "memory",      "timeout",
+    "code",        "env",          "initializer", "initializer_timeout",
+    "description", "include",      "exclude",     "build",
+    "triggers",    "dependencies", "async_invoke"};
 
 constexpr int k_max_triggers = 10;     // per function version (PLATFORM.md §2.2)
 constexpr int k_max_env_chars = 4096;  // names and values together
@@ -335,6 +335,9 @@ std::optional<Function> check_function(Checker& c, const YamlEntry& entry) {
   }
   if (const YamlNode* n = c.field(body, "dependencies", path, false)) {
     check_dependencies(c, *n, path + ".dependencies", f);
+  }
+  if (const YamlNode* n = c.field(body, "async_invoke", path, false)) {
+    check_async_invoke(c, *n, path + ".async_invoke", f);
   }
   if (known && c.error_count() == errors_before) {
     // Reported at the handler, or at the function's name when a bootstrap goes without one.

@@ -202,6 +202,11 @@ void check_top(detail::Checker& c, const detail::YamlNode& root, Manifest& m) {
     }
     c.set_function({});
   }
+  std::vector<std::string> defined;  // with those that did not validate (not in m.functions)
+  for (const auto& e : fns->entries) {
+    defined.push_back(e.key->value);
+  }
+  detail::check_async_destinations(c, m, defined);
   check_routes(c, m);
 }
 

@@ -96,6 +96,11 @@ std::optional<Trigger> check_trigger(Checker& c, const YamlNode& n, const std::s
                                      const RuntimeInfo* runtime);
 // `functions.<name>.dependencies`: the function's dependency packages (dependencies.cpp).
 void check_dependencies(Checker& c, const YamlNode& n, const std::string& path, Function& f);
+// `functions.<name>.async_invoke` (async_invoke.cpp), and once every function is known, that
+// each FunctionGraph destination names another function of the manifest.
+void check_async_invoke(Checker& c, const YamlNode& n, const std::string& path, Function& f);
+// `defined`: every function name the manifest has, valid or not.
+void check_async_destinations(Checker& c, const Manifest& m, std::span<const std::string> defined);
 // `flows:` (flows.cpp): each flow's name and where its definition is; fstage_flow reads it.
 void check_flows(Checker& c, const YamlNode& flows, Manifest& m);
 // The problem with `handler` for `runtime`, "" when it is fine. `expected` gets the format.

@@ -67,6 +67,26 @@ std::string_view to_string(Dependency::Kind kind);
 // At most this many dependency packages per function (PLATFORM.md §4.2).
 inline constexpr std::size_t k_max_dependencies = 20;
 
+// A function's asynchronous invocation settings (the API's UpdateFunctionAsyncInvokeConfig
+// body, PLATFORM.md §4.2; ranges from OTC-API configuring_asynchronous_execution_notification:
+// max_async_event_age_in_seconds 1-86400, default 3600; max_async_retry_attempts 0-3, default 1).
+// A destination keeps the API's `param` fields: FunctionGraph {func_urn} (a manifest function's
+// name or URN), OBS {bucket, prefix, expires}, SMN {topic_urn}, DIS {stream_name}.
+struct AsyncDestination {
+  std::string destination;                    // "FunctionGraph", "OBS", "SMN", "DIS"
+  OrderedJson param = OrderedJson::object();  // the param fields, as the API's JSON
+  Location where;
+};
+struct AsyncInvokeConfig {
+  int max_async_event_age_in_seconds = 3600;
+  int max_async_retry_attempts = 1;
+  bool enable_async_status_log = false;
+  std::optional<AsyncDestination> on_success;
+  std::optional<AsyncDestination> on_failure;
+};
+inline constexpr int k_max_async_event_age_s = 86400;
+inline constexpr int k_max_async_retry_attempts = 3;
+
 struct Function {
   std::string name;
   Location where;
@@ -84,6 +104,7 @@ struct Function {
   std::vector<std::string> exclude;      // package: extra gitignore-style exclude patterns
   std::string build;                     // package: custom build command ("" = runtime default)
   std::vector<Dependency> dependencies;  // platform dependency packages, in manifest order
+  std::optional<AsyncInvokeConfig> async_invoke;  // `async_invoke:`, when written
 };
 
 namespace detail {
