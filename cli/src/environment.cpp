@@ -27,6 +27,9 @@ std::span<const EnvVar> environment_table() {
        "binary, or ../lib/fstage/)"},
       {"PATH", "Where interpreters and build tools (pip, npm, javac, go) are looked for"},
       {"TZ", "The zone cron schedules of TIMER triggers fire in (serve)"},
+      {"FSTAGE_ASYNC_RETRY_DELAY_MS",
+       "serve's first wait before retrying a failed asynchronous event, doubled for each further "
+       "retry (default: 1000)"},
       // Deploying (deploy, remote, configure).
       {"HUAWEICLOUD_SDK_AK", "Access key id (with HUAWEICLOUD_SDK_SK: used before any profile)"},
       {"HUAWEICLOUD_SDK_SK", "Secret access key"},

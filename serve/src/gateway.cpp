@@ -31,6 +31,7 @@ Expected<int> Gateway::run(std::shared_ptr<Project> project) {
   m_project = project;
   m_flows->use_store(project->manifest.root);  // NORMAL executions outlive serve
   m_flows->set_flows(project->flows);
+  start_async(*project);
   HttpServerOptions so;
   so.threads = std::max(64, m_opts.pool.concurrency * 4);
   so.max_body = sb::k_max_request_bytes;
@@ -93,6 +94,7 @@ Expected<int> Gateway::run(std::shared_ptr<Project> project) {
   for (auto& t : retiring) {
     t.join();
   }
+  m_async->stop();  // after the pools: their last results are concluded
   m_control_stop = true;
   control.join();
   if (m_timers) {

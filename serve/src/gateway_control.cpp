@@ -20,43 +20,18 @@ void Gateway::start_timers(const Project& p) {
   if (!m_opts.timers || p.timers.empty()) {
     return;
   }
-  m_timers = std::make_unique<TimerScheduler>(p.timers, [this](const TimerSpec& t,
-                                                               const std::string& event) {
-    if (!t.flow.empty()) {
-      m_flows->fire_timer(t);
-      return;
-    }
-    std::shared_ptr<Project> project = snapshot();
-    auto it = project->pools.find(t.function);
-    if (it == project->pools.end()) {
-      return;
-    }
-    sb::InvokeRequest ir;
-    ir.request_id = sb::new_request_id();
-    ir.event = event;
-    auto t0 = std::chrono::steady_clock::now();
-    std::string id = ir.request_id;
-    std::string name = t.name;
-    std::string function = t.function;
-    Logger* log = &m_log;
-    bool queued = it->second->submit(std::move(ir), [=](sb::InvokeResult r) {
-      AccessRecord a;
-      a.method = "TIMER";
-      a.path = name;
-      a.status = r.status == sb::InvokeStatus::ok ? 200 : response_for(r).status;
-      a.duration_ms =
-          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-      a.request_id = id;
-      a.function = function;
-      a.bytes = r.status == sb::InvokeStatus::ok ? r.result.size() : r.error.size();
-      a.source = "timer";
-      log->access(a);
-    });
-    if (!queued) {
-      m_log.event("warn", "timer " + name + " skipped: " + quote(function) +
-                              " is busy and its queue is full");
-    }
-  });
+  m_timers = std::make_unique<TimerScheduler>(
+      p.timers, [this](const TimerSpec& t, const std::string& event) {
+        if (!t.flow.empty()) {
+          m_flows->fire_timer(t);
+          return;
+        }
+        // The platform invokes TIMER triggers asynchronously (PLATFORM.md §3): retried and sent
+        // to the function's destinations like any asynchronous event.
+        if (auto id = m_async->invoke(t.function, event, "timer:" + t.name); !id) {
+          m_log.event("warn", "timer " + t.name + " skipped: " + id.error().message);
+        }
+      });
 }
 
 Expected<void> Gateway::start_watcher(const Project& p) {
@@ -127,6 +102,7 @@ void Gateway::reload(bool manifest_changed) {
     }
     return;
   }
+  m_async->set_functions((*fresh)->manifest.functions);  // API overrides end here
   start_timers(**fresh);
   if (auto w = start_watcher(**fresh); !w) {
     m_log.event("warn", "watch: " + w.error().message);
@@ -162,6 +138,7 @@ void Gateway::begin_drain(int sig) {
     m_console->stop();  // the event streams end: the server's threads are free to end
   }
   m_flows->cancel_all();
+  m_async->drain();  // queued events stay journaled; running ones finish
   if (m_timers) {
     m_timers->stop();
   }

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include <fstage/flow/model.hpp>
+#include <fstage/serve/async_invoke.hpp>
 #include <fstage/serve/console.hpp>
 #include <fstage/serve/events.hpp>
 #include <fstage/serve/flows.hpp>
@@ -87,6 +88,14 @@ class Gateway {
   // listens until stop_console().
   void start_console(int port);
   void stop_console();
+  // Asynchronous invocation (async_routes.cpp): the invoker, its routes (nullopt for others;
+  // `seg` is the path's six segments), and the events sources' Deliver.
+  void start_async(const Project& p);
+  std::optional<HttpResponseData> answer_async_api(const HttpRequestData& d,
+                                                   const std::vector<std::string>& seg,
+                                                   std::string& function);
+  Expected<std::string> deliver_async(const std::string& function, std::string event_json,
+                                      const std::string& source);
   void start_timers(const Project& p);
   Expected<void> start_watcher(const Project& p);
   void reload(bool manifest_changed);
@@ -107,6 +116,7 @@ class Gateway {
   std::shared_ptr<Project> m_project;
   std::unique_ptr<HttpServer> m_server;
   std::unique_ptr<FlowService> m_flows;
+  std::unique_ptr<AsyncInvoker> m_async;
   MetricsRegistry m_metrics;
   std::shared_ptr<RequestHistory> m_history = std::make_shared<RequestHistory>();
   std::unique_ptr<EventBus> m_bus;

@@ -77,6 +77,11 @@ std::optional<HttpResponseData> Gateway::answer_invoke_api(Project& project,
                                                            std::string& function) {
   // v2 {p} fgs functions {urn} invocations|config
   std::vector<std::string> seg = path_segments(d.path);
+  if (seg.size() == 6 && seg[0] == "v2" && seg[2] == "fgs" && seg[3] == "functions") {
+    if (auto a = answer_async_api(d, seg, function)) {
+      return a;
+    }
+  }
   if (seg.size() != 6 || seg[0] != "v2" || seg[2] != "fgs" || seg[3] != "functions" ||
       (seg[5] != "invocations" && seg[5] != "config")) {
     return std::nullopt;
