@@ -240,6 +240,7 @@ void AsyncInvoker::schedule() {
              it != q.waiting.end() && q.in_flight < m_opts.max_in_flight;) {
           if (it->due <= now) {
             ++q.in_flight;
+            m_starting.insert(it->id);
             ready.push_back(std::move(*it));
             it = q.waiting.erase(it);
           } else {
@@ -265,6 +266,11 @@ void AsyncInvoker::start(Event e) {
   // The platform's maximum validity period: an event that waited too long is not run again.
   const manifest::AsyncInvokeConfig cfg = effective(e.function);
   if (wall_ms() - e.accepted_ms >= std::int64_t{cfg.max_async_event_age_in_seconds} * 1000) {
+    {
+      std::lock_guard<std::mutex> lock(m_mutex);
+      m_starting.erase(e.id);
+    }
+    m_cv.notify_all();
     conclude(e, nullptr, "EventAgeExceeded");  // counts it out of in_flight and pending
     return;
   }
@@ -272,7 +278,6 @@ void AsyncInvoker::start(Event e) {
   if (e.first_start.empty()) {
     e.first_start = iso(wall_ms(), true);
   }
-  (void)journal(e);  // the attempt counts even if serve dies during it
   sb::InvokeRequest ir;
   ir.request_id = e.id;
   ir.event = e.event;
@@ -281,27 +286,48 @@ void AsyncInvoker::start(Event e) {
     std::lock_guard<std::mutex> lock(m_mutex);
     record(e, "RUNNING");
   }
-  auto shared = std::make_shared<Event>(e);
+  // The attempt's event, shared with its result: the journal records the attempt unless the
+  // result (which may end the event and remove its journal) came first.
+  struct Attempt {
+    Event event;
+    std::mutex mutex;
+    bool over = false;
+  };
+  auto attempt = std::make_shared<Attempt>();
+  attempt->event = e;
   const auto t0 = Clock::now();
-  bool queued = m_runner(e.function, std::move(ir), [this, shared, t0](sb::InvokeResult r) {
+  bool queued = m_runner(e.function, std::move(ir), [this, attempt, t0](sb::InvokeResult r) {
+    {
+      std::lock_guard<std::mutex> lock(attempt->mutex);
+      attempt->over = true;
+    }
+    const Event& ev = attempt->event;
     if (m_opts.on_attempt && r.status != sb::InvokeStatus::cancelled) {
-      m_opts.on_attempt(shared->function, shared->source, shared->id, r,
+      m_opts.on_attempt(ev.function, ev.source, ev.id, r,
                         std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
     }
-    finished(std::move(*shared), std::move(r));
+    finished(attempt->event, std::move(r));
   });
-  if (!queued) {
-    // The pool is full (sync requests share it) or stopping: not an attempt; try again soon.
+  {
     std::lock_guard<std::mutex> lock(m_mutex);
-    --e.attempts;
-    e.due = Clock::now() + std::chrono::milliseconds(100);
-    auto it = m_queues.find(e.function);
-    if (it != m_queues.end()) {
-      --it->second.in_flight;
-      record(e, "WAIT");
-      it->second.waiting.push_front(std::move(e));
+    m_starting.erase(e.id);
+    if (!queued) {
+      // The pool is full (sync requests share it) or stopping: not an attempt; again soon.
+      --e.attempts;
+      e.due = Clock::now() + std::chrono::milliseconds(100);
+      if (auto it = m_queues.find(e.function); it != m_queues.end()) {
+        --it->second.in_flight;
+        record(e, "WAIT");
+        it->second.waiting.push_front(std::move(e));
+      }
     }
-    m_cv.notify_all();
+  }
+  m_cv.notify_all();
+  if (queued) {
+    std::lock_guard<std::mutex> lock(attempt->mutex);
+    if (!attempt->over) {
+      (void)journal(attempt->event);  // the attempt counts even if serve dies during it
+    }
   }
 }
 

@@ -194,7 +194,9 @@ std::vector<AsyncRecord> AsyncInvoker::records(const std::string& function) cons
 }
 
 bool AsyncInvoker::cancel(const std::string& function, const std::string& request_id) {
-  std::lock_guard<std::mutex> lock(m_mutex);
+  std::unique_lock<std::mutex> lock(m_mutex);
+  // An event being handed to the pool is back in its queue, or running, a moment later.
+  m_cv.wait(lock, [&] { return m_starting.count(request_id) == 0; });
   auto it = m_queues.find(function);
   if (it == m_queues.end()) {
     return false;

@@ -287,3 +287,56 @@ TEST_CASE("async: a full queue refuses with ErrorCode::limit; the journal surviv
   CHECK(journaled(fx.dir.path()) == 0);
   CHECK(fx.calls == 3);
 }
+
+TEST_CASE("async: an SMN destination not wired keeps the notification and says so", "[async]") {
+  Fixture fx;
+  manifest::AsyncInvokeConfig cfg;
+  cfg.on_success =
+      manifest::AsyncDestination{"SMN", {{"topic_urn", "urn:smn:cn-north-4:p:done"}}, {}};
+  AsyncInvoker inv(fx.options(), fx.runner(""), DestinationSink{}, fx.log);
+  inv.set_functions({fn("f", cfg)});
+  auto id = inv.invoke("f", "{}", "test");
+  REQUIRE(id);
+  REQUIRE(wait_for([&] {
+    auto r = inv.records("f");
+    return !r.empty() && r.front().status == "SUCCESS";
+  }));
+  fx.join();
+  const fs::path kept = fx.dir.path() / ".fstage/pending/async/undelivered" / (*id + ".json");
+  CHECK(fs::exists(kept));
+  CHECK(fx.out.str().find("not wired") != std::string::npos);
+  CHECK(journaled(fx.dir.path()) == 0);
+}
+
+TEST_CASE("async: a queued event can be cancelled; its journal goes", "[async]") {
+  Fixture fx;
+  AsyncInvoker inv(
+      fx.options(),
+      [](const std::string&, sb::InvokeRequest, std::function<void(sb::InvokeResult)>) {
+        return false;
+      },
+      fx.sink(), fx.log);
+  inv.set_functions({fn("f")});
+  auto id = inv.invoke("f", "{}", "test");
+  REQUIRE(id);
+  CHECK(journaled(fx.dir.path()) == 1);
+  CHECK_FALSE(inv.cancel("f", "no-such-id"));
+  CHECK(inv.cancel("f", *id));
+  CHECK(journaled(fx.dir.path()) == 0);
+  CHECK(inv.records("f").front().status == "DISCARD");
+}
+
+TEST_CASE("async: a local OBS object is written whole, inside its bucket", "[async]") {
+  Fixture fx;
+  REQUIRE(write_bucket_object(fx.dir.path(), "out", "a/b/c.json", "{}"));
+  const fs::path dir = fx.dir.path() / ".fstage/buckets/out/a/b";
+  auto text = read_file(dir / "c.json");
+  REQUIRE(text);
+  CHECK(*text == "{}");
+  for (const auto& e : fs::directory_iterator(dir)) {
+    CHECK(e.path().filename() == "c.json");  // no .fstage-tmp-* left
+  }
+  CHECK(write_bucket_object(fx.dir.path(), "out", "../escape", "x").error().code ==
+        ErrorCode::unsafe);
+  CHECK(write_bucket_object(fx.dir.path(), "o/t", "k", "x").error().code == ErrorCode::unsafe);
+}

@@ -9,7 +9,13 @@
 . "$(dirname "$0")/lib/serve.sh"
 mkdir -p "$T/fn"
 cat >"$T/fn/index.py" <<'PY'
-import time
+import os, time
+
+def crash(event, context):
+    os._exit(3)  # the runtime dies mid-invocation
+
+def hang(event, context):
+    time.sleep(10)  # past the function's 3 s timeout
 
 def bad(event, context):
     raise ValueError("always fails: %s" % event.get("n"))
@@ -55,6 +61,19 @@ functions:
     runtime: Python3.10
     handler: index.slow
     code: fn
+  crash:
+    runtime: Python3.10
+    handler: index.crash
+    code: fn
+    async_invoke:
+      on_failure: {destination: OBS, bucket: failed, prefix: crash}
+  hang:
+    runtime: Python3.10
+    handler: index.hang
+    timeout: 3
+    code: fn
+    async_invoke:
+      on_failure: {destination: OBS, bucket: failed, prefix: hang}
 YAML
 # fstage validate: the manifest above is fine; mistakes are reported at file:line:column.
 (cd "$T" && expect_exit 0 "$FSTAGE" validate)
@@ -76,6 +95,13 @@ wait_file() {
   done
   tail -30 "$T/serve.log"; fail "no file $1"
 }
+
+# A crash and a timeout are failures like an error: retried once (the default), then sent to
+# on_failure; checked at the end (the timeout takes two times 3 s).
+for f in crash hang; do
+  [ "$(req "$T/r" POST "$(fn_path $f invocations-async)" -d '{}')" = 202 ] || fail "$f: not accepted"
+  json_get "$T/r" 'j["request_id"]' >"$T/$f.id"
+done
 
 # The always-failing function: 202 and a request id at once.
 code=$(req "$T/r" POST "$(fn_path bad invocations-async)" -H 'content-type: application/json' -d '{"n": 7}')
@@ -181,4 +207,10 @@ assert_contains "$T/c" FSS.0400
 assert_contains "$T/c" "did you mean 'OBS'"
 [ "$(req "$T/c" DELETE "$(fn_path slow async-invoke-config)")" = 204 ] || fail "DELETE"
 [ "$(req "$T/c" GET "$(fn_path slow async-invoke-config)")" = 404 ] || fail "GET after DELETE"
+
+for f in crash hang; do
+  n=$(wait_file "$T/.fstage/buckets/failed/$f/$(cat "$T/$f.id").json")
+  [ "$(json_get "$n" 'j["request_context"]["condition"], j["request_context"]["approximate_invoke_count"], j["response_context"]["status_code"]')" = "UnhandledInvocationError 2 500" ] ||
+    { cat "$n"; fail "$f: the failure notification"; }
+done
 serve_stop TERM

@@ -21,6 +21,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -183,6 +184,7 @@ class AsyncInvoker {
   std::map<std::string, manifest::AsyncInvokeConfig> m_configs;
   std::map<std::string, std::pair<std::string, std::string>> m_config_times;
   std::map<std::string, std::deque<AsyncRecord>> m_records;
+  std::set<std::string> m_starting;  // taken from a queue, not yet accepted by the pool
   bool m_draining = false;
   bool m_stop = false;
   std::thread m_thread;
