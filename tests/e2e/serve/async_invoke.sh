@@ -5,7 +5,7 @@
 # on_success (an OBS bucket); an event older than max_async_event_age_in_seconds is not run
 # again; a full queue answers 429; X-CFF-Invoke-Type: async on the sync route goes async; the
 # async-invoke-config routes set, read and delete the configuration; async-invocations lists
-# the outcomes.
+# the outcomes; POST …/cancel discards a queued event. fstage validate checks async_invoke:.
 . "$(dirname "$0")/lib/serve.sh"
 mkdir -p "$T/fn"
 cat >"$T/fn/index.py" <<'PY'
@@ -177,18 +177,23 @@ accepted=0 refused=0
 for i in 1 2 3 4 5 6 7; do
   c=$(req "$T/q" POST "$(fn_path slow invocations-async)" -d "{\"i\": $i}")
   case $c in
-    202) accepted=$((accepted + 1)) ;;
+    202) accepted=$((accepted + 1)); last=$(json_get "$T/q" 'j["request_id"]') ;;
     429) refused=$((refused + 1)); assert_contains "$T/q" FSS.0429; assert_contains "$T/q" "--queue" ;;
     *) cat "$T/q"; fail "slow: $c" ;;
   esac
 done
 [ "$accepted" = 4 ] && [ "$refused" = 3 ] || fail "queue: $accepted accepted, $refused refused"
+# The last one still waits (two instances run the first two): POST …/cancel discards it.
+[ "$(req "$T/x" POST "$(fn_path slow cancel)" -d "{\"request_id\": \"$last\"}")" = 200 ] || { cat "$T/x"; fail "cancel"; }
+[ "$(req "$T/x" POST "$(fn_path slow cancel)" -d "{\"request_id\": \"$last\"}")" = 400 ] || fail "cancel twice"
 for i in $(seq 1 100); do
   req "$T/l" GET "$(fn_path slow async-invocations)?status=SUCCESS" >/dev/null
-  [ "$(json_get "$T/l" 'j["count"]')" = 4 ] && break
+  [ "$(json_get "$T/l" 'j["count"]')" = 3 ] && break
   sleep 0.1
 done
-[ "$(json_get "$T/l" 'j["count"]')" = 4 ] || { cat "$T/l"; fail "the accepted events did not all run"; }
+[ "$(json_get "$T/l" 'j["count"]')" = 3 ] || { cat "$T/l"; fail "the accepted events did not all run"; }
+req "$T/l" GET "$(fn_path slow async-invocations)?status=DISCARD" >/dev/null
+[ "$(json_get "$T/l" 'j["count"], j["invocations"][0]["request_id"]')" = "1 $last" ] || { cat "$T/l"; fail "the cancelled one"; }
 
 # The async-invoke-config routes: PUT then GET, then DELETE.
 cfg='{"max_async_event_age_in_seconds": 60, "max_async_retry_attempts": 0, "destination_config": {"on_failure": {"destination": "OBS", "param": "{\"bucket\": \"api\"}"}}}'
