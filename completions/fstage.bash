@@ -162,7 +162,7 @@ _fstage_option_value() {
     'help|--color') echo 'words:auto always never ' ;;
     'init|--color') echo 'words:auto always never ' ;;
     'init|-r' | 'init|--runtime') echo 'words:Python3.9 Python3.10 Node.js16.17 Node.js18.15 Node.js20.15 Java8 Java11 Java17 Go1.x Custom http python python3 node nodejs java go golang go1 custom bootstrap python3.9 python3.10 nodejs16 nodejs18 nodejs20 java8 java11 java17 ' ;;
-    'init|-t' | 'init|--template') echo 'words:custom go http java nodejs python ' ;;
+    'init|-t' | 'init|--template') echo 'words:custom go http java nodejs obs-pipeline python ' ;;
     'init|-n' | 'init|--name') echo ' ' ;;
     'init|--trigger') echo 'words:apig timer smn obs dis kafka lts cts dds ' ;;
     'init|--region') echo 'words:af-north-1 af-south-1 ap-southeast-1 ap-southeast-2 ap-southeast-3 ap-southeast-4 ap-southeast-5 cn-east-2 cn-east-3 cn-east-4 cn-east-5 cn-north-1 cn-north-2 cn-north-4 cn-north-9 cn-south-1 cn-south-2 cn-southwest-2 eu-west-0 eu-west-101 la-north-2 la-south-2 me-east-1 my-kualalumpur-1 na-mexico-1 ru-moscow-1 ru-northwest-2 sa-brazil-1 tr-west-1 ' ;;
