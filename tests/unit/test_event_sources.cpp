@@ -15,7 +15,9 @@
 
 #include <fstage/base/fs.hpp>
 #include <fstage/base/json.hpp>
+#include <fstage/deploy/plan.hpp>
 #include <fstage/manifest/manifest.hpp>
+#include <fstage/serve/event_routes.hpp>
 #include <fstage/serve/event_sources.hpp>
 
 #include "event_shape_compare.hpp"
@@ -320,4 +322,134 @@ TEST_CASE("event sources: a topic without triggers, a full queue, pending across
   CHECK((*next)["partitions"][0]["first_offset"] == static_cast<std::int64_t>(k_stream_queue));
   REQUIRE(fn.wait_for(k_stream_queue + 1));
   again.stop();
+}
+
+TEST_CASE("event sources: the emit routes answer JSON, 429 when full", "[event_sources]") {
+  Scratch s;
+  std::mutex mutex;
+  std::condition_variable cv;
+  bool release = false;
+  EventSourceOptions o;
+  o.root = s.dir;
+  o.invoke = [&](const std::string&, std::string, std::function<void(sandbox::InvokeResult)> done) {
+    std::thread([&, done] {
+      std::unique_lock<std::mutex> l(mutex);
+      cv.wait(l, [&] { return release; });
+      l.unlock();
+      sandbox::InvokeResult r;
+      r.status = sandbox::InvokeStatus::cancelled;
+      done(r);
+    }).detach();
+    return true;
+  };
+  std::vector<std::string> delivered;
+  o.deliver = [&](const std::string& fn, std::string event,
+                  const std::string& source) -> Expected<std::string> {
+    std::lock_guard<std::mutex> lock(mutex);
+    delivered.push_back(fn + " " + source + " " + event);
+    return std::string("req-1");
+  };
+  EventSources sources(o);
+  REQUIRE(sources.configure(
+      manifest_of(s.dir,
+                  "      - {type: ROCKETMQ, instance_id: r, topic: pay, batch_size: 2}\n"
+                  "      - {type: SMN, topic_urn: \"urn:smn:cn-north-4:p:alerts\"}\n"
+                  "      - {type: OBS, bucket: in, suffix: .txt}\n")));
+  CHECK(fs::is_directory(s.dir / ".fstage/buckets/in"));
+  auto call = [&](const std::string& method, const std::string& path, const std::string& body) {
+    HttpRequestData d;
+    d.method = method;
+    d.path = path;
+    d.body = body;
+    auto r = answer_emit(&sources, d);
+    REQUIRE(r);
+    return *r;
+  };
+  HttpRequestData other;
+  other.method = "GET";
+  other.path = "/_fstage/metrics";
+  CHECK_FALSE(answer_emit(&sources, other));
+  auto r = call("POST", "/_fstage/emit/rocketmq/pay", R"(["a", "b", "c"])");
+  CHECK(r.status == 200);
+  CHECK(r.body.find(R"("accepted":3)") != std::string::npos);
+  r = call("POST", "/_fstage/emit/kafka/pay", "x\n");
+  CHECK(r.status == 200);
+  CHECK(r.body.find("no KAFKA trigger") != std::string::npos);
+  r = call("POST", "/_fstage/emit/rocketmq/pay", "[1, ");
+  CHECK(r.status == 400);
+  r = call("POST", "/_fstage/emit/sqs/pay", "x");
+  CHECK(r.status == 404);
+  r = call("GET", "/_fstage/emit/rocketmq/pay", "");
+  CHECK(r.status == 405);
+  std::string many = "[";
+  for (std::size_t i = 0; i < k_stream_queue; ++i) {
+    many += std::string(i == 0 ? "" : ",") + R"({"key":"k","value":"v"})";
+  }
+  many += "]";
+  r = call("POST", "/_fstage/emit/rocketmq/pay", many);
+  CHECK(r.status == 429);
+  CHECK(r.body.find("\"hint\"") != std::string::npos);
+  bool retry_after = false;
+  for (const auto& [k, v] : r.headers) {
+    retry_after = retry_after || k == "Retry-After";
+  }
+  CHECK(retry_after);
+
+  r = call("POST", "/_fstage/emit/smn/alerts", R"({"message": "m", "subject": "s"})");
+  CHECK(r.status == 200);
+  CHECK(r.body.find("req-1") != std::string::npos);
+  r = call("PUT", "/_fstage/emit/obs/in/a/b.txt", "hello");
+  CHECK(r.status == 200);
+  CHECK(r.body.find(R"("functions":["f"])") != std::string::npos);
+  auto written = read_file(s.dir / ".fstage/buckets/in/a/b.txt");
+  REQUIRE(written);
+  CHECK(*written == "hello");
+  r = call("PUT", "/_fstage/emit/obs/in/../x.txt", "no");
+  CHECK(r.status == 400);
+  r = call("DELETE", "/_fstage/emit/obs/in/missing.txt", "");
+  CHECK(r.status == 404);
+  // The watcher saw the PUT: an OBS event for f (asynchronously, within a moment).
+  for (int i = 0; i < 100; ++i) {
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      if (delivered.size() >= 2) {
+        break;
+      }
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    // At least once: an object written while its new directory's watch is being set up may
+    // be reported by both the watch and the scan of the directory (bucket_watch.cpp).
+    REQUIRE(delivered.size() >= 2);
+    CHECK(delivered[0].starts_with("f smn {\"record\""));
+    CHECK(delivered[1].starts_with("f obs {\"Records\""));
+    CHECK(delivered[1].find(R"("key":"a/b.txt","size":5)") != std::string::npos);
+    release = true;
+  }
+  cv.notify_all();
+  sources.stop();
+}
+
+TEST_CASE("ROCKETMQ triggers validate like KAFKA's and are refused at deploy", "[event_sources]") {
+  auto v = manifest::validate_text(
+      "name: ev\nfunctions:\n  f:\n    runtime: Python3.10\n"
+      "    handler: index.handler\n    triggers:\n"
+      "      - {type: rocketmq, instance_id: r-1, topic: t}\n",
+      "fstage.yaml");
+  REQUIRE(v.errors.empty());
+  REQUIRE(v.manifest);
+  const auto& t = v.manifest->functions.at(0).triggers.at(0);
+  CHECK(t.type == "ROCKETMQ");
+  CHECK(t.fields["batch_size"] == 100);
+  auto bad = manifest::validate_text(
+      "name: ev\nfunctions:\n  f:\n    runtime: Python3.10\n"
+      "    handler: index.handler\n    triggers:\n"
+      "      - {type: ROCKETMQ, topic: t, batch_size: 0}\n",
+      "fstage.yaml");
+  CHECK(bad.errors.size() == 2);  // instance_id missing, batch_size out of range
+  auto refused = deploy::desired_trigger(t);
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().message.find("ROCKETMQ") != std::string::npos);
 }
