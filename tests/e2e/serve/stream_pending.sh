@@ -38,30 +38,32 @@ functions:
     triggers:
       - { type: SMN, topic_urn: "urn:smn:cn-north-4:0123:alerts" }
 YAML
-cd "$proj"
-expect_exit 4 "$FSTAGE" emit smn publish alerts hello
-"$FSTAGE" emit smn publish alerts hello >"$T/noserve.out" 2>&1 || true
-assert_contains "$T/noserve.out" "no fstage serve is running"
+scenario() {
+  local who=$1
+  cd "$proj"
+  expect_exit 4 "$FSTAGE" emit smn publish alerts hello
+  "$FSTAGE" emit smn publish alerts hello >"$T/noserve.out" 2>&1 || true
+  assert_contains "$T/noserve.out" "no fstage serve is running"
 
-serve_start "$proj/fstage.yaml"
-"$FSTAGE" emit smn publish alerts "disk full" --subject "ops" >"$T/smn.out" || fail "emit smn"
-assert_contains "$T/smn.out" "delivered to alerts"
-seq 1 400 | sed 's/^/click-/' >"$T/records"
-"$FSTAGE" emit dis clicks - <"$T/records" >"$T/emit.out" || fail "emit dis"
-assert_contains "$T/emit.out" "queued 400 records on dis clicks"
-for i in $(seq 1 100); do grep -q '"line":"BATCH ' "$T/serve.log" && break; sleep 0.05; done
-grep -q '"line":"SMN urn:smn:cn-north-4:0123:alerts|ops|disk full' "$T/serve.log" ||
-  { grep SMN "$T/serve.log"; fail "the SMN event's topic, subject or message"; }
-serve_stop TERM
-cp "$T/serve.log" "$T/first.log"
-pending=$proj/.fstage/pending/streams/records.jsonl
-[ -s "$pending" ] || { tail -5 "$T/first.log"; fail "no pending records written at SIGTERM"; }
-n=$(wc -l <"$pending")
-echo "pending at SIGTERM: $n records"
-assert_contains "$T/first.log" "stream records not delivered yet written to"
+  serve_start "$proj/fstage.yaml"
+  "$FSTAGE" emit smn publish alerts "disk full" --subject "ops" >"$T/smn.out" || fail "$who: emit smn"
+  assert_contains "$T/smn.out" "delivered to alerts"
+  seq 1 400 | sed 's/^/click-/' >"$T/records"
+  "$FSTAGE" emit dis clicks - <"$T/records" >"$T/emit.out" || fail "$who: emit dis"
+  assert_contains "$T/emit.out" "queued 400 records on dis clicks"
+  for i in $(seq 1 100); do grep -q '"line":"BATCH ' "$T/serve.log" && break; sleep 0.05; done
+  grep -q '"line":"SMN urn:smn:cn-north-4:0123:alerts|ops|disk full' "$T/serve.log" ||
+    { grep SMN "$T/serve.log"; fail "$who: the SMN event's topic, subject or message"; }
+  serve_stop TERM
+  cp "$T/serve.log" "$T/first.log"
+  pending=$proj/.fstage/pending/streams/records.jsonl
+  [ -s "$pending" ] || { tail -5 "$T/first.log"; fail "$who: no pending records written at SIGTERM"; }
+  n=$(wc -l <"$pending")
+  echo "pending at SIGTERM: $n records"
+  assert_contains "$T/first.log" "stream records not delivered yet written to"
 
-serve_start "$proj/fstage.yaml"
-"$PYTHON" - "$T/first.log" "$T/serve.log" <<'PY' || fail "records lost or duplicated across the restart"
+  serve_start "$proj/fstage.yaml"
+  "$PYTHON" - "$T/first.log" "$T/serve.log" <<'PY' || fail "$who: records lost or duplicated across the restart"
 import json, sys, time
 def delivered():
     got = []
@@ -88,5 +90,29 @@ assert set(got) == want, "missing: %s" % sorted(want - set(got))[:10]
 assert len(got) == len(set(got)), "%d duplicates" % (len(got) - len(set(got)))
 print("all 400 records delivered once across the restart")
 PY
-[ ! -e "$pending" ] || fail "the pending file was not consumed"
-serve_stop TERM
+  [ ! -e "$pending" ] || fail "$who: the pending file was not consumed"
+  serve_stop TERM
+  rm -rf "$proj/.fstage"
+  cd "$T"
+}
+
+scenario root-or-user
+
+# Rootless: serve itself run as nobody.
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null &&
+  setpriv --reuid=65534 --regid=65534 --clear-groups "$FSTAGE" --version >/dev/null 2>&1; then
+  mkdir -p "$T/nobody-home"
+  chmod 755 "$T"
+  chown -R 65534:65534 "$proj" "$T/nobody-home"
+  cat >"$T/fstage-nobody" <<SH
+#!/bin/sh
+exec setpriv --reuid=65534 --regid=65534 --clear-groups env HOME="$T/nobody-home" "$FSTAGE" "\$@"
+SH
+  chmod 755 "$T/fstage-nobody"
+  REAL_FSTAGE=$FSTAGE
+  FSTAGE=$T/fstage-nobody
+  scenario nobody
+  FSTAGE=$REAL_FSTAGE
+else
+  echo "note: the rootless run needs root, setpriv and an fstage nobody may run; not run here"
+fi

@@ -14,8 +14,12 @@
 //   partition. Each trigger reads each partition on its own: batches of at most batch_size, in
 //   offset order, one batch in flight per partition and trigger. A batch that fails (any
 //   InvokeStatus but ok) is retried, the same records, after 100 ms doubling up to 5 s, until
-//   it succeeds: a record is never skipped, and nothing after it is delivered before it. A
-//   full partition queue refuses the records (ErrorCode::limit); none is dropped.
+//   it succeeds: a record is never skipped, and nothing after it is delivered before it.
+//   FunctionGraph documents no retry rule for its stream triggers (only for asynchronous
+//   invocation); this follows what comparable platforms document (Tencent SCF's CKafka
+//   trigger: synchronous, the next batch only after the previous one, exponential backoff until
+//   it succeeds). A full partition queue refuses the records (ErrorCode::limit); none is
+//   dropped.
 // - stop() writes the records not yet delivered to .fstage/pending/streams/records.jsonl; the
 //   next configure() (the next start, or a reload that brings their trigger back) queues them
 //   again before anything new.
