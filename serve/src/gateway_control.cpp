@@ -104,6 +104,9 @@ void Gateway::reload(bool manifest_changed) {
   }
   m_async->set_functions((*fresh)->manifest.functions);  // API overrides end here
   start_timers(**fresh);
+  if (auto s = start_sources(**fresh); !s) {
+    m_log.event("warn", "event sources: " + s.error().message);
+  }
   if (auto w = start_watcher(**fresh); !w) {
     m_log.event("warn", "watch: " + w.error().message);
   }
@@ -141,6 +144,9 @@ void Gateway::begin_drain(int sig) {
   m_async->drain();  // queued events stay journaled; running ones finish
   if (m_timers) {
     m_timers->stop();
+  }
+  if (m_sources) {
+    m_sources->begin_stop();
   }
   if (m_watcher) {
     m_watcher->stop();
