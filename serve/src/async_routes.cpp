@@ -346,9 +346,41 @@ void Gateway::start_async(const Project& p) {
         auto it = project->pools.find(fn);
         return it != project->pools.end() && it->second->submit(std::move(ir), std::move(done));
       },
-      make_destination_sink(p.manifest.root), m_log);
+      destination_sink(p.manifest.root), m_log);
   m_async->set_functions(p.manifest.functions);
-  m_async->recover();
+}
+
+// Destinations reach the local services as their own events would: an OBS object is a file
+// in the bucket's directory (its watcher fires that bucket's triggers), an SMN message is
+// published to the topic's subscribers, a DIS record joins the stream's queue. run() starts
+// the event sources before any asynchronous event can conclude (recover() and the timers come
+// after start_sources), so m_sources is set whenever these run.
+DestinationSink Gateway::destination_sink(const fs::path& root) {
+  DestinationSink sink = make_destination_sink(root);
+  sink.publish_smn = [this](const std::string& topic_urn, const std::string& message,
+                            const std::string& subject) -> Expected<void> {
+    if (!m_sources) {
+      return fail(ErrorCode::interrupted, "the event sources are not running");
+    }
+    FSTAGE_TRY(m_sources->publish(topic_urn, message, subject));
+    return {};
+  };
+  sink.put_records = [this](const std::string& stream,
+                            const std::vector<std::string>& records) -> Expected<void> {
+    if (!m_sources) {
+      return fail(ErrorCode::interrupted, "the event sources are not running");
+    }
+    std::vector<StreamRecord> batch;
+    batch.reserve(records.size());
+    for (const auto& r : records) {
+      StreamRecord rec;
+      rec.value = r;
+      batch.push_back(std::move(rec));
+    }
+    FSTAGE_TRY(m_sources->put_records(StreamKind::dis, stream, std::move(batch)));
+    return {};
+  };
+  return sink;
 }
 
 Expected<std::string> Gateway::deliver_async(const std::string& function, std::string event_json,

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The gateway's side of the event sources: how their events reach the pools. OBS and SMN
-// events go through Deliver, which submits to the pool and does not wait (the platform
-// invokes them asynchronously; the async invoker takes this seam over). Streams submit their
-// batches themselves and wait for each result.
+// events go through Deliver to the asynchronous invoker (async_invoke.hpp), as the platform
+// invokes them. Streams submit their batches themselves and wait for each result.
 #include <algorithm>
 
 #include <fstage/base/strings.hpp>
@@ -53,27 +52,11 @@ Expected<void> Gateway::start_sources(const Project& p) {
       m_log.event(std::string(level), message);
     };
     o.md5_file = [](const fs::path& file) { return deploy::md5_file_hex(file); };
+    // OBS and SMN triggers are invoked asynchronously on the platform (PLATFORM.md §3):
+    // journaled, retried and sent to the function's destinations like any async event.
     o.deliver = [this](const std::string& function, std::string event,
                        const std::string& source) -> Expected<std::string> {
-      auto project = snapshot();
-      auto it = project->pools.find(function);
-      if (it == project->pools.end()) {
-        return fail(ErrorCode::not_found, "no function " + quote(function));
-      }
-      sb::InvokeRequest ir;
-      ir.request_id = sb::new_request_id();
-      ir.event = std::move(event);
-      std::string id = ir.request_id;
-      std::string method = source;
-      std::transform(method.begin(), method.end(), method.begin(),
-                     [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-      if (!it->second->submit(std::move(ir), logged(&m_log, method, function, id, source, {}))) {
-        return fail(ErrorCode::limit,
-                    quote(function) + " is busy and its queue is full (--queue " +
-                        std::to_string(m_opts.pool.queue) + ")",
-                    "emit again in a moment, or serve with a larger --queue");
-      }
-      return id;
+      return deliver_async(function, std::move(event), source);
     };
     o.invoke = [this](const std::string& function, std::string event,
                       std::function<void(sb::InvokeResult)> done) {

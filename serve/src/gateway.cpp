@@ -67,8 +67,11 @@ Expected<int> Gateway::run(std::shared_ptr<Project> project) {
     }
   }
   start_console(port);
-  start_timers(*project);
+  // The event sources first: asynchronous events (timers, those a previous serve left
+  // journaled) may conclude into an SMN or DIS destination, which is a source.
   FSTAGE_TRY(start_sources(*project));
+  start_timers(*project);
+  m_async->recover();
   FSTAGE_TRY(start_watcher(*project));
   m_log.event("info", "listening on http://" + m_opts.host + ":" + std::to_string(port) +
                           (m_opts.watch ? " (watching for changes)" : ""));

@@ -92,6 +92,8 @@ class Gateway {
   // Asynchronous invocation (async_routes.cpp): the invoker, its routes (nullopt for others;
   // `seg` is the path's six segments), and the events sources' Deliver.
   void start_async(const Project& p);
+  // The async destinations wired to the event sources (OBS files, SMN topics, DIS streams).
+  DestinationSink destination_sink(const fs::path& root);
   std::optional<HttpResponseData> answer_async_api(const HttpRequestData& d,
                                                    const std::vector<std::string>& seg,
                                                    std::string& function);
