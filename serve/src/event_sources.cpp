@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
+#include <thread>
 #include <unistd.h>
 
 #include <fstage/base/strings.hpp>
@@ -74,10 +75,30 @@ void EventSources::State::on_object(const std::string& bucket, const std::string
   }
   for (const auto& t : matching) {
     e.configuration_id = t.configuration_id;
-    auto id = o.deliver(t.function, obs_event(e), "obs");
-    if (!id) {
-      log("warn", "OBS " + bucket + "/" + key + " -> " + quote(t.function) +
-                      " not delivered: " + id.error().message);
+    const std::string event = obs_event(e);
+    // A full queue holds the watcher back (inotify keeps the changes that come meanwhile)
+    // instead of dropping the event: it is offered again every 100 ms until taken, or until
+    // serve stops.
+    for (int attempt = 0;; ++attempt) {
+      auto id = o.deliver(t.function, event, "obs");
+      if (id) {
+        break;
+      }
+      bool stopping = false;
+      {
+        std::lock_guard<std::mutex> lock(mutex);
+        stopping = stopped;
+      }
+      if (id.error().code != ErrorCode::limit || stopping) {
+        log("warn", "OBS " + bucket + "/" + key + " -> " + quote(t.function) +
+                        " not delivered: " + id.error().message);
+        break;
+      }
+      if (attempt == 0) {
+        log("warn", "OBS " + bucket + "/" + key + " -> " + quote(t.function) + ": " +
+                        id.error().message + "; offered again until it is taken");
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
   }
 }
