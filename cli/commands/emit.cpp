@@ -247,11 +247,11 @@ void register_emit(CLI::App& app, Context& ctx) {
   publish->add_option("--subject", opts->subject, "The message's subject")->type_name("TEXT");
   common(publish, ctx, opts);
 
-  for (const char* kind : {"kafka", "dis", "rocketmq"}) {
+  const std::pair<const char*, const char*> kinds[] = {
+      {"kafka", "a Kafka topic"}, {"dis", "a DIS stream"}, {"rocketmq", "a RocketMQ topic"}};
+  for (const auto& [kind, what] : kinds) {
     auto* s = emit->add_subcommand(
-        kind, std::string("Queue records on a ") +
-                  (std::string(kind) == "dis" ? "DIS stream" : std::string(kind) + " topic") +
-                  "; its triggers read them in batches");
+        kind, std::string("Queue records on ") + what + "; its triggers read them in batches");
     s->add_option("topic", opts->args, "TOPIC [RECORD...|-] (- = one record per stdin line)")
         ->expected(1, -1)
         ->required()
