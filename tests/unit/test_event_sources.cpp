@@ -4,6 +4,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <mutex>
 #include <set>
@@ -452,4 +453,108 @@ TEST_CASE("ROCKETMQ triggers validate like KAFKA's and are refused at deploy", "
   auto refused = deploy::desired_trigger(t);
   REQUIRE_FALSE(refused);
   CHECK(refused.error().message.find("ROCKETMQ") != std::string::npos);
+}
+
+TEST_CASE("event sources: the bucket watcher ignores .fstage-tmp- files, reports moves",
+          "[event_sources]") {
+  Scratch s;
+  std::mutex mutex;
+  std::vector<std::string> seen;  // "eventName key"
+  EventSourceOptions o;
+  o.root = s.dir;
+  o.invoke = [](const std::string&, std::string, std::function<void(sandbox::InvokeResult)>) {
+    return false;
+  };
+  o.deliver = [&](const std::string&, std::string event,
+                  const std::string&) -> Expected<std::string> {
+    auto j = parse_json(event, "obs");
+    REQUIRE(j);
+    const auto& r = (*j)["Records"][0];
+    std::lock_guard<std::mutex> lock(mutex);
+    seen.push_back(r["eventName"].get<std::string>() + " " +
+                   r["s3"]["object"]["key"].get<std::string>());
+    return std::string("id");
+  };
+  EventSources sources(o);
+  REQUIRE(sources.configure(
+      manifest_of(s.dir,
+                  "      - {type: OBS, bucket: in, events: [\"s3:ObjectCreated:*\", "
+                  "\"s3:ObjectRemoved:*\"]}\n")));
+  const fs::path bucket = s.dir / ".fstage/buckets/in";
+  auto wait = [&](std::size_t n) {
+    for (int i = 0; i < 100; ++i) {
+      {
+        std::lock_guard<std::mutex> lock(mutex);
+        if (seen.size() >= n) {
+          return;
+        }
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  };
+  {
+    std::ofstream tmp(bucket / ".fstage-tmp-x");  // written and closed: never reported
+    tmp << "tmp";
+  }
+  fs::rename(bucket / ".fstage-tmp-x", bucket / ".fstage-tmp-y");
+  REQUIRE(sources.put_object("in", "a.txt", "hello"));  // a .fstage-tmp- file renamed
+  wait(1);
+  fs::rename(bucket / "a.txt", s.dir / "outside.txt");  // moved out: removed
+  wait(2);
+  fs::rename(s.dir / "outside.txt", bucket / "b.txt");  // moved in: created
+  wait(3);
+  sources.stop();
+  std::lock_guard<std::mutex> lock(mutex);
+  CHECK(seen == std::vector<std::string>{"ObjectCreated:Put a.txt", "ObjectRemoved:Delete a.txt",
+                                         "ObjectCreated:Put b.txt"});
+}
+
+TEST_CASE("event sources: a reload that removes a stream trigger keeps its records",
+          "[event_sources]") {
+  Scratch s;
+  std::mutex mutex;
+  std::condition_variable cv;
+  bool release = false;
+  EventSourceOptions o;
+  o.root = s.dir;
+  o.invoke = [&](const std::string&, std::string, std::function<void(sandbox::InvokeResult)> done) {
+    std::thread([&, done] {
+      std::unique_lock<std::mutex> l(mutex);
+      cv.wait(l, [&] { return release; });
+      l.unlock();
+      sandbox::InvokeResult r;
+      r.status = sandbox::InvokeStatus::cancelled;
+      done(r);
+    }).detach();
+    return true;
+  };
+  o.deliver = [](const std::string&, std::string, const std::string&) -> Expected<std::string> {
+    return std::string("id");
+  };
+  const auto with = manifest_of(s.dir, "      - {type: KAFKA, instance_id: i, topic: t}\n");
+  const auto without = manifest_of(s.dir, "      - {type: DIS, stream_name: other}\n");
+  EventSources sources(o);
+  REQUIRE(sources.configure(with));
+  REQUIRE(sources.put_records(StreamKind::kafka, "t", {{"k", "1", 0, 0}, {"k", "2", 0, 0}}));
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    release = true;  // the batch in flight ends cancelled: its records stay queued
+  }
+  cv.notify_all();
+  REQUIRE(sources.configure(without));
+  const fs::path pending = s.dir / ".fstage/pending/streams/records.jsonl";
+  REQUIRE(fs::exists(pending));
+  auto text = read_file(pending);
+  REQUIRE(text);
+  CHECK(std::count(text->begin(), text->end(), '\n') == 2);
+  auto gone = sources.put_records(StreamKind::kafka, "t", {{"k", "3", 0, 0}});
+  REQUIRE(gone);
+  CHECK((*gone)["accepted"] == 0);
+  // The trigger is back: its records are queued again (the file is consumed).
+  REQUIRE(sources.configure(with));
+  CHECK_FALSE(fs::exists(pending));
+  sources.stop();
+  text = read_file(pending);  // still not delivered (the fake never succeeds): kept again
+  REQUIRE(text);
+  CHECK(std::count(text->begin(), text->end(), '\n') == 2);
 }

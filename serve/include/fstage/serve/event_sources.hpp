@@ -5,7 +5,8 @@
 // - OBS: a bucket is the directory .fstage/buckets/BUCKET/ (keys with '/' are subdirectories).
 //   A file closed after writing or moved in fires ObjectCreated:Put, a file deleted or moved
 //   out ObjectRemoved:Delete, for each trigger whose events, prefix and suffix match. Names
-//   starting with .fstage-tmp- are ignored: writers write one and rename it into place.
+//   starting with .fstage-tmp- are ignored: writers write one and rename it into place. An
+//   object gone before the watcher could read its size and eTag fires its deletion only.
 // - SMN: publish() fires every function whose SMN trigger names the topic (its full URN or the
 //   URN's last part).
 // - OBS and SMN events go to Deliver (asynchronous on the platform; the gateway decides how).
