@@ -94,7 +94,7 @@ struct FakeFunction {
   std::size_t delivered = 0;
 
   StreamInvoke invoke() {
-    return [this](const std::string&, std::string event,
+    return [this](const std::string&, std::string event, const std::string&,
                   std::function<void(sandbox::InvokeResult)> done) {
       auto j = parse_json(event, "event");
       REQUIRE(j);
@@ -268,7 +268,8 @@ TEST_CASE("event sources: a topic without triggers, a full queue, pending across
   EventSourceOptions o;
   o.root = s.dir;
   // The function never finishes until released: the queue fills.
-  o.invoke = [&](const std::string&, std::string, std::function<void(sandbox::InvokeResult)> done) {
+  o.invoke = [&](const std::string&, std::string, const std::string&,
+                 std::function<void(sandbox::InvokeResult)> done) {
     std::lock_guard<std::mutex> lock(mutex);
     ++calls;
     std::thread([&, done] {
@@ -332,7 +333,8 @@ TEST_CASE("event sources: the emit routes answer JSON, 429 when full", "[event_s
   bool release = false;
   EventSourceOptions o;
   o.root = s.dir;
-  o.invoke = [&](const std::string&, std::string, std::function<void(sandbox::InvokeResult)> done) {
+  o.invoke = [&](const std::string&, std::string, const std::string&,
+                 std::function<void(sandbox::InvokeResult)> done) {
     std::thread([&, done] {
       std::unique_lock<std::mutex> l(mutex);
       cv.wait(l, [&] { return release; });
@@ -462,9 +464,8 @@ TEST_CASE("event sources: the bucket watcher ignores .fstage-tmp- files, reports
   std::vector<std::string> seen;  // "eventName key"
   EventSourceOptions o;
   o.root = s.dir;
-  o.invoke = [](const std::string&, std::string, std::function<void(sandbox::InvokeResult)>) {
-    return false;
-  };
+  o.invoke = [](const std::string&, std::string, const std::string&,
+                std::function<void(sandbox::InvokeResult)>) { return false; };
   o.deliver = [&](const std::string&, std::string event,
                   const std::string&) -> Expected<std::string> {
     auto j = parse_json(event, "obs");
@@ -517,7 +518,8 @@ TEST_CASE("event sources: a reload that removes a stream trigger keeps its recor
   bool release = false;
   EventSourceOptions o;
   o.root = s.dir;
-  o.invoke = [&](const std::string&, std::string, std::function<void(sandbox::InvokeResult)> done) {
+  o.invoke = [&](const std::string&, std::string, const std::string&,
+                 std::function<void(sandbox::InvokeResult)> done) {
     std::thread([&, done] {
       std::unique_lock<std::mutex> l(mutex);
       cv.wait(l, [&] { return release; });

@@ -50,10 +50,12 @@ inline constexpr std::size_t k_stream_queue = 50000;
 // not_found (no such function).
 using Deliver = std::function<Expected<std::string>(
     const std::string& function, std::string event_json, const std::string& source)>;
-// Runs one stream batch on a function; `done` gets its result. False when it cannot be queued
-// now (no such function, its queue is full, serve is stopping): the batch is retried.
-using StreamInvoke = std::function<bool(const std::string& function, std::string event,
-                                        std::function<void(sandbox::InvokeResult)> done)>;
+// Runs one stream batch on a function; `done` gets its result. `source` is "kafka", "dis" or
+// "rocketmq". False when it cannot be queued now (no such function, its queue is full, serve is
+// stopping): the batch is retried.
+using StreamInvoke =
+    std::function<bool(const std::string& function, std::string event, const std::string& source,
+                       std::function<void(sandbox::InvokeResult)> done)>;
 
 enum class StreamKind { kafka, dis, rocketmq };
 std::string_view to_string(StreamKind kind);  // "kafka", "dis", "rocketmq"
