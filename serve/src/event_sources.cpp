@@ -141,6 +141,17 @@ Expected<void> EventSources::configure(const manifest::Manifest& manifest) {
       }
     }
   }
+  for (const auto& t : obs) {
+    m->log("info", "OBS bucket " + t.bucket + " (" + (m->buckets_dir() / t.bucket).string() +
+                       ") -> " + t.function);
+  }
+  for (const auto& t : smn) {
+    m->log("info", "SMN topic " + t.topic_urn + " -> " + t.function);
+  }
+  for (const auto& t : streams) {
+    m->log("info", std::string(trigger_type(t.kind)) + " " + t.topic + " -> " + t.function +
+                       " (batches of up to " + std::to_string(t.batch_size) + ")");
+  }
   std::vector<std::pair<StreamTrigger, StreamRecord>> orphaned;
   std::vector<std::unique_ptr<StreamReader>> retired;
   {
