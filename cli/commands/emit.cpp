@@ -125,7 +125,14 @@ Expected<int> run_emit(Context& ctx, const EmitOptions& o) {
       answer = FSTAGE_TRY(send(ctx, o, "DELETE", target, {}, {}));
       summary = "deleted " + o.args[0] + "/" + o.args[1];
     }
-    std::string fns = functions_text(answer);
+    std::string fns;
+    for (const auto& d : answer.value("delivered", OrderedJson::array())) {
+      fns += (fns.empty() ? "" : ", ") + d.value("function", "") + " (" +
+             d.value("request_id", "") + ")";
+    }
+    if (fns.empty()) {
+      fns = functions_text(answer);
+    }
     summary += fns.empty() ? ": no OBS trigger fires for it" : ": fires " + fns;
   } else if (o.source == "smn") {
     OrderedJson body;

@@ -95,8 +95,8 @@ Expected<OrderedJson> EventSources::put_object(const std::string& bucket, const 
                 "object key " + quote(key) + " is a directory in bucket " + quote(bucket),
                 "a key names a file; give the whole key, e.g. " + key + "/name.txt");
   }
-  FSTAGE_TRY(write_object(path, bytes));
   std::vector<std::string> functions;
+  const std::string change = State::change_key(bucket, key, true);
   {
     std::lock_guard<std::mutex> lock(m->mutex);
     for (const auto& t : m->obs) {
@@ -104,6 +104,15 @@ Expected<OrderedJson> EventSources::put_object(const std::string& bucket, const 
         functions.push_back(t.function);
       }
     }
+    if (!functions.empty()) {
+      ++m->waiting[change];
+    }
+  }
+  if (auto w = write_object(path, bytes); !w) {
+    if (!functions.empty()) {
+      m->unwait(change);
+    }
+    return tl::unexpected(std::move(w).error());
   }
   OrderedJson out;
   out["bucket"] = bucket;
@@ -112,6 +121,9 @@ Expected<OrderedJson> EventSources::put_object(const std::string& bucket, const 
   out["path"] = path.string();
   out["event"] = "ObjectCreated:Put";
   out["functions"] = obs_matches(functions);
+  if (!functions.empty()) {
+    out["delivered"] = m->wait_fired(change);
+  }
   if (functions.empty()) {
     out["note"] =
         "no OBS trigger of the manifest fires for this object (bucket, events, "
@@ -130,10 +142,8 @@ Expected<OrderedJson> EventSources::delete_object(const std::string& bucket,
     return fail(ErrorCode::not_found, "bucket " + quote(bucket) + " has no object " + quote(key),
                 "the objects are the files under " + (m->buckets_dir() / bucket).string());
   }
-  if (!fs::remove(path, ec) || ec) {
-    return fail(ErrorCode::io, "cannot delete " + path.string() + ": " + ec.message());
-  }
   std::vector<std::string> functions;
+  const std::string change = State::change_key(bucket, key, false);
   {
     std::lock_guard<std::mutex> lock(m->mutex);
     for (const auto& t : m->obs) {
@@ -141,12 +151,24 @@ Expected<OrderedJson> EventSources::delete_object(const std::string& bucket,
         functions.push_back(t.function);
       }
     }
+    if (!functions.empty()) {
+      ++m->waiting[change];
+    }
+  }
+  if (!fs::remove(path, ec) || ec) {
+    if (!functions.empty()) {
+      m->unwait(change);
+    }
+    return fail(ErrorCode::io, "cannot delete " + path.string() + ": " + ec.message());
   }
   OrderedJson out;
   out["bucket"] = bucket;
   out["key"] = key;
   out["event"] = "ObjectRemoved:Delete";
   out["functions"] = obs_matches(functions);
+  if (!functions.empty()) {
+    out["delivered"] = m->wait_fired(change);
+  }
   if (functions.empty()) {
     out["note"] = "no OBS trigger of the manifest fires for this deletion";
   }

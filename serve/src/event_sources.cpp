@@ -73,6 +73,7 @@ void EventSources::State::on_object(const std::string& bucket, const std::string
       }
     }
   }
+  OrderedJson delivered = OrderedJson::array();
   for (const auto& t : matching) {
     e.configuration_id = t.configuration_id;
     const std::string event = obs_event(e);
@@ -82,6 +83,7 @@ void EventSources::State::on_object(const std::string& bucket, const std::string
     for (int attempt = 0;; ++attempt) {
       auto id = o.deliver(t.function, event, "obs");
       if (id) {
+        delivered.push_back({{"function", t.function}, {"request_id", *id}});
         break;
       }
       bool stopping = false;
@@ -101,6 +103,32 @@ void EventSources::State::on_object(const std::string& bucket, const std::string
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
   }
+  // An emit waiting for this change learns the request ids.
+  std::lock_guard<std::mutex> lock(mutex);
+  const std::string k = change_key(bucket, key, created);
+  if (waiting.count(k) != 0) {
+    fired[k] = std::move(delivered);
+    fired_cv.notify_all();
+  }
+}
+
+void EventSources::State::unwait(const std::string& k) {
+  std::lock_guard<std::mutex> lock(mutex);
+  if (--waiting[k] == 0) {
+    waiting.erase(k);
+    fired.erase(k);
+  }
+}
+
+OrderedJson EventSources::State::wait_fired(const std::string& k) {
+  std::unique_lock<std::mutex> lock(mutex);
+  fired_cv.wait_for(lock, std::chrono::seconds(2), [&] { return fired.count(k) != 0; });
+  OrderedJson out = fired.count(k) != 0 ? fired[k] : OrderedJson();
+  if (--waiting[k] == 0) {
+    waiting.erase(k);
+    fired.erase(k);
+  }
+  return out;
 }
 
 Expected<void> EventSources::configure(const manifest::Manifest& manifest) {

@@ -404,6 +404,8 @@ TEST_CASE("event sources: the emit routes answer JSON, 429 when full", "[event_s
   r = call("PUT", "/_fstage/emit/obs/in/a/b.txt", "hello");
   CHECK(r.status == 200);
   CHECK(r.body.find(R"("functions":["f"])") != std::string::npos);
+  // The answer waits for the watcher's delivery: its request id.
+  CHECK(r.body.find(R"("delivered":[{"function":"f","request_id":"req-1"}])") != std::string::npos);
   auto written = read_file(s.dir / ".fstage/buckets/in/a/b.txt");
   REQUIRE(written);
   CHECK(*written == "hello");
