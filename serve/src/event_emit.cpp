@@ -258,6 +258,7 @@ Expected<OrderedJson> EventSources::put_records(StreamKind kind, const std::stri
   offsets.resize(k_stream_partitions, 0);
   std::uint64_t& turn = m->turn[tk];
   std::vector<std::size_t> count(k_stream_partitions, 0);
+  const std::uint64_t turn_before = turn;
   for (auto& r : records) {
     r.partition =
         r.key.empty() ? static_cast<int>(turn++ % k_stream_partitions) : partition_of(r.key);
@@ -273,7 +274,7 @@ Expected<OrderedJson> EventSources::put_records(StreamKind kind, const std::stri
   for (std::size_t p = 0; p < by_partition.size(); ++p) {
     for (auto* r : by_partition[p]) {
       if (r->queued_locked() + count[p] > k_stream_queue) {
-        turn -= records.size();  // nothing taken: keyless records start where they did
+        turn = turn_before;  // nothing taken: keyless records start where they did
         return fail(ErrorCode::limit,
                     std::string(trigger_type(kind)) + " " + quote(topic) + " partition " +
                         std::to_string(p) + " of " + quote(r->trigger().function) + " is full (" +
