@@ -125,7 +125,14 @@ Expected<int> run_emit(Context& ctx, const EmitOptions& o) {
       answer = FSTAGE_TRY(send(ctx, o, "DELETE", target, {}, {}));
       summary = "deleted " + o.args[0] + "/" + o.args[1];
     }
-    std::string fns = functions_text(answer);
+    std::string fns;
+    for (const auto& d : answer.value("delivered", OrderedJson::array())) {
+      fns += (fns.empty() ? "" : ", ") + d.value("function", "") + " (" +
+             d.value("request_id", "") + ")";
+    }
+    if (fns.empty()) {
+      fns = functions_text(answer);
+    }
     summary += fns.empty() ? ": no OBS trigger fires for it" : ": fires " + fns;
   } else if (o.source == "smn") {
     OrderedJson body;
@@ -247,11 +254,11 @@ void register_emit(CLI::App& app, Context& ctx) {
   publish->add_option("--subject", opts->subject, "The message's subject")->type_name("TEXT");
   common(publish, ctx, opts);
 
-  for (const char* kind : {"kafka", "dis", "rocketmq"}) {
+  const std::pair<const char*, const char*> kinds[] = {
+      {"kafka", "a Kafka topic"}, {"dis", "a DIS stream"}, {"rocketmq", "a RocketMQ topic"}};
+  for (const auto& [kind, what] : kinds) {
     auto* s = emit->add_subcommand(
-        kind, std::string("Queue records on a ") +
-                  (std::string(kind) == "dis" ? "DIS stream" : std::string(kind) + " topic") +
-                  "; its triggers read them in batches");
+        kind, std::string("Queue records on ") + what + "; its triggers read them in batches");
     s->add_option("topic", opts->args, "TOPIC [RECORD...|-] (- = one record per stdin line)")
         ->expected(1, -1)
         ->required()

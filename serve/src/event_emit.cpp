@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // What emit does to the sources: write or delete an object in a local bucket, publish to an
-// SMN topic, queue stream records; and the stream records kept across a stop (pending).
+// SMN topic, queue stream records.
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -95,8 +95,8 @@ Expected<OrderedJson> EventSources::put_object(const std::string& bucket, const 
                 "object key " + quote(key) + " is a directory in bucket " + quote(bucket),
                 "a key names a file; give the whole key, e.g. " + key + "/name.txt");
   }
-  FSTAGE_TRY(write_object(path, bytes));
   std::vector<std::string> functions;
+  const std::string change = State::change_key(bucket, key, true);
   {
     std::lock_guard<std::mutex> lock(m->mutex);
     for (const auto& t : m->obs) {
@@ -104,6 +104,15 @@ Expected<OrderedJson> EventSources::put_object(const std::string& bucket, const 
         functions.push_back(t.function);
       }
     }
+    if (!functions.empty()) {
+      ++m->waiting[change];
+    }
+  }
+  if (auto w = write_object(path, bytes); !w) {
+    if (!functions.empty()) {
+      m->unwait(change);
+    }
+    return tl::unexpected(std::move(w).error());
   }
   OrderedJson out;
   out["bucket"] = bucket;
@@ -112,6 +121,9 @@ Expected<OrderedJson> EventSources::put_object(const std::string& bucket, const 
   out["path"] = path.string();
   out["event"] = "ObjectCreated:Put";
   out["functions"] = obs_matches(functions);
+  if (!functions.empty()) {
+    out["delivered"] = m->wait_fired(change);
+  }
   if (functions.empty()) {
     out["note"] =
         "no OBS trigger of the manifest fires for this object (bucket, events, "
@@ -130,10 +142,8 @@ Expected<OrderedJson> EventSources::delete_object(const std::string& bucket,
     return fail(ErrorCode::not_found, "bucket " + quote(bucket) + " has no object " + quote(key),
                 "the objects are the files under " + (m->buckets_dir() / bucket).string());
   }
-  if (!fs::remove(path, ec) || ec) {
-    return fail(ErrorCode::io, "cannot delete " + path.string() + ": " + ec.message());
-  }
   std::vector<std::string> functions;
+  const std::string change = State::change_key(bucket, key, false);
   {
     std::lock_guard<std::mutex> lock(m->mutex);
     for (const auto& t : m->obs) {
@@ -141,12 +151,24 @@ Expected<OrderedJson> EventSources::delete_object(const std::string& bucket,
         functions.push_back(t.function);
       }
     }
+    if (!functions.empty()) {
+      ++m->waiting[change];
+    }
+  }
+  if (!fs::remove(path, ec) || ec) {
+    if (!functions.empty()) {
+      m->unwait(change);
+    }
+    return fail(ErrorCode::io, "cannot delete " + path.string() + ": " + ec.message());
   }
   OrderedJson out;
   out["bucket"] = bucket;
   out["key"] = key;
   out["event"] = "ObjectRemoved:Delete";
   out["functions"] = obs_matches(functions);
+  if (!functions.empty()) {
+    out["delivered"] = m->wait_fired(change);
+  }
   if (functions.empty()) {
     out["note"] = "no OBS trigger of the manifest fires for this deletion";
   }
@@ -236,6 +258,7 @@ Expected<OrderedJson> EventSources::put_records(StreamKind kind, const std::stri
   offsets.resize(k_stream_partitions, 0);
   std::uint64_t& turn = m->turn[tk];
   std::vector<std::size_t> count(k_stream_partitions, 0);
+  const std::uint64_t turn_before = turn;
   for (auto& r : records) {
     r.partition =
         r.key.empty() ? static_cast<int>(turn++ % k_stream_partitions) : partition_of(r.key);
@@ -251,7 +274,7 @@ Expected<OrderedJson> EventSources::put_records(StreamKind kind, const std::stri
   for (std::size_t p = 0; p < by_partition.size(); ++p) {
     for (auto* r : by_partition[p]) {
       if (r->queued_locked() + count[p] > k_stream_queue) {
-        turn -= records.size();  // nothing taken: keyless records start where they did
+        turn = turn_before;  // nothing taken: keyless records start where they did
         return fail(ErrorCode::limit,
                     std::string(trigger_type(kind)) + " " + quote(topic) + " partition " +
                         std::to_string(p) + " of " + quote(r->trigger().function) + " is full (" +
@@ -290,95 +313,6 @@ Expected<OrderedJson> EventSources::put_records(StreamKind kind, const std::stri
   out["accepted"] = records.size();
   out["partitions"] = std::move(parts);
   return out;
-}
-
-// One line per record: {"trigger": id, "type", "topic", "function", "partition", "offset",
-// "key", "value"}. Records already there are kept (appended to).
-Expected<void> EventSources::State::write_pending(
-    std::vector<std::pair<StreamTrigger, StreamRecord>> records) {
-  const fs::path file = pending_file();
-  std::error_code ec;
-  fs::create_directories(file.parent_path(), ec);
-  std::string text;
-  if (fs::exists(file, ec)) {
-    text = FSTAGE_TRY(read_file(file));
-  }
-  for (const auto& [t, r] : records) {
-    OrderedJson line;
-    line["trigger"] = t.id();
-    line["type"] = std::string(trigger_type(t.kind));
-    line["topic"] = t.topic;
-    line["function"] = t.function;
-    line["partition"] = r.partition;
-    line["offset"] = r.offset;
-    line["key"] = r.key;
-    line["value"] = r.value;
-    text += line.dump() + "\n";
-  }
-  return write_file_atomic(file, text);
-}
-
-// Queues the pending records whose trigger is served; the others stay in the file. Called
-// under no lock, by configure().
-void EventSources::State::load_pending() {
-  const fs::path file = pending_file();
-  std::error_code ec;
-  if (!fs::exists(file, ec)) {
-    return;
-  }
-  auto text = read_file(file);
-  if (!text) {
-    log("warn", "pending stream records not read: " + text.error().message);
-    return;
-  }
-  std::string kept;
-  std::size_t queued = 0;
-  {
-    std::lock_guard<std::mutex> lock(mutex);
-    for (const auto& line : split(*text, '\n')) {
-      if (trim(line).empty()) {
-        continue;
-      }
-      auto j = parse_json(line, file.string());
-      if (!j || !j->is_object()) {
-        log("warn", file.string() + ": a line that is not a record was dropped");
-        continue;
-      }
-      StreamRecord r;
-      r.partition = j->value("partition", 0);
-      r.offset = j->value("offset", std::int64_t{0});
-      r.key = j->value("key", std::string());
-      r.value = j->value("value", std::string());
-      auto& offsets =
-          next_offset[j->value("type", std::string()) + "|" + j->value("topic", std::string())];
-      offsets.resize(k_stream_partitions, 0);
-      if (r.partition < 0 || r.partition >= k_stream_partitions) {
-        r.partition = 0;
-      }
-      auto& next = offsets[static_cast<std::size_t>(r.partition)];
-      next = std::max(next, r.offset + 1);
-      auto it = readers.find(j->value("trigger", std::string()));
-      if (it == readers.end()) {
-        kept += line + "\n";
-        continue;
-      }
-      StreamReader& reader = *it->second[static_cast<std::size_t>(r.partition)];
-      {
-        std::lock_guard<std::mutex> rl(reader.mutex());
-        reader.push_locked(std::move(r));
-      }
-      reader.notify();
-      ++queued;
-    }
-  }
-  if (kept.empty()) {
-    fs::remove(file, ec);
-  } else if (auto w = write_file_atomic(file, kept); !w) {
-    log("warn", "pending stream records: " + w.error().message);
-  }
-  if (queued != 0) {
-    log("info", std::to_string(queued) + " pending stream records from the last run queued again");
-  }
 }
 
 }  // namespace fstage::serve

@@ -58,7 +58,7 @@ Expected<void> Gateway::start_sources(const Project& p) {
                        const std::string& source) -> Expected<std::string> {
       return deliver_async(function, std::move(event), source);
     };
-    o.invoke = [this](const std::string& function, std::string event,
+    o.invoke = [this](const std::string& function, std::string event, const std::string& source,
                       std::function<void(sb::InvokeResult)> done) {
       auto project = snapshot();
       auto it = project->pools.find(function);
@@ -69,8 +69,11 @@ Expected<void> Gateway::start_sources(const Project& p) {
       ir.request_id = sb::new_request_id();
       ir.event = std::move(event);
       std::string id = ir.request_id;
+      std::string method = source;
+      std::transform(method.begin(), method.end(), method.begin(),
+                     [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
       return it->second->submit(std::move(ir),
-                                logged(&m_log, "STREAM", function, id, "stream", std::move(done)));
+                                logged(&m_log, method, function, id, source, std::move(done)));
     };
     m_sources = std::make_unique<EventSources>(std::move(o));
   }

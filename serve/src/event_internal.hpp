@@ -130,6 +130,19 @@ struct EventSources::State {
   std::map<std::string, std::uint64_t> turn;
   std::atomic<std::uint64_t> sequence{0};
   bool stopped = false;
+  // Emits waiting for the watcher to deliver their change (change_key -> how many), and what
+  // it delivered: [{"function", "request_id"}].
+  std::map<std::string, int> waiting;
+  std::map<std::string, OrderedJson> fired;
+  std::condition_variable fired_cv;
+  static std::string change_key(const std::string& bucket, const std::string& key, bool created) {
+    return bucket + "/" + key + (created ? "|put" : "|delete");
+  }
+  // What the watcher delivered for the change (null when it has not within 2 s). The caller
+  // counted itself in `waiting` before making the change.
+  OrderedJson wait_fired(const std::string& k);
+  // Counts the caller out of `waiting` without waiting (its change failed).
+  void unwait(const std::string& k);
 
   std::filesystem::path buckets_dir() const { return o.root / ".fstage" / "buckets"; }
   std::filesystem::path pending_file() const {

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
+#include <thread>
 #include <unistd.h>
 
 #include <fstage/base/strings.hpp>
@@ -72,14 +73,62 @@ void EventSources::State::on_object(const std::string& bucket, const std::string
       }
     }
   }
+  OrderedJson delivered = OrderedJson::array();
   for (const auto& t : matching) {
     e.configuration_id = t.configuration_id;
-    auto id = o.deliver(t.function, obs_event(e), "obs");
-    if (!id) {
-      log("warn", "OBS " + bucket + "/" + key + " -> " + quote(t.function) +
-                      " not delivered: " + id.error().message);
+    const std::string event = obs_event(e);
+    // A full queue holds the watcher back (inotify keeps the changes that come meanwhile)
+    // instead of dropping the event: it is offered again every 100 ms until taken, or until
+    // serve stops.
+    for (int attempt = 0;; ++attempt) {
+      auto id = o.deliver(t.function, event, "obs");
+      if (id) {
+        delivered.push_back({{"function", t.function}, {"request_id", *id}});
+        break;
+      }
+      bool stopping = false;
+      {
+        std::lock_guard<std::mutex> lock(mutex);
+        stopping = stopped;
+      }
+      if (id.error().code != ErrorCode::limit || stopping) {
+        log("warn", "OBS " + bucket + "/" + key + " -> " + quote(t.function) +
+                        " not delivered: " + id.error().message);
+        break;
+      }
+      if (attempt == 0) {
+        log("warn", "OBS " + bucket + "/" + key + " -> " + quote(t.function) + ": " +
+                        id.error().message + "; offered again until it is taken");
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
   }
+  // An emit waiting for this change learns the request ids.
+  std::lock_guard<std::mutex> lock(mutex);
+  const std::string k = change_key(bucket, key, created);
+  if (waiting.count(k) != 0) {
+    fired[k] = std::move(delivered);
+    fired_cv.notify_all();
+  }
+}
+
+void EventSources::State::unwait(const std::string& k) {
+  std::lock_guard<std::mutex> lock(mutex);
+  if (--waiting[k] == 0) {
+    waiting.erase(k);
+    fired.erase(k);
+  }
+}
+
+OrderedJson EventSources::State::wait_fired(const std::string& k) {
+  std::unique_lock<std::mutex> lock(mutex);
+  fired_cv.wait_for(lock, std::chrono::seconds(2), [&] { return fired.count(k) != 0; });
+  OrderedJson out = fired.count(k) != 0 ? fired[k] : OrderedJson();
+  if (--waiting[k] == 0) {
+    waiting.erase(k);
+    fired.erase(k);
+  }
+  return out;
 }
 
 Expected<void> EventSources::configure(const manifest::Manifest& manifest) {
@@ -119,6 +168,17 @@ Expected<void> EventSources::configure(const manifest::Manifest& manifest) {
         streams.push_back(std::move(s));
       }
     }
+  }
+  for (const auto& t : obs) {
+    m->log("info", "OBS bucket " + t.bucket + " (" + (m->buckets_dir() / t.bucket).string() +
+                       ") -> " + t.function);
+  }
+  for (const auto& t : smn) {
+    m->log("info", "SMN topic " + t.topic_urn + " -> " + t.function);
+  }
+  for (const auto& t : streams) {
+    m->log("info", std::string(trigger_type(t.kind)) + " " + t.topic + " -> " + t.function +
+                       " (batches of up to " + std::to_string(t.batch_size) + ")");
   }
   std::vector<std::pair<StreamTrigger, StreamRecord>> orphaned;
   std::vector<std::unique_ptr<StreamReader>> retired;

@@ -99,7 +99,7 @@ void StreamReader::loop() {
     auto promise = std::make_shared<std::promise<sandbox::InvokeResult>>();
     auto future = promise->get_future();
     bool queued =
-        m_invoke(m_trigger.function, stream_event(batch),
+        m_invoke(m_trigger.function, stream_event(batch), std::string(to_string(m_trigger.kind)),
                  [promise](sandbox::InvokeResult r) { promise->set_value(std::move(r)); });
     std::string failure;
     if (!queued) {

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // serve's event sources: the events they generate have the platform's shapes; OBS and SMN
-// filters; stream partitions, batches, retries, a full queue, pending records across a stop.
+// filters; records and partitions; the emit routes; the bucket watcher; ROCKETMQ triggers.
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <mutex>
 #include <set>
@@ -21,10 +22,14 @@
 #include <fstage/serve/event_sources.hpp>
 
 #include "event_shape_compare.hpp"
+#include "event_sources_support.hpp"
 
 using namespace fstage;
 using namespace fstage::serve;
 namespace fs = std::filesystem;
+using test::FakeFunction;
+using test::manifest_of;
+using test::Scratch;
 
 namespace {
 
@@ -55,79 +60,6 @@ StreamBatch batch_of(StreamKind kind, int n) {
 }
 
 // A scratch project directory, removed at the end.
-struct Scratch {
-  fs::path dir;
-  Scratch() {
-    auto d = TempDir::create({}, "fstage-ev-test-");
-    REQUIRE(d);
-    dir = d->release();
-  }
-  ~Scratch() {
-    std::error_code ec;
-    fs::remove_all(dir, ec);
-  }
-};
-
-manifest::Manifest manifest_of(const fs::path& root, const std::string& triggers) {
-  std::string text =
-      "name: ev\nfunctions:\n  f:\n    runtime: Python3.10\n    handler: "
-      "index.handler\n    triggers:\n" +
-      triggers;
-  auto v = manifest::validate_text(text, "fstage.yaml");
-  for (const auto& d : v.errors) {
-    UNSCOPED_INFO(d.str());
-  }
-  REQUIRE(v.manifest);
-  manifest::Manifest m = *v.manifest;
-  m.root = root;
-  return m;
-}
-
-// A function that records each batch's messages; `fail(n)` says whether call n fails.
-struct FakeFunction {
-  std::mutex mutex;
-  std::condition_variable cv;
-  std::vector<std::vector<std::string>> calls;  // every call's messages, failed ones too
-  std::vector<bool> failed;
-  std::function<bool(std::size_t)> fail = [](std::size_t) { return false; };
-  std::size_t delivered = 0;
-
-  StreamInvoke invoke() {
-    return [this](const std::string&, std::string event,
-                  std::function<void(sandbox::InvokeResult)> done) {
-      auto j = parse_json(event, "event");
-      REQUIRE(j);
-      std::vector<std::string> messages;
-      if (j->contains("Message")) {  // DIS: the sequence numbers
-        for (const auto& r : (*j)["Message"]["records"]) {
-          messages.push_back(r["sequence_number"].get<std::string>());
-        }
-      } else {
-        for (const auto& m : (*j)["records"][0]["messages"]) {
-          messages.push_back(m.get<std::string>());
-        }
-      }
-      sandbox::InvokeResult r;
-      {
-        std::lock_guard<std::mutex> lock(mutex);
-        const bool f = fail(calls.size());
-        calls.push_back(messages);
-        failed.push_back(f);
-        r.status = f ? sandbox::InvokeStatus::function_error : sandbox::InvokeStatus::ok;
-        if (!f) {
-          delivered += messages.size();
-        }
-      }
-      cv.notify_all();
-      std::thread([done, r] { done(r); }).detach();
-      return true;
-    };
-  }
-  bool wait_for(std::size_t n) {
-    std::unique_lock<std::mutex> lock(mutex);
-    return cv.wait_for(lock, std::chrono::seconds(20), [&] { return delivered >= n; });
-  }
-};
 
 }  // namespace
 
@@ -215,115 +147,6 @@ TEST_CASE("event sources: records, partitions", "[event_sources]") {
   CHECK(seen.size() == static_cast<std::size_t>(k_stream_partitions));
 }
 
-TEST_CASE("event sources: batches in order, failed batches retried, never lost",
-          "[event_sources]") {
-  Scratch s;
-  FakeFunction fn;
-  fn.fail = [](std::size_t call) { return call % 3 == 2; };  // every third call fails
-  EventSourceOptions o;
-  o.root = s.dir;
-  o.invoke = fn.invoke();
-  o.deliver = [](const std::string&, std::string, const std::string&) -> Expected<std::string> {
-    return std::string("id");
-  };
-  EventSources sources(o);
-  REQUIRE(sources.configure(
-      manifest_of(s.dir, "      - {type: KAFKA, instance_id: i, topic: t, batch_size: 3}\n")));
-  std::vector<StreamRecord> records;
-  for (int i = 0; i < 20; ++i) {
-    records.push_back({"same-key", std::to_string(i), 0, 0});  // one partition: one order
-  }
-  auto a = sources.put_records(StreamKind::kafka, "t", records);
-  REQUIRE(a);
-  CHECK((*a)["accepted"] == 20);
-  REQUIRE(fn.wait_for(20));
-  sources.stop();
-  std::vector<std::string> got;
-  std::lock_guard<std::mutex> lock(fn.mutex);
-  for (std::size_t i = 0; i < fn.calls.size(); ++i) {
-    CHECK(fn.calls[i].size() <= 3);
-    if (fn.failed[i]) {
-      REQUIRE(i + 1 < fn.calls.size());
-      CHECK(fn.calls[i + 1] == fn.calls[i]);  // the same batch again
-    } else {
-      got.insert(got.end(), fn.calls[i].begin(), fn.calls[i].end());
-    }
-  }
-  REQUIRE(got.size() == 20);
-  for (int i = 0; i < 20; ++i) {
-    CHECK(got[static_cast<std::size_t>(i)] == std::to_string(i));
-  }
-  auto none = sources.put_records(StreamKind::dis, "t", records);
-  REQUIRE_FALSE(none);  // stopped
-}
-
-TEST_CASE("event sources: a topic without triggers, a full queue, pending across a stop",
-          "[event_sources]") {
-  Scratch s;
-  std::mutex mutex;
-  std::condition_variable cv;
-  bool release = false;
-  std::size_t calls = 0;
-  EventSourceOptions o;
-  o.root = s.dir;
-  // The function never finishes until released: the queue fills.
-  o.invoke = [&](const std::string&, std::string, std::function<void(sandbox::InvokeResult)> done) {
-    std::lock_guard<std::mutex> lock(mutex);
-    ++calls;
-    std::thread([&, done] {
-      std::unique_lock<std::mutex> l(mutex);
-      cv.wait(l, [&] { return release; });
-      sandbox::InvokeResult r;
-      r.status = sandbox::InvokeStatus::cancelled;  // as a drain answers it
-      l.unlock();
-      done(r);
-    }).detach();
-    return true;
-  };
-  o.deliver = [](const std::string&, std::string, const std::string&) -> Expected<std::string> {
-    return std::string("id");
-  };
-  auto m = manifest_of(s.dir, "      - {type: DIS, stream_name: s, batch_size: 10}\n");
-  {
-    EventSources sources(o);
-    REQUIRE(sources.configure(m));
-    auto none = sources.put_records(StreamKind::kafka, "s", {{"", "x", 0, 0}});
-    REQUIRE(none);
-    CHECK((*none)["accepted"] == 0);
-    CHECK((*none).contains("note"));
-    std::vector<StreamRecord> many(k_stream_queue, StreamRecord{"k", "v", 0, 0});
-    REQUIRE(sources.put_records(StreamKind::dis, "s", many));
-    auto full = sources.put_records(StreamKind::dis, "s", {{"k", "one more", 0, 0}});
-    REQUIRE_FALSE(full);
-    CHECK(full.error().code == ErrorCode::limit);
-    CHECK_FALSE(full.error().hint.empty());
-    sources.begin_stop();
-    {
-      std::lock_guard<std::mutex> lock(mutex);
-      release = true;
-    }
-    cv.notify_all();
-    sources.stop();
-  }
-  const fs::path pending = s.dir / ".fstage/pending/streams/records.jsonl";
-  REQUIRE(fs::exists(pending));
-  auto text = read_file(pending);
-  REQUIRE(text);
-  CHECK(static_cast<std::size_t>(std::count(text->begin(), text->end(), '\n')) == k_stream_queue);
-
-  // The next start queues them again, offsets continuing after them.
-  FakeFunction fn;
-  o.invoke = fn.invoke();
-  EventSources again(o);
-  REQUIRE(again.configure(m));
-  CHECK_FALSE(fs::exists(pending));
-  auto next = again.put_records(StreamKind::dis, "s", {{"k", "after", 0, 0}});
-  REQUIRE(next);
-  CHECK((*next)["partitions"][0]["first_offset"] == static_cast<std::int64_t>(k_stream_queue));
-  REQUIRE(fn.wait_for(k_stream_queue + 1));
-  again.stop();
-}
-
 TEST_CASE("event sources: the emit routes answer JSON, 429 when full", "[event_sources]") {
   Scratch s;
   std::mutex mutex;
@@ -331,7 +154,8 @@ TEST_CASE("event sources: the emit routes answer JSON, 429 when full", "[event_s
   bool release = false;
   EventSourceOptions o;
   o.root = s.dir;
-  o.invoke = [&](const std::string&, std::string, std::function<void(sandbox::InvokeResult)> done) {
+  o.invoke = [&](const std::string&, std::string, const std::string&,
+                 std::function<void(sandbox::InvokeResult)> done) {
     std::thread([&, done] {
       std::unique_lock<std::mutex> l(mutex);
       cv.wait(l, [&] { return release; });
@@ -401,6 +225,8 @@ TEST_CASE("event sources: the emit routes answer JSON, 429 when full", "[event_s
   r = call("PUT", "/_fstage/emit/obs/in/a/b.txt", "hello");
   CHECK(r.status == 200);
   CHECK(r.body.find(R"("functions":["f"])") != std::string::npos);
+  // The answer waits for the watcher's delivery: its request id.
+  CHECK(r.body.find(R"("delivered":[{"function":"f","request_id":"req-1"}])") != std::string::npos);
   auto written = read_file(s.dir / ".fstage/buckets/in/a/b.txt");
   REQUIRE(written);
   CHECK(*written == "hello");
@@ -452,4 +278,57 @@ TEST_CASE("ROCKETMQ triggers validate like KAFKA's and are refused at deploy", "
   auto refused = deploy::desired_trigger(t);
   REQUIRE_FALSE(refused);
   CHECK(refused.error().message.find("ROCKETMQ") != std::string::npos);
+}
+
+TEST_CASE("event sources: the bucket watcher ignores .fstage-tmp- files, reports moves",
+          "[event_sources]") {
+  Scratch s;
+  std::mutex mutex;
+  std::vector<std::string> seen;  // "eventName key"
+  EventSourceOptions o;
+  o.root = s.dir;
+  o.invoke = [](const std::string&, std::string, const std::string&,
+                std::function<void(sandbox::InvokeResult)>) { return false; };
+  o.deliver = [&](const std::string&, std::string event,
+                  const std::string&) -> Expected<std::string> {
+    auto j = parse_json(event, "obs");
+    REQUIRE(j);
+    const auto& r = (*j)["Records"][0];
+    std::lock_guard<std::mutex> lock(mutex);
+    seen.push_back(r["eventName"].get<std::string>() + " " +
+                   r["s3"]["object"]["key"].get<std::string>());
+    return std::string("id");
+  };
+  EventSources sources(o);
+  REQUIRE(sources.configure(
+      manifest_of(s.dir,
+                  "      - {type: OBS, bucket: in, events: [\"s3:ObjectCreated:*\", "
+                  "\"s3:ObjectRemoved:*\"]}\n")));
+  const fs::path bucket = s.dir / ".fstage/buckets/in";
+  auto wait = [&](std::size_t n) {
+    for (int i = 0; i < 100; ++i) {
+      {
+        std::lock_guard<std::mutex> lock(mutex);
+        if (seen.size() >= n) {
+          return;
+        }
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  };
+  {
+    std::ofstream tmp(bucket / ".fstage-tmp-x");  // written and closed: never reported
+    tmp << "tmp";
+  }
+  fs::rename(bucket / ".fstage-tmp-x", bucket / ".fstage-tmp-y");
+  REQUIRE(sources.put_object("in", "a.txt", "hello"));  // a .fstage-tmp- file renamed
+  wait(1);
+  fs::rename(bucket / "a.txt", s.dir / "outside.txt");  // moved out: removed
+  wait(2);
+  fs::rename(s.dir / "outside.txt", bucket / "b.txt");  // moved in: created
+  wait(3);
+  sources.stop();
+  std::lock_guard<std::mutex> lock(mutex);
+  CHECK(seen == std::vector<std::string>{"ObjectCreated:Put a.txt", "ObjectRemoved:Delete a.txt",
+                                         "ObjectCreated:Put b.txt"});
 }

@@ -83,7 +83,8 @@ scenario() {
   # fstage emit and the HTTP route.
   echo "from emit" | "$FSTAGE" emit obs put in e/one.txt - >"$T/emit.out" ||
     fail "$who: fstage emit obs put failed"
-  assert_contains "$T/emit.out" "fires onobs"
+  grep -qE "^put in/e/one.txt \(10 bytes\): fires onobs \([0-9a-f-]{36}\)$" "$T/emit.out" ||
+    { cat "$T/emit.out"; fail "$who: emit put's answer (the function and its request id)"; }
   wait_line "OBS [0-9.]+ ObjectCreated:Put e/one.txt 10" >/dev/null || fail "$who: emit put did not fire"
   [ "$(cat "$proj/.fstage/buckets/in/e/one.txt")" = "from emit" ] || fail "$who: emit put wrote the wrong bytes"
   code=$(req "$T/r" PUT /_fstage/emit/obs/in/skip.png --data-binary @"$T/data.txt")

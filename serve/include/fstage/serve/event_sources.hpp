@@ -5,7 +5,8 @@
 // - OBS: a bucket is the directory .fstage/buckets/BUCKET/ (keys with '/' are subdirectories).
 //   A file closed after writing or moved in fires ObjectCreated:Put, a file deleted or moved
 //   out ObjectRemoved:Delete, for each trigger whose events, prefix and suffix match. Names
-//   starting with .fstage-tmp- are ignored: writers write one and rename it into place.
+//   starting with .fstage-tmp- are ignored: writers write one and rename it into place. An
+//   object gone before the watcher could read its size and eTag fires its deletion only.
 // - SMN: publish() fires every function whose SMN trigger names the topic (its full URN or the
 //   URN's last part).
 // - OBS and SMN events go to Deliver (asynchronous on the platform; the gateway decides how).
@@ -49,10 +50,12 @@ inline constexpr std::size_t k_stream_queue = 50000;
 // not_found (no such function).
 using Deliver = std::function<Expected<std::string>(
     const std::string& function, std::string event_json, const std::string& source)>;
-// Runs one stream batch on a function; `done` gets its result. False when it cannot be queued
-// now (no such function, its queue is full, serve is stopping): the batch is retried.
-using StreamInvoke = std::function<bool(const std::string& function, std::string event,
-                                        std::function<void(sandbox::InvokeResult)> done)>;
+// Runs one stream batch on a function; `done` gets its result. `source` is "kafka", "dis" or
+// "rocketmq". False when it cannot be queued now (no such function, its queue is full, serve is
+// stopping): the batch is retried.
+using StreamInvoke =
+    std::function<bool(const std::string& function, std::string event, const std::string& source,
+                       std::function<void(sandbox::InvokeResult)> done)>;
 
 enum class StreamKind { kafka, dis, rocketmq };
 std::string_view to_string(StreamKind kind);  // "kafka", "dis", "rocketmq"
