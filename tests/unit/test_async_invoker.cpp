@@ -340,3 +340,24 @@ TEST_CASE("async: a local OBS object is written whole, inside its bucket", "[asy
         ErrorCode::unsafe);
   CHECK(write_bucket_object(fx.dir.path(), "o/t", "k", "x").error().code == ErrorCode::unsafe);
 }
+
+TEST_CASE("async: a configuration put through the API lasts until the manifest reloads",
+          "[async]") {
+  Fixture fx;
+  manifest::AsyncInvokeConfig from_manifest;
+  from_manifest.max_async_retry_attempts = 2;
+  AsyncInvoker inv(fx.options(), fx.runner(""), fx.sink(), fx.log);
+  inv.set_functions({fn("f", from_manifest), fn("g")});
+  CHECK(inv.config("f")->max_async_retry_attempts == 2);
+  CHECK_FALSE(inv.config("g"));
+  manifest::AsyncInvokeConfig put;
+  put.max_async_retry_attempts = 0;
+  inv.put_config("f", put);
+  inv.put_config("g", put);
+  CHECK(inv.config("f")->max_async_retry_attempts == 0);
+  CHECK_FALSE(inv.config_times("g").second.empty());
+  CHECK(inv.delete_config("g"));
+  CHECK_FALSE(inv.config("g"));
+  inv.set_functions({fn("f", from_manifest), fn("g")});  // the reload
+  CHECK(inv.config("f")->max_async_retry_attempts == 2);
+}
