@@ -9,6 +9,7 @@
 #include "event_internal.hpp"
 #include <sys/eventfd.h>
 #include <sys/inotify.h>
+#include <sys/stat.h>
 
 namespace fstage::serve::detail {
 
@@ -32,6 +33,17 @@ struct BucketWatcher::State {
   // wd -> (bucket, the directory's key prefix: "" or "a/b/")
   std::map<int, std::pair<std::string, std::string>> dirs;
   fs::path buckets_dir;
+  // Objects a scan of a new directory announced, by path, with what they were then. A file
+  // written into the directory after its watch was added but before the scan reached it is
+  // announced by the scan and by its own event: the event of an unchanged file is skipped.
+  // Every event the kernel queued before a scan is read by the time the queue is next empty,
+  // so the list is forgotten then.
+  struct Seen {
+    ino_t inode;
+    off_t size;
+    timespec mtime;
+  };
+  std::map<fs::path, Seen> announced;
 
   ~State() {
     if (inotify >= 0) {
@@ -62,6 +74,10 @@ struct BucketWatcher::State {
       if (it->is_directory(ec2)) {
         add_tree(bucket, prefix + name + "/", it->path(), announce);
       } else if (announce && it->is_regular_file(ec2)) {
+        struct stat st {};
+        if (::stat(it->path().c_str(), &st) == 0) {
+          announced[it->path()] = {st.st_ino, st.st_size, st.st_mtim};
+        }
         on_change(bucket, prefix + name, true);
       }
     }
@@ -71,11 +87,16 @@ struct BucketWatcher::State {
     alignas(inotify_event) char buf[64 * 1024];
     pollfd fds[2] = {{inotify, POLLIN, 0}, {wake, POLLIN, 0}};
     while (true) {
-      if (::poll(fds, 2, -1) < 0) {
+      const int ready = ::poll(fds, 2, announced.empty() ? -1 : 0);
+      if (ready < 0) {
         if (errno == EINTR) {
           continue;
         }
         return;
+      }
+      if (ready == 0) {
+        announced.clear();  // the queue is empty: no event of a scanned file is left in it
+        continue;
       }
       if (fds[1].revents != 0) {
         return;
@@ -93,6 +114,19 @@ struct BucketWatcher::State {
         handle(*e);
       }
     }
+  }
+
+  // True (once) when a scan announced this file as it is now.
+  bool already_announced(const fs::path& path) {
+    auto it = announced.find(path);
+    if (it == announced.end()) {
+      return false;
+    }
+    Seen then = it->second;
+    announced.erase(it);
+    struct stat st {};
+    return ::stat(path.c_str(), &st) == 0 && st.st_ino == then.inode && st.st_size == then.size &&
+           st.st_mtim.tv_sec == then.mtime.tv_sec && st.st_mtim.tv_nsec == then.mtime.tv_nsec;
   }
 
   void handle(const inotify_event& e) {
@@ -117,6 +151,9 @@ struct BucketWatcher::State {
       return;
     }
     if ((e.mask & (IN_CLOSE_WRITE | IN_MOVED_TO)) != 0) {
+      if (already_announced(buckets_dir / bucket / key)) {
+        return;
+      }
       on_change(bucket, key, true);
     } else if ((e.mask & (IN_DELETE | IN_MOVED_FROM)) != 0) {
       on_change(bucket, key, false);

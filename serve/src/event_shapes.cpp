@@ -185,7 +185,7 @@ std::string encode_object_key(std::string_view key) {
   std::string out;
   for (char ch : key) {
     auto c = static_cast<unsigned char>(ch);
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || c == '/' || c == '*') {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || c == '*') {
       out += ch;
     } else if (c == ' ') {
       out += '+';

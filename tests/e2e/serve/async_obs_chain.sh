@@ -41,8 +41,8 @@ for i in $(seq 1 300); do grep -q '"line":"SECOND' "$T/serve.log" && break; slee
 line=$(grep -oE '"line":"SECOND[^"]*' "$T/serve.log" | sed 's/^"line":"//')
 [ -n "$line" ] || { tail -20 "$T/serve.log"; fail "second never ran"; }
 size=$(stat -c %s "$T/.fstage/buckets/mid/results/$id.json")
-[ "$line" = "SECOND ObjectCreated:Put results/$id.json $size" ] ||
-  fail "second got '$line', want 'SECOND ObjectCreated:Put results/$id.json $size'"
+[ "$line" = "SECOND ObjectCreated:Put results%2F$id.json $size" ] ||
+  fail "second got '$line', want 'SECOND ObjectCreated:Put results%2F$id.json $size'"
 [ "$(grep -c '"line":"SECOND' "$T/serve.log")" = 1 ] || fail "second ran more than once"
 assert_not_contains "$T/serve.log" ".fstage-tmp-"
 [ "$(json_get "$T/.fstage/buckets/mid/results/$id.json" 'json.loads(j["response_payload"])["doubled"]')" = 42 ] ||

@@ -70,7 +70,7 @@ scenario() {
   # Subdirectories (created after serve started) are keys with '/'; the key is URL-encoded.
   mkdir -p "$proj/.fstage/buckets/in/sub dir/x"
   echo hi >"$proj/.fstage/buckets/in/sub dir/x/a.txt"
-  wait_line "OBS [0-9.]+ ObjectCreated:Put sub\\+dir/x/a.txt 3" >/dev/null ||
+  wait_line "OBS [0-9.]+ ObjectCreated:Put sub\\+dir%2Fx%2Fa.txt 3" >/dev/null ||
     { grep '"line"' "$T/serve.log"; fail "$who: an object in a new subdirectory did not fire"; }
 
   # The suffix filter: a .png fires nothing.
@@ -85,14 +85,14 @@ scenario() {
     fail "$who: fstage emit obs put failed"
   grep -qE "^put in/e/one.txt \(10 bytes\): fires onobs \([0-9a-f-]{36}\)$" "$T/emit.out" ||
     { cat "$T/emit.out"; fail "$who: emit put's answer (the function and its request id)"; }
-  wait_line "OBS [0-9.]+ ObjectCreated:Put e/one.txt 10" >/dev/null || fail "$who: emit put did not fire"
+  wait_line "OBS [0-9.]+ ObjectCreated:Put e%2Fone.txt 10" >/dev/null || fail "$who: emit put did not fire"
   [ "$(cat "$proj/.fstage/buckets/in/e/one.txt")" = "from emit" ] || fail "$who: emit put wrote the wrong bytes"
   code=$(req "$T/r" PUT /_fstage/emit/obs/in/skip.png --data-binary @"$T/data.txt")
   [ "$code" = 200 ] || { cat "$T/r"; fail "$who: PUT emit: $code"; }
   assert_contains "$T/r" '"functions":[]'
   "$FSTAGE" emit obs delete in e/one.txt --json >"$T/emit.json" || fail "$who: emit obs delete failed"
   assert_contains "$T/emit.json" '"event":"ObjectRemoved:Delete"'
-  wait_line "OBS [0-9.]+ ObjectRemoved:Delete e/one.txt" >/dev/null || fail "$who: emit delete did not fire"
+  wait_line "OBS [0-9.]+ ObjectRemoved:Delete e%2Fone.txt" >/dev/null || fail "$who: emit delete did not fire"
   expect_exit 4 "$FSTAGE" emit obs delete in nothing.txt
   serve_stop TERM
   ! grep -q 'skip.png\|image.png' "$T/serve.log" || fail "$who: a .png fired"

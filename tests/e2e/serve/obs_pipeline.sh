@@ -6,7 +6,8 @@
 . "$(dirname "$0")/lib/serve.sh"
 "$FSTAGE" init -t obs-pipeline "$T/photos" >/dev/null 2>"$T/init.err" || { cat "$T/init.err"; fail "init -t obs-pipeline"; }
 cd "$T/photos" || fail "no project"
-serve_start "$T/photos/fstage.yaml"
+# Retries 100 ms apart (1 s by default): the failure path below takes 0.3 s, not 3 s.
+FSTAGE_ASYNC_RETRY_DELAY_MS=100 serve_start "$T/photos/fstage.yaml"
 buckets=$T/photos/.fstage/buckets
 [ -d "$buckets/uploads" ] && [ -d "$buckets/described" ] || fail "serve did not create the triggers' buckets"
 
@@ -62,4 +63,6 @@ assert ctx["approximate_invoke_count"] == 3, ctx
 assert "is empty" in n["response_payload"], n["response_payload"]
 PY
 [ "$(find "$buckets/described/records" -type f | wc -l)" = 1 ] || { ls -R "$buckets"; fail "notes.txt or empty.png made a record"; }
+# One record, catalogued once: the watcher of the new directory records/ announced it once.
+[ "$(find "$buckets/catalog/entries" -type f | wc -l)" = 1 ] || { ls -R "$buckets"; fail "catalog ran more than once for one record"; }
 serve_stop TERM

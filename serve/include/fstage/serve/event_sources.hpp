@@ -110,7 +110,9 @@ struct StreamBatch {
 // kafka.json / rocketmq.json's shape, or dis.json's (data base64, sequence_number, ShardID).
 std::string stream_event(const StreamBatch& b);
 
-// An OBS key as the platform's events carry it: URL-encoded, '/' kept, ' ' as '+'.
+// An OBS key as the platform's events carry it: URL-encoded, ' ' as '+', and '/' as %2F too
+// (a captured OBS event, events/async_invocation_notification.json's request_payload, has
+// "trace-cloud-source%2Fcts-trace-map-….png").
 std::string encode_object_key(std::string_view key);
 // Does an OBS trigger with these fields fire for this change? `events` are the manifest's
 // (s3:ObjectCreated:*, s3:ObjectRemoved:Delete, ...).
