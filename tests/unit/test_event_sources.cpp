@@ -78,7 +78,7 @@ TEST_CASE("event sources: generated events match the platform's payloads", "[eve
   auto j = parse_json(obs_event(o), "obs");
   REQUIRE(j);
   CHECK((*j)["Records"][0]["eventName"] == "ObjectRemoved:Delete");
-  CHECK((*j)["Records"][0]["s3"]["object"]["key"] == "photos/a+b.txt");
+  CHECK((*j)["Records"][0]["s3"]["object"]["key"] == "photos%2Fa+b.txt");
 
   SmnMessage m;
   m.topic_urn = "urn:smn:cn-north-4:p:alerts";
