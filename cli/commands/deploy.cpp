@@ -28,12 +28,14 @@
 #include <fstage/deploy/dependencies.hpp>
 #include <fstage/deploy/deploy.hpp>
 #include <fstage/deploy/flows.hpp>
+#include <fstage/deploy/obs.hpp>
 #include <fstage/flow/load.hpp>
 #include <fstage/manifest/manifest.hpp>
 
 #include "../src/options.hpp"
 #include "build_common.hpp"
 #include "commands.hpp"
+#include "deploy_code.hpp"
 #include "remote_common.hpp"
 
 namespace fstage::cli {
@@ -54,6 +56,8 @@ struct DeployOptions {
   bool dry_run = false;
   bool prune = false;
   bool json = false;
+  bool show_values = false;
+  ObsSettings obs;
 };
 
 Expected<deploy::DeployRequest> request_of(const DeployOptions& o) {
@@ -146,6 +150,9 @@ Expected<Artifact> artifact_for(const Context& ctx, const manifest::Manifest& m,
   auto bo = FSTAGE_TRY(build_options(ctx));
   popts.env = bo.env;
   popts.cache_dir = bo.cache_dir;
+  // Up to OBS's 300 MB here: whether the zip may go in the request or must go through OBS is
+  // route_code's decision (deploy_code.hpp), which knows about --obs-bucket.
+  popts.obs = true;
   if (ctx.verbosity > 0) {
     popts.on_output = bo.on_output;
   }
@@ -220,6 +227,71 @@ Expected<std::vector<flow::Definition>> flows_to_deploy(const manifest::Manifest
   return std::move(set.flows);
 }
 
+// Why there are no credentials ("no credentials found ..."), or nullopt when some are
+// configured (even broken ones: those are errors worth seeing) or a profile is named.
+std::optional<std::string> missing_credentials(const Context& ctx, const DeployOptions& o) {
+  if (!o.flags.profile.empty()) {
+    return std::nullopt;
+  }
+  const deploy::Env env(ctx.env.begin(), ctx.env.end());
+  auto c = deploy::load_credentials(env, deploy::config_dir_from(env), "");
+  if (c || c.error().code != ErrorCode::auth ||
+      !c.error().message.starts_with("no credentials found")) {
+    return std::nullopt;
+  }
+  return c.error().message;
+}
+
+// `deploy --dry-run` without credentials: everything but the remote diff. Each function is
+// built and packaged and its limits checked; exit 7 when the real deploy would hit one.
+Expected<int> run_offline(const Context& ctx, const manifest::Manifest& m,
+                          const std::vector<const manifest::Function*>& fns, const DeployOptions& o,
+                          const std::string& why) {
+  std::string region =
+      !o.flags.region.empty() ? o.flags.region : ctx.getenv("FSTAGE_REGION").value_or("");
+  region = region.empty() ? m.region : region;
+  const bool human = ctx.verbosity >= 0;
+  Json report = Json::array();
+  int blocked = 0;
+  for (const auto* fn : fns) {
+    const Artifact artifact = FSTAGE_TRY(artifact_for(ctx, m, *fn, o));
+    std::error_code ec;
+    const auto bytes = fs::file_size(artifact.zip, ec);
+    if (ec) {
+      return fail(Error::from_error_code("stat", artifact.zip.string(), ec));
+    }
+    const std::string digest = FSTAGE_TRY(deploy::sha512_file_hex(artifact.zip));
+    const CodeRoute route =
+        FSTAGE_TRY(route_code(ctx, m, *fn, o.obs, region, bytes, digest, artifact.dependencies));
+    blocked += route.blocked() ? 1 : 0;
+    if (human) {
+      *ctx.err << fn->name << ": " << human_size(bytes) << " zip, sha512 " << digest.substr(0, 12)
+               << "…" << (route.obs ? ", through OBS" : "") << "\n"
+               << render_findings(route);
+    }
+    Json j = {{"function", fn->name}, {"digest", digest}, {"bytes", bytes}};
+    j["code"] = route.to_json();
+    report.push_back(std::move(j));
+  }
+  if (o.json) {
+    Json j = {{"dry_run", true},  {"remote", "skipped"}, {"remote_skipped_because", why},
+              {"region", region}, {"functions", report}, {"limits_hit", blocked}};
+    *ctx.out << json_text(j, 2) << "\n";
+  }
+  if (human) {
+    *ctx.err << "fstage: dry run without credentials (" << why
+             << "): built, packaged and checked the limits of " << fns.size() << " function"
+             << (fns.size() == 1 ? "" : "s")
+             << "; the remote diff was skipped (set HUAWEICLOUD_SDK_AK/SK or run 'fstage "
+                "configure' to see what would change)\n";
+    if (blocked > 0) {
+      *ctx.err << "fstage: " << blocked << " function" << (blocked == 1 ? "" : "s")
+               << " would hit a limit (marked !); nothing was written\n";
+    }
+  }
+  return blocked > 0 ? k_exit_limit : k_exit_ok;
+}
+
 Expected<int> run(const Context& ctx, const DeployOptions& o, deploy::Redactor& redactor) {
   auto req = FSTAGE_TRY(request_of(o));
   auto path = FSTAGE_TRY(manifest_path(ctx, o.manifest));
@@ -236,6 +308,11 @@ Expected<int> run(const Context& ctx, const DeployOptions& o, deploy::Redactor& 
       warn(ctx, w.str());
     }
   }
+  if (o.dry_run) {
+    if (auto why = missing_credentials(ctx, o)) {
+      return run_offline(ctx, m, fns, o, *why);
+    }
+  }
   UploadBar bar(ctx);
   auto session = FSTAGE_TRY(open_session(ctx, o.flags, m.region, m.package, redactor, &bar));
   auto state = deploy::DeployState::load(m.root / ".fstage" / "deploy-state.json");
@@ -245,6 +322,7 @@ Expected<int> run(const Context& ctx, const DeployOptions& o, deploy::Redactor& 
   const bool human = ctx.verbosity >= 0;
   Json report = Json::array();
   int changed = 0;
+  int blocked = 0;
   for (const auto* fn : fns) {
     const Artifact artifact = FSTAGE_TRY(artifact_for(ctx, m, *fn, o));
     const fs::path& zip = artifact.zip;
@@ -254,11 +332,23 @@ Expected<int> run(const Context& ctx, const DeployOptions& o, deploy::Redactor& 
       return fail(Error::from_error_code("stat", zip.string(), ec));
     }
     const std::string digest = FSTAGE_TRY(deploy::sha512_file_hex(zip));
+    const CodeRoute route = FSTAGE_TRY(route_code(ctx, m, *fn, o.obs, session->target().region,
+                                                  bytes, digest, artifact.dependencies));
+    if (route.blocked()) {
+      if (!o.dry_run) {
+        return fail(blocked_error(fn->name, route));
+      }
+      ++blocked;
+    }
     auto want = FSTAGE_TRY(deploy::desired_function(m, *fn, zip, digest, bytes));
+    if (route.obs) {
+      want.obs = route.obs;
+      want.artifact_md5 = FSTAGE_TRY(deploy::md5_file_hex(zip));
+    }
     FSTAGE_TRY(link_dependencies(ctx, session->api(), *fn, artifact, o.dry_run, want));
     auto on_plan = [&](const deploy::Plan& p) {
       if (human) {
-        *ctx.err << deploy::render_plan(p);
+        *ctx.err << deploy::render_plan(p, o.show_values) << render_findings(route);
         for (const auto& n : p.notes) {
           if (ctx.verbosity > 0 || n.find("left alone") != std::string::npos) {
             *ctx.err << "  = " << n << "\n";
@@ -272,16 +362,30 @@ Expected<int> run(const Context& ctx, const DeployOptions& o, deploy::Redactor& 
         *ctx.err << "fstage: " << fn->name << ": " << a.summary << "\n";
       }
     };
+    req.upload_to_obs = [&](const deploy::DesiredFunction& w) -> Expected<void> {
+      deploy::ObsClient obs(session->http(), session->credentials());
+      const auto r = FSTAGE_TRY(obs.ensure(*w.obs, w.artifact, w.artifact_md5));
+      bar.clear();
+      if (human) {
+        *ctx.err << "fstage: " << w.name << ": "
+                 << (r.uploaded ? "uploaded " + human_size(w.artifact_bytes) + " to "
+                                : "not uploaded again: ")
+                 << w.obs->url() << (r.uploaded ? "" : " already holds this zip (same MD5)")
+                 << "\n";
+      }
+      return {};
+    };
     auto out =
         FSTAGE_TRY(deploy::deploy_function(session->api(), want, state, req, on_plan, on_step));
     bar.clear();
     changed += out.plan.empty() ? 0 : 1;
-    Json j = deploy::plan_to_json(out.plan);
+    Json j = deploy::plan_to_json(out.plan, o.show_values);
     j["applied"] = out.applied;
     j["digest"] = digest;
     j["bytes"] = bytes;
     j["published_version"] = out.published_version;
     j["func_urn"] = session->api().urn(fn->name);
+    j["code"] = route.to_json();
     report.push_back(std::move(j));
     if (human && out.applied) {
       *ctx.err << "fstage: deployed " << fn->name
@@ -336,7 +440,12 @@ Expected<int> run(const Context& ctx, const DeployOptions& o, deploy::Redactor& 
                                  : " and " + std::to_string(flows.size()) + " flow" +
                                        (flows.size() == 1 ? "" : "s"))
                << (fns.size() + flows.size() == 1 ? " is" : " are") << " up to date\n";
-    } else if (o.dry_run) {
+    }
+    if (blocked > 0) {
+      *ctx.err << "fstage: dry run: " << blocked << " function" << (blocked == 1 ? "" : "s")
+               << " would hit a limit (marked !)\n";
+    }
+    if (changed != 0 && o.dry_run) {
       const int fns_changed = changed - flows_changed;
       *ctx.err << "fstage: dry run: " << fns_changed << " function" << (fns_changed == 1 ? "" : "s")
                << (flows_changed > 0 ? " and " + std::to_string(flows_changed) + " flow" +
@@ -345,7 +454,7 @@ Expected<int> run(const Context& ctx, const DeployOptions& o, deploy::Redactor& 
                << " would change; nothing was written\n";
     }
   }
-  return k_exit_ok;
+  return blocked > 0 ? k_exit_limit : k_exit_ok;
 }
 
 // `--publish orders`: a version named orders, or function orders and a version named by the
@@ -396,11 +505,22 @@ void register_deploy(CLI::App& app, Context& ctx) {
   cmd->add_option("--artifact", opts->artifact,
                   "Deploy this zip instead of packaging (one function)")
       ->type_name("FILE");
-  cmd->add_flag("--dry-run", opts->dry_run, "Show the plan, write nothing");
+  cmd->add_flag("--dry-run", opts->dry_run,
+                "Show the plan and every limit, write nothing (without credentials: build, "
+                "package and check limits only)");
   cmd->add_flag("--prune", opts->prune,
                 "Delete the flows fstage deployed that are no longer in the manifest "
                 "(flows only; functions are never pruned)");
   add_json_flag(cmd, opts->json, ctx, "The plan and outcome as JSON on stdout");
+  cmd->add_option("--obs-bucket", opts->obs.bucket_flag,
+                  "Upload code over the API's direct limit through this OBS bucket (default: "
+                  "obs_bucket: in fstage.yaml)")
+      ->type_name("BUCKET");
+  cmd->add_option("--obs-endpoint", opts->obs.endpoint_flag,
+                  "OBS endpoint URL (default: FSTAGE_OBS_ENDPOINT, else the region's)")
+      ->type_name("URL");
+  cmd->add_flag("--show-values", opts->show_values,
+                "Show environment values in the plan (hidden by default: they may be secrets)");
   add_remote_flags(cmd, opts->flags);
   cmd->callback([&ctx, opts, cmd, publish] {
     opts->publish_given = publish->count() > 0;

@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// How each function's code reaches the platform, decided before anything remote is read:
+// directly in the request body, or through OBS (over the direct-upload limit, or over the
+// AK/SK-signed body limit when a bucket is configured), and every platform limit the artifact
+// and its dependency packages would hit. deploy.cpp prints the findings in the plan (and a
+// --dry-run without credentials prints only them); a blocking finding stops the real deploy
+// before anything is sent.
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <fstage/base/error.hpp>
+#include <fstage/base/json.hpp>
+#include <fstage/builder/build.hpp>
+#include <fstage/cli/context.hpp>
+#include <fstage/deploy/obs.hpp>
+#include <fstage/manifest/manifest.hpp>
+
+namespace fstage::cli {
+
+struct CodeFinding {
+  bool blocking = false;  // the real deploy would fail on it
+  std::string text;       // one line, names the limit and the way around it
+};
+
+struct CodeRoute {
+  std::uint64_t bytes = 0;
+  std::optional<deploy::ObsLocation> obs;  // set: through OBS
+  std::vector<CodeFinding> findings;
+  bool blocked() const;
+  Json to_json() const;
+};
+
+struct ObsSettings {
+  std::string bucket_flag;    // --obs-bucket
+  std::string endpoint_flag;  // --obs-endpoint
+};
+
+// The bucket for `fn`: --obs-bucket, else the manifest's per-function obs_bucket, else its
+// top-level one ("" = none).
+std::string obs_bucket_for(const manifest::Manifest& m, const manifest::Function& fn,
+                           const ObsSettings& s);
+
+// The route and findings for one function's artifact. `region` picks the default OBS endpoint.
+// Errors: usage (a bad bucket name or OBS endpoint).
+Expected<CodeRoute> route_code(const Context& ctx, const manifest::Manifest& m,
+                               const manifest::Function& fn, const ObsSettings& s,
+                               const std::string& region, std::uint64_t bytes,
+                               const std::string& digest,
+                               const std::vector<builder::DependencyBuild>& dependencies);
+
+// The Error for a route with blocking findings (limit: exit 7), naming each.
+Error blocked_error(const std::string& function, const CodeRoute& r);
+
+// Lines for the human plan: "  ! ..." for blocking, "  = ..." otherwise.
+std::string render_findings(const CodeRoute& r);
+
+}  // namespace fstage::cli
