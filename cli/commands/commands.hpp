@@ -28,6 +28,7 @@ void register_event(CLI::App& app, Context& ctx);
 void register_doctor(CLI::App& app, Context& ctx);
 void register_serve(CLI::App& app, Context& ctx);
 void register_logs(CLI::App& app, Context& ctx);
+void register_emit(CLI::App& app, Context& ctx);
 void register_flow(CLI::App& app, Context& ctx);
 void register_debug_config(CLI::App& app, Context& ctx);
 

@@ -41,6 +41,8 @@ struct InitOptions {
 // missing flag.
 Expected<std::string> prompt_runtime(Context& ctx, std::istream& in) {
   auto templates = FSTAGE_TRY(scaffolds::builtin_templates());
+  // One runtime per line: an example project (obs-pipeline) is chosen by -t, not here.
+  std::erase_if(templates, [](const scaffolds::TemplateInfo& t) { return !t.functions.empty(); });
   *ctx.err << "Runtime for the new function:\n";
   for (std::size_t i = 0; i < templates.size(); ++i) {
     const auto& t = templates[i];
@@ -129,7 +131,13 @@ Expected<int> run_init(Context& ctx, InitOptions opts) {
     }
     // A line to paste: the directory as typed, quoted for the shell when it must be.
     std::string cd = opts.dir == "." ? "" : "cd " + shell_word(opts.dir) + " && ";
-    *ctx.err << "Next: " << cd << (opts.flow ? "fstage flow test" : "fstage validate") << "\n";
+    if (!result.functions.empty()) {
+      // An example project: it runs as a whole, under serve, as its README shows.
+      *ctx.err << "Next: " << cd << "fstage serve   (README.md walks through the "
+               << join(result.functions, ", ") << " example)\n";
+    } else {
+      *ctx.err << "Next: " << cd << (opts.flow ? "fstage flow test" : "fstage validate") << "\n";
+    }
   }
   return k_exit_ok;
 }

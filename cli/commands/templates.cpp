@@ -31,6 +31,9 @@ Expected<int> run_templates(Context& ctx, bool json) {
       j["default_runtime"] = t.runtimes.front();
       j["handler"] = t.handler;
       j["triggers"] = t.triggers;
+      if (!t.functions.empty()) {
+        j["functions"] = t.functions;
+      }
       arr.push_back(std::move(j));
     }
     *ctx.out << json_text(arr, 2) << "\n";
@@ -46,6 +49,9 @@ Expected<int> run_templates(Context& ctx, bool json) {
              << std::string(w + 2, ' ') << t.description << "\n";
     if (!t.triggers.empty()) {
       *ctx.out << std::string(w + 2, ' ') << "triggers: " << join(t.triggers, ", ") << "\n";
+    }
+    if (!t.functions.empty()) {
+      *ctx.out << std::string(w + 2, ' ') << "functions: " << join(t.functions, ", ") << "\n";
     }
   }
   *ctx.out << "\nAlso: --template git+URL[#ref][:subdir] for a template in a git repository.\n";

@@ -43,6 +43,7 @@ constexpr Command k_commands[] = {
     {"doctor", register_doctor},
     {"serve", register_serve},
     {"logs", register_logs},
+    {"emit", register_emit},
     {"flow", register_flow},
     {"debug-config", register_debug_config},
 };

@@ -59,6 +59,12 @@ Expected<DesiredTrigger> desired_trigger(const manifest::Trigger& t) {
     copy(f, "topic_urn", e);
     d.label = "SMN " + text_of(f, "topic_urn");
   } else if (t.type == "OBS") {
+    if (text_of(f, "bucket").size() < 3) {
+      return fail(ErrorCode::invalid_input,
+                  "OBS bucket " + quote(text_of(f, "bucket")) +
+                      " is shorter than OBS allows (3-63 characters)",
+                  "short names are local buckets of fstage serve only; name a real bucket");
+    }
     copy(f, "bucket", e);
     copy(f, "events", e);
     copy(f, "prefix", e);
@@ -90,6 +96,14 @@ Expected<DesiredTrigger> desired_trigger(const manifest::Trigger& t) {
     copy(f, "collection", e, "collection_name");
     copy(f, "batch_size", e);
     d.label = "DDS " + text_of(f, "collection");
+  } else if (t.type == "ROCKETMQ") {
+    // The API's event_data for a DMS for RocketMQ trigger is not in the documents fstage
+    // checks against (PLATFORM.md §3): refuse rather than guess its field names.
+    return fail(ErrorCode::invalid_input,
+                "ROCKETMQ triggers are served locally (fstage serve) but cannot be deployed by "
+                "fstage yet: the API's event_data for them is not documented",
+                "create the RocketMQ trigger in the FunctionGraph console, and leave it out of "
+                "the manifest you deploy");
   } else {
     return fail(ErrorCode::invalid_input,
                 "trigger type " + t.type + " cannot be deployed by fstage");

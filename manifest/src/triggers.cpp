@@ -13,12 +13,11 @@ namespace {
 
 using Keys = std::vector<std::string_view>;
 
-const std::vector<std::string> k_types = {"APIG",  "TIMER", "SMN", "OBS", "DIS",
-                                          "KAFKA", "LTS",   "CTS", "DDS"};
+const std::vector<std::string> k_types = {"APIG",  "TIMER",    "SMN", "OBS", "DIS",
+                                          "KAFKA", "ROCKETMQ", "LTS", "CTS", "DDS"};
 // Trigger types the API knows that fstage does not model (yet).
 const std::vector<std::string> k_platform_only = {
-    "DMS",  "RABBITMQ",   "DEDICATEDGATEWAY", "OPENSOURCEKAFKA",
-    "APIC", "GAUSSMONGO", "EVENTGRID",        "ROCKETMQ"};
+    "DMS", "RABBITMQ", "DEDICATEDGATEWAY", "OPENSOURCEKAFKA", "APIC", "GAUSSMONGO", "EVENTGRID"};
 
 struct Ctx {
   Checker& c;
@@ -236,7 +235,7 @@ void check_smn(Ctx& t) {
 void check_obs(Ctx& t) {
   const std::string bucket_rule = "a bucket name: 3-63 lowercase letters, digits, '-' or '.'";
   if (auto b = t.text("bucket", true, bucket_rule)) {
-    bool ok = b->size() >= 3 && b->size() <= 63 &&
+    bool ok = !b->empty() && b->size() <= 63 &&
               std::all_of(b->begin(), b->end(),
                           [](char c) {
                             return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
@@ -247,6 +246,13 @@ void check_obs(Ctx& t) {
     if (!ok) {
       t.c.error(*t.get("bucket", false), t.sub("bucket") + ": " + quote(*b) + " is not valid",
                 bucket_rule);
+    } else if (b->size() < 3) {
+      // A short name is a fine local bucket (.fstage/buckets/in/), but OBS refuses it.
+      t.c.warning(*t.get("bucket", false),
+                  t.sub("bucket") + ": " + quote(*b) +
+                      " is shorter than OBS allows (3 characters); fstage serve takes it as a "
+                      "local bucket, fstage deploy refuses it",
+                  "", "rename the bucket before you deploy");
     }
   }
   static const std::vector<std::string> k_events = {"s3:ObjectCreated:*",
@@ -349,6 +355,7 @@ std::optional<Trigger> check_trigger(Checker& c, const YamlNode& n, const std::s
       {"OBS", {"type", "bucket", "events", "prefix", "suffix"}},
       {"DIS", {"type", "stream_name", "starting_position", "batch_size", "polling_interval"}},
       {"KAFKA", {"type", "instance_id", "topic", "batch_size"}},
+      {"ROCKETMQ", {"type", "instance_id", "topic", "batch_size"}},
       {"LTS", {"type", "log_group_id", "log_topic_id"}},
       {"CTS", {"type", "operations"}},
       {"DDS", {"type", "instance_id", "db_name", "collection", "batch_size"}},
@@ -367,8 +374,11 @@ std::optional<Trigger> check_trigger(Checker& c, const YamlNode& n, const std::s
     ctx.choice("starting_position", {"TRIM_HORIZON", "LATEST"}, "TRIM_HORIZON");
     ctx.integer("batch_size", 1, 10000, 100, "records");
     ctx.integer("polling_interval", 1, 60, 30, "seconds");
-  } else if (type == "KAFKA") {
-    ctx.text("instance_id", true, "the Kafka instance's id");
+  } else if (type == "KAFKA" || type == "ROCKETMQ") {
+    // DMS for Kafka and DMS for RocketMQ triggers take the same fields (rocketmq.json has
+    // kafka.json's shape); `fstage serve` delivers both as streams (event_sources.hpp).
+    ctx.text("instance_id", true,
+             type == "KAFKA" ? "the Kafka instance's id" : "the RocketMQ instance's id");
     ctx.text("topic", true, "the topic's name");
     ctx.integer("batch_size", 1, 10000, 100, "records");
   } else if (type == "LTS") {

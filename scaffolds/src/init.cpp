@@ -240,6 +240,7 @@ Expected<std::vector<RenderedFile>> render_project(const InitRequest& req, InitR
   auto rt = FSTAGE_TRY(pick_runtime(req, &t));
   meta.runtime = std::string(rt.name);
   meta.template_id = t.id;
+  meta.functions = t.functions;
 
   std::string trigger = FSTAGE_TRY(check_trigger(t, req.trigger));
   Variables vars = make_variables(req, meta.name, meta.runtime, trigger);

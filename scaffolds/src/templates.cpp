@@ -50,6 +50,7 @@ Expected<TemplateInfo> parse_template_json(std::string_view text, std::string_vi
     t.triggers = string_list(*j, "triggers");
     t.executable = string_list(*j, "executable");
     t.sdk = j->value("sdk", "");
+    t.functions = string_list(*j, "functions");
     if (t.runtimes.empty()) {
       return fail(code, std::string(origin) + ": no runtimes", hint);
     }
@@ -129,7 +130,8 @@ Expected<TemplateInfo> find_template(std::string_view id) {
 Expected<TemplateInfo> template_for_runtime(const manifest::RuntimeInfo& runtime) {
   auto all = FSTAGE_TRY(builtin_templates());
   for (const auto& t : all) {
-    if (t.language == manifest::to_string(runtime.language)) {
+    // An example project (obs-pipeline) is never a runtime's default: `-r` makes one function.
+    if (t.functions.empty() && t.language == manifest::to_string(runtime.language)) {
       return t;
     }
   }

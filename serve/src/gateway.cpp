@@ -67,6 +67,7 @@ Expected<int> Gateway::run(std::shared_ptr<Project> project) {
   }
   start_console(port);
   start_timers(*project);
+  FSTAGE_TRY(start_sources(*project));
   FSTAGE_TRY(start_watcher(*project));
   m_log.event("info", "listening on http://" + m_opts.host + ":" + std::to_string(port) +
                           (m_opts.watch ? " (watching for changes)" : ""));
@@ -92,6 +93,9 @@ Expected<int> Gateway::run(std::shared_ptr<Project> project) {
   }
   for (auto& t : retiring) {
     t.join();
+  }
+  if (m_sources) {
+    m_sources->stop();  // the stream records not delivered go to .fstage/pending/streams/
   }
   m_control_stop = true;
   control.join();

@@ -128,6 +128,9 @@ void Gateway::reload(bool manifest_changed) {
     return;
   }
   start_timers(**fresh);
+  if (auto s = start_sources(**fresh); !s) {
+    m_log.event("warn", "event sources: " + s.error().message);
+  }
   if (auto w = start_watcher(**fresh); !w) {
     m_log.event("warn", "watch: " + w.error().message);
   }
@@ -164,6 +167,9 @@ void Gateway::begin_drain(int sig) {
   m_flows->cancel_all();
   if (m_timers) {
     m_timers->stop();
+  }
+  if (m_sources) {
+    m_sources->begin_stop();
   }
   if (m_watcher) {
     m_watcher->stop();

@@ -10,6 +10,7 @@
 #include <fstage/base/strings.hpp>
 #include <fstage/serve/apig.hpp>
 #include <fstage/serve/cors.hpp>
+#include <fstage/serve/event_routes.hpp>
 
 #include "gateway_impl.hpp"
 
@@ -181,6 +182,9 @@ std::optional<HttpResponseData> Gateway::signature_rejection(const HttpRequestDa
 // serve's own routes. A path under the prefix that none of them takes is a 404 of serve's,
 // not a function's (APIG routes under it are refused when the manifest loads).
 std::optional<HttpResponseData> Gateway::answer_internal(const HttpRequestData& d) {
+  if (auto emitted = answer_emit(m_sources.get(), d)) {
+    return emitted;
+  }
   if (auto observed = answer_observe(d)) {
     return observed;
   }

@@ -17,6 +17,7 @@
 
 #include <fstage/flow/model.hpp>
 #include <fstage/serve/console.hpp>
+#include <fstage/serve/event_sources.hpp>
 #include <fstage/serve/events.hpp>
 #include <fstage/serve/flows.hpp>
 #include <fstage/serve/gateway.hpp>
@@ -88,6 +89,8 @@ class Gateway {
   void start_console(int port);
   void stop_console();
   void start_timers(const Project& p);
+  // The manifest's OBS, SMN and stream triggers (event_gateway.cpp).
+  Expected<void> start_sources(const Project& p);
   Expected<void> start_watcher(const Project& p);
   void reload(bool manifest_changed);
   void control_loop(const sigset_t& signals);
@@ -114,6 +117,7 @@ class Gateway {
   // Only the control thread touches these once it runs (reload, begin_drain).
   std::unique_ptr<TimerScheduler> m_timers;
   std::unique_ptr<Watcher> m_watcher;
+  std::unique_ptr<EventSources> m_sources;
   std::vector<std::thread> m_retiring;  // old pools draining after a reload
   std::vector<std::weak_ptr<FunctionPool>> m_retired;
   std::atomic<bool> m_reload{false};   // the manifest changed

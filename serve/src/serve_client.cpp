@@ -179,12 +179,21 @@ bool take_chunks(std::string& raw, std::string& body) {
 
 // Sends the request and reads up to the end of the headers; `rest` holds what came after.
 Expected<Head> request(const ServeAddress& at, int fd, const std::string& target, std::string& rest,
-                       std::chrono::milliseconds timeout, bool stream) {
-  const std::string req = "GET " + target + " HTTP/1.1\r\nHost: " + at.host + ":" +
-                          std::to_string(at.port) +
-                          "\r\nAccept: " + (stream ? "text/event-stream" : "application/json") +
-                          "\r\nConnection: close\r\nUser-Agent: fstage\r\n\r\n";
-  if (!send_all(fd, req)) {
+                       std::chrono::milliseconds timeout, bool stream,
+                       const std::string& method = "GET", std::string_view body = {},
+                       const std::string& content_type = {}) {
+  std::string req = method + " " + target + " HTTP/1.1\r\nHost: " + at.host + ":" +
+                    std::to_string(at.port) +
+                    "\r\nAccept: " + (stream ? "text/event-stream" : "application/json") +
+                    "\r\nConnection: close\r\nUser-Agent: fstage\r\n";
+  if (method != "GET") {
+    req += "Content-Length: " + std::to_string(body.size()) + "\r\n";
+    if (!content_type.empty()) {
+      req += "Content-Type: " + content_type + "\r\n";
+    }
+  }
+  req += "\r\n";
+  if (!send_all(fd, req) || !send_all(fd, body)) {
     return net_error(at, std::strerror(errno));
   }
   const auto deadline = Clock::now() + timeout;
@@ -244,15 +253,18 @@ Expected<ServeAddress> parse_serve_url(std::string_view url) {
   return a;
 }
 
-Expected<std::string> serve_get(const ServeAddress& at, const std::string& target,
-                                std::chrono::milliseconds timeout) {
+Expected<ServeAnswer> serve_send(const ServeAddress& at, const std::string& method,
+                                 const std::string& target, std::string_view body,
+                                 const std::string& content_type,
+                                 std::chrono::milliseconds timeout) {
   Socket s(FSTAGE_TRY(connect_to(at, timeout)));
   std::string raw;
-  Head h = FSTAGE_TRY(request(at, s.fd(), target, raw, timeout, false));
+  Head h = FSTAGE_TRY(request(at, s.fd(), target, raw, timeout, false, method, body, content_type));
   const auto deadline = Clock::now() + timeout;
-  std::string body;
+  ServeAnswer answer;
+  answer.status = h.status;
   while (true) {
-    if (h.chunked ? take_chunks(raw, body)
+    if (h.chunked ? take_chunks(raw, answer.body)
                   : (h.length >= 0 && raw.size() >= static_cast<std::size_t>(h.length))) {
       break;
     }
@@ -268,15 +280,21 @@ Expected<std::string> serve_get(const ServeAddress& at, const std::string& targe
     }
   }
   if (!h.chunked) {
-    body = h.length >= 0 ? raw.substr(0, static_cast<std::size_t>(h.length)) : raw;
+    answer.body = h.length >= 0 ? raw.substr(0, static_cast<std::size_t>(h.length)) : raw;
   }
-  if (h.status != 200) {
+  return answer;
+}
+
+Expected<std::string> serve_get(const ServeAddress& at, const std::string& target,
+                                std::chrono::milliseconds timeout) {
+  ServeAnswer a = FSTAGE_TRY(serve_send(at, "GET", target, {}, {}, timeout));
+  if (a.status != 200) {
     return fail(ErrorCode::remote,
-                "fstage serve at " + at.url + " answered " + std::to_string(h.status) + " to " +
-                    target + ": " + body.substr(0, 300),
+                "fstage serve at " + at.url + " answered " + std::to_string(a.status) + " to " +
+                    target + ": " + a.body.substr(0, 300),
                 "is the program at that address fstage serve (with a console: fstage 0.20+)?");
   }
-  return body;
+  return std::move(a.body);
 }
 
 Expected<void> serve_follow(

@@ -10,35 +10,9 @@
 #include <fstage/base/json.hpp>
 #include <fstage/scaffolds/templates.hpp>
 
+#include "event_shape_compare.hpp"
+
 using namespace fstage;
-
-namespace {
-
-// Differences between the shapes of `a` (ours) and `b` (the platform's), one per line.
-void compare(const Json& a, const Json& b, const std::string& path, std::string& diff) {
-  if (std::string(a.type_name()) != b.type_name()) {
-    diff += path + ": " + a.type_name() + " here, " + b.type_name() + " on the platform\n";
-    return;
-  }
-  if (a.is_object()) {
-    for (const auto& [k, v] : b.items()) {
-      if (!a.contains(k)) {
-        diff += path + "." + k + ": missing\n";
-      } else {
-        compare(a.at(k), v, path + "." + k, diff);
-      }
-    }
-    for (const auto& [k, v] : a.items()) {
-      if (!b.contains(k)) {
-        diff += path + "." + k + ": not in the platform's payload\n";
-      }
-    }
-  } else if (a.is_array() && !a.empty() && !b.empty()) {
-    compare(a.front(), b.front(), path + "[0]", diff);
-  }
-}
-
-}  // namespace
 
 TEST_CASE("event samples: every trigger of the issue has one", "[event]") {
   auto names = scaffolds::event_names();
@@ -77,7 +51,7 @@ TEST_CASE("event samples match the platform's payloads key for key and type for 
     REQUIRE(a);
     REQUIRE(b);
     std::string diff;
-    compare(*a, *b, name, diff);
+    test::compare_shape(*a, *b, name, diff);
     CHECK(diff == "");
   }
 }

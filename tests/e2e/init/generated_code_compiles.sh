@@ -27,7 +27,7 @@ while read -r id trig; do
   expect_exit 0 "$FSTAGE" "${args[@]}"
   expect_exit 0 "$FSTAGE" validate -f "$dir/fstage.yaml"
   case "$id" in
-    python) find "$dir" -name '*.py' -print0 | xargs -0 -n1 /usr/bin/python3 -m py_compile ;;
+    python | obs-pipeline) find "$dir" -name '*.py' -print0 | xargs -0 -n1 /usr/bin/python3 -m py_compile ;;
     nodejs) find "$dir" -name '*.js' -print0 | xargs -0 -n1 node --check ;;
     java) # compiled all at once below: one javac start instead of ten
       while IFS= read -r -d '' f; do java_sources+=("$f"); done < <(find "$dir/src" -name '*.java' -print0)

@@ -38,8 +38,8 @@ struct Diagnostic {
 };
 
 // A trigger as written in the manifest. `type` is the API trigger_type_code ("APIG", "TIMER",
-// "SMN", "OBS", "DIS", "KAFKA", "LTS", "CTS", "DDS"); `fields` holds the validated fields
-// (including defaults filled in) under the manifest's key names.
+// "SMN", "OBS", "DIS", "KAFKA", "ROCKETMQ", "LTS", "CTS", "DDS"); `fields` holds the validated
+// fields (including defaults filled in) under the manifest's key names.
 struct Trigger {
   std::string type;
   OrderedJson fields = OrderedJson::object();

@@ -33,6 +33,8 @@ struct InitResult {
   std::string template_id;         // built-in id or the git URL
   std::vector<std::string> files;  // written, relative to dir, sorted
   std::vector<std::string> warnings;
+  // An example project's functions (TemplateInfo::functions): its README walks through it.
+  std::vector<std::string> functions;
 };
 
 // Renders the template and writes the project. Everything is rendered and staged in a

@@ -24,6 +24,9 @@ struct TemplateInfo {
   std::vector<std::string> triggers;    // trigger variants: "apig", "timer", ...
   std::vector<std::string> executable;  // paths that get mode 0755
   std::string sdk;                      // "java", "go-runtime" or ""
+  // A project of several functions (an example such as obs-pipeline): their names in its
+  // fstage.yaml. Empty for a one-function template, whose function is named after the project.
+  std::vector<std::string> functions;
 };
 
 // Parses a template.json (templates/README.md). `builtin`: one embedded in fstage, where
@@ -40,7 +43,8 @@ Expected<std::vector<TemplateInfo>> builtin_templates();
 // The template with this id; not_found with a "did you mean" otherwise.
 Expected<TemplateInfo> find_template(std::string_view id);
 
-// The default template for a runtime's language; not_found when fstage has none.
+// The default template for a runtime's language (never an example project of several
+// functions); not_found when fstage has none.
 Expected<TemplateInfo> template_for_runtime(const manifest::RuntimeInfo& runtime);
 
 // Trigger ids with a sample payload under templates/events/ ("apig", "apig-base64", ...).

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// A client of a running `fstage serve` for `fstage logs`: plain HTTP/1.1 over a socket (serve
-// listens on a local address without TLS), libc alone, so that the CLI loads no HTTP library.
+// A client of a running `fstage serve` for `fstage logs` and `fstage emit`: plain HTTP/1.1 over a
+// socket (serve listens on a local address without TLS), libc alone, so that the CLI loads no HTTP
+// library.
 #pragma once
 
 #include <chrono>
@@ -25,6 +26,18 @@ Expected<ServeAddress> parse_serve_url(std::string_view url);
 // connection broke, `timeout` passed), remote (another status: its body in the message).
 Expected<std::string> serve_get(const ServeAddress& at, const std::string& target,
                                 std::chrono::milliseconds timeout);
+
+struct ServeAnswer {
+  int status = 0;
+  std::string body;
+};
+
+// Sends `method target` with `body` (`content_type`) and reads the whole answer, whatever its
+// status (`fstage emit`). Errors: network (as serve_get).
+Expected<ServeAnswer> serve_send(const ServeAddress& at, const std::string& method,
+                                 const std::string& target, std::string_view body,
+                                 const std::string& content_type,
+                                 std::chrono::milliseconds timeout);
 
 // Reads the server-sent events at `target` as they come: `on_event(type, data)` for each
 // whole event. Returns when the server ends the stream (serve stopped), when `stop()` says
