@@ -61,7 +61,15 @@ assert_contains "$T/err" "not uploaded again"
 fake_check "[x['method'] for x in r[$before:] if x['path'].startswith('/fstage-code/')] == ['HEAD']"
 fake_check "fns['big']['config']['code_type'] == 'obs'"
 
-# 6. the server checks OBS signatures strictly and answers as OBS does
+# 6. changed code: a new object, then PUT …/code with code_type obs
+echo "# v2" >>index.py
+before=$(count)
+fs 0 deploy
+assert_contains "$T/err" "through OBS bucket fstage-code"
+fake_check "[x['method'] for x in r[$before:] if x['path'].startswith('/fstage-code/')] == ['HEAD', 'PUT']"
+fake_check "len(s['obs_objects']) == 2 and fns['big']['config']['digest'] == '$(sha512sum .fstage/dist/big.zip | cut -d' ' -f1)'"
+
+# 7. the server checks OBS signatures strictly and answers as OBS does
 code=$(curl -s -o "$T/obs.xml" -w '%{http_code}' -X PUT --data-binary x \
   -H "Date: $(date -u '+%a, %d %b %Y %H:%M:%S GMT')" \
   -H "Authorization: OBS $TEST_AK:AAAAAAAAAAAAAAAAAAAAAAAAAAA=" "$FAKE_URL/fstage-code/x")
