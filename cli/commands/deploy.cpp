@@ -172,16 +172,30 @@ Expected<Artifact> artifact_for(const Context& ctx, const manifest::Manifest& m,
 // Each dependency package uploaded (or an uploaded version with the same content found), and
 // the function's depend_version_list set to them, in manifest order. A function without
 // `dependencies:` in the manifest keeps whatever links it has.
-Expected<void> link_dependencies(const Context& ctx, deploy::Api& api, const manifest::Function& fn,
-                                 const Artifact& a, bool dry_run, deploy::DesiredFunction& want) {
+Expected<void> link_dependencies(const Context& ctx, deploy::Session& session,
+                                 const manifest::Manifest& m, const manifest::Function& fn,
+                                 const Artifact& a, const DeployOptions& o,
+                                 deploy::DesiredFunction& want) {
   if (fn.dependencies.empty()) {
     return {};
   }
+  // A dependency over the API's limit goes through OBS when a bucket is configured.
+  deploy::DependencyUploader to_obs = [&](const deploy::DesiredDependency& dd,
+                                          const std::string& md5) -> Expected<void> {
+    deploy::ObsClient obs(session.http(), session.credentials());
+    const auto r = FSTAGE_TRY(obs.ensure(*dd.obs, dd.zip, md5));
+    if (ctx.verbosity >= 0) {
+      *ctx.err << "fstage: " << fn.name << ": dependency " << dd.name << ": "
+               << (r.uploaded ? "uploaded to " : "already in ") << dd.obs->url() << "\n";
+    }
+    return {};
+  };
   std::vector<deploy::ResolvedDependency> resolved;
   for (const auto& d : a.dependencies) {
-    deploy::DesiredDependency dd{d.name, std::string(fn.runtime.name), d.zip, d.bytes,
-                                 "fstage: sha256 " + d.sha256};
-    auto r = deploy::ensure_dependency(api, dd, dry_run);
+    deploy::DesiredDependency dd{d.name,  std::string(fn.runtime.name), d.zip,
+                                 d.bytes, "fstage: sha256 " + d.sha256, std::nullopt};
+    dd.obs = dependency_location(ctx, m, fn, o.obs, session.target().region, d);
+    auto r = deploy::ensure_dependency(session.api(), dd, o.dry_run, to_obs);
     if (!r) {
       return fail(std::move(r).error().with_context("while uploading dependency " + quote(d.name) +
                                                     " of " + quote(fn.name)));
@@ -345,7 +359,9 @@ Expected<int> run(const Context& ctx, const DeployOptions& o, deploy::Redactor& 
       want.obs = route.obs;
       want.artifact_md5 = FSTAGE_TRY(deploy::md5_file_hex(zip));
     }
-    FSTAGE_TRY(link_dependencies(ctx, session->api(), *fn, artifact, o.dry_run, want));
+    if (!route.blocked()) {  // a dry run with a blocked route says so in the plan instead
+      FSTAGE_TRY(link_dependencies(ctx, *session, m, *fn, artifact, o, want));
+    }
     auto on_plan = [&](const deploy::Plan& p) {
       if (human) {
         *ctx.err << deploy::render_plan(p, o.show_values) << render_findings(route);

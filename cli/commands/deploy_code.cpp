@@ -5,6 +5,7 @@
 
 #include <fstage/base/strings.hpp>
 #include <fstage/deploy/crypto.hpp>
+#include <fstage/deploy/dependencies.hpp>
 #include <fstage/deploy/target.hpp>
 
 #include "remote_common.hpp"
@@ -111,14 +112,39 @@ Expected<CodeRoute> route_code(const Context& ctx, const manifest::Manifest& m,
                     " such a request may carry; --obs-bucket BUCKET sends it through OBS"});
   }
   for (const auto& d : dependencies) {
-    if (d.bytes > deploy::k_direct_upload_limit) {
-      r.findings.push_back({true, "dependency " + d.name + " is " + human_size(d.bytes) +
-                                      ", over the " + direct +
-                                      " the dependency API takes in a request; fstage does not "
-                                      "upload dependencies through OBS yet: make it smaller"});
+    const std::string dsize = human_size(d.bytes);
+    if (d.bytes > deploy::k_obs_code_limit) {
+      r.findings.push_back({true, "dependency " + d.name + " is " + dsize + ", over the " +
+                                      human_size(deploy::k_obs_code_limit) +
+                                      " the platform takes even through OBS: make it smaller"});
+    } else if (d.bytes > deploy::k_dependency_zip_limit && !bucket.empty()) {
+      r.findings.push_back({false, "dependency " + d.name + " is " + dsize +
+                                       ": it goes through OBS bucket " + bucket});
+    } else if (d.bytes > deploy::k_dependency_zip_limit) {
+      r.findings.push_back(
+          {true, "dependency " + d.name + " is " + dsize + ", over the " +
+                     human_size(deploy::k_dependency_zip_limit) +
+                     " the dependency API takes in a request: pass --obs-bucket BUCKET (or set "
+                     "obs_bucket: in fstage.yaml) to upload it through OBS"});
     }
   }
   return r;
+}
+
+std::optional<deploy::ObsLocation> dependency_location(
+    const Context& ctx, const manifest::Manifest& m, const manifest::Function& fn,
+    const ObsSettings& s, const std::string& region, const builder::DependencyBuild& d) {
+  const std::string bucket = obs_bucket_for(m, fn, s);
+  if (bucket.empty() || d.bytes <= deploy::k_dependency_zip_limit) {
+    return std::nullopt;
+  }
+  auto endpoint = obs_endpoint(ctx, s, region);
+  if (!endpoint) {
+    return std::nullopt;  // route_code reported it already
+  }
+  return deploy::ObsLocation{
+      *endpoint, bucket,
+      "fstage/" + m.package + "/dependencies/" + d.name + "/" + d.sha256.substr(0, 32) + ".zip"};
 }
 
 Error blocked_error(const std::string& function, const CodeRoute& r) {

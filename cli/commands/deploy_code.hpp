@@ -54,6 +54,12 @@ Expected<CodeRoute> route_code(const Context& ctx, const manifest::Manifest& m,
                                const std::string& digest,
                                const std::vector<builder::DependencyBuild>& dependencies);
 
+// Where dependency `d` of `fn` goes through OBS: set when it is over the dependency API's
+// limit and a bucket is configured.
+std::optional<deploy::ObsLocation> dependency_location(
+    const Context& ctx, const manifest::Manifest& m, const manifest::Function& fn,
+    const ObsSettings& s, const std::string& region, const builder::DependencyBuild& d);
+
 // The Error for a route with blocking findings (limit: exit 7), naming each.
 Error blocked_error(const std::string& function, const CodeRoute& r);
 

@@ -98,8 +98,9 @@ class Api {
   // One version; nullopt when it does not exist (FSS.1056).
   Expected<std::optional<Json>> get_dependency_version(const std::string& depend_id, long version);
   // POST …/dependencies/version with `fields` (name, runtime, description) plus depend_type zip
-  // and depend_file = base64(zip). An ambiguous failure is resolved by listing the versions of
-  // `fields.name`: a version with etag `md5` and an id not in `known` is this upload.
+  // and depend_file = base64(zip); with depend_link in `fields`, depend_type obs instead. An
+  // ambiguous failure is resolved by listing the versions of `fields.name`: a version with etag
+  // `md5` and an id not in `known` is this upload.
   Expected<Json> create_dependency_version(const Json& fields, const std::filesystem::path& zip,
                                            const std::string& md5,
                                            const std::set<std::string>& known);
