@@ -124,11 +124,6 @@ Expected<std::vector<const manifest::Function*>> pick(const manifest::Manifest& 
   return out;
 }
 
-struct Artifact {
-  fs::path zip;
-  std::vector<builder::DependencyBuild> dependencies;
-};
-
 // The zip to deploy (the one given, or a fresh, deterministic package) and the function's
 // dependency packages, built.
 Expected<Artifact> artifact_for(const Context& ctx, const manifest::Manifest& m,
@@ -241,71 +236,6 @@ Expected<std::vector<flow::Definition>> flows_to_deploy(const manifest::Manifest
   return std::move(set.flows);
 }
 
-// Why there are no credentials ("no credentials found ..."), or nullopt when some are
-// configured (even broken ones: those are errors worth seeing) or a profile is named.
-std::optional<std::string> missing_credentials(const Context& ctx, const DeployOptions& o) {
-  if (!o.flags.profile.empty()) {
-    return std::nullopt;
-  }
-  const deploy::Env env(ctx.env.begin(), ctx.env.end());
-  auto c = deploy::load_credentials(env, deploy::config_dir_from(env), "");
-  if (c || c.error().code != ErrorCode::auth ||
-      !c.error().message.starts_with("no credentials found")) {
-    return std::nullopt;
-  }
-  return c.error().message;
-}
-
-// `deploy --dry-run` without credentials: everything but the remote diff. Each function is
-// built and packaged and its limits checked; exit 7 when the real deploy would hit one.
-Expected<int> run_offline(const Context& ctx, const manifest::Manifest& m,
-                          const std::vector<const manifest::Function*>& fns, const DeployOptions& o,
-                          const std::string& why) {
-  std::string region =
-      !o.flags.region.empty() ? o.flags.region : ctx.getenv("FSTAGE_REGION").value_or("");
-  region = region.empty() ? m.region : region;
-  const bool human = ctx.verbosity >= 0;
-  Json report = Json::array();
-  int blocked = 0;
-  for (const auto* fn : fns) {
-    const Artifact artifact = FSTAGE_TRY(artifact_for(ctx, m, *fn, o));
-    std::error_code ec;
-    const auto bytes = fs::file_size(artifact.zip, ec);
-    if (ec) {
-      return fail(Error::from_error_code("stat", artifact.zip.string(), ec));
-    }
-    const std::string digest = FSTAGE_TRY(deploy::sha512_file_hex(artifact.zip));
-    const CodeRoute route =
-        FSTAGE_TRY(route_code(ctx, m, *fn, o.obs, region, bytes, digest, artifact.dependencies));
-    blocked += route.blocked() ? 1 : 0;
-    if (human) {
-      *ctx.err << fn->name << ": " << human_size(bytes) << " zip, sha512 " << digest.substr(0, 12)
-               << "…" << (route.obs ? ", through OBS" : "") << "\n"
-               << render_findings(route);
-    }
-    Json j = {{"function", fn->name}, {"digest", digest}, {"bytes", bytes}};
-    j["code"] = route.to_json();
-    report.push_back(std::move(j));
-  }
-  if (o.json) {
-    Json j = {{"dry_run", true},  {"remote", "skipped"}, {"remote_skipped_because", why},
-              {"region", region}, {"functions", report}, {"limits_hit", blocked}};
-    *ctx.out << json_text(j, 2) << "\n";
-  }
-  if (human) {
-    *ctx.err << "fstage: dry run without credentials (" << why
-             << "): built, packaged and checked the limits of " << fns.size() << " function"
-             << (fns.size() == 1 ? "" : "s")
-             << "; the remote diff was skipped (set HUAWEICLOUD_SDK_AK/SK or run 'fstage "
-                "configure' to see what would change)\n";
-    if (blocked > 0) {
-      *ctx.err << "fstage: " << blocked << " function" << (blocked == 1 ? "" : "s")
-               << " would hit a limit (marked !); nothing was written\n";
-    }
-  }
-  return blocked > 0 ? k_exit_limit : k_exit_ok;
-}
-
 Expected<int> run(const Context& ctx, const DeployOptions& o, deploy::Redactor& redactor) {
   auto req = FSTAGE_TRY(request_of(o));
   auto path = FSTAGE_TRY(manifest_path(ctx, o.manifest));
@@ -323,8 +253,9 @@ Expected<int> run(const Context& ctx, const DeployOptions& o, deploy::Redactor& 
     }
   }
   if (o.dry_run) {
-    if (auto why = missing_credentials(ctx, o)) {
-      return run_offline(ctx, m, fns, o, *why);
+    if (auto why = missing_credentials(ctx, o.flags.profile)) {
+      auto artifact = [&](const manifest::Function& fn) { return artifact_for(ctx, m, fn, o); };
+      return deploy_offline(ctx, m, fns, o.obs, o.flags.region, o.json, *why, artifact);
     }
   }
   UploadBar bar(ctx);

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -59,6 +60,25 @@ Expected<CodeRoute> route_code(const Context& ctx, const manifest::Manifest& m,
 std::optional<deploy::ObsLocation> dependency_location(
     const Context& ctx, const manifest::Manifest& m, const manifest::Function& fn,
     const ObsSettings& s, const std::string& region, const builder::DependencyBuild& d);
+
+// A function's zip (the one given, or a fresh package) and its dependency packages, built.
+struct Artifact {
+  std::filesystem::path zip;
+  std::vector<builder::DependencyBuild> dependencies;
+};
+using ArtifactFor = std::function<Expected<Artifact>(const manifest::Function&)>;
+
+// Why there are no credentials ("no credentials found ..."), or nullopt when some are
+// configured (even broken ones: those are errors worth seeing) or a profile is named.
+std::optional<std::string> missing_credentials(const Context& ctx, const std::string& profile);
+
+// `deploy --dry-run` without credentials (deploy_offline.cpp): each function built and packaged
+// by `artifact_for`, its route and limits printed (and as JSON); the remote diff skipped with a
+// note saying why. Exit 7 when the real deploy would hit a limit.
+Expected<int> deploy_offline(const Context& ctx, const manifest::Manifest& m,
+                             const std::vector<const manifest::Function*>& fns,
+                             const ObsSettings& obs, const std::string& region_flag, bool json,
+                             const std::string& why, const ArtifactFor& artifact_for);
 
 // The Error for a route with blocking findings (limit: exit 7), naming each.
 Error blocked_error(const std::string& function, const CodeRoute& r);
