@@ -28,12 +28,14 @@
 #include <fstage/deploy/dependencies.hpp>
 #include <fstage/deploy/deploy.hpp>
 #include <fstage/deploy/flows.hpp>
+#include <fstage/deploy/obs.hpp>
 #include <fstage/flow/load.hpp>
 #include <fstage/manifest/manifest.hpp>
 
 #include "../src/options.hpp"
 #include "build_common.hpp"
 #include "commands.hpp"
+#include "deploy_code.hpp"
 #include "remote_common.hpp"
 
 namespace fstage::cli {
@@ -54,6 +56,8 @@ struct DeployOptions {
   bool dry_run = false;
   bool prune = false;
   bool json = false;
+  bool show_values = false;
+  ObsSettings obs;
 };
 
 Expected<deploy::DeployRequest> request_of(const DeployOptions& o) {
@@ -120,11 +124,6 @@ Expected<std::vector<const manifest::Function*>> pick(const manifest::Manifest& 
   return out;
 }
 
-struct Artifact {
-  fs::path zip;
-  std::vector<builder::DependencyBuild> dependencies;
-};
-
 // The zip to deploy (the one given, or a fresh, deterministic package) and the function's
 // dependency packages, built.
 Expected<Artifact> artifact_for(const Context& ctx, const manifest::Manifest& m,
@@ -146,6 +145,9 @@ Expected<Artifact> artifact_for(const Context& ctx, const manifest::Manifest& m,
   auto bo = FSTAGE_TRY(build_options(ctx));
   popts.env = bo.env;
   popts.cache_dir = bo.cache_dir;
+  // Up to OBS's 300 MB here: whether the zip may go in the request or must go through OBS is
+  // route_code's decision (deploy_code.hpp), which knows about --obs-bucket.
+  popts.obs = true;
   if (ctx.verbosity > 0) {
     popts.on_output = bo.on_output;
   }
@@ -165,16 +167,30 @@ Expected<Artifact> artifact_for(const Context& ctx, const manifest::Manifest& m,
 // Each dependency package uploaded (or an uploaded version with the same content found), and
 // the function's depend_version_list set to them, in manifest order. A function without
 // `dependencies:` in the manifest keeps whatever links it has.
-Expected<void> link_dependencies(const Context& ctx, deploy::Api& api, const manifest::Function& fn,
-                                 const Artifact& a, bool dry_run, deploy::DesiredFunction& want) {
+Expected<void> link_dependencies(const Context& ctx, deploy::Session& session,
+                                 const manifest::Manifest& m, const manifest::Function& fn,
+                                 const Artifact& a, const DeployOptions& o,
+                                 deploy::DesiredFunction& want) {
   if (fn.dependencies.empty()) {
     return {};
   }
+  // A dependency over the API's limit goes through OBS when a bucket is configured.
+  deploy::DependencyUploader to_obs = [&](const deploy::DesiredDependency& dd,
+                                          const std::string& md5) -> Expected<void> {
+    deploy::ObsClient obs(session.http(), session.credentials());
+    const auto r = FSTAGE_TRY(obs.ensure(*dd.obs, dd.zip, md5));
+    if (ctx.verbosity >= 0) {
+      *ctx.err << "fstage: " << fn.name << ": dependency " << dd.name << ": "
+               << (r.uploaded ? "uploaded to " : "already in ") << dd.obs->url() << "\n";
+    }
+    return {};
+  };
   std::vector<deploy::ResolvedDependency> resolved;
   for (const auto& d : a.dependencies) {
-    deploy::DesiredDependency dd{d.name, std::string(fn.runtime.name), d.zip, d.bytes,
-                                 "fstage: sha256 " + d.sha256};
-    auto r = deploy::ensure_dependency(api, dd, dry_run);
+    deploy::DesiredDependency dd{d.name,  std::string(fn.runtime.name), d.zip,
+                                 d.bytes, "fstage: sha256 " + d.sha256, std::nullopt};
+    dd.obs = dependency_location(ctx, m, fn, o.obs, session.target().region, d);
+    auto r = deploy::ensure_dependency(session.api(), dd, o.dry_run, to_obs);
     if (!r) {
       return fail(std::move(r).error().with_context("while uploading dependency " + quote(d.name) +
                                                     " of " + quote(fn.name)));
@@ -236,6 +252,12 @@ Expected<int> run(const Context& ctx, const DeployOptions& o, deploy::Redactor& 
       warn(ctx, w.str());
     }
   }
+  if (o.dry_run) {
+    if (auto why = missing_credentials(ctx, o.flags.profile)) {
+      auto artifact = [&](const manifest::Function& fn) { return artifact_for(ctx, m, fn, o); };
+      return deploy_offline(ctx, m, fns, o.obs, o.flags.region, o.json, *why, artifact);
+    }
+  }
   UploadBar bar(ctx);
   auto session = FSTAGE_TRY(open_session(ctx, o.flags, m.region, m.package, redactor, &bar));
   auto state = deploy::DeployState::load(m.root / ".fstage" / "deploy-state.json");
@@ -245,6 +267,7 @@ Expected<int> run(const Context& ctx, const DeployOptions& o, deploy::Redactor& 
   const bool human = ctx.verbosity >= 0;
   Json report = Json::array();
   int changed = 0;
+  int blocked = 0;
   for (const auto* fn : fns) {
     const Artifact artifact = FSTAGE_TRY(artifact_for(ctx, m, *fn, o));
     const fs::path& zip = artifact.zip;
@@ -254,11 +277,25 @@ Expected<int> run(const Context& ctx, const DeployOptions& o, deploy::Redactor& 
       return fail(Error::from_error_code("stat", zip.string(), ec));
     }
     const std::string digest = FSTAGE_TRY(deploy::sha512_file_hex(zip));
+    const CodeRoute route = FSTAGE_TRY(route_code(ctx, m, *fn, o.obs, session->target().region,
+                                                  bytes, digest, artifact.dependencies));
+    if (route.blocked()) {
+      if (!o.dry_run) {
+        return fail(blocked_error(fn->name, route));
+      }
+      ++blocked;
+    }
     auto want = FSTAGE_TRY(deploy::desired_function(m, *fn, zip, digest, bytes));
-    FSTAGE_TRY(link_dependencies(ctx, session->api(), *fn, artifact, o.dry_run, want));
+    if (route.obs) {
+      want.obs = route.obs;
+      want.artifact_md5 = FSTAGE_TRY(deploy::md5_file_hex(zip));
+    }
+    if (!route.blocked()) {  // a dry run with a blocked route says so in the plan instead
+      FSTAGE_TRY(link_dependencies(ctx, *session, m, *fn, artifact, o, want));
+    }
     auto on_plan = [&](const deploy::Plan& p) {
       if (human) {
-        *ctx.err << deploy::render_plan(p);
+        *ctx.err << deploy::render_plan(p, o.show_values) << render_findings(route);
         for (const auto& n : p.notes) {
           if (ctx.verbosity > 0 || n.find("left alone") != std::string::npos) {
             *ctx.err << "  = " << n << "\n";
@@ -272,16 +309,30 @@ Expected<int> run(const Context& ctx, const DeployOptions& o, deploy::Redactor& 
         *ctx.err << "fstage: " << fn->name << ": " << a.summary << "\n";
       }
     };
+    req.upload_to_obs = [&](const deploy::DesiredFunction& w) -> Expected<void> {
+      deploy::ObsClient obs(session->http(), session->credentials());
+      const auto r = FSTAGE_TRY(obs.ensure(*w.obs, w.artifact, w.artifact_md5));
+      bar.clear();
+      if (human) {
+        *ctx.err << "fstage: " << w.name << ": "
+                 << (r.uploaded ? "uploaded " + human_size(w.artifact_bytes) + " to "
+                                : "not uploaded again: ")
+                 << w.obs->url() << (r.uploaded ? "" : " already holds this zip (same MD5)")
+                 << "\n";
+      }
+      return {};
+    };
     auto out =
         FSTAGE_TRY(deploy::deploy_function(session->api(), want, state, req, on_plan, on_step));
     bar.clear();
     changed += out.plan.empty() ? 0 : 1;
-    Json j = deploy::plan_to_json(out.plan);
+    Json j = deploy::plan_to_json(out.plan, o.show_values);
     j["applied"] = out.applied;
     j["digest"] = digest;
     j["bytes"] = bytes;
     j["published_version"] = out.published_version;
     j["func_urn"] = session->api().urn(fn->name);
+    j["code"] = route.to_json();
     report.push_back(std::move(j));
     if (human && out.applied) {
       *ctx.err << "fstage: deployed " << fn->name
@@ -336,7 +387,12 @@ Expected<int> run(const Context& ctx, const DeployOptions& o, deploy::Redactor& 
                                  : " and " + std::to_string(flows.size()) + " flow" +
                                        (flows.size() == 1 ? "" : "s"))
                << (fns.size() + flows.size() == 1 ? " is" : " are") << " up to date\n";
-    } else if (o.dry_run) {
+    }
+    if (blocked > 0) {
+      *ctx.err << "fstage: dry run: " << blocked << " function" << (blocked == 1 ? "" : "s")
+               << " would hit a limit (marked !)\n";
+    }
+    if (changed != 0 && o.dry_run) {
       const int fns_changed = changed - flows_changed;
       *ctx.err << "fstage: dry run: " << fns_changed << " function" << (fns_changed == 1 ? "" : "s")
                << (flows_changed > 0 ? " and " + std::to_string(flows_changed) + " flow" +
@@ -345,7 +401,7 @@ Expected<int> run(const Context& ctx, const DeployOptions& o, deploy::Redactor& 
                << " would change; nothing was written\n";
     }
   }
-  return k_exit_ok;
+  return blocked > 0 ? k_exit_limit : k_exit_ok;
 }
 
 // `--publish orders`: a version named orders, or function orders and a version named by the
@@ -396,11 +452,22 @@ void register_deploy(CLI::App& app, Context& ctx) {
   cmd->add_option("--artifact", opts->artifact,
                   "Deploy this zip instead of packaging (one function)")
       ->type_name("FILE");
-  cmd->add_flag("--dry-run", opts->dry_run, "Show the plan, write nothing");
+  cmd->add_flag("--dry-run", opts->dry_run,
+                "Show the plan and every limit, write nothing (without credentials: build, "
+                "package and check limits only)");
   cmd->add_flag("--prune", opts->prune,
                 "Delete the flows fstage deployed that are no longer in the manifest "
                 "(flows only; functions are never pruned)");
   add_json_flag(cmd, opts->json, ctx, "The plan and outcome as JSON on stdout");
+  cmd->add_option("--obs-bucket", opts->obs.bucket_flag,
+                  "Upload code over the API's direct limit through this OBS bucket (default: "
+                  "obs_bucket: in fstage.yaml)")
+      ->type_name("BUCKET");
+  cmd->add_option("--obs-endpoint", opts->obs.endpoint_flag,
+                  "OBS endpoint URL (default: FSTAGE_OBS_ENDPOINT, else the region's)")
+      ->type_name("URL");
+  cmd->add_flag("--show-values", opts->show_values,
+                "Show environment values in the plan (hidden by default: they may be secrets)");
   add_remote_flags(cmd, opts->flags);
   cmd->callback([&ctx, opts, cmd, publish] {
     opts->publish_given = publish->count() > 0;

@@ -18,6 +18,7 @@
 #include <fstage/cli/app.hpp>
 #include <fstage/cli/context.hpp>
 #include <fstage/cli/exit_codes.hpp>
+#include <fstage/deploy/mask.hpp>
 #include <fstage/deploy/state.hpp>
 #include <fstage/manifest/manifest.hpp>
 
@@ -168,6 +169,8 @@ struct RemoteOptions {
   bool follow = false;
   bool async = false;
   bool json = false;
+  bool show_values = false;
+  bool yes = false;
 };
 
 using Action = std::function<Expected<int>(const Context&, deploy::Session&, const RemoteOptions&,
@@ -191,6 +194,9 @@ void print_json(const Context& ctx, const Json& j) {
 Expected<int> do_list(const Context& ctx, deploy::Session& s, const RemoteOptions& o,
                       const ProjectDefaults&) {
   auto fns = FSTAGE_TRY(s.api().list_functions());
+  for (auto& f : fns) {
+    f = o.show_values ? f : deploy::mask_environment(std::move(f));
+  }
   if (o.json) {
     print_json(ctx, Json(fns));
     return k_exit_ok;
@@ -217,8 +223,12 @@ Expected<int> do_info(const Context& ctx, deploy::Session& s, const RemoteOption
                 "function " + quote(o.function) + " does not exist in " + s.target().region,
                 "deploy it with 'fstage deploy " + o.function + "'");
   }
-  Json info = {{"config", *cfg}};
-  info["versions"] = FSTAGE_TRY(s.api().list_versions(o.function));
+  Json info = {{"config", o.show_values ? *cfg : deploy::mask_environment(*cfg)}};
+  info["versions"] = Json::array();
+  for (auto& v : FSTAGE_TRY(s.api().list_versions(o.function))) {
+    // Each version carries its configuration: its environment too.
+    info["versions"].push_back(o.show_values ? v : deploy::mask_environment(std::move(v)));
+  }
   info["aliases"] = FSTAGE_TRY(s.api().list_aliases(o.function));
   info["triggers"] = FSTAGE_TRY(s.api().list_triggers(o.function));
   if (o.json) {
@@ -329,8 +339,80 @@ Expected<int> do_metrics(const Context& ctx, deploy::Session& s, const RemoteOpt
   return remote_metrics(ctx, s, o.function, o.period, o.json);
 }
 
+// What `remote remove` deletes, one line per kind, for the question (and --json).
+Expected<Json> removal_list(deploy::Session& s, const RemoteOptions& o) {
+  auto cfg = FSTAGE_TRY(s.api().get_function(o.function));
+  if (!cfg) {
+    return fail(ErrorCode::not_found,
+                "function " + quote(o.function) + " does not exist in " + s.target().region,
+                "fstage remote list shows the functions there");
+  }
+  Json what = {{"function", o.function}, {"func_urn", cfg->value("func_urn", "")}};
+  Json versions = Json::array();
+  for (const auto& v : FSTAGE_TRY(s.api().list_versions(o.function))) {
+    const std::string name = v.value("version", "");
+    if (name != "latest" && (o.version.empty() || name == o.version)) {
+      versions.push_back(name);
+    }
+  }
+  if (!o.version.empty() && versions.empty()) {
+    return fail(ErrorCode::not_found, o.function + " has no version " + quote(o.version),
+                "fstage remote info " + o.function + " lists its versions");
+  }
+  what["versions"] = versions;
+  Json aliases = Json::array();
+  for (const auto& a : FSTAGE_TRY(s.api().list_aliases(o.function))) {
+    if (o.version.empty() || a.value("version", "") == o.version) {
+      aliases.push_back(a.value("name", "") + " -> " + a.value("version", ""));
+    }
+  }
+  what["aliases"] = aliases;
+  Json triggers = Json::array();
+  if (o.version.empty()) {
+    for (const auto& t : FSTAGE_TRY(s.api().list_triggers(o.function))) {
+      triggers.push_back(t.value("trigger_type_code", "") + " " + t.value("trigger_id", ""));
+    }
+  }
+  what["triggers"] = triggers;
+  return what;
+}
+
+std::string listed(const Json& items) {
+  std::vector<std::string> names;
+  for (const auto& i : items) {
+    names.push_back(i.get<std::string>());
+  }
+  return names.empty() ? "(none)" : join(names, ", ");
+}
+
+// Asks on a terminal; refuses without one unless --yes (a deletion cannot be undone).
 Expected<int> do_remove(const Context& ctx, deploy::Session& s, const RemoteOptions& o,
                         const ProjectDefaults& d) {
+  const Json what = FSTAGE_TRY(removal_list(s, o));
+  const std::string subject =
+      o.version.empty() ? "function " + o.function : o.function + " version " + o.version;
+  if (!o.yes) {
+    if (!ctx.stdin_tty || !ctx.stderr_tty) {
+      return fail(ErrorCode::usage, "removing " + subject + " needs --yes",
+                  "not asked: stdin is not a terminal; 'fstage remote remove " + o.function +
+                      (o.version.empty() ? "" : " --version " + o.version) +
+                      " --yes' removes it without asking");
+    }
+    *ctx.err << "fstage: this removes " << subject << " (" << what["func_urn"].get<std::string>()
+             << ")\n"
+             << "  versions: " << listed(what["versions"]) << "\n"
+             << "  aliases:  " << listed(what["aliases"]) << "\n";
+    if (o.version.empty()) {
+      *ctx.err << "  triggers: " << listed(what["triggers"]) << "\n";
+    }
+    *ctx.err << "Remove them? This cannot be undone. [y/N] " << std::flush;
+    std::string answer;
+    std::getline(std::cin, answer);
+    if (answer != "y" && answer != "Y" && answer != "yes") {
+      *ctx.err << "fstage: not removed\n";
+      return k_exit_ok;
+    }
+  }
   FSTAGE_TRY(s.api().delete_function(o.function, o.version));
   if (o.version.empty() && !d.root.empty()) {
     auto state = deploy::DeployState::load(d.root / ".fstage" / "deploy-state.json");
@@ -338,10 +420,12 @@ Expected<int> do_remove(const Context& ctx, deploy::Session& s, const RemoteOpti
     FSTAGE_TRY(state.save());
   }
   if (o.json) {
-    print_json(ctx, {{"function", o.function}, {"version", o.version}, {"removed", true}});
+    Json j = what;
+    j["version"] = o.version;
+    j["removed"] = true;
+    print_json(ctx, j);
   } else if (ctx.verbosity >= 0) {
-    *ctx.err << "fstage: removed " << o.function
-             << (o.version.empty() ? "" : " version " + o.version) << "\n";
+    *ctx.err << "fstage: removed " << subject << "\n";
   }
   return k_exit_ok;
 }
@@ -371,8 +455,11 @@ void register_remote(CLI::App& app, Context& ctx) {
       "remote", "The deployed side: list, info, invoke, logs, metrics, remove, flow");
   remote->require_subcommand(1);
   auto opts = std::make_shared<RemoteOptions>();
-  sub(remote, ctx, opts, "list", "List the functions in the region", do_list, false);
-  sub(remote, ctx, opts, "info", "Configuration, versions, aliases and triggers", do_info, true);
+  const char* show_help = "Show environment values (hidden by default: they may be secrets)";
+  sub(remote, ctx, opts, "list", "List the functions in the region", do_list, false)
+      ->add_flag("--show-values", opts->show_values, show_help);
+  sub(remote, ctx, opts, "info", "Configuration, versions, aliases and triggers", do_info, true)
+      ->add_flag("--show-values", opts->show_values, show_help);
   auto* inv = sub(remote, ctx, opts, "invoke", "Invoke the deployed function (tail log on stderr)",
                   do_invoke, true);
   inv->add_option("-e,--event", opts->event_file, "Event JSON file ('-' for stdin; default {})")
@@ -391,9 +478,12 @@ void register_remote(CLI::App& app, Context& ctx) {
       sub(remote, ctx, opts, "metrics",
           "Invocations, errors, throttles and durations from the statistics API", do_metrics, true);
   metrics->add_option("--period", opts->period, "The last 5m, 15m or 1h (default 1h)");
-  auto* rm =
-      sub(remote, ctx, opts, "remove", "Delete the function, or one version", do_remove, true);
+  auto* rm = sub(remote, ctx, opts, "remove",
+                 "Delete the function (with its versions, aliases and triggers), or one version; "
+                 "asks first (--yes when not on a terminal)",
+                 do_remove, true);
   rm->add_option("--version", opts->version, "Delete only this version");
+  rm->add_flag("-y,--yes", opts->yes, "Do not ask (for scripts and CI)");
   register_remote_flow(*remote, ctx);
 }
 

@@ -40,6 +40,9 @@ std::span<const EnvVar> environment_table() {
       {"FSTAGE_REGION", "The region, as --region (before fstage.yaml's region: and the profile's)"},
       {"FSTAGE_ENDPOINT", "The FunctionGraph API endpoint, as --endpoint (other clouds, tests)"},
       {"FSTAGE_IAM_ENDPOINT", "The IAM endpoint for the project-id lookup, as --iam-endpoint"},
+      {"FSTAGE_OBS_ENDPOINT",
+       "The OBS endpoint code over the direct-upload limit goes through, as --obs-endpoint "
+       "(default https://obs.<region>.myhuaweicloud.com)"},
       {"FSTAGE_CA_BUNDLE", "A PEM file of CAs to trust, as --ca-bundle"},
       // Files and output.
       {"SOURCE_DATE_EPOCH", "The timestamp of every entry of packaged zips (default: 1980-01-01)"},

@@ -76,7 +76,18 @@ Expected<HttpResponse> Api::raw(const Call& c) {
     in.body_sha256 = std::string(body_sha256);
     headers.emplace_back("Authorization", authorization(in, creds.access_key, creds.secret_key));
   };
-  return m_http.send(req, auth);
+  auto resp = m_http.send(req, auth);
+  if (!resp && resp.error().code == ErrorCode::network &&
+      (req.base == m_target.endpoint || req.base == m_target.iam_endpoint) &&
+      resp.error().message.find("TLS") == std::string::npos) {
+    // Unreachable: say where the host came from and how to set another, then the transport's
+    // own advice.
+    Error e = std::move(resp).error();
+    const bool iam = c.base == m_target.iam_endpoint && c.path.starts_with("/v3/");
+    e.hint = endpoint_hint(m_target, iam) + (e.hint.empty() ? "" : "; " + e.hint);
+    return fail(std::move(e));
+  }
+  return resp;
 }
 
 Expected<Json> Api::call(const Call& c) {
@@ -183,7 +194,9 @@ Expected<std::vector<Json>> Api::list_functions() {
 }
 
 Expected<Json> Api::create_function(const Json& fields, const std::filesystem::path& zip) {
-  const std::string body = FSTAGE_TRY(json_with_code(fields, zip));
+  const std::string body = fields.value("code_type", "") == "obs"
+                               ? fields.dump()
+                               : FSTAGE_TRY(json_with_code(fields, zip));
   Call c;
   c.method = "POST";
   c.path = fgs("/functions");
@@ -194,14 +207,18 @@ Expected<Json> Api::create_function(const Json& fields, const std::filesystem::p
   return create(c, [&]() { return get_function(name); });
 }
 
-Expected<Json> Api::update_code(
-    const std::string& name, const std::filesystem::path& zip,
-    const std::optional<std::vector<std::string>>& depend_version_list) {
-  Json fields = {{"code_type", "zip"}, {"code_filename", name + ".zip"}};
+Expected<Json> Api::update_code(const std::string& name, const std::filesystem::path& zip,
+                                const std::optional<std::vector<std::string>>& depend_version_list,
+                                const std::string& code_url) {
+  Json fields = {{"code_type", code_url.empty() ? "zip" : "obs"}, {"code_filename", name + ".zip"}};
+  if (!code_url.empty()) {
+    fields["code_url"] = code_url;
+  }
   if (depend_version_list) {
     fields["depend_version_list"] = *depend_version_list;
   }
-  const std::string body = FSTAGE_TRY(json_with_code(fields, zip));
+  const std::string body =
+      code_url.empty() ? FSTAGE_TRY(json_with_code(fields, zip)) : fields.dump();
   Call c;
   c.method = "PUT";
   c.path = fgs("/functions/" + urn(name) + "/code");

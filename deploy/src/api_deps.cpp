@@ -75,8 +75,11 @@ Expected<Json> Api::create_dependency_version(const Json& fields, const std::fil
                                               const std::string& md5,
                                               const std::set<std::string>& known) {
   Json head = fields;
-  head["depend_type"] = "zip";
-  const std::string body = FSTAGE_TRY(json_with_file(head, "depend_file", zip));
+  // With a depend_link the version is made from that OBS object; else the zip is in the body.
+  head["depend_type"] = fields.contains("depend_link") ? "obs" : "zip";
+  const std::string body = fields.contains("depend_link")
+                               ? head.dump()
+                               : FSTAGE_TRY(json_with_file(head, "depend_file", zip));
   Call c;
   c.method = "POST";
   c.path = fgs("/dependencies/version");

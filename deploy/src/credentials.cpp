@@ -58,6 +58,7 @@ Expected<Credentials> from_profile(const fs::path& file, const std::string& name
   c.ca_bundle = get("ca_bundle");
   c.profile = name;
   c.source = "profile " + quote(name) + " (" + file.string() + ")";
+  c.defaults_source = c.source;
   if (c.access_key.empty() != c.secret_key.empty() ||
       (c.access_key.empty() && c.auth_token.empty())) {
     return fail(ErrorCode::auth, "profile " + quote(name) + " needs both access_key and secret_key",
@@ -76,6 +77,32 @@ void mask_after(std::string& text, std::string_view marker, std::string_view sto
     }
     text.replace(start, end - start, "****");
     pos = start + 4;
+  }
+}
+
+// Keys from the environment, target defaults (region, endpoints, CA bundle) from the profile
+// all the same: an endpoint configured once must not be dropped because CI exports the keys.
+// The profile is optional here (FSTAGE_PROFILE, else "default"); one that cannot be read
+// (absent, unsafe, broken) adds nothing, since the keys do not depend on it.
+void take_profile_defaults(Credentials& c, const fs::path& file, const std::string& named) {
+  const std::string name = named.empty() ? "default" : named;
+  auto profiles = read_profiles(file);
+  if (!profiles) {
+    return;
+  }
+  for (const auto& p : *profiles) {
+    if (p.name != name) {
+      continue;
+    }
+    auto get = [&p](const char* key) {
+      auto v = p.values.find(key);
+      return v == p.values.end() ? std::string() : v->second;
+    };
+    c.region = get("region");
+    c.endpoint = get("endpoint");
+    c.iam_endpoint = get("iam_endpoint");
+    c.ca_bundle = get("ca_bundle");
+    c.defaults_source = "profile " + quote(name) + " (" + file.string() + ")";
   }
 }
 
@@ -103,6 +130,7 @@ Expected<Credentials> load_credentials(const Env& env, const fs::path& config_di
     c.security_token = env_or(env, "HUAWEICLOUD_SDK_SECURITY_TOKEN");
     c.project_id = env_or(env, "HUAWEICLOUD_SDK_PROJECT_ID");
     c.source = "environment (HUAWEICLOUD_SDK_AK)";
+    take_profile_defaults(c, file, env_or(env, "FSTAGE_PROFILE"));
     return c;
   }
   if (const std::string token = env_or(env, "FSTAGE_AUTH_TOKEN"); !token.empty()) {
@@ -110,6 +138,7 @@ Expected<Credentials> load_credentials(const Env& env, const fs::path& config_di
     c.auth_token = token;
     c.project_id = env_or(env, "HUAWEICLOUD_SDK_PROJECT_ID");
     c.source = "environment (FSTAGE_AUTH_TOKEN)";
+    take_profile_defaults(c, file, env_or(env, "FSTAGE_PROFILE"));
     return c;
   }
   const std::string name = env_or(env, "FSTAGE_PROFILE");

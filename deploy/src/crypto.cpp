@@ -99,6 +99,25 @@ std::string hmac_sha256_hex(std::string_view key, std::string_view data) {
   return to_hex(out.data(), len);
 }
 
+std::string hmac_sha1_base64(std::string_view key, std::string_view data) {
+  std::array<unsigned char, EVP_MAX_MD_SIZE> out{};
+  unsigned int len = 0;
+  HMAC(EVP_sha1(), key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(data.data()), data.size(), out.data(), &len);
+  return base64_encode(std::string_view(reinterpret_cast<const char*>(out.data()), len));
+}
+
+std::string hex_to_base64(std::string_view hex) {
+  std::string bytes;
+  for (std::size_t i = 0; i + 1 < hex.size(); i += 2) {
+    const auto nibble = [](char c) {
+      return c >= 'a' ? c - 'a' + 10 : c >= 'A' ? c - 'A' + 10 : c - '0';
+    };
+    bytes.push_back(static_cast<char>(nibble(hex[i]) << 4 | nibble(hex[i + 1])));
+  }
+  return base64_encode(bytes);
+}
+
 std::size_t base64_size(std::size_t n) {
   return (n + 2) / 3 * 4;
 }

@@ -64,7 +64,13 @@ Expected<std::uint64_t> checked_size(const DesiredDependency& dep) {
   if (err) {
     return fail(Error::from_error_code("stat", dep.zip.string(), err));
   }
-  if (size > k_dependency_zip_limit) {
+  if (dep.obs && size > k_obs_code_limit) {
+    return fail(ErrorCode::limit,
+                "dependency " + dep.name + " is " + mib(size) + ", over the " +
+                    mib(k_obs_code_limit) + " the platform takes even through OBS",
+                "trim what goes into the dependency, or split it into several");
+  }
+  if (!dep.obs && size > k_dependency_zip_limit) {
     return fail(ErrorCode::limit,
                 "dependency " + dep.name + " is " + mib(size) +
                     ", over the API's direct-upload limit (" + mib(k_dependency_zip_limit) + ")",
@@ -88,8 +94,8 @@ bool valid_dependency_name(std::string_view name) {
   return true;
 }
 
-Expected<ResolvedDependency> ensure_dependency(Api& api, const DesiredDependency& dep,
-                                               bool dry_run) {
+Expected<ResolvedDependency> ensure_dependency(Api& api, const DesiredDependency& dep, bool dry_run,
+                                               const DependencyUploader& upload) {
   const std::uint64_t size = FSTAGE_TRY(checked_size(dep));
   const std::string md5 = FSTAGE_TRY(md5_file_hex(dep.zip));
   std::set<std::string> known;
@@ -112,6 +118,14 @@ Expected<ResolvedDependency> ensure_dependency(Api& api, const DesiredDependency
   Json fields = {{"name", dep.name}, {"runtime", dep.runtime}};
   if (!dep.description.empty()) {
     fields["description"] = dep.description;
+  }
+  if (dep.obs) {
+    if (!upload) {
+      return fail(ErrorCode::internal,
+                  "dependency " + dep.name + " through OBS without an uploader");
+    }
+    FSTAGE_TRY(upload(dep, md5));
+    fields["depend_link"] = dep.obs->url();
   }
   auto created = api.create_dependency_version(fields, dep.zip, md5, known);
   if (!created) {

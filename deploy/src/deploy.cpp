@@ -14,12 +14,36 @@ struct Executor {
 
   std::string urn() const { return api.urn(want.name, ""); }
 
+  const std::function<Expected<void>(const DesiredFunction&)>& upload;
+  bool uploaded = false;
+
+  // Code through OBS: the object first (once per deploy), then the API is pointed at it.
+  Expected<void> ensure_object() {
+    if (!want.obs || uploaded) {
+      return {};
+    }
+    if (!upload) {
+      return fail(ErrorCode::internal, want.name + ": code through OBS without an uploader");
+    }
+    FSTAGE_TRY(upload(want));
+    uploaded = true;
+    return {};
+  }
+
+  Expected<void> update_code() {
+    FSTAGE_TRY(ensure_object());
+    FSTAGE_TRY(api.update_code(want.name, want.artifact, want.depend_version_list,
+                               want.obs ? want.obs->url() : std::string()));
+    return {};
+  }
+
   Expected<void> create_function(const Action& a) {
+    FSTAGE_TRY(ensure_object());
     Json remote = FSTAGE_TRY(api.create_function(a.body, want.artifact));
     // The function may have existed after all (created by a lost earlier attempt, or by
     // someone else meanwhile): converge it like any existing one.
     if (remote.value("digest", "") != want.digest || dependencies_differ(want, remote)) {
-      FSTAGE_TRY(api.update_code(want.name, want.artifact, want.depend_version_list));
+      FSTAGE_TRY(update_code());
     }
     if (!config_changes(want.config, remote).empty()) {
       FSTAGE_TRY(api.update_config(want.name, config_update_body(want, remote)));
@@ -51,8 +75,7 @@ struct Executor {
       case Step::create_function:
         return create_function(a);
       case Step::update_code:
-        FSTAGE_TRY(api.update_code(want.name, want.artifact, want.depend_version_list));
-        return {};
+        return update_code();
       case Step::update_config:
         FSTAGE_TRY(api.update_config(want.name, a.body));
         return {};
@@ -120,7 +143,7 @@ Expected<DeployOutcome> deploy_function(Api& api, const DesiredFunction& want, D
                   want.name + ": dependency " + id + " was planned by a dry run, not uploaded");
     }
   }
-  Executor ex{api, want, state, out, {}};
+  Executor ex{api, want, state, out, {}, req.upload_to_obs};
   for (const auto& v : remote.versions) {
     ex.known_versions.insert(v.value("version", ""));
   }

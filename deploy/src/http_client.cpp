@@ -206,6 +206,8 @@ Expected<HttpResponse> HttpClient::send(const HttpRequest& req, const Authorizer
     curl_easy_setopt(c, CURLOPT_HEADERDATA, &transfer);
     if (req.method == "GET") {
       curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+    } else if (req.method == "HEAD") {
+      curl_easy_setopt(c, CURLOPT_NOBODY, 1L);  // OBS object metadata (obs.hpp)
     } else if (req.method == "DELETE" && req.body.empty()) {
       curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, "DELETE");
     } else {

@@ -61,6 +61,28 @@ std::string show(const Json& v) {
   return v.dump();
 }
 
+// One change per environment key added, removed or changed, marked secret so that the
+// renderings show the key and what happened, never a value (unless asked to).
+void environment_changes(const Json& want, const Json& remote, std::vector<Change>& out) {
+  for (const auto& [k, v] : remote.items()) {
+    if (!want.contains(k)) {
+      out.push_back({"user_data." + k, show(v), "(none)", true});
+    } else if (want[k] != v) {
+      out.push_back({"user_data." + k, show(v), show(want[k]), true});
+    }
+  }
+  for (const auto& [k, v] : want.items()) {
+    if (!remote.contains(k)) {
+      out.push_back({"user_data." + k, "(none)", show(v), true});
+    }
+  }
+}
+
+// What a secret change says without its values.
+std::string masked_change(const Change& c) {
+  return c.from == "(none)" ? "added" : c.to == "(none)" ? "removed" : "changed";
+}
+
 // Does remote event_data hold every desired value?
 bool event_data_matches(const Json& want, const Json& have) {
   if (!have.is_object()) {
@@ -333,7 +355,9 @@ std::vector<Change> config_changes(const Json& want, const Json& remote) {
     }
     const Json w = normalised(want, f);
     const Json r = normalised(remote, f);
-    if (w != r) {
+    if (w != r && std::string_view(f) == "user_data" && w.is_object() && r.is_object()) {
+      environment_changes(w, r, out);
+    } else if (w != r) {
       out.push_back({f, show(r), show(w)});
     }
   }
@@ -372,6 +396,11 @@ Expected<Plan> make_plan(const DesiredFunction& want, const RemoteState& have,
              ""};
     a.body["code_type"] = "zip";
     a.body["code_filename"] = want.name + ".zip";
+    if (want.obs) {
+      a.summary.insert(a.summary.size() - 1, ", through OBS bucket " + want.obs->bucket);
+      a.body["code_type"] = "obs";
+      a.body["code_url"] = want.obs->url();
+    }
     if (want.depend_version_list && !want.depend_version_list->empty()) {
       a.body["depend_version_list"] = *want.depend_version_list;
       a.changes.push_back(dependency_change(want, Json::object()));
@@ -382,9 +411,10 @@ Expected<Plan> make_plan(const DesiredFunction& want, const RemoteState& have,
     const bool code = remote_digest != want.digest;
     const bool deps = dependencies_differ(want, *have.config);
     if (code || deps) {
+      const std::string via = want.obs ? ", through OBS bucket " + want.obs->bucket : "";
       Action a{Step::update_code,
-               code ? "update code (" + size + ")"
-                    : "update code (same zip, " + size + ": the dependencies changed)",
+               code ? "update code (" + size + via + ")"
+                    : "update code (same zip, " + size + via + ": the dependencies changed)",
                {},
                Json(),
                "",
@@ -417,7 +447,7 @@ Expected<Plan> make_plan(const DesiredFunction& want, const RemoteState& have,
   return p;
 }
 
-std::string render_plan(const Plan& p) {
+std::string render_plan(const Plan& p, bool show_values) {
   std::string out;
   if (p.empty()) {
     return p.function + ": up to date, nothing to change\n";
@@ -431,18 +461,26 @@ std::string render_plan(const Plan& p) {
                           : '~';
     out += "  " + std::string(1, mark) + " " + a.summary + "\n";
     for (const auto& c : a.changes) {
-      out += "      " + c.field + ": " + c.from + " -> " + c.to + "\n";
+      if (c.secret && !show_values) {
+        out += "      " + c.field + ": " + masked_change(c) + " (value hidden)\n";
+      } else {
+        out += "      " + c.field + ": " + c.from + " -> " + c.to + "\n";
+      }
     }
   }
   return out;
 }
 
-Json plan_to_json(const Plan& p) {
+Json plan_to_json(const Plan& p, bool show_values) {
   Json actions = Json::array();
   for (const auto& a : p.actions) {
     Json changes = Json::array();
     for (const auto& c : a.changes) {
-      changes.push_back({{"field", c.field}, {"from", c.from}, {"to", c.to}});
+      if (c.secret && !show_values) {
+        changes.push_back({{"field", c.field}, {"change", masked_change(c)}, {"masked", true}});
+      } else {
+        changes.push_back({{"field", c.field}, {"from", c.from}, {"to", c.to}});
+      }
     }
     actions.push_back(
         {{"action", std::string(to_string(a.step))}, {"summary", a.summary}, {"changes", changes}});

@@ -145,6 +145,14 @@ Expected<Target> resolve_target(const TargetRequest& req, const Env& env, const 
   t.package = req.package.empty() ? "default" : req.package;
   t.region =
       first_of({req.region_flag, env_or(env, "FSTAGE_REGION"), req.manifest_region, c.region});
+  const std::string profile = c.defaults_source.empty() ? "the profile" : c.defaults_source;
+  const auto origin = [&](const std::string& flag_value, const char* flag, const char* var) {
+    return !flag_value.empty() ? std::string(flag)
+           : !env_or(env, var).empty()
+               ? std::string(var) + " (environment)"
+               : profile + ", key " +
+                     (std::string_view(flag) == "--endpoint" ? "endpoint" : "iam_endpoint");
+  };
   t.endpoint =
       strip_slash(first_of({req.endpoint_flag, env_or(env, "FSTAGE_ENDPOINT"), c.endpoint}));
   if (t.region.empty()) {
@@ -153,6 +161,9 @@ Expected<Target> resolve_target(const TargetRequest& req, const Env& env, const 
   }
   if (t.endpoint.empty()) {
     t.endpoint = FSTAGE_TRY(region_endpoint(t.region));
+    t.endpoint_origin = "the default of region " + t.region;
+  } else {
+    t.endpoint_origin = origin(req.endpoint_flag, "--endpoint", "FSTAGE_ENDPOINT");
   }
   FSTAGE_TRY(check_endpoint(t.endpoint));
   t.iam_endpoint = strip_slash(
@@ -166,10 +177,27 @@ Expected<Target> resolve_target(const TargetRequest& req, const Env& env, const 
                      : domain_of(t.region) == "myhuaweicloud.com"
                          ? std::string("https://iam.myhuaweicloud.com")
                          : "https://iam." + t.region + "." + std::string(domain_of(t.region));
+    t.iam_endpoint_origin =
+        custom ? "the FunctionGraph endpoint (taken from " + t.endpoint_origin + ")"
+               : "the default of region " + t.region;
+  } else {
+    t.iam_endpoint_origin = origin(req.iam_endpoint_flag, "--iam-endpoint", "FSTAGE_IAM_ENDPOINT");
   }
   FSTAGE_TRY(check_endpoint(t.iam_endpoint));
   t.project_id = c.project_id;
   return t;
+}
+
+std::string endpoint_hint(const Target& t, bool iam) {
+  if (iam) {
+    return "the IAM endpoint " + t.iam_endpoint + " was taken from " + t.iam_endpoint_origin +
+           "; set another with --iam-endpoint, FSTAGE_IAM_ENDPOINT or iam_endpoint in the "
+           "profile (fstage configure), or skip the lookup by setting the project id "
+           "(HUAWEICLOUD_SDK_PROJECT_ID or project_id in the profile)";
+  }
+  return "the endpoint " + t.endpoint + " was taken from " + t.endpoint_origin +
+         "; set another with --endpoint, FSTAGE_ENDPOINT or endpoint in the profile (fstage "
+         "configure)";
 }
 
 namespace {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The libcrypto (OpenSSL 3) functions fstage calls (SHA-256/512 digests in package and deploy,
-// MD5 for dependency etags, HMAC-SHA256 request signing), opened on first use.
+// MD5 for dependency etags and OBS, HMAC-SHA256 request signing, HMAC-SHA1 for OBS), opened on
+// first use.
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
@@ -13,6 +14,7 @@ FSTAGE_LAZY(crypto, void, EVP_MD_CTX_free, (EVP_MD_CTX * ctx), (ctx))
 FSTAGE_LAZY(crypto, const EVP_MD*, EVP_sha256, (void), ())
 FSTAGE_LAZY(crypto, const EVP_MD*, EVP_sha512, (void), ())
 FSTAGE_LAZY(crypto, const EVP_MD*, EVP_md5, (void), ())
+FSTAGE_LAZY(crypto, const EVP_MD*, EVP_sha1, (void), ())
 FSTAGE_LAZY(crypto, int, EVP_DigestInit_ex, (EVP_MD_CTX * ctx, const EVP_MD* type, ENGINE* impl),
             (ctx, type, impl))
 FSTAGE_LAZY(crypto, int, EVP_DigestUpdate, (EVP_MD_CTX * ctx, const void* d, size_t cnt),

@@ -83,7 +83,8 @@ bool is_region(std::string_view s) {
   });
 }
 
-constexpr std::string_view k_top_keys[] = {"name", "region", "package", "functions", "flows"};
+constexpr std::string_view k_top_keys[] = {"name",      "region", "package",
+                                           "functions", "flows",  "obs_bucket"};
 const char* const k_name_rule =
     "1-60 letters, digits, '-' or '_', starting with a letter and ending with a letter or digit";
 
@@ -182,6 +183,20 @@ void check_top(detail::Checker& c, const detail::YamlNode& root, Manifest& m) {
   }
   if (const YamlNode* flows = c.field(root, "flows", "", false)) {
     detail::check_flows(c, *flows, m);
+  }
+  // obs_bucket: NAME (every function's code goes through it when over the direct limit), or
+  // {function: NAME, ...} per function. The name itself is checked by deploy.
+  if (const YamlNode* n = c.field(root, "obs_bucket", "", false)) {
+    const char* expected = "an OBS bucket name, or a mapping of function names to bucket names";
+    if (n->is_map()) {
+      for (const auto& e : n->entries) {
+        if (auto v = c.text(*e.value, "obs_bucket." + e.key->value, expected)) {
+          m.obs_buckets[e.key->value] = *v;
+        }
+      }
+    } else if (auto v = c.text(*n, "obs_bucket", expected)) {
+      m.obs_bucket = *v;
+    }
   }
   const YamlNode* fns = c.field(root, "functions", "", true);
   if (!fns) {

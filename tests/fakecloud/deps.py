@@ -51,6 +51,11 @@ def _decode_zip(text):
         raise bad("invalid parameter: depend_file is not valid base64")
     if len(data) > MAX_DEP_ZIP:
         raise _too_large()
+    return _check_zip(data)
+
+
+def _check_zip(data):
+    """A dependency zip's bytes, checked (whether sent inline or through OBS)."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             if z.testzip() is not None:
@@ -92,9 +97,15 @@ def create_version(store, body):
     if len(description) > 512:
         raise bad("description is longer than 512 characters", "FSS.1019")
     if depend_type == "obs":
-        _check_string(body, "depend_link")
-        raise bad("only depend_type zip is implemented by this test server (fake)")
-    data = _decode_zip(body.get("depend_file"))
+        import obs
+        link = _check_string(body, "depend_link")
+        obj = obs.object_for_url(store, link)
+        if obj is None:
+            raise bad("invalid parameter: depend_link %s is not an OBS object that exists (fake)"
+                      % link)
+        data = _check_zip(obj["data"])
+    else:
+        data = _decode_zip(body.get("depend_file"))
     dep = next((d for d in store.dependencies.values() if d["name"] == name), None)
     if dep is None:
         dep = {"id": str(uuid.uuid4()), "name": name, "versions": {}}

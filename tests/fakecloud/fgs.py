@@ -31,6 +31,7 @@ TRIGGER_TYPES = {"TIMER", "APIG", "CTS", "DDS", "DMS", "DIS", "LTS", "OBS", "SMN
 NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,58}[A-Za-z0-9]$|^[A-Za-z]$")
 VERSION_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,41}$")
 MAX_ZIP = 50 << 20
+MAX_OBS_ZIP = 300 << 20
 MAX_VERSIONS = 20
 MANAGED_CONFIG = ("runtime", "handler", "memory_size", "timeout", "user_data", "description",
                   "initializer_handler", "initializer_timeout")
@@ -90,12 +91,28 @@ def check_config(body):
             raise bad("environment variables exceed 4 KB", "FSS.1018")
 
 
-def decode_code(body):
-    """Validates func_code.file of a zip upload; returns (zip bytes, entry names)."""
+def decode_code(body, store):
+    """Validates the code of an upload: func_code.file of a zip, or the OBS object code_url
+    names (code_type obs); returns (zip bytes, entry names)."""
     if body.get("code_type") not in CODE_TYPES:
         raise bad("invalid parameter: code_type must be one of %s" % sorted(CODE_TYPES))
+    if body["code_type"] == "obs":
+        import obs
+        url = body.get("code_url")
+        if not isinstance(url, str) or not url.startswith(("https://", "http://")):
+            raise bad("invalid parameter: code_url is required for code_type obs")
+        if body.get("func_code"):
+            raise bad("invalid parameter: func_code is not allowed with code_type obs (fake)")
+        obj = obs.object_for_url(store, url)
+        if obj is None:
+            raise bad("invalid parameter: code_url %s is not an OBS object that exists (fake)"
+                      % url)
+        if len(obj["data"]) > MAX_OBS_ZIP:
+            raise ApiError(413, "FSS.1071", "The code package exceeds 300 MB")
+        return check_zip(obj["data"])
     if body["code_type"] != "zip":
-        raise bad("only code_type zip is implemented by this test server (fake)", "FSS.0400")
+        raise bad("only code_type zip and obs are implemented by this test server (fake)",
+                  "FSS.0400")
     code = body.get("func_code")
     if not isinstance(code, dict) or not isinstance(code.get("file"), str) or not code["file"]:
         raise bad("invalid parameter: func_code.file is required for code_type zip")
@@ -107,6 +124,10 @@ def decode_code(body):
         raise bad("invalid parameter: func_code.file is not valid base64")
     if len(data) > MAX_ZIP:
         raise ApiError(413, "FSS.1071", "The code package exceeds 50 MB; upload it through OBS")
+    return check_zip(data)
+
+
+def check_zip(data):
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             if z.testzip() is not None:
@@ -126,6 +147,7 @@ class Store:
         self.invocations = []  # {name, time, duration, failed} (observe.statistics)
         self.dependencies = {}  # dep_id -> {"id", "name", "versions": {number: version}}
         self.workflows = {}  # workflow id -> definition as shown (workflows.py)
+        self.obs_objects = {}  # (bucket, key) -> {"data", "etag", "content_type"} (obs.py)
 
     # -- dependency versions (deps.py) ------------------------------------------------------
     def dependency_version(self, version_id):
@@ -204,7 +226,7 @@ class Store:
         check_config(body)
         import deps
         depend = deps.check_depend_list(self, body, body["runtime"])
-        data, names = decode_code(body)
+        data, names = decode_code(body, self)
         key = (body["package"], body["func_name"])
         if key in self.functions:
             raise ApiError(409, "FSS.1061", "The function already exists")
@@ -213,8 +235,9 @@ class Store:
             "func_id": str(uuid.uuid4()), "func_name": body["func_name"],
             "domain_id": self.domain_id, "namespace": self.project_id,
             "project_name": self.region, "package": body["package"],
-            "cpu": max(300, body["memory_size"] * 300 // 512), "code_type": "zip",
-            "code_url": "", "code_filename": body.get("code_filename") or "index.zip",
+            "cpu": max(300, body["memory_size"] * 300 // 512), "code_type": body["code_type"],
+            "code_url": body.get("code_url") or "",
+            "code_filename": body.get("code_filename") or "index.zip",
             "code_size": len(data), "digest": hashlib.sha512(data).hexdigest(),
             "user_data": body.get("user_data") or "", "description": body.get("description") or "",
             "initializer_handler": body.get("initializer_handler") or "",
@@ -275,11 +298,12 @@ class Store:
         require(body, ["code_type"])
         import deps
         depend = deps.check_depend_list(self, body, fn["config"]["runtime"])
-        data, names = decode_code(body)
+        data, names = decode_code(body, self)
         cfg = fn["config"]
         if depend is not None:  # absent: unchanged (DEPENDENCIES.md)
             cfg["depend_version_list"] = depend
         cfg.update({"code_size": len(data), "digest": hashlib.sha512(data).hexdigest(),
+                    "code_type": body["code_type"], "code_url": body.get("code_url") or "",
                     "code_filename": body.get("code_filename") or cfg["code_filename"],
                     "last_modified": now()})
         fn["files"] = names

@@ -22,6 +22,9 @@ Control endpoints (unauthenticated, for tests):
                      `count` matching requests, first match first
   POST /__clock     {"offset": seconds}
   POST /__reset     forget everything
+
+OBS objects (obs.py): PUT/HEAD/GET /<bucket>/<key> for the buckets named by --obs-bucket, signed
+with OBS's own scheme; FunctionGraph accepts code_type obs with a code_url naming such an object.
 """
 import argparse
 import email.utils
@@ -42,6 +45,7 @@ sys.dont_write_bytecode = True  # keep the source tree clean
 import deps
 import fgs
 import fgs_more
+import obs
 import observe
 import sign
 import workflow_runs
@@ -259,7 +263,10 @@ def snapshot(store):
                      "versions": [d["versions"][n] for n in sorted(d["versions"])]}
                     for d in sorted(store.dependencies.values(), key=lambda d: d["name"])]
     flows = sorted(store.workflows.values(), key=lambda w: w["name"])
-    return {"functions": out, "dependencies": dependencies, "workflows": flows}
+    objects = [{"bucket": b, "key": k, "size": len(o["data"]), "etag": o["etag"]}
+               for (b, k), o in sorted(store.obs_objects.items())]
+    return {"functions": out, "dependencies": dependencies, "workflows": flows,
+            "obs_objects": objects}
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -286,6 +293,18 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
+    def reply_raw(self, status, data, headers):
+        """OBS answers: bytes as they are; a HEAD gets the headers only (Content-Length the
+        object's)."""
+        self.send_response(status)
+        headers = dict(headers)
+        headers.setdefault("Content-Length", str(len(data)))
+        for k, v in headers.items():
+            self.send_header(k, v)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)
+
     def drop(self):
         self.close_connection = True
         try:
@@ -298,7 +317,8 @@ class Handler(BaseHTTPRequestHandler):
         path = urllib.parse.unquote(parts.path)
         query = urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
         length = int(self.headers.get("Content-Length") or 0)
-        if length > MAX_BODY:
+        limit = obs.MAX_OBJECT if obs.is_obs_path(path) else MAX_BODY
+        if length > limit:
             self.close_connection = True
             return self.reply(413, {"error_code": "FSS.1071",
                                     "error_msg": "The request body is too large"})
@@ -329,6 +349,12 @@ class Handler(BaseHTTPRequestHandler):
                 body = {"error_code": fault.get("error_code", "FSS.0%d" % fault["status"]),
                         "error_msg": fault.get("error_msg", "injected fault")}
                 return self.reply(int(fault["status"]), body, extra)
+        if obs.is_obs_path(path):
+            with state.lock:
+                status, data, extra = obs.handle(state, self.command, path, headers, raw)
+            record["status"] = status
+            record["auth"] = extra.get("x-obs-error-code", "ok") if status == 403 else "ok"
+            return self.reply_raw(status, data, extra)
         try:
             verify(state, self.command, path, query, headers, raw)
             with state.lock:
@@ -366,7 +392,7 @@ class Handler(BaseHTTPRequestHandler):
     def do_GET(self):
         self.handle_one()
 
-    do_POST = do_PUT = do_DELETE = do_GET
+    do_POST = do_PUT = do_DELETE = do_HEAD = do_GET
 
 
 def main():
@@ -379,6 +405,8 @@ def main():
     ap.add_argument("--token", default="")
     ap.add_argument("--project-id", default="0123456789abcdef0123456789abcdef")
     ap.add_argument("--region", action="append", default=[])
+    ap.add_argument("--obs-bucket", action="append", default=[],
+                    help="an OBS bucket that exists (repeatable; obs.py)")
     ap.add_argument("--clock-offset", type=float, default=0.0)
     ap.add_argument("--lifetime", type=float, default=300.0)
     ap.add_argument("--parent-pid", type=int, default=0)

@@ -4,6 +4,7 @@
 
 #include <fstage/base/fs.hpp>
 #include <fstage/deploy/credentials.hpp>
+#include <fstage/deploy/target.hpp>
 
 #include "test_support.hpp"
 #include <sys/stat.h>
@@ -116,4 +117,42 @@ TEST_CASE("deploy::Redactor masks secrets and signature material", "[deploy][cre
   CHECK(e.details[0] == "****");
   CHECK(mask_secret(k_ak) == "****0001");
   CHECK(mask_secret("short") == "****");
+}
+
+TEST_CASE("deploy::load_credentials: keys from the environment, endpoints from the profile",
+          "[deploy][credentials]") {
+  test::Scratch s;
+  const auto dir = s.path() / "fstage";
+  REQUIRE(write_profile(dir / "credentials", Profile{"default",
+                                                     {{"access_key", "profile-ak-000"},
+                                                      {"secret_key", "profile-sk-000"},
+                                                      {"endpoint", "https://fgs.example.test"},
+                                                      {"iam_endpoint", "https://iam.example.test"},
+                                                      {"region", "cn-east-3"}}}));
+  Env env = {{"HUAWEICLOUD_SDK_AK", k_ak}, {"HUAWEICLOUD_SDK_SK", k_sk}};
+  auto c = load_credentials(env, dir, "").value();
+  CHECK(c.access_key == k_ak);  // the keys are the environment's
+  CHECK(c.endpoint == "https://fgs.example.test");
+  CHECK(c.iam_endpoint == "https://iam.example.test");
+  CHECK(c.region == "cn-east-3");
+  CHECK(c.defaults_source.find("profile 'default'") == 0);
+  SECTION("and the target says where each endpoint came from") {
+    TargetRequest req;
+    auto t = resolve_target(req, env, c).value();
+    CHECK(t.endpoint == "https://fgs.example.test");
+    CHECK(endpoint_hint(t, false).find("was taken from profile 'default'") != std::string::npos);
+    CHECK(endpoint_hint(t, true).find("key iam_endpoint") != std::string::npos);
+    CHECK(endpoint_hint(t, true).find("--iam-endpoint, FSTAGE_IAM_ENDPOINT") != std::string::npos);
+    req.endpoint_flag = "https://flag.example.test";
+    env["FSTAGE_IAM_ENDPOINT"] = "https://iam2.example.test";
+    auto t2 = resolve_target(req, env, c).value();
+    CHECK(t2.endpoint_origin == "--endpoint");
+    CHECK(t2.iam_endpoint_origin == "FSTAGE_IAM_ENDPOINT (environment)");
+  }
+  SECTION("FSTAGE_PROFILE names another profile; a missing one adds nothing") {
+    env["FSTAGE_PROFILE"] = "nope";
+    auto c2 = load_credentials(env, dir, "").value();
+    CHECK(c2.endpoint.empty());
+    CHECK(c2.access_key == k_ak);
+  }
 }

@@ -119,7 +119,7 @@ TEST_CASE("deploy::ensure_dependency uploads once, reuses by content, versions a
   FakeCloud cloud;
   Client c(cloud);
   test::Scratch s;
-  DesiredDependency d{"mylib", "Python3.10", make_zip(s, "a", "X = 1"), 0, "fstage: test"};
+  DesiredDependency d{"mylib", "Python3.10", make_zip(s, "a", "X = 1"), 0, "fstage: test", {}};
 
   SECTION("a dry run uploads nothing and reports a pending version") {
     auto r = ensure_dependency(c.api, d, true).value();
@@ -145,7 +145,7 @@ TEST_CASE("deploy::ensure_dependency uploads once, reuses by content, versions a
   CHECK(ensure_dependency(c.api, d, true).value().version_id == first.version_id);
 
   // Another name containing this one is not a match (the API's name filter is loose).
-  DesiredDependency other{"mylib2", "Python3.10", d.zip, 0, ""};
+  DesiredDependency other{"mylib2", "Python3.10", d.zip, 0, "", {}};
   CHECK(ensure_dependency(c.api, other, false).value().uploaded);
 
   // A changed zip: version 2 of the same dependency.
@@ -174,31 +174,34 @@ TEST_CASE("deploy::ensure_dependency reports what the server and the limits refu
   SECTION("the server refuses a zip that is not one") {
     const auto bad = s.path() / "bad.zip";
     REQUIRE(write_file_atomic(bad, "not a zip"));
-    auto r = ensure_dependency(c.api, {"mylib", "Python3.10", bad, 0, ""}, false);
+    auto r = ensure_dependency(c.api, {"mylib", "Python3.10", bad, 0, "", {}}, false);
     REQUIRE_FALSE(r.has_value());
     CHECK(r.error().code == ErrorCode::remote);
     CHECK(r.error().message.find("FSS.1024") != std::string::npos);
     CHECK(cloud.dependencies().empty());
   }
   SECTION("the server refuses a runtime it does not know") {
-    auto r = ensure_dependency(c.api, {"mylib", "Python9", make_zip(s, "a", "X"), 0, ""}, false);
+    auto r =
+        ensure_dependency(c.api, {"mylib", "Python9", make_zip(s, "a", "X"), 0, "", {}}, false);
     REQUIRE_FALSE(r.has_value());
     CHECK(r.error().message.find("FSS.1005") != std::string::npos);
   }
   SECTION("a name the API would refuse fails before any request") {
-    auto r = ensure_dependency(c.api, {"1lib", "Python3.10", make_zip(s, "a", "X"), 0, ""}, false);
+    auto r =
+        ensure_dependency(c.api, {"1lib", "Python3.10", make_zip(s, "a", "X"), 0, "", {}}, false);
     CHECK(r.error().code == ErrorCode::invalid_input);
   }
   SECTION("a zip over the direct-upload limit fails with a hint") {
     const auto big = s.path() / "big.zip";
     REQUIRE(test::sh("truncate -s 41M " + big.string()) == 0);
-    auto r = ensure_dependency(c.api, {"mylib", "Python3.10", big, 0, ""}, false);
+    auto r = ensure_dependency(c.api, {"mylib", "Python3.10", big, 0, "", {}}, false);
     REQUIRE_FALSE(r.has_value());
     CHECK(r.error().code == ErrorCode::limit);
     CHECK(r.error().hint.find("OBS") != std::string::npos);
   }
   SECTION("a missing zip is not_found") {
-    auto r = ensure_dependency(c.api, {"mylib", "Python3.10", s.path() / "no.zip", 0, ""}, false);
+    auto r =
+        ensure_dependency(c.api, {"mylib", "Python3.10", s.path() / "no.zip", 0, "", {}}, false);
     CHECK(r.error().code == ErrorCode::not_found);
   }
 }

@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <fstage/deploy/mask.hpp>
 #include <fstage/deploy/plan.hpp>
 
 using namespace fstage;
@@ -107,7 +108,8 @@ TEST_CASE("deploy::config_changes compares user_data as JSON and ignores idle fi
   remote["user_data"] = "{\"A\":\"2\"}";
   auto c = config_changes(want, remote);
   REQUIRE(c.size() == 1);
-  CHECK(c[0].field == "user_data");
+  CHECK(c[0].field == "user_data.A");
+  CHECK(c[0].secret);
   SECTION("initializer_timeout counts once an initializer is set") {
     want["initializer_handler"] = "index.init";
     want["initializer_timeout"] = 3;
@@ -245,4 +247,39 @@ TEST_CASE("deploy::desired_trigger maps manifest fields to the API's event_data"
     CHECK(desired_trigger(k).value().event_data["topic_ids"] == Json::array({"t"}));
     CHECK_FALSE(desired_trigger(k).value().event_data.contains("name"));
   }
+}
+
+TEST_CASE("deploy::render_plan and plan_to_json hide environment values unless asked",
+          "[deploy][plan]") {
+  RemoteState r;
+  r.config = remote_fn();
+  (*r.config)["user_data"] = "{\"A\":\"old-secret-1\",\"GONE\":\"old-secret-2\"}";
+  auto want = want_fn();
+  want.config["user_data"] = "{\"A\":\"new-secret-3\",\"NEW\":\"new-secret-4\"}";
+  auto p = make_plan(want, r, {}, {}, {});
+  REQUIRE(p);
+  const std::string text = render_plan(*p);
+  const std::string json = plan_to_json(*p).dump();
+  for (const char* secret : {"old-secret-1", "old-secret-2", "new-secret-3", "new-secret-4"}) {
+    CHECK(text.find(secret) == std::string::npos);
+    CHECK(json.find(secret) == std::string::npos);
+  }
+  CHECK(text.find("user_data.A: changed (value hidden)") != std::string::npos);
+  CHECK(text.find("user_data.GONE: removed (value hidden)") != std::string::npos);
+  CHECK(text.find("user_data.NEW: added (value hidden)") != std::string::npos);
+  CHECK(json.find("\"masked\":true") != std::string::npos);
+  const std::string shown = render_plan(*p, true);
+  CHECK(shown.find("user_data.A: old-secret-1 -> new-secret-3") != std::string::npos);
+  CHECK(plan_to_json(*p, true).dump().find("new-secret-4") != std::string::npos);
+}
+
+TEST_CASE("deploy::mask_environment keeps keys and hides values", "[deploy][plan]") {
+  Json c = {{"func_name", "f"},
+            {"user_data", "{\"DB_PASSWORD\":\"hunter2-xyz\",\"N\":3}"},
+            {"encrypted_user_data", "not json: s3cr3t"}};
+  const Json m = mask_environment(c);
+  CHECK(m["func_name"] == "f");
+  CHECK(m["user_data"] == "{\"DB_PASSWORD\":\"****\",\"N\":\"****\"}");
+  CHECK(m["encrypted_user_data"] == "****");
+  CHECK(mask_environment(Json{{"user_data", ""}})["user_data"] == "");
 }

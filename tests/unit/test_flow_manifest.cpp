@@ -139,7 +139,8 @@ TEST_CASE("flows: bad entries fail at their line:column", "[flow][manifest]") {
       {"a key beside definition", "flows:\n  orders: {definition: o.json, start: a}\n", 5, 32,
        "unknown key 'start' beside 'definition'"},
       {"unknown top-level key suggests flows", "flow:\n  orders: {}\n", 4, 1,
-       "unknown top-level key 'flow'; expected one of name, region, package, functions, flows; "
+       "unknown top-level key 'flow'; expected one of name, region, package, functions, flows, "
+       "obs_bucket; "
        "did you mean 'flows'?"},
   };
   for (const auto& c : cases) {

@@ -45,7 +45,8 @@ std::vector<BadCase> bad_cases() {
       {"missing functions", "name: shop\n", 1, 1, "missing required key 'functions'"},
       {"unknown top-level key", "name: shop\nregoin: cn-north-4\nfunctions: {f: {runtime: go}}\n",
        2, 1,
-       "unknown top-level key 'regoin'; expected one of name, region, package, functions, flows; "
+       "unknown top-level key 'regoin'; expected one of name, region, package, functions, flows, "
+       "obs_bucket; "
        "did you mean 'region'?"},
       {"bad project name", "name: 1shop\nfunctions: {f: {runtime: go}}\n", 1, 7,
        "'1shop' is not a valid project name"},

@@ -117,9 +117,12 @@ fs 0 remote info hello --json
 assert_contains "$T/out" '"versions"'
 fs 0 remote logs hello
 assert_contains "$T/out" "Start invoke request"
-fs 0 remote remove hello --version v1 -v
+fs 2 remote remove hello --version v1 </dev/null
+assert_contains "$T/err" "needs --yes"
+fake_check "'v1' in fns['hello']['versions']" "refused removal removed nothing"
+fs 0 remote remove hello --version v1 -v --yes
 fake_check "fns['hello']['versions'] != [] and 'v1' not in fns['hello']['versions']" "version removed"
-fs 0 remote remove hello
+fs 0 remote remove hello --yes
 fake_check "len(fns) == 0"
 fs 4 remote info hello
 assert_contains "$T/err" "does not exist"

@@ -55,12 +55,15 @@ class Api {
   Expected<std::optional<Json>> get_function(const std::string& name,
                                              const std::string& qualifier = "latest");
   Expected<std::vector<Json>> list_functions();
-  // POST with `fields` plus func_code.file = base64(zip) (read from disk into the body once).
+  // POST with `fields` plus func_code.file = base64(zip) (read from disk into the body once);
+  // with code_type "obs" in `fields`, just the fields (code_url names the object).
   Expected<Json> create_function(const Json& fields, const std::filesystem::path& zip);
-  // PUT …/code with the zip, and depend_version_list when given (absent: the links stay).
+  // PUT …/code with the zip, and depend_version_list when given (absent: the links stay); with
+  // a `code_url`, code_type obs pointing at that object instead of the zip in the body.
   Expected<Json> update_code(
       const std::string& name, const std::filesystem::path& zip,
-      const std::optional<std::vector<std::string>>& depend_version_list = std::nullopt);
+      const std::optional<std::vector<std::string>>& depend_version_list = std::nullopt,
+      const std::string& code_url = "");
   Expected<Json> update_config(const std::string& name, const Json& fields);
   // Deletes the function, or one version of it. Errors: not_found.
   Expected<void> delete_function(const std::string& name, const std::string& version = "");
@@ -95,8 +98,9 @@ class Api {
   // One version; nullopt when it does not exist (FSS.1056).
   Expected<std::optional<Json>> get_dependency_version(const std::string& depend_id, long version);
   // POST …/dependencies/version with `fields` (name, runtime, description) plus depend_type zip
-  // and depend_file = base64(zip). An ambiguous failure is resolved by listing the versions of
-  // `fields.name`: a version with etag `md5` and an id not in `known` is this upload.
+  // and depend_file = base64(zip); with depend_link in `fields`, depend_type obs instead. An
+  // ambiguous failure is resolved by listing the versions of `fields.name`: a version with etag
+  // `md5` and an id not in `known` is this upload.
   Expected<Json> create_dependency_version(const Json& fields, const std::filesystem::path& zip,
                                            const std::string& md5,
                                            const std::set<std::string>& known);

@@ -9,6 +9,8 @@
 //      HUAWEICLOUD_SDK_SECURITY_TOKEN (temporary credentials), HUAWEICLOUD_SDK_PROJECT_ID;
 //      or FSTAGE_AUTH_TOKEN for IAM token auth (X-Auth-Token) instead of signing;
 //   3. the profile named by FSTAGE_PROFILE, else "default", from the credentials file.
+// With keys from the environment, that profile (when it exists) still gives the target
+// defaults: region, endpoint, iam_endpoint, ca_bundle.
 // The credentials file is <config dir>/credentials, an INI file written by `fstage configure`
 // with mode 0600; fstage refuses to read it when group or others can read or write it.
 
@@ -32,7 +34,9 @@ struct Credentials {
   std::string project_id;      // "" = look it up through IAM
   std::string profile;         // the profile used ("" for the environment)
   std::string source;          // for messages: "environment", "profile 'ci' (/path)"
-  // Profile defaults for the target (flags, env and manifest take precedence).
+  // Profile defaults for the target (flags, env and manifest take precedence). Read from the
+  // profile even when the keys come from the environment (FSTAGE_PROFILE, else "default").
+  std::string defaults_source;  // "profile 'ci' (/path)" when a profile gave them
   std::string region;
   std::string endpoint;
   std::string iam_endpoint;

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-// Hashes and encodings the API needs: SHA-256 and HMAC-SHA256 for signing, SHA-512 for the
-// code digest the platform reports, MD5 for a dependency's etag, base64 for func_code.file.
-// OpenSSL stays behind this header.
+// Hashes and encodings the API needs: SHA-256 and HMAC-SHA256 for signing (HMAC-SHA1 for OBS),
+// SHA-512 for the code digest the platform reports, MD5 for a dependency's etag, base64 for
+// func_code.file. OpenSSL stays behind this header.
 
 #include <cstddef>
 #include <filesystem>
@@ -29,6 +29,13 @@ Expected<std::string> md5_file_hex(const std::filesystem::path& file);
 
 // Lower-case hex of HMAC-SHA256(key, data).
 std::string hmac_sha256_hex(std::string_view key, std::string_view data);
+
+// Base64 of HMAC-SHA1(key, data): the OBS request signature (obs.hpp).
+std::string hmac_sha1_base64(std::string_view key, std::string_view data);
+
+// Base64 of the bytes a lower- or upper-case hex string spells (an MD5 hex digest as the
+// Content-MD5 header wants it).
+std::string hex_to_base64(std::string_view hex);
 
 // Length of the padded base64 encoding of `n` bytes.
 std::size_t base64_size(std::size_t n);

@@ -11,12 +11,15 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include <fstage/base/error.hpp>
 #include <fstage/deploy/api.hpp>
+#include <fstage/deploy/obs.hpp>
 #include <fstage/deploy/plan.hpp>
 
 namespace fstage::deploy {
@@ -33,6 +36,9 @@ struct DesiredDependency {
   std::filesystem::path zip;  // the built dependency zip (deterministic)
   std::uint64_t bytes = 0;    // its size (0: read from the file)
   std::string description;    // sent with a new version, e.g. "fstage: <sha256>" (≤ 512)
+  // Set for a zip over k_dependency_zip_limit: a new version is created from this OBS object
+  // (depend_type obs, depend_link), which ensure_dependency's `upload` puts there first.
+  std::optional<ObsLocation> obs;
 };
 
 struct ResolvedDependency {
@@ -51,8 +57,12 @@ bool valid_dependency_name(std::string_view name);
 // otherwise uploads a new version, unless dry_run, where the result is `pending`.
 // Errors: invalid_input (name, description), not_found/io (the zip), limit (zip over
 // k_dependency_zip_limit, with an OBS hint), and the API's (auth, network, remote, ...).
-Expected<ResolvedDependency> ensure_dependency(Api& api, const DesiredDependency& dep,
-                                               bool dry_run);
+// With dep.obs, the limit is OBS's (k_obs_code_limit) and `upload(dep, md5_hex)` is called
+// before the version is created from the object.
+using DependencyUploader =
+    std::function<Expected<void>(const DesiredDependency& dep, const std::string& md5_hex)>;
+Expected<ResolvedDependency> ensure_dependency(Api& api, const DesiredDependency& dep, bool dry_run,
+                                               const DependencyUploader& upload = {});
 
 // Sets want.depend_version_list to the resolved ids in order, and their plan labels
 // ("name@3"); a pending one gets a placeholder id and "name@(new version)".

@@ -20,6 +20,9 @@ struct DeployRequest {
   PublishRequest publish;
   AliasRequest alias;
   bool dry_run = false;
+  // Puts the artifact into OBS (want.obs) before the code is created or updated from it; needed
+  // when want.obs is set (the CLI's ObsClient::ensure, which skips an identical object).
+  std::function<Expected<void>(const DesiredFunction&)> upload_to_obs;
 };
 
 struct DeployOutcome {

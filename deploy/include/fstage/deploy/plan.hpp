@@ -30,6 +30,7 @@
 
 #include <fstage/base/error.hpp>
 #include <fstage/base/json.hpp>
+#include <fstage/deploy/obs.hpp>
 #include <fstage/manifest/manifest.hpp>
 
 namespace fstage::deploy {
@@ -57,6 +58,10 @@ struct DesiredFunction {
   std::optional<std::vector<std::string>> depend_version_list;
   // "name@version" per id, for the plan ("name@(new version)" for a dry run's placeholder).
   std::map<std::string, std::string> dependency_labels;
+  // Set when the code goes through OBS (over the direct-upload limit): the object it is put
+  // into and the artifact's MD5 hex (the object's ETag when it is already there).
+  std::optional<ObsLocation> obs;
+  std::string artifact_md5;
 };
 
 // The API's view of a manifest trigger. Errors: invalid_input (a type fstage cannot map).
@@ -105,6 +110,9 @@ struct Change {
   std::string field;
   std::string from;
   std::string to;
+  // An environment value (user_data.KEY): the renderings say added/removed/changed and hide
+  // both values unless asked to show them (--show-values).
+  bool secret = false;
 };
 
 struct Action {
@@ -142,11 +150,13 @@ Expected<Plan> make_plan(const DesiredFunction& want, const RemoteState& have,
 // The config body for PUT …/config: the remote's updatable fields overlaid with the desired.
 Json config_update_body(const DesiredFunction& want, const Json& remote);
 
-// Field-by-field differences of the managed configuration ("" when equal).
+// Field-by-field differences of the managed configuration ("" when equal); user_data key by
+// key ("user_data.KEY", secret).
 std::vector<Change> config_changes(const Json& want, const Json& remote);
 
-// Human rendering, one line per action (indented), for stderr.
-std::string render_plan(const Plan& p);
-Json plan_to_json(const Plan& p);
+// Human rendering, one line per action (indented), for stderr. Environment values are masked
+// unless `show_values`.
+std::string render_plan(const Plan& p, bool show_values = false);
+Json plan_to_json(const Plan& p, bool show_values = false);
 
 }  // namespace fstage::deploy

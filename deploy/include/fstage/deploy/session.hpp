@@ -38,6 +38,8 @@ class Session {
   static Expected<std::unique_ptr<Session>> open(const SessionOptions& opts, Redactor& redactor);
 
   Api& api() { return *m_api; }
+  // The HTTP client the API uses (its retries, TLS settings, logging): OBS uploads share it.
+  HttpClient& http() { return *m_http; }
   const Credentials& credentials() const { return m_creds; }
   const Target& target() const { return m_api->target(); }
 

@@ -20,7 +20,14 @@ struct Target {
   std::string iam_endpoint;  // for GET /v3/projects?name=<region>
   std::string project_id;    // "" until resolved
   std::string package = "default";
+  // Where each endpoint came from, for the hint when it cannot be reached: "--endpoint",
+  // "FSTAGE_ENDPOINT", "profile 'ci' (/path)", "the region cn-north-4"...
+  std::string endpoint_origin;
+  std::string iam_endpoint_origin;
 };
+
+// The hint for an endpoint of `t` that cannot be reached: where it came from and how to set it.
+std::string endpoint_hint(const Target& t, bool iam);
 
 // What the user asked for; empty strings mean "not given". Precedence per field:
 // flag > environment (FSTAGE_REGION, FSTAGE_ENDPOINT, FSTAGE_IAM_ENDPOINT) > manifest (region)

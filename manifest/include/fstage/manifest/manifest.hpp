@@ -130,6 +130,10 @@ struct Manifest {
   std::vector<Function> functions;   // in file order
   std::vector<FlowSource> flows;     // in file order
   std::vector<Diagnostic> warnings;  // soft problems found while validating (print them)
+  // `obs_bucket:` for code over the API's direct-upload limit: one bucket for every function,
+  // and/or per function (the map form). "" / absent: none.
+  std::string obs_bucket;
+  std::map<std::string, std::string> obs_buckets;
 
   const Function* find(std::string_view function_name) const;
   // The warnings a command about `function_name` alone prints: the manifest's own and that
