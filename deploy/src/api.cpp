@@ -79,7 +79,8 @@ Expected<HttpResponse> Api::raw(const Call& c) {
   auto resp = m_http.send(req, auth);
   if (!resp && resp.error().code == ErrorCode::network &&
       (req.base == m_target.endpoint || req.base == m_target.iam_endpoint) &&
-      resp.error().message.find("TLS") == std::string::npos) {
+      // A certificate that does not verify is not an unreachable host: its own hint stands.
+      !resp.error().message.starts_with("TLS verification failed")) {
     // Unreachable: say where the host came from and how to set another, then the transport's
     // own advice.
     Error e = std::move(resp).error();

@@ -29,10 +29,8 @@ functions:
     triggers:
       - {type: OBS, bucket: mid, events: ["s3:ObjectCreated:*"], prefix: results/}
 YAML
-# The prefix's directory exists beforehand: when a directory is new, the bucket watcher can
-# announce a file moved into it twice (its scan of the new directory and the file's own
-# IN_MOVED_TO: the events side's race, reported), which is not what this test is about.
-mkdir -p "$T/.fstage/buckets/mid/results"
+# The prefix's directory results/ does not exist yet: the watcher sees it appear with the
+# object already in it (its scan) and then the object's own rename, and announces it once.
 serve_start "$T/fstage.yaml"
 [ "$(req "$T/r" POST /v2/local/fgs/functions/first/invocations-async -d '{"n": 21}')" = 202 ] ||
   { cat "$T/r"; fail "not accepted"; }
