@@ -19,12 +19,29 @@ std::string manifest_shown(const ServeOptions& o) {
   return o.manifest_name.empty() ? o.manifest.string() : o.manifest_name;
 }
 
-void warn_if_no_routes(const Router& router, const std::string& manifest, Logger& log, bool flows) {
-  if (router.routes().empty() && !flows) {
+void warn_if_no_routes(const Router& router, const std::string& manifest, Logger& log,
+                       bool other_entries) {
+  if (router.routes().empty() && !other_entries) {
     log.event("warn", "no routes: no function in " + manifest +
                           " has an APIG trigger, so every request gets 404; add one to a "
                           "function, e.g. `triggers: [{type: APIG, path: /hello, method: ANY}]`");
   }
+}
+
+// Whatever runs functions without an APIG route: flows, and the triggers serve fires itself
+// (TIMER, OBS, SMN, the streams). A project of those is not "every request gets 404".
+bool has_other_entries(const Project& p) {
+  if (!p.flows.empty()) {
+    return true;
+  }
+  for (const auto& f : p.manifest.functions) {
+    for (const auto& t : f.triggers) {
+      if (t.type != "APIG") {
+        return true;
+      }
+    }
+  }
+  return false;
 }
 
 Expected<int> Gateway::run(std::shared_ptr<Project> project) {
@@ -59,7 +76,7 @@ Expected<int> Gateway::run(std::shared_ptr<Project> project) {
                             (r.flow.empty() ? r.function : "flow " + r.flow));
   }
   log_flows(project->flows, m_log);
-  warn_if_no_routes(project->router, manifest_shown(m_opts), m_log, !project->flows.empty());
+  warn_if_no_routes(project->router, manifest_shown(m_opts), m_log, has_other_entries(*project));
   if (m_opts.timers) {
     for (const auto& t : project->timers) {
       m_log.event("info", "timer " + t.name + " (" + t.schedule_text + ") -> " +

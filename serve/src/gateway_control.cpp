@@ -113,7 +113,7 @@ void Gateway::reload(bool manifest_changed) {
   m_log.event("info", "reloaded " + m_opts.manifest.filename().string() + ": " +
                           std::to_string((*fresh)->router.routes().size()) + " routes, " +
                           std::to_string((*fresh)->timers.size()) + " timers");
-  warn_if_no_routes((*fresh)->router, manifest_shown(m_opts), m_log, !(*fresh)->flows.empty());
+  warn_if_no_routes((*fresh)->router, manifest_shown(m_opts), m_log, has_other_entries(**fresh));
 }
 
 std::vector<std::shared_ptr<FunctionPool>> Gateway::all_pools() {

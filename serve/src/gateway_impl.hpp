@@ -142,8 +142,10 @@ class Gateway {
 
 // How messages name the manifest: as the user gave it.
 std::string manifest_shown(const ServeOptions& o);
-// Serving without routes (and without flows, whose v2 routes answer) answers every request
-// 404: say so, and how to add one.
-void warn_if_no_routes(const Router& router, const std::string& manifest, Logger& log, bool flows);
+// Serving without routes (and without flows, whose v2 routes answer, or triggers serve fires
+// itself: `other_entries`) answers every request 404: say so, and how to add one.
+void warn_if_no_routes(const Router& router, const std::string& manifest, Logger& log,
+                       bool other_entries);
+bool has_other_entries(const Project& p);
 
 }  // namespace fstage::serve::detail

@@ -19,6 +19,20 @@ assert_contains "$T/r" '"error_code":"APIG.0101"'
 assert_contains "$T/r" "fstage serve has no routes: no function in the manifest has an APIG trigger"
 serve_stop TERM
 
+# Functions fired by their triggers alone (an OBS bucket here) are no routeless mistake.
+cat >"$T/fstage.yaml" <<'YAML'
+name: events
+functions:
+  quiet:
+    runtime: Python3.10
+    handler: index.handler
+    code: fn
+    triggers: [{type: OBS, bucket: uploads}]
+YAML
+serve_start "$T/fstage.yaml"
+assert_not_contains "$T/serve.log" "no routes"
+serve_stop TERM
+
 cat >"$T/fstage.yaml" <<'YAML'
 name: routed
 functions:
