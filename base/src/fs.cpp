@@ -62,13 +62,20 @@ static bool write_all(int fd, std::string_view data) {
   return true;
 }
 
-Expected<void> write_file_atomic(const fs::path& path, std::string_view data, unsigned mode) {
+Expected<void> write_file_atomic(const fs::path& path, std::string_view data, unsigned mode,
+                                 std::string_view temp_prefix) {
   fs::path dir = path.parent_path().empty() ? fs::path(".") : path.parent_path();
   // Appended piece by piece: g++ 12's -O2 misreads `"." + std::string` as an overlapping copy
   // (a false -Wrestrict, GCC bug 105329).
-  std::string name = ".";
-  name += path.filename().string();
-  name += ".tmp.XXXXXX";
+  std::string name;
+  if (temp_prefix.empty()) {
+    name = ".";
+    name += path.filename().string();
+    name += ".tmp.";
+  } else {
+    name = temp_prefix;
+  }
+  name += "XXXXXX";
   std::string tmpl = (dir / name).string();
   int fd = ::mkstemp(tmpl.data());
   if (fd < 0) {

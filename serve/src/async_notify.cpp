@@ -1,14 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // The pieces of asynchronous invocation that decide and shape, without threads: when to retry,
 // how long to wait, the destination notification, and the local OBS bucket a destination writes.
-#include <cerrno>
-#include <fcntl.h>
-#include <unistd.h>
 
+#include <fstage/base/fs.hpp>
 #include <fstage/base/strings.hpp>
 #include <fstage/serve/async_invoke.hpp>
-
-#include <sys/stat.h>
 
 namespace fstage::serve {
 
@@ -45,25 +41,6 @@ OrderedJson async_notification(const AsyncOutcome& o) {
   return j;
 }
 
-namespace {
-
-bool write_all(int fd, const std::string& data) {
-  std::size_t done = 0;
-  while (done < data.size()) {
-    ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-    if (n < 0 && errno == EINTR) {
-      continue;
-    }
-    if (n <= 0) {
-      return false;
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  return true;
-}
-
-}  // namespace
-
 Expected<void> write_bucket_object(const fs::path& root, const std::string& bucket,
                                    const std::string& key, const std::string& bytes) {
   fs::path rel = fs::path(key).lexically_normal();
@@ -81,20 +58,7 @@ Expected<void> write_bucket_object(const fs::path& root, const std::string& buck
   }
   // The contract with the bucket watcher: a `.fstage-tmp-*` name in the same directory, which
   // it ignores, renamed into place so that it sees one complete object.
-  std::string tmpl = (file.parent_path() / ".fstage-tmp-XXXXXX").string();
-  int fd = ::mkstemp(tmpl.data());
-  if (fd < 0) {
-    return fail(Error::from_errno("create", tmpl, errno));
-  }
-  bool ok = ::fchmod(fd, 0644) == 0 && write_all(fd, bytes);
-  int err = errno;
-  ::close(fd);
-  if (!ok || ::rename(tmpl.c_str(), file.c_str()) != 0) {
-    err = ok ? errno : err;
-    ::unlink(tmpl.c_str());
-    return fail(Error::from_errno("write", file.string(), err));
-  }
-  return {};
+  return write_file_atomic(file, bytes, 0644, ".fstage-tmp-");
 }
 
 DestinationSink make_destination_sink(const fs::path& root) {

@@ -1,16 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // What emit does to the sources: write or delete an object in a local bucket, publish to an
 // SMN topic, queue stream records.
-#include <cerrno>
-#include <cstring>
-#include <fcntl.h>
-#include <unistd.h>
 
 #include <fstage/base/fs.hpp>
 #include <fstage/base/strings.hpp>
 
 #include "event_internal.hpp"
-#include <sys/stat.h>
 
 namespace fstage::serve {
 
@@ -42,30 +37,7 @@ Expected<void> check_bucket(const std::string& bucket) {
 // The bytes written to a .fstage-tmp- file beside `path`, then renamed onto it: the watcher
 // sees one whole object (f22-contract: local buckets).
 Expected<void> write_object(const fs::path& path, std::string_view bytes) {
-  std::string tmpl = (path.parent_path() / ".fstage-tmp-XXXXXX").string();
-  int fd = ::mkstemp(tmpl.data());
-  if (fd < 0) {
-    return fail(Error::from_errno("create", tmpl, errno));
-  }
-  bool ok = ::fchmod(fd, 0644) == 0;
-  for (std::string_view rest = bytes; ok && !rest.empty();) {
-    ssize_t n = ::write(fd, rest.data(), rest.size());
-    if (n < 0 && errno == EINTR) {
-      continue;
-    }
-    ok = n > 0;
-    if (ok) {
-      rest.remove_prefix(static_cast<std::size_t>(n));
-    }
-  }
-  int err = errno;
-  ::close(fd);
-  if (!ok || ::rename(tmpl.c_str(), path.c_str()) != 0) {
-    err = ok ? errno : err;
-    ::unlink(tmpl.c_str());
-    return fail(Error::from_errno("write", path.string(), err));
-  }
-  return {};
+  return write_file_atomic(path, bytes, 0644, ".fstage-tmp-");
 }
 
 }  // namespace

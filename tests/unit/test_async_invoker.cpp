@@ -15,33 +15,14 @@
 #include <fstage/base/json.hpp>
 #include <fstage/serve/async_invoke.hpp>
 
+#include "event_shape_compare.hpp"
+
 using namespace fstage;
 using namespace fstage::serve;
 namespace fs = std::filesystem;
 namespace sb = fstage::sandbox;
 
 namespace {
-
-void compare(const Json& a, const Json& b, const std::string& path, std::string& diff) {
-  if (std::string(a.type_name()) != b.type_name()) {
-    diff += path + ": " + a.type_name() + " here, " + b.type_name() + " on the platform\n";
-    return;
-  }
-  if (a.is_object()) {
-    for (const auto& [k, v] : b.items()) {
-      if (!a.contains(k)) {
-        diff += path + "." + k + ": missing\n";
-      } else {
-        compare(a.at(k), v, path + "." + k, diff);
-      }
-    }
-    for (const auto& [k, v] : a.items()) {
-      if (!b.contains(k)) {
-        diff += path + "." + k + ": not in the platform's payload\n";
-      }
-    }
-  }
-}
 
 struct Fixture {
   std::ostringstream out;
@@ -160,7 +141,7 @@ TEST_CASE("async notification: the platform's shape, key for key and type for ty
   REQUIRE(ours);
   REQUIRE(platform);
   std::string diff;
-  compare(*ours, *platform, "notification", diff);
+  fstage::test::compare_shape(*ours, *platform, "notification", diff);
   CHECK(diff == "");
 }
 

@@ -17,6 +17,11 @@ def crash(event, context):
 def hang(event, context):
     time.sleep(10)  # past the function's 3 s timeout
 
+def hog(event, context):
+    chunks = []
+    while True:  # past the function's 128 MB: the sandbox's memory limit ends it (OOM)
+        chunks.append(bytearray(16 << 20))
+
 def bad(event, context):
     raise ValueError("always fails: %s" % event.get("n"))
 
@@ -74,6 +79,13 @@ functions:
     code: fn
     async_invoke:
       on_failure: {destination: OBS, bucket: failed, prefix: hang}
+  hog:
+    runtime: Python3.10
+    handler: index.hog
+    memory: 128
+    code: fn
+    async_invoke:
+      on_failure: {destination: OBS, bucket: failed, prefix: hog}
 YAML
 # fstage validate: the manifest above is fine; mistakes are reported at file:line:column.
 (cd "$T" && expect_exit 0 "$FSTAGE" validate)
@@ -96,9 +108,9 @@ wait_file() {
   tail -30 "$T/serve.log"; fail "no file $1"
 }
 
-# A crash and a timeout are failures like an error: retried once (the default), then sent to
-# on_failure; checked at the end (the timeout takes two times 3 s).
-for f in crash hang; do
+# A crash, a timeout and running out of memory are failures like an error: retried once (the
+# default), then sent to on_failure; checked at the end (the timeout takes two times 3 s).
+for f in crash hang hog; do
   [ "$(req "$T/r" POST "$(fn_path $f invocations-async)" -d '{}')" = 202 ] || fail "$f: not accepted"
   json_get "$T/r" 'j["request_id"]' >"$T/$f.id"
 done
@@ -213,7 +225,7 @@ assert_contains "$T/c" "did you mean 'OBS'"
 [ "$(req "$T/c" DELETE "$(fn_path slow async-invoke-config)")" = 204 ] || fail "DELETE"
 [ "$(req "$T/c" GET "$(fn_path slow async-invoke-config)")" = 404 ] || fail "GET after DELETE"
 
-for f in crash hang; do
+for f in crash hang hog; do
   n=$(wait_file "$T/.fstage/buckets/failed/$f/$(cat "$T/$f.id").json")
   [ "$(json_get "$n" 'j["request_context"]["condition"], j["request_context"]["approximate_invoke_count"], j["response_context"]["status_code"]')" = "UnhandledInvocationError 2 500" ] ||
     { cat "$n"; fail "$f: the failure notification"; }

@@ -169,20 +169,4 @@ scenario() {
 
 scenario root-or-user
 
-if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null &&
-  setpriv --reuid=65534 --regid=65534 --clear-groups "$FSTAGE" --version >/dev/null 2>&1; then
-  mkdir -p "$T/nobody-home"
-  chmod 755 "$T"
-  chown -R 65534:65534 "$proj" "$T/nobody-home"
-  cat >"$T/fstage-nobody" <<SH
-#!/bin/sh
-exec setpriv --reuid=65534 --regid=65534 --clear-groups env HOME="$T/nobody-home" "$FSTAGE" "\$@"
-SH
-  chmod 755 "$T/fstage-nobody"
-  REAL_FSTAGE=$FSTAGE
-  FSTAGE=$T/fstage-nobody
-  scenario nobody
-  FSTAGE=$REAL_FSTAGE
-else
-  echo "note: the rootless run needs root, setpriv and an fstage nobody may run; not run here"
-fi
+run_as_nobody "$proj" scenario

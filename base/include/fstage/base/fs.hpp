@@ -16,8 +16,10 @@ namespace fstage {
 namespace fs = std::filesystem;
 
 // Writes `data` to `path` atomically: a temp file in the same directory, fsync, rename.
-// `mode` applies to the new file. Errors: io.
-Expected<void> write_file_atomic(const fs::path& path, std::string_view data, unsigned mode = 0644);
+// `mode` applies to the new file. The temp file is ".NAME.tmp.XXXXXX", or `temp_prefix` +
+// "XXXXXX" when given (a name a watcher of the directory knows to ignore). Errors: io.
+Expected<void> write_file_atomic(const fs::path& path, std::string_view data, unsigned mode = 0644,
+                                 std::string_view temp_prefix = {});
 
 // The absolute path of `path` with every symlink resolved (what realpath gives), or nullopt
 // when it does not exist. `is_dir`, when given, says whether it is a directory. The kernel

@@ -70,3 +70,28 @@ req() {
 }
 json_get() { "$PYTHON" -c "import json,sys; j=json.load(open(sys.argv[1])); print($2)" "$1"; }
 # The sandbox tier decides whether the platform's interpreter paths exist (HTTP functions).
+
+# run_as_nobody PROJECT FN: the rootless path. Runs `FN nobody` with $FSTAGE running as nobody
+# (setpriv, its own HOME) and PROJECT owned by nobody. Without root, setpriv or an fstage
+# nobody may run it says so, and FSTAGE_TEST_REQUIRE=1 makes that a failure.
+run_as_nobody() {
+  local proj=$1 fn=$2 real=$FSTAGE
+  if [ "$(id -u)" != 0 ] || ! command -v setpriv >/dev/null ||
+    ! setpriv --reuid=65534 --regid=65534 --clear-groups "$FSTAGE" --version >/dev/null 2>&1; then
+    [ "${FSTAGE_TEST_REQUIRE:-}" != 1 ] ||
+      fail "the rootless run needs root, setpriv and an fstage nobody may run (FSTAGE_TEST_REQUIRE=1)"
+    echo "note: the rootless run needs root, setpriv and an fstage nobody may run; not run here"
+    return 0
+  fi
+  mkdir -p "$T/nobody-home"
+  chmod 755 "$T"
+  chown -R 65534:65534 "$proj" "$T/nobody-home"
+  cat >"$T/fstage-nobody" <<SH
+#!/bin/sh
+exec setpriv --reuid=65534 --regid=65534 --clear-groups env HOME="$T/nobody-home" "$real" "\$@"
+SH
+  chmod 755 "$T/fstage-nobody"
+  FSTAGE=$T/fstage-nobody
+  "$fn" nobody
+  FSTAGE=$real
+}
