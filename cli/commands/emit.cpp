@@ -14,6 +14,7 @@
 
 #include <fstage/base/json.hpp>
 #include <fstage/base/json_text.hpp>
+#include <fstage/base/percent.hpp>
 #include <fstage/base/read.hpp>
 #include <fstage/cli/context.hpp>
 #include <fstage/cli/exit_codes.hpp>
@@ -40,20 +41,7 @@ struct EmitOptions {
 
 // A path segment as a URL carries it: '/' kept where `keep_slash`.
 std::string url_encode(std::string_view s, bool keep_slash) {
-  static const char* k_hex = "0123456789ABCDEF";
-  std::string out;
-  for (char ch : s) {
-    auto c = static_cast<unsigned char>(ch);
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' ||
-        (keep_slash && c == '/')) {
-      out += ch;
-    } else {
-      out += '%';
-      out += k_hex[c >> 4];
-      out += k_hex[c & 15];
-    }
-  }
-  return out;
+  return percent_encode(s, keep_slash ? "/" : "");
 }
 
 Expected<serve::ServeAddress> find_serve(Context& ctx, const EmitOptions& o) {

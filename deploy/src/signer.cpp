@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <ctime>
 
+#include <fstage/base/percent.hpp>
 #include <fstage/base/strings.hpp>
 #include <fstage/deploy/crypto.hpp>
 #include <fstage/deploy/signer.hpp>
@@ -9,11 +10,6 @@
 namespace fstage::deploy {
 
 namespace {
-
-bool is_unreserved(unsigned char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-         c == '_' || c == '.' || c == '~';
-}
 
 // The headers lower-cased and trimmed, sorted by name (stable for repeated names).
 Pairs normalised(const Pairs& headers) {
@@ -30,20 +26,7 @@ Pairs normalised(const Pairs& headers) {
 }  // namespace
 
 std::string uri_escape(std::string_view s) {
-  static constexpr char k_hex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(s.size());
-  for (char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (is_unreserved(c)) {
-      out.push_back(ch);
-    } else {
-      out.push_back('%');
-      out.push_back(k_hex[c >> 4]);
-      out.push_back(k_hex[c & 0xf]);
-    }
-  }
-  return out;
+  return percent_encode(s);
 }
 
 std::string canonical_uri(std::string_view path) {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <ctime>
 
+#include <fstage/base/percent.hpp>
 #include <fstage/base/strings.hpp>
 #include <fstage/deploy/crypto.hpp>
 #include <fstage/serve/event_sources.hpp>
@@ -181,21 +182,7 @@ std::string stream_event(const StreamBatch& b) {
 }
 
 std::string encode_object_key(std::string_view key) {
-  static const char* k_hex = "0123456789ABCDEF";
-  std::string out;
-  for (char ch : key) {
-    auto c = static_cast<unsigned char>(ch);
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || c == '*') {
-      out += ch;
-    } else if (c == ' ') {
-      out += '+';
-    } else {
-      out += '%';
-      out += k_hex[c >> 4];
-      out += k_hex[c & 15];
-    }
-  }
-  return out;
+  return percent_encode(key, "*", true);
 }
 
 bool obs_trigger_matches(const std::vector<std::string>& events, std::string_view prefix,
