@@ -240,7 +240,13 @@ static int run_command(const std::vector<std::string>& args, Context& ctx) {
       return k_exit_ok;
     } catch (const CLI::ParseError& pe) {
       Error e(ErrorCode::usage, pe.what());
-      e.hint = "run 'fstage --help' for usage";
+      // The help of the command that was being parsed (`fstage emit obs put --help`), not the
+      // root's: that is where the missing argument or the bad value is described.
+      std::string cmd;
+      for (const CLI::App* a = deepest_parsed(*app); a != nullptr; a = a->get_parent()) {
+        cmd = a->get_parent() ? " " + a->get_name() + cmd : "fstage" + cmd;
+      }
+      e.hint = "run '" + cmd + " --help' for usage";
       render_error(e, ctx);
       return k_exit_usage;
     }
