@@ -3,7 +3,8 @@
 //               [--weight V=PCT] [--dry-run] [--prune] [--json] [--artifact ZIP] + connection
 //               flags (remote_common.hpp)
 //
-// Packages each function (the package step), then makes the platform match: creates what is
+// Builds and packages every function and checks every limit first, then makes the platform
+// match, function by function, then the flows: creates what is
 // missing, uploads code only when its SHA-512 differs from the remote digest, updates the
 // configuration only when a field differs, reconciles triggers, publishes and aliases on
 // request. The plan is printed (stderr) before anything is written; a second run right after
@@ -268,30 +269,76 @@ Expected<int> run(const Context& ctx, const DeployOptions& o, deploy::Redactor& 
   Json report = Json::array();
   int changed = 0;
   int blocked = 0;
+  // Every function built, packaged and checked against every limit before anything remote
+  // changes: a build that fails, or a zip the API would refuse, stops the deploy with nothing
+  // written.
+  struct Prepared {
+    const manifest::Function* fn;
+    Artifact artifact;
+    std::uintmax_t bytes = 0;
+    std::string digest;
+    CodeRoute route;
+    deploy::DesiredFunction want;
+  };
+  std::vector<Prepared> prepared;
+  prepared.reserve(fns.size());
   for (const auto* fn : fns) {
-    const Artifact artifact = FSTAGE_TRY(artifact_for(ctx, m, *fn, o));
-    const fs::path& zip = artifact.zip;
+    Prepared p{fn, FSTAGE_TRY(artifact_for(ctx, m, *fn, o)), 0, {}, {}, {}};
+    const fs::path& zip = p.artifact.zip;
     std::error_code ec;
-    const auto bytes = fs::file_size(zip, ec);
+    p.bytes = fs::file_size(zip, ec);
     if (ec) {
       return fail(Error::from_error_code("stat", zip.string(), ec));
     }
-    const std::string digest = FSTAGE_TRY(deploy::sha512_file_hex(zip));
-    const CodeRoute route = FSTAGE_TRY(route_code(ctx, m, *fn, o.obs, session->target().region,
-                                                  bytes, digest, artifact.dependencies));
-    if (route.blocked()) {
+    p.digest = FSTAGE_TRY(deploy::sha512_file_hex(zip));
+    p.route = FSTAGE_TRY(route_code(ctx, m, *fn, o.obs, session->target().region, p.bytes, p.digest,
+                                    p.artifact.dependencies));
+    if (p.route.blocked()) {
       if (!o.dry_run) {
-        return fail(blocked_error(fn->name, route));
+        return fail(blocked_error(fn->name, p.route));
       }
       ++blocked;
     }
-    auto want = FSTAGE_TRY(deploy::desired_function(m, *fn, zip, digest, bytes));
-    if (route.obs) {
-      want.obs = route.obs;
-      want.artifact_md5 = FSTAGE_TRY(deploy::md5_file_hex(zip));
+    p.want = FSTAGE_TRY(deploy::desired_function(m, *fn, zip, p.digest, p.bytes));
+    if (p.route.obs) {
+      p.want.obs = p.route.obs;
+      p.want.artifact_md5 = FSTAGE_TRY(deploy::md5_file_hex(zip));
     }
+    prepared.push_back(std::move(p));
+  }
+  // Then applied in order. A failure part-way says what was applied and what was not: what was
+  // applied stays, and running deploy again converges from there.
+  std::vector<std::string> applied;
+  std::vector<std::string> current;  // needed no change
+  auto partial = [&](Error e, std::size_t failed_at) {
+    std::vector<std::string> rest;
+    for (std::size_t i = failed_at; i < prepared.size(); ++i) {
+      rest.push_back(prepared[i].fn->name);
+    }
+    if (!applied.empty() || failed_at > 0) {
+      e.details.push_back(
+          "applied: " + (applied.empty() ? std::string("nothing") : join(applied, ", ")) +
+          (current.empty() ? "" : "; already up to date: " + join(current, ", ")));
+      e.details.push_back("not applied: " + join(rest, ", ") +
+                          (flows.empty() ? "" : " and the manifest's flows"));
+      if (e.hint.empty()) {
+        e.hint = "fix the cause and run the same deploy again: it starts from what is applied";
+      }
+    }
+    return e;
+  };
+  for (std::size_t at = 0; at < prepared.size(); ++at) {
+    Prepared& pr = prepared[at];
+    const manifest::Function* fn = pr.fn;
+    const Artifact& artifact = pr.artifact;
+    const std::uintmax_t bytes = pr.bytes;
+    const std::string& digest = pr.digest;
+    const CodeRoute& route = pr.route;
+    deploy::DesiredFunction& want = pr.want;
     if (!route.blocked()) {  // a dry run with a blocked route says so in the plan instead
-      FSTAGE_TRY(link_dependencies(ctx, *session, m, *fn, artifact, o, want));
+      if (auto linked = link_dependencies(ctx, *session, m, *fn, artifact, o, want); !linked) {
+        return fail(partial(std::move(linked).error(), at));
+      }
     }
     auto on_plan = [&](const deploy::Plan& p) {
       if (human) {
@@ -322,9 +369,13 @@ Expected<int> run(const Context& ctx, const DeployOptions& o, deploy::Redactor& 
       }
       return {};
     };
-    auto out =
-        FSTAGE_TRY(deploy::deploy_function(session->api(), want, state, req, on_plan, on_step));
+    auto deployed = deploy::deploy_function(session->api(), want, state, req, on_plan, on_step);
+    if (!deployed) {
+      return fail(partial(std::move(deployed).error(), at));
+    }
+    auto out = std::move(*deployed);
     bar.clear();
+    (out.applied ? applied : current).push_back(fn->name);
     changed += out.plan.empty() ? 0 : 1;
     Json j = deploy::plan_to_json(out.plan, o.show_values);
     j["applied"] = out.applied;
@@ -362,7 +413,17 @@ Expected<int> run(const Context& ctx, const DeployOptions& o, deploy::Redactor& 
         *ctx.err << "fstage: flow " << p.name << ": " << deploy::to_string(p.step) << "\n";
       }
     };
-    FSTAGE_TRY(deploy::apply_flows(session->api(), flow_plans, state, on_flow));
+    if (auto done = deploy::apply_flows(session->api(), flow_plans, state, on_flow); !done) {
+      Error e = std::move(done).error();
+      e.details.push_back("applied: every function" +
+                          (applied.empty() ? std::string(" (none needed a change)")
+                                           : " (" + join(applied, ", ") + " changed)"));
+      e.details.push_back("not applied: the flows from the one named above on");
+      if (e.hint.empty()) {
+        e.hint = "fix the cause and run the same deploy again: it starts from what is applied";
+      }
+      return fail(std::move(e));
+    }
   }
   for (const auto& p : flow_plans) {
     Json j = deploy::flow_plan_to_json(p);
