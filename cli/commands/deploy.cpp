@@ -3,8 +3,9 @@
 //               [--weight V=PCT] [--dry-run] [--prune] [--json] [--artifact ZIP] + connection
 //               flags (remote_common.hpp)
 //
-// Builds and packages every function and checks every limit first, then makes the platform
-// match, function by function, then the flows: creates what is
+// Builds and packages every function and checks every limit first; uploads the dependency
+// packages; reads and prints every function's plan; then makes the platform match, function
+// by function, then the flows: creates what is
 // missing, uploads code only when its SHA-512 differs from the remote digest, updates the
 // configuration only when a field differs, reconciles triggers, publishes and aliases on
 // request. The plan is printed (stderr) before anything is written; a second run right after
@@ -327,29 +328,36 @@ Expected<int> run(const Context& ctx, const DeployOptions& o, deploy::Redactor& 
     }
     return e;
   };
+  // The dependency packages first (a function's configuration names their versions), then
+  // every function's plan, read and printed before any function changes.
   for (std::size_t at = 0; at < prepared.size(); ++at) {
     Prepared& pr = prepared[at];
-    const manifest::Function* fn = pr.fn;
-    const Artifact& artifact = pr.artifact;
-    const std::uintmax_t bytes = pr.bytes;
-    const std::string& digest = pr.digest;
-    const CodeRoute& route = pr.route;
-    deploy::DesiredFunction& want = pr.want;
-    if (!route.blocked()) {  // a dry run with a blocked route says so in the plan instead
-      if (auto linked = link_dependencies(ctx, *session, m, *fn, artifact, o, want); !linked) {
+    if (!pr.route.blocked()) {  // a dry run with a blocked route says so in the plan instead
+      if (auto linked = link_dependencies(ctx, *session, m, *pr.fn, pr.artifact, o, pr.want);
+          !linked) {
         return fail(partial(std::move(linked).error(), at));
       }
     }
-    auto on_plan = [&](const deploy::Plan& p) {
-      if (human) {
-        *ctx.err << deploy::render_plan(p, o.show_values) << render_findings(route);
-        for (const auto& n : p.notes) {
-          if (ctx.verbosity > 0 || n.find("left alone") != std::string::npos) {
-            *ctx.err << "  = " << n << "\n";
-          }
+  }
+  std::vector<deploy::DeployOutcome> outcomes;
+  outcomes.reserve(prepared.size());
+  for (const Prepared& pr : prepared) {
+    deploy::DeployOutcome out =
+        FSTAGE_TRY(deploy::plan_function(session->api(), pr.want, state, req));
+    if (human) {
+      *ctx.err << deploy::render_plan(out.plan, o.show_values) << render_findings(pr.route);
+      for (const auto& n : out.plan.notes) {
+        if (ctx.verbosity > 0 || n.find("left alone") != std::string::npos) {
+          *ctx.err << "  = " << n << "\n";
         }
       }
-    };
+    }
+    outcomes.push_back(std::move(out));
+  }
+  for (std::size_t at = 0; at < prepared.size(); ++at) {
+    const Prepared& pr = prepared[at];
+    const manifest::Function* fn = pr.fn;
+    deploy::DeployOutcome& out = outcomes[at];
     auto on_step = [&](const deploy::Action& a) {
       if (ctx.verbosity > 0) {
         bar.clear();
@@ -369,21 +377,20 @@ Expected<int> run(const Context& ctx, const DeployOptions& o, deploy::Redactor& 
       }
       return {};
     };
-    auto deployed = deploy::deploy_function(session->api(), want, state, req, on_plan, on_step);
-    if (!deployed) {
-      return fail(partial(std::move(deployed).error(), at));
+    if (auto done = deploy::apply_function(session->api(), pr.want, state, req, out, on_step);
+        !done) {
+      return fail(partial(std::move(done).error(), at));
     }
-    auto out = std::move(*deployed);
     bar.clear();
     (out.applied ? applied : current).push_back(fn->name);
     changed += out.plan.empty() ? 0 : 1;
     Json j = deploy::plan_to_json(out.plan, o.show_values);
     j["applied"] = out.applied;
-    j["digest"] = digest;
-    j["bytes"] = bytes;
+    j["digest"] = pr.digest;
+    j["bytes"] = pr.bytes;
     j["published_version"] = out.published_version;
     j["func_urn"] = session->api().urn(fn->name);
-    j["code"] = route.to_json();
+    j["code"] = pr.route.to_json();
     report.push_back(std::move(j));
     if (human && out.applied) {
       *ctx.err << "fstage: deployed " << fn->name

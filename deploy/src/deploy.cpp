@@ -123,19 +123,23 @@ Expected<RemoteState> read_remote(Api& api, const DesiredFunction& want, const D
   return r;
 }
 
-Expected<DeployOutcome> deploy_function(Api& api, const DesiredFunction& want, DeployState& state,
-                                        const DeployRequest& req,
-                                        const std::function<void(const Plan&)>& on_plan,
-                                        const std::function<void(const Action&)>& on_step) {
+Expected<DeployOutcome> plan_function(Api& api, const DesiredFunction& want,
+                                      const DeployState& state, const DeployRequest& req) {
   RemoteState remote = FSTAGE_TRY(read_remote(api, want, req));
   DeployOutcome out;
   out.plan = FSTAGE_TRY(
       make_plan(want, remote, state.triggers(api.urn(want.name, "")), req.publish, req.alias));
-  if (on_plan) {
-    on_plan(out.plan);
+  for (const auto& v : remote.versions) {
+    out.known_versions.insert(v.value("version", ""));
   }
+  return out;
+}
+
+Expected<void> apply_function(Api& api, const DesiredFunction& want, DeployState& state,
+                              const DeployRequest& req, DeployOutcome& out,
+                              const std::function<void(const Action&)>& on_step) {
   if (req.dry_run) {
-    return out;
+    return {};
   }
   for (const auto& id : want.depend_version_list.value_or(std::vector<std::string>{})) {
     if (id.find(k_new_dependency_version) != std::string::npos) {
@@ -143,10 +147,7 @@ Expected<DeployOutcome> deploy_function(Api& api, const DesiredFunction& want, D
                   want.name + ": dependency " + id + " was planned by a dry run, not uploaded");
     }
   }
-  Executor ex{api, want, state, out, {}, req.upload_to_obs};
-  for (const auto& v : remote.versions) {
-    ex.known_versions.insert(v.value("version", ""));
-  }
+  Executor ex{api, want, state, out, out.known_versions, req.upload_to_obs};
   for (const auto& a : out.plan.actions) {
     if (on_step) {
       on_step(a);
@@ -158,7 +159,7 @@ Expected<DeployOutcome> deploy_function(Api& api, const DesiredFunction& want, D
     }
   }
   out.applied = !out.plan.empty();
-  return out;
+  return {};
 }
 
 }  // namespace fstage::deploy

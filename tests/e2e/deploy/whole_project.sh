@@ -1,5 +1,5 @@
-# One plan for the whole project (issue 23 item 2): deploy builds and packages every function
-# before it changes anything remote. A three-function project whose third build fails writes
+# One plan for the whole project (issue 23 item 2): deploy builds and packages every function,
+# then prints every function's plan, before it changes anything remote. A three-function project whose third build fails writes
 # nothing; fixed, it deploys all three. A failure part-way (the API refusing the second
 # function's code) says what was applied and what was not, and the same deploy run again
 # converges.
@@ -38,6 +38,12 @@ fake_check "set(fns) == {'alpha', 'beta', 'gamma'}" "the three functions"
 printf 'def handler(event, context):\n    return "v2"\n' >fn/index.py
 fake_faults '[{"method": "PUT", "path": ":beta(:latest)?/code", "status": 400, "count": 1}]'
 fs 20 deploy
+# The whole plan is printed before anything is applied: gamma's too, though beta failed.
+"$PY" - "$T/err" <<'PY' || fail "the plans were not all printed before the first change"
+import sys
+err = open(sys.argv[1]).read()
+assert err.index("gamma:") < err.index("fstage: deployed alpha"), err
+PY
 assert_contains "$T/err" "applied: alpha"
 assert_contains "$T/err" "not applied: beta, gamma"
 assert_contains "$T/err" "run the same deploy again"
