@@ -59,6 +59,7 @@ struct DeployOptions {
   bool prune = false;
   bool json = false;
   bool show_values = false;
+  bool list = false;
   ObsSettings obs;
 };
 
@@ -536,8 +537,16 @@ void register_deploy(CLI::App& app, Context& ctx) {
       ->type_name("URL");
   cmd->add_flag("--show-values", opts->show_values,
                 "Show environment values in the plan (hidden by default: they may be secrets)");
+  cmd->add_flag("--list", opts->list,
+                "List the published versions (digest, time, aliases) instead of deploying");
   add_remote_flags(cmd, opts->flags);
   cmd->callback([&ctx, opts, cmd, publish] {
+    if (opts->list) {
+      ctx.action = [&ctx, opts] {
+        return deploy_list(ctx, opts->flags, opts->manifest, opts->functions, opts->json);
+      };
+      return;
+    }
     opts->publish_given = publish->count() > 0;
     if (opts->publish == "true") {
       opts->publish.clear();  // the flag's value without '=NAME'

@@ -22,6 +22,8 @@
 #include <fstage/deploy/obs.hpp>
 #include <fstage/manifest/manifest.hpp>
 
+#include "remote_common.hpp"
+
 namespace fstage::cli {
 
 struct CodeFinding {
@@ -85,5 +87,10 @@ Error blocked_error(const std::string& function, const CodeRoute& r);
 
 // Lines for the human plan: "  ! ..." for blocking, "  = ..." otherwise.
 std::string render_findings(const CodeRoute& r);
+
+// `fstage deploy --list [FUNC...]` (deploy_history.cpp): each function's published versions,
+// their digests and times, and the aliases on them.
+Expected<int> deploy_list(const Context& ctx, const RemoteFlags& flags, const std::string& manifest,
+                          const std::vector<std::string>& functions, bool json);
 
 }  // namespace fstage::cli

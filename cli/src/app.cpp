@@ -37,6 +37,7 @@ constexpr Command k_commands[] = {
     {"package", register_package},
     {"deploy", register_deploy},
     {"remote", register_remote},
+    {"rollback", register_rollback},
     {"configure", register_configure},
     {"invoke", register_invoke},
     {"event", register_event},
