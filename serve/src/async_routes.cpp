@@ -159,15 +159,6 @@ std::string parse_config(const std::string& body, const AsyncInvoker& inv,
   return e;
 }
 
-std::string query_value(const HttpRequestData& d, std::string_view key) {
-  for (const auto& [k, v] : d.query) {
-    if (k == key) {
-      return v;
-    }
-  }
-  return "";
-}
-
 }  // namespace
 
 std::optional<HttpResponseData> Gateway::answer_async_api(const HttpRequestData& d,

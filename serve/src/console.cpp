@@ -28,15 +28,6 @@ HttpResponseData error_response(int status, const std::string& code, const std::
   return fresh_json(status, j);
 }
 
-std::string query_value(const HttpRequestData& d, std::string_view key) {
-  for (const auto& [k, v] : d.query) {
-    if (k == key) {
-      return v;
-    }
-  }
-  return "";
-}
-
 std::size_t query_count(const HttpRequestData& d, std::string_view key, std::size_t fallback,
                         std::size_t most) {
   const std::string v = query_value(d, key);

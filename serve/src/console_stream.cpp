@@ -12,15 +12,6 @@ namespace fstage::serve {
 
 namespace {
 
-std::string query_value(const HttpRequestData& d, std::string_view key) {
-  for (const auto& [k, v] : d.query) {
-    if (k == key) {
-      return v;
-    }
-  }
-  return "";
-}
-
 HttpResponseData unavailable(const std::string& message) {
   HttpResponseData r;
   r.status = 503;

@@ -59,15 +59,6 @@ HttpResponseData answer(Expected<OrderedJson> r) {
   return r ? json_response(200, *r) : error_response(r.error());
 }
 
-std::string query_value(const HttpRequestData& d, std::string_view name) {
-  for (const auto& [k, v] : d.query) {
-    if (k == name) {
-      return v;
-    }
-  }
-  return {};
-}
-
 }  // namespace
 
 std::optional<HttpResponseData> answer_emit(EventSources* sources, const HttpRequestData& d) {

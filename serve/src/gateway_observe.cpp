@@ -20,15 +20,6 @@ HttpResponseData not_found(const std::string& message) {
   return json_response(404, body);
 }
 
-std::string query_value(const HttpRequestData& d, std::string_view key) {
-  for (const auto& [k, v] : d.query) {
-    if (k == key) {
-      return v;
-    }
-  }
-  return "";
-}
-
 }  // namespace
 
 PoolOptions Gateway::observed_pool(const std::string& function) {

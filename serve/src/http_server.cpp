@@ -21,6 +21,15 @@ const std::string* find_header(const HttpRequestData& request, std::string_view 
   return nullptr;
 }
 
+std::string query_value(const HttpRequestData& request, std::string_view key) {
+  for (const auto& [k, v] : request.query) {
+    if (k == key) {
+      return v;
+    }
+  }
+  return "";
+}
+
 HttpResponseData json_response(int status, const OrderedJson& body) {
   HttpResponseData r;
   r.status = status;

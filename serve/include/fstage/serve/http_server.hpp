@@ -53,6 +53,8 @@ HttpResponseData json_response(int status, const OrderedJson& body);
 
 // The request's header `name` (any case), the first if repeated; null when absent.
 const std::string* find_header(const HttpRequestData& request, std::string_view name);
+// The query parameter `key`'s value, the first if repeated; "" when absent.
+std::string query_value(const HttpRequestData& request, std::string_view key);
 
 using HttpHandler = std::function<void(const HttpRequestData&, HttpResponseData&)>;
 
