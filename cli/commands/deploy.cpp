@@ -331,13 +331,11 @@ Expected<int> run(const Context& ctx, const DeployOptions& o, deploy::Redactor& 
   };
   // The dependency packages first (a function's configuration names their versions), then
   // every function's plan, read and printed before any function changes.
-  for (std::size_t at = 0; at < prepared.size(); ++at) {
-    Prepared& pr = prepared[at];
+  for (Prepared& pr : prepared) {
     if (!pr.route.blocked()) {  // a dry run with a blocked route says so in the plan instead
-      if (auto linked = link_dependencies(ctx, *session, m, *pr.fn, pr.artifact, o, pr.want);
-          !linked) {
-        return fail(partial(std::move(linked).error(), at));
-      }
+      // No function is applied yet: the error as it is (uploaded dependency versions are
+      // found and reused by the next run).
+      FSTAGE_TRY(link_dependencies(ctx, *session, m, *pr.fn, pr.artifact, o, pr.want));
     }
   }
   std::vector<deploy::DeployOutcome> outcomes;
