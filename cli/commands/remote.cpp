@@ -133,6 +133,19 @@ Expected<int> redacted(const deploy::Redactor& redactor, Expected<int> r) {
   return r;
 }
 
+Expected<int> with_remote_session(
+    const Context& ctx, const RemoteFlags& flags, const std::string& manifest,
+    const std::function<Expected<int>(deploy::Session&, const ProjectDefaults&)>& body) {
+  deploy::Redactor redactor =
+      deploy::redactor_from_env(deploy::Env(ctx.env.begin(), ctx.env.end()));
+  auto run = [&]() -> Expected<int> {
+    ProjectDefaults d = FSTAGE_TRY(project_defaults(ctx, manifest));
+    auto session = FSTAGE_TRY(open_session(ctx, flags, d.region, d.package, redactor, nullptr));
+    return body(*session, d);
+  };
+  return redacted(redactor, run());
+}
+
 // With -f, that manifest, which must load; without, the nearest one if it loads.
 Expected<ProjectDefaults> project_defaults(const Context& ctx, const std::string& given) {
   ProjectDefaults d;
@@ -177,14 +190,9 @@ using Action = std::function<Expected<int>(const Context&, deploy::Session&, con
                                            const ProjectDefaults&)>;
 
 Expected<int> with_session(const Context& ctx, const RemoteOptions& o, const Action& act) {
-  deploy::Redactor redactor =
-      deploy::redactor_from_env(deploy::Env(ctx.env.begin(), ctx.env.end()));
-  auto body = [&]() -> Expected<int> {
-    ProjectDefaults d = FSTAGE_TRY(project_defaults(ctx, o.manifest));
-    auto session = FSTAGE_TRY(open_session(ctx, o.flags, d.region, d.package, redactor, nullptr));
-    return act(ctx, *session, o, d);
-  };
-  return redacted(redactor, body());
+  return with_remote_session(
+      ctx, o.flags, o.manifest,
+      [&](deploy::Session& s, const ProjectDefaults& d) { return act(ctx, s, o, d); });
 }
 
 void print_json(const Context& ctx, const Json& j) {

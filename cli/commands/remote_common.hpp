@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -70,6 +71,12 @@ Expected<std::unique_ptr<deploy::Session>> open_session(const Context& ctx, cons
 
 // `r` with every text of its error passed through `redactor`.
 Expected<int> redacted(const deploy::Redactor& redactor, Expected<int> r);
+
+// The session of the project around cwd (or -f `manifest`): its defaults, open_session with
+// the environment's redactor, `body` run with both, its error redacted. Defined in remote.cpp.
+Expected<int> with_remote_session(
+    const Context& ctx, const RemoteFlags& flags, const std::string& manifest,
+    const std::function<Expected<int>(deploy::Session&, const ProjectDefaults&)>& body);
 
 // remote_observe.cpp. `--period` as the statistics API's minutes (5m, 15m, 1h). Errors: usage.
 Expected<int> parse_statistics_period(const std::string& period);

@@ -98,4 +98,34 @@ struct FakeFunction {
   }
 };
 
+// A function whose every batch waits until release(), then ends cancelled (its records stay
+// queued): for the tests that need a batch in flight.
+struct HeldFunction {
+  std::mutex mutex;
+  std::condition_variable cv;
+  bool released = false;
+
+  StreamInvoke invoke() {
+    return [this](const std::string&, std::string, const std::string&,
+                  std::function<void(sandbox::InvokeResult)> done) {
+      std::thread([this, done] {
+        std::unique_lock<std::mutex> l(mutex);
+        cv.wait(l, [&] { return released; });
+        l.unlock();
+        sandbox::InvokeResult r;
+        r.status = sandbox::InvokeStatus::cancelled;
+        done(r);
+      }).detach();
+      return true;
+    };
+  }
+  void release() {
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      released = true;
+    }
+    cv.notify_all();
+  }
+};
+
 }  // namespace fstage::test

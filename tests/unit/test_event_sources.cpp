@@ -149,23 +149,11 @@ TEST_CASE("event sources: records, partitions", "[event_sources]") {
 
 TEST_CASE("event sources: the emit routes answer JSON, 429 when full", "[event_sources]") {
   Scratch s;
-  std::mutex mutex;
-  std::condition_variable cv;
-  bool release = false;
+  std::mutex mutex;  // delivered
+  test::HeldFunction held;
   EventSourceOptions o;
   o.root = s.dir;
-  o.invoke = [&](const std::string&, std::string, const std::string&,
-                 std::function<void(sandbox::InvokeResult)> done) {
-    std::thread([&, done] {
-      std::unique_lock<std::mutex> l(mutex);
-      cv.wait(l, [&] { return release; });
-      l.unlock();
-      sandbox::InvokeResult r;
-      r.status = sandbox::InvokeStatus::cancelled;
-      done(r);
-    }).detach();
-    return true;
-  };
+  o.invoke = held.invoke();
   std::vector<std::string> delivered;
   o.deliver = [&](const std::string& fn, std::string event,
                   const std::string& source) -> Expected<std::string> {
@@ -252,9 +240,8 @@ TEST_CASE("event sources: the emit routes answer JSON, 429 when full", "[event_s
     CHECK(delivered[0].starts_with("f smn {\"record\""));
     CHECK(delivered[1].starts_with("f obs {\"Records\""));
     CHECK(delivered[1].find(R"("key":"a%2Fb.txt","size":5)") != std::string::npos);
-    release = true;
   }
-  cv.notify_all();
+  held.release();
   sources.stop();
 }
 

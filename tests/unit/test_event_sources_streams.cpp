@@ -75,27 +75,10 @@ TEST_CASE("event sources: batches in order, failed batches retried, never lost",
 TEST_CASE("event sources: a topic without triggers, a full queue, pending across a stop",
           "[event_sources]") {
   Scratch s;
-  std::mutex mutex;
-  std::condition_variable cv;
-  bool release = false;
-  std::size_t calls = 0;
+  test::HeldFunction held;  // never finishes until released: the queue fills
   EventSourceOptions o;
   o.root = s.dir;
-  // The function never finishes until released: the queue fills.
-  o.invoke = [&](const std::string&, std::string, const std::string&,
-                 std::function<void(sandbox::InvokeResult)> done) {
-    std::lock_guard<std::mutex> lock(mutex);
-    ++calls;
-    std::thread([&, done] {
-      std::unique_lock<std::mutex> l(mutex);
-      cv.wait(l, [&] { return release; });
-      sandbox::InvokeResult r;
-      r.status = sandbox::InvokeStatus::cancelled;  // as a drain answers it
-      l.unlock();
-      done(r);
-    }).detach();
-    return true;
-  };
+  o.invoke = held.invoke();
   o.deliver = [](const std::string&, std::string, const std::string&) -> Expected<std::string> {
     return std::string("id");
   };
@@ -114,11 +97,7 @@ TEST_CASE("event sources: a topic without triggers, a full queue, pending across
     CHECK(full.error().code == ErrorCode::limit);
     CHECK_FALSE(full.error().hint.empty());
     sources.begin_stop();
-    {
-      std::lock_guard<std::mutex> lock(mutex);
-      release = true;
-    }
-    cv.notify_all();
+    held.release();
     sources.stop();
   }
   const fs::path pending = s.dir / ".fstage/pending/streams/records.jsonl";
@@ -143,23 +122,10 @@ TEST_CASE("event sources: a topic without triggers, a full queue, pending across
 TEST_CASE("event sources: a reload that removes a stream trigger keeps its records",
           "[event_sources]") {
   Scratch s;
-  std::mutex mutex;
-  std::condition_variable cv;
-  bool release = false;
+  test::HeldFunction held;
   EventSourceOptions o;
   o.root = s.dir;
-  o.invoke = [&](const std::string&, std::string, const std::string&,
-                 std::function<void(sandbox::InvokeResult)> done) {
-    std::thread([&, done] {
-      std::unique_lock<std::mutex> l(mutex);
-      cv.wait(l, [&] { return release; });
-      l.unlock();
-      sandbox::InvokeResult r;
-      r.status = sandbox::InvokeStatus::cancelled;
-      done(r);
-    }).detach();
-    return true;
-  };
+  o.invoke = held.invoke();
   o.deliver = [](const std::string&, std::string, const std::string&) -> Expected<std::string> {
     return std::string("id");
   };
@@ -168,11 +134,7 @@ TEST_CASE("event sources: a reload that removes a stream trigger keeps its recor
   EventSources sources(o);
   REQUIRE(sources.configure(with));
   REQUIRE(sources.put_records(StreamKind::kafka, "t", {{"k", "1", 0, 0}, {"k", "2", 0, 0}}));
-  {
-    std::lock_guard<std::mutex> lock(mutex);
-    release = true;  // the batch in flight ends cancelled: its records stay queued
-  }
-  cv.notify_all();
+  held.release();  // the batch in flight ends cancelled: its records stay queued
   REQUIRE(sources.configure(without));
   const fs::path pending = s.dir / ".fstage/pending/streams/records.jsonl";
   REQUIRE(fs::exists(pending));
