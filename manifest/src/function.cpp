@@ -14,10 +14,10 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr std::string_view k_function_keys[] = {
-    "runtime",     "handler",      "memory",      "timeout",
-    "code",        "env",          "initializer", "initializer_timeout",
-    "description", "include",      "exclude",     "build",
-    "triggers",    "dependencies", "async_invoke"};
+    "runtime",     "handler",      "memory",       "timeout",
+    "code",        "env",          "initializer",  "initializer_timeout",
+    "description", "include",      "exclude",      "build",
+    "triggers",    "dependencies", "async_invoke", "reserved_instances"};
 
 constexpr int k_max_triggers = 10;     // per function version (PLATFORM.md §2.2)
 constexpr int k_max_env_chars = 4096;  // names and values together
@@ -338,6 +338,12 @@ std::optional<Function> check_function(Checker& c, const YamlEntry& entry) {
   }
   if (const YamlNode* n = c.field(body, "async_invoke", path, false)) {
     check_async_invoke(c, *n, path + ".async_invoke", f);
+  }
+  if (const YamlNode* n = c.field(body, "reserved_instances", path, false)) {
+    if (auto v =
+            c.integer(*n, path + ".reserved_instances", 0, k_max_reserved_instances, "instances")) {
+      f.reserved_instances = static_cast<int>(*v);
+    }
   }
   if (known && c.error_count() == errors_before) {
     // Reported at the handler, or at the function's name when a bootstrap goes without one.

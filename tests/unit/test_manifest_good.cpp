@@ -343,3 +343,19 @@ TEST_CASE("manifest env limit counts names and values together", "[manifest]") {
   REQUIRE(v.errors.size() == 1);
   CHECK(v.errors[0].message == "functions.f.env: 4097 characters of names and values");
 }
+
+TEST_CASE("manifest::validate_text reads reserved_instances within 0..1000", "[manifest]") {
+  const std::string head = "name: p\nfunctions:\n  f:\n    runtime: go\n    handler: h\n";
+  auto v = validate_text(head + "    reserved_instances: 3\n", "fstage.yaml");
+  REQUIRE(v.manifest);
+  CHECK(v.manifest->functions[0].reserved_instances == 3);
+  v = validate_text(head, "fstage.yaml");
+  REQUIRE(v.manifest);
+  CHECK(v.manifest->functions[0].reserved_instances == 0);
+  v = validate_text(head + "    reserved_instances: 1001\n", "fstage.yaml");
+  REQUIRE_FALSE(v.manifest);
+  REQUIRE(v.errors.size() == 1);
+  CHECK(v.errors[0].str().find("fstage.yaml:6:25: functions.f.reserved_instances") == 0);
+  v = validate_text(head + "    reserved_instances: many\n", "fstage.yaml");
+  CHECK_FALSE(v.manifest);
+}

@@ -86,6 +86,9 @@ struct AsyncInvokeConfig {
 };
 inline constexpr int k_max_async_event_age_s = 86400;
 inline constexpr int k_max_async_retry_attempts = 3;
+// The API documents no range for a reserved-instance count; fstage takes the default
+// per-function instance quota (strategy_config.concurrency, 1000) as its ceiling.
+inline constexpr int k_max_reserved_instances = 1000;
 
 struct Function {
   std::string name;
@@ -105,6 +108,10 @@ struct Function {
   std::string build;                     // package: custom build command ("" = runtime default)
   std::vector<Dependency> dependencies;  // platform dependency packages, in manifest order
   std::optional<AsyncInvokeConfig> async_invoke;  // `async_invoke:`, when written
+  // Instances kept started and initialised before the first request (the API's
+  // UpdateFunctionReservedInstancesCount `count`); serve starts them at once, up to
+  // --concurrency.
+  int reserved_instances = 0;
 };
 
 namespace detail {
