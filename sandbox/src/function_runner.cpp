@@ -47,6 +47,7 @@ struct Instance {
   std::unique_ptr<Transport> transport;
   std::string argv0;
   std::unique_ptr<DebugForwarder> forward;  // a debug session's port, when forwarded
+  bool peak_reset = false;                  // its peak memory was reset after its start
 };
 
 enum class Wait { reply, deadline, ended, cancelled };
@@ -422,6 +423,37 @@ struct FunctionRunner::Impl {
     }
   }
 
+  InvokeResult start_now() {
+    InvokeResult r;
+    r.memory_size_mb = spec.memory_mb;
+    r.warnings = launch.warnings;
+    r.version_note = launch.version_note;
+    std::string logs = std::move(pending_output);
+    pending_output.clear();
+    if (cancelled()) {
+      discard();
+      set_cancelled(r);
+      r.logs = std::move(logs);
+      return r;
+    }
+    if (instance && idle_news(*instance, logs)) {
+      discard();  // died while idle
+    }
+    if (instance) {
+      pending_output = std::move(logs);
+      r.status = InvokeStatus::ok;
+      r.isolation = instance->box->isolation();
+      return r;
+    }
+    r.cold = true;
+    if (start_retrying(r, logs)) {
+      r.status = InvokeStatus::ok;
+      r.isolation = instance->box->isolation();
+    }
+    r.logs = std::move(logs);
+    return r;
+  }
+
   InvokeResult invoke(const InvokeRequest& req) {
     InvokeResult r;
     r.request_id = req.request_id.empty() ? new_request_id() : req.request_id;
@@ -449,8 +481,9 @@ struct FunctionRunner::Impl {
     Instance& in = *instance;
     r.isolation = in.box->isolation();
     r.memory_source = std::string(in.box->memory_source());
-    if (options.measure_memory) {
+    if (options.measure_memory && (options.peak_per_invocation || !in.peak_reset)) {
       in.box->reset_peak_memory();
+      in.peak_reset = true;
     }
     auto t0 = Clock::now();
     InvokeRequest sent = req;
@@ -529,6 +562,10 @@ Expected<std::unique_ptr<FunctionRunner>> FunctionRunner::create(FunctionSpec sp
 
 InvokeResult FunctionRunner::invoke(const InvokeRequest& request) {
   return m_impl->invoke(request);
+}
+
+InvokeResult FunctionRunner::start() {
+  return m_impl->start_now();
 }
 
 void FunctionRunner::stop() {

@@ -126,8 +126,10 @@ OrderedJson functions_json(const ConsoleView& v) {
     }
     f["triggers"] = std::move(triggers);
     if (auto p = v.pools.find(fn.name); p != v.pools.end()) {
-      f["instances"] = OrderedJson{
-          {"running", p->second.workers}, {"busy", p->second.busy}, {"queued", p->second.queued}};
+      f["instances"] = OrderedJson{{"running", p->second.workers},
+                                   {"busy", p->second.busy},
+                                   {"queued", p->second.queued},
+                                   {"reserved", p->second.reserved_ready}};
     }
     out.push_back(std::move(f));
   }

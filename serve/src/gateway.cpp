@@ -44,6 +44,29 @@ bool has_other_entries(const Project& p) {
   return false;
 }
 
+// The reserved instances are started and initialised before the first request is taken; each
+// function's are reported once they are.
+void Gateway::report_reserved(const Project& project) {
+  for (const auto& fn : project.manifest.functions) {
+    auto it = project.pools.find(fn.name);
+    if (fn.reserved_instances <= 0 || it == project.pools.end()) {
+      continue;
+    }
+    const int wanted = it->second->stats().reserved;
+    const auto timeout = std::chrono::seconds(it->second->spec().timeout_s + 30);
+    const int ready = it->second->wait_reserved(timeout);
+    const std::string what =
+        std::to_string(wanted) + " reserved instance" + (wanted == 1 ? "" : "s");
+    if (ready == wanted) {
+      m_log.event("info", fn.name + ": " + what + " started and initialised");
+    } else {
+      m_log.event("warn", fn.name + ": " + std::to_string(ready) + " of " + what +
+                              " started; the others failed to start (their error answers the "
+                              "next request) or are still starting");
+    }
+  }
+}
+
 Expected<int> Gateway::run(std::shared_ptr<Project> project) {
   m_project = project;
   m_flows->use_store(project->manifest.root);  // NORMAL executions outlive serve
@@ -83,6 +106,7 @@ Expected<int> Gateway::run(std::shared_ptr<Project> project) {
                               (t.flow.empty() ? t.function : "flow " + t.flow));
     }
   }
+  report_reserved(*project);
   start_console(port);
   // The event sources first: asynchronous events (timers, those a previous serve left
   // journaled) may conclude into an SMN or DIS destination, which is a source.

@@ -64,6 +64,8 @@ class Gateway {
   // Loads the manifest and builds every function (a function whose build is unchanged keeps
   // its pool, warm instances and all).
   Expected<std::shared_ptr<Project>> load(const Project* previous);
+  void reserve_instances(const manifest::Function& fn, FunctionPool& pool, int concurrency);
+  void report_reserved(const Project& project);
   Expected<int> run(std::shared_ptr<Project> project);
 
  private:

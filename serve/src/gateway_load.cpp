@@ -30,6 +30,21 @@ std::string spec_key(const sb::FunctionSpec& s) {
 
 }  // namespace
 
+// The manifest's reserved_instances start now, in the background; --concurrency stays the
+// ceiling (an HTTP function on the host's network, or one under --debug, has one instance).
+void Gateway::reserve_instances(const manifest::Function& fn, FunctionPool& pool, int concurrency) {
+  if (fn.reserved_instances <= 0) {
+    return;
+  }
+  const int n = pool.reserve(fn.reserved_instances);
+  if (n < fn.reserved_instances) {
+    m_log.event("warn", fn.name + ": reserved_instances " + std::to_string(fn.reserved_instances) +
+                            " is over the " + std::to_string(n) + " instance" +
+                            (n == 1 ? "" : "s") + " --concurrency " + std::to_string(concurrency) +
+                            " allows: " + std::to_string(n) + " reserved");
+  }
+}
+
 Expected<std::shared_ptr<Project>> Gateway::load(const Project* previous) {
   auto p = std::make_shared<Project>();
   p->manifest = FSTAGE_TRY(manifest::load_manifest(m_opts.manifest, m_opts.manifest_name));
@@ -75,6 +90,7 @@ Expected<std::shared_ptr<Project>> Gateway::load(const Project* previous) {
         return fail(std::move(e).with_context("while preparing function " + quote(fn.name)));
       }
       p->pools[fn.name] = std::move(*pool);
+      reserve_instances(fn, *p->pools[fn.name], po.concurrency);
     }
     p->keys[fn.name] = key;
     int timer_index = 0;

@@ -138,6 +138,8 @@ std::string MetricsRegistry::render(const std::map<std::string, PoolStats>& pool
            "Highest memory use of one invocation so far");
   e.family("fstage_function_instances", "gauge", "Instances of the function, busy or idle");
   e.family("fstage_function_queue_depth", "gauge", "Requests waiting for an instance");
+  e.family("fstage_function_reserved_instances", "gauge",
+           "Reserved instances (the manifest's reserved_instances) started and initialised");
   for (const auto& [name, m] : functions) {
     const MetricLabels fn = {{"function", name}};
     for (std::size_t i = 0; i < m->invocations.size(); ++i) {
@@ -160,6 +162,7 @@ std::string MetricsRegistry::render(const std::map<std::string, PoolStats>& pool
     e.sample("fstage_function_instances", {{"function", name}, {"state", "idle"}},
              s.workers - s.busy);
     e.sample("fstage_function_queue_depth", fn, static_cast<double>(s.queued));
+    e.sample("fstage_function_reserved_instances", fn, s.reserved_ready);
   }
   if (!flows.empty()) {
     e.family("fstage_flow_executions_total", "counter", "Ended executions of the flow by status");

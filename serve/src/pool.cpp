@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <algorithm>
+#include <optional>
 #include <utility>
 
+#include <fstage/serve/admission.hpp>
 #include <fstage/serve/metrics.hpp>
 #include <fstage/serve/pool.hpp>
 #include <fstage/serve/requests.hpp>
@@ -16,7 +18,8 @@ FunctionPool::FunctionPool(sb::FunctionSpec spec, sb::RunnerOptions options,
       m_options(std::move(options)),
       m_caps(caps),
       m_pool(pool),
-      m_log(log) {}
+      m_log(log),
+      m_cores(usable_cores()) {}
 
 Expected<std::shared_ptr<FunctionPool>> FunctionPool::create(sb::FunctionSpec spec,
                                                              sb::RunnerOptions options,
@@ -97,10 +100,12 @@ bool FunctionPool::submit_locked(sb::InvokeRequest& request, Done& done,
     return false;
   }
   reap_locked();
-  // Jobs beyond the instances that can take them right now wait, up to the bound.
-  std::size_t can_start = static_cast<std::size_t>(m_idle) +
-                          static_cast<std::size_t>(m_pool.concurrency) -
-                          std::min(m_workers.size(), static_cast<std::size_t>(m_pool.concurrency));
+  // Jobs beyond the instances that can take them right now (idle, starting, or yet to be
+  // started) wait, up to the bound.
+  const std::size_t alive =
+      std::min(m_workers.size(), static_cast<std::size_t>(m_pool.concurrency));
+  std::size_t can_start = static_cast<std::size_t>(m_idle) + static_cast<std::size_t>(m_starting) +
+                          static_cast<std::size_t>(m_pool.concurrency) - alive;
   if (m_queue.size() >= can_start + m_pool.queue) {
     return false;
   }
@@ -108,19 +113,59 @@ bool FunctionPool::submit_locked(sb::InvokeRequest& request, Done& done,
     m_pool.history->record(m_spec.name, request);
   }
   m_queue.push_back(Job{std::move(request), std::move(done), answer_by});
-  if (static_cast<std::size_t>(m_idle) < m_queue.size() &&
-      m_workers.size() < static_cast<std::size_t>(m_pool.concurrency)) {
-    spawn_locked();
-  }
+  scale_locked();
   m_cv.notify_one();
   return true;
 }
 
-void FunctionPool::spawn_locked() {
+void FunctionPool::scale_locked() {
+  while (!m_stopping) {
+    AdmissionState s;
+    s.instances = static_cast<int>(std::count_if(m_workers.begin(), m_workers.end(),
+                                                 [](const Worker& w) { return !w.finished; }));
+    s.starting = m_starting;
+    s.idle = m_idle;
+    s.queued = m_queue.size();
+    s.concurrency = m_pool.concurrency;
+    s.cores = m_cores;
+    s.avg_duration_ms = m_avg_duration_ms;
+    s.avg_init_ms = m_avg_init_ms;
+    if (!should_start_instance(s)) {
+      return;
+    }
+    spawn_locked(false);
+  }
+}
+
+void FunctionPool::spawn_locked(bool reserved) {
   m_workers.emplace_back();
   Worker* w = &m_workers.back();
-  ++m_idle;  // counted idle until it takes a job
+  w->reserved = reserved;
+  w->starting = true;  // until its instance is up
+  ++m_starting;
   w->thread = std::thread([this, w] { work(w); });
+}
+
+int FunctionPool::reserve(int count) {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  const int n = std::clamp(count, 0, m_pool.concurrency);
+  for (int i = m_reserved; i < n; ++i) {
+    spawn_locked(true);
+  }
+  m_reserved = std::max(m_reserved, n);
+  return n;
+}
+
+int FunctionPool::wait_reserved(std::chrono::milliseconds timeout) {
+  std::unique_lock<std::mutex> lock(m_mutex);
+  auto started = [&] {
+    return std::none_of(m_workers.begin(), m_workers.end(),
+                        [](const Worker& w) { return w.reserved && w.starting; });
+  };
+  m_done_cv.wait_for(lock, timeout, started);
+  return static_cast<int>(std::count_if(m_workers.begin(), m_workers.end(), [](const Worker& w) {
+    return w.reserved && !w.starting && w.ready;
+  }));
 }
 
 void FunctionPool::reap_locked() {
@@ -138,6 +183,10 @@ void FunctionPool::work(Worker* self) {
   std::string current_id;
   LineSplitter lines;
   std::unique_ptr<sb::FunctionRunner> runner;
+  // How this worker's background start went, for the request it takes next: a new instance's
+  // first request reports the start (cold, its init duration and output), as the request that
+  // started an instance always did; a failed start is that request's answer.
+  std::optional<sb::InvokeResult> first;
   std::uint64_t generation = 0;
   {
     std::lock_guard<std::mutex> lock(m_mutex);
@@ -150,8 +199,50 @@ void FunctionPool::work(Worker* self) {
       m_log.function_line(m_spec.name, current_id, line);
     }
   };
+  // Starts the instance with no request attached (self->starting is set). Its output is
+  // logged under no request id.
+  auto warm_up = [&] {
+    current_id.clear();
+    first.reset();
+    if (!runner) {
+      auto made = make_runner(&current_id, &lines, *self);
+      if (!made) {
+        sb::InvokeResult r;
+        r.status = sb::InvokeStatus::sandbox_error;
+        r.error = sb::error_body("SandboxError", made.error().message);
+        first = std::move(r);
+        return false;
+      }
+      runner = std::move(*made);
+      std::lock_guard<std::mutex> g(m_mutex);
+      ++m_started;
+    }
+    sb::InvokeResult r = runner->start();
+    lines.flush(emit);
+    const bool ok = r.status == sb::InvokeStatus::ok;
+    if (ok && r.cold) {
+      std::lock_guard<std::mutex> g(m_mutex);
+      m_avg_init_ms = moving_average(m_avg_init_ms, r.init_duration_ms);
+    }
+    if (!ok || (r.cold && !self->reserved)) {
+      first = std::move(r);
+    }
+    return ok;
+  };
   std::unique_lock<std::mutex> lock(m_mutex);
   while (true) {
+    if (self->starting) {
+      const bool stopping = m_stopping;
+      lock.unlock();
+      const bool ok = !stopping && warm_up();
+      lock.lock();
+      self->starting = false;
+      self->ready = ok;
+      --m_starting;
+      ++m_idle;
+      m_done_cv.notify_all();  // wait_reserved()
+      scale_locked();          // requests still waiting may want another start now
+    }
     bool timed_out = !m_cv.wait_for(lock, m_pool.idle_timeout, [&] {
       return !m_queue.empty() || m_stopping || (runner && generation != m_generation);
     });
@@ -165,37 +256,54 @@ void FunctionPool::work(Worker* self) {
       bool stale = generation != m_generation;
       generation = m_generation;
       lock.unlock();
+      const auto t0 = Clock::now();
       if (runner && stale) {
         runner->stop();
         runner.reset();
+        first.reset();
       }
       sb::InvokeResult result;
       m_log.invocation_started(m_spec.name, job.request.request_id);
-      if (!runner) {
-        auto made = make_runner(&current_id, &lines, *self);
-        if (made) {
-          runner = std::move(*made);
-          std::lock_guard<std::mutex> g(m_mutex);
-          ++m_started;
-        } else {
-          result.status = sb::InvokeStatus::sandbox_error;
-          result.request_id = job.request.request_id;
-          result.error = sb::error_body("SandboxError", made.error().message);
+      if (first && first->status != sb::InvokeStatus::ok) {
+        result = std::move(*first);  // the start this request waited for failed
+        result.request_id = job.request.request_id;
+      } else {
+        if (!runner) {
+          auto made = make_runner(&current_id, &lines, *self);
+          if (made) {
+            runner = std::move(*made);
+            std::lock_guard<std::mutex> g(m_mutex);
+            ++m_started;
+          } else {
+            result.status = sb::InvokeStatus::sandbox_error;
+            result.request_id = job.request.request_id;
+            result.error = sb::error_body("SandboxError", made.error().message);
+          }
+        }
+        if (runner) {
+          current_id = job.request.request_id;
+          result = runner->invoke(job.request);
+          lines.flush(emit);
+          if (first && !result.cold) {
+            result.cold = true;
+            result.init_duration_ms = first->init_duration_ms;
+            result.logs = first->logs + result.logs;
+          }
         }
       }
-      if (runner) {
-        current_id = job.request.request_id;
-        result = runner->invoke(job.request);
-        lines.flush(emit);
-      }
+      first.reset();
       if (m_pool.metrics) {
         m_pool.metrics->record(result);
       }
       m_log.invocation_finished(m_spec.name, job.request.request_id, sb::to_string(result.status),
                                 result.duration_ms, result.init_duration_ms, result.cold);
+      const double took_ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
       // Idle again before the caller hears back: a caller that answers with its next request
       // at once (a flow's next state) finds this warm instance free instead of starting one.
       lock.lock();
+      if (!result.cold) {
+        m_avg_duration_ms = moving_average(m_avg_duration_ms, took_ms);
+      }
       self->answer_by = Clock::time_point::max();
       self->request_id.clear();
       // Cancelled alone (cancel_request): the instance is gone; lower the flag for the next
@@ -214,6 +322,13 @@ void FunctionPool::work(Worker* self) {
       }
       job.done(std::move(result));
       lock.lock();
+      // A reserved instance that ended (crash, timeout, OOM, cancel) starts again at once, in
+      // the background, unless its start itself is what fails.
+      if (self->reserved && self->ready && !m_stopping && !(runner && runner->warm())) {
+        self->starting = true;
+        --m_idle;
+        ++m_starting;
+      }
       continue;
     }
     if (m_stopping) {
@@ -224,10 +339,16 @@ void FunctionPool::work(Worker* self) {
       lock.unlock();
       runner->stop();
       runner.reset();
+      first.reset();
       lock.lock();
+      if (self->reserved) {  // the new code's reserved instance starts now
+        self->starting = true;
+        --m_idle;
+        ++m_starting;
+      }
       continue;
     }
-    if (timed_out) {
+    if (timed_out && !self->reserved) {
       break;  // idle long enough: reap this instance
     }
   }
@@ -341,6 +462,11 @@ PoolStats FunctionPool::stats() const {
   s.busy = m_busy;
   s.queued = m_queue.size();
   s.started_instances = m_started;
+  s.reserved = m_reserved;
+  s.starting = m_starting;
+  for (const auto& w : m_workers) {
+    s.reserved_ready += w.reserved && w.ready && !w.starting && !w.finished ? 1 : 0;
+  }
   return s;
 }
 

@@ -55,6 +55,10 @@ struct RunnerOptions {
   // Measure each invocation's peak memory (InvokeResult::max_memory_bytes): a reset before
   // and a read after, two syscalls each. The gateway reports none and turns this off.
   bool measure_memory = true;
+  // With measure_memory: reset the peak before every invocation (its own peak), or only
+  // before an instance's first one (its peak over every invocation so far: one read per
+  // invocation instead of two resets and a read, for a caller that keeps the highest anyway).
+  bool peak_per_invocation = true;
   // Warn (warnings(), InvokeResult::warnings) when the host's interpreter is another version
   // than the runtime's. InvokeResult::version_note says so either way.
   bool warn_version_mismatch = true;
@@ -124,6 +128,11 @@ class FunctionRunner {
   // Runs one invocation, starting an instance first when none is warm. Never throws; a
   // sandbox that cannot start is reported as InvokeStatus::sandbox_error.
   InvokeResult invoke(const InvokeRequest& request);
+  // Starts an instance now, when none is warm, so that the next invoke() finds it warm (a
+  // reserved or pre-started instance). Status ok when it is ready (cold, init_duration_ms and
+  // what it printed in logs); otherwise the result an invoke() would have given for the failed
+  // start, and no instance is left. A warm runner answers ok at once, not cold.
+  InvokeResult start();
 
   // Stops the warm instance, if any.
   void stop();

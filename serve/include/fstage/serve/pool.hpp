@@ -1,8 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 // A warm pool per function: up to `concurrency` instances (FunctionRunner), each pinned to a
 // worker thread that lives exactly as long as its instance (the sandbox's PR_SET_PDEATHSIG is
-// per thread). Requests wait in a bounded queue; a full queue refuses at once. A timed-out,
-// crashed or OOM-killed instance is discarded by its runner and the next request on that
+// per thread). Requests wait in a bounded queue; a full queue refuses at once. New instances
+// start in the background, with no request attached, when admission.hpp says so: a queued
+// request goes to the first instance free, warm or newly started, and the first request a new
+// instance serves reports its start as a cold start (init duration). Reserved instances
+// (reserve(): the manifest's reserved_instances) start before any request, never reach their
+// idle timeout, start again after a crash, and report no init duration, as on the platform. A
+// timed-out, crashed or OOM-killed instance is discarded by its runner and the next request on that
 // worker starts a fresh one, so the other workers keep serving. Idle workers stop their
 // instance and exit after `idle_timeout`. recycle() retires every instance: idle ones stop
 // now, busy ones after their current request (which finishes on the old code). On SIGINT the
@@ -53,6 +58,9 @@ struct PoolStats {
   int busy = 0;
   std::size_t queued = 0;
   std::uint64_t started_instances = 0;  // runners created
+  int reserved = 0;                     // reserved instances kept (reserve())
+  int reserved_ready = 0;               // of those, started and initialised
+  int starting = 0;                     // instances starting in the background
 };
 
 class FunctionPool {
@@ -75,6 +83,12 @@ class FunctionPool {
   // when the queue is full or the pool is shutting down (the caller answers 503).
   bool submit(sandbox::InvokeRequest request, Done done,
               Clock::time_point answer_by = Clock::time_point::max());
+  // Starts `count` reserved instances in the background, `concurrency` at most; returns how
+  // many it starts. Call once, before serving.
+  int reserve(int count);
+  // Waits until the reserved instances have started (or failed to), `timeout` at most.
+  // Returns how many are ready.
+  int wait_reserved(std::chrono::milliseconds timeout);
   // Retire every instance (code changed). Idle instances stop at once.
   void recycle();
   // Stop taking requests and answer the queued ones at once (InvokeStatus::cancelled); the
@@ -109,11 +123,16 @@ class FunctionPool {
     CancelFlag cancel;
     std::string request_id;   // the running invocation's ("" when idle)
     bool cancel_one = false;  // `cancel` was raised by cancel_request, not to end the worker
+    bool reserved = false;    // kept started; never idles out
+    bool starting = false;    // starting its instance in the background (not idle yet)
+    bool ready = false;       // its last background start succeeded
   };
   FunctionPool(sandbox::FunctionSpec spec, sandbox::RunnerOptions options,
                const sandbox::Capabilities& caps, PoolOptions pool, Logger& log);
   bool submit_locked(sandbox::InvokeRequest& request, Done& done, Clock::time_point answer_by);
-  void spawn_locked();
+  void spawn_locked(bool reserved);
+  // Starts instances while admission.hpp's rule says so.
+  void scale_locked();
   void reap_locked();
   void work(Worker* self);
   Expected<std::unique_ptr<sandbox::FunctionRunner>> make_runner(std::string* current_id,
@@ -138,6 +157,11 @@ class FunctionPool {
   int m_busy = 0;
   std::uint64_t m_generation = 0;
   std::uint64_t m_started = 0;
+  int m_starting = 0;  // workers starting their instance in the background
+  int m_reserved = 0;
+  int m_cores = 1;
+  double m_avg_duration_ms = -1;  // a request's time on its worker, recent average
+  double m_avg_init_ms = -1;      // a background start's time, recent average
   bool m_stopping = false;
   std::mutex m_create_mutex;  // prepare_code (javac) must not run twice at once
 };

@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <algorithm>
+#include <sched.h>
+
+#include <fstage/serve/admission.hpp>
+
+namespace fstage::serve {
+
+bool should_start_instance(const AdmissionState& s) {
+  if (s.instances >= s.concurrency) {
+    return false;
+  }
+  const auto takers = static_cast<std::size_t>(std::max(0, s.idle) + std::max(0, s.starting));
+  if (s.queued <= takers) {
+    return false;
+  }
+  const int cores = std::max(1, s.cores);
+  if (s.starting >= cores) {
+    return false;
+  }
+  if (s.instances < cores) {
+    return true;
+  }
+  const int warm = s.instances - s.starting;
+  if (warm <= 0 || s.avg_duration_ms < 0) {
+    return true;  // nothing has finished yet: the warm ones are slow, or there are none
+  }
+  const double ahead = static_cast<double>(s.queued - takers);
+  const double wait_ms = ahead * s.avg_duration_ms / warm;
+  const double init_ms = s.avg_init_ms < 0 ? k_assumed_init_ms : s.avg_init_ms;
+  return wait_ms > init_ms;
+}
+
+double moving_average(double avg, double sample) {
+  constexpr double k_weight = 0.1;  // about the last ten samples
+  return avg < 0 ? sample : avg + k_weight * (sample - avg);
+}
+
+int usable_cores() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (::sched_getaffinity(0, sizeof(set), &set) != 0) {
+    return 1;
+  }
+  return std::max(1, CPU_COUNT(&set));
+}
+
+}  // namespace fstage::serve
