@@ -111,9 +111,11 @@ Expected<int> run_serve(Context& ctx, const ServeCliOptions& o) {
   so.runner.host_env = ctx.env;
   so.runner.network_host = o.network == "host";
   so.runner.warn_version_mismatch = !o.no_version_warning && !version_warning_off(ctx);
-  // Each invocation's peak memory feeds /_fstage/metrics (fstage_function_peak_memory_bytes):
-  // two reads of the sandbox's counters per request.
+  // Each invocation's peak memory feeds /_fstage/metrics (fstage_function_peak_memory_bytes,
+  // the highest so far): an instance's peak since its first invocation is that highest, so the
+  // peak is reset once per instance, not before every request (two writes less each).
   so.runner.measure_memory = true;
+  so.runner.peak_per_invocation = false;
   so.build = FSTAGE_TRY(build_options(ctx));
   if (!o.debug.empty()) {
     auto [function, port] = FSTAGE_TRY(sandbox::parse_debug_target(o.debug));
