@@ -125,9 +125,12 @@ HttpResponseData Gateway::answer_function(Project& project, const RouteMatch& ma
   auto promise = std::make_shared<std::promise<sb::InvokeResult>>();
   auto future = promise->get_future();
   const auto wait = std::chrono::milliseconds(match.route->timeout_ms);
+  // On this thread when an instance is free, unless the route's timeout could end the wait
+  // before the function's own does (the 504 must not wait for the function).
+  const bool here = wait >= std::chrono::seconds(pool->spec().timeout_s);
   if (!pool->submit(
           std::move(ir), [promise](sb::InvokeResult r) { promise->set_value(std::move(r)); },
-          std::chrono::steady_clock::now() + wait)) {
+          std::chrono::steady_clock::now() + wait, here)) {
     ++m_metrics.function(function)->http_503;
     out = gateway_error(503, "APIG.0308",
                         interrupted()

@@ -130,7 +130,7 @@ std::optional<HttpResponseData> Gateway::answer_invoke_api(Project& project,
   const auto wait = std::chrono::seconds(pool->spec().timeout_s + 30);
   if (!pool->submit(
           std::move(ir), [promise](sb::InvokeResult r) { promise->set_value(std::move(r)); },
-          std::chrono::steady_clock::now() + wait)) {
+          std::chrono::steady_clock::now() + wait, true)) {
     return api_error(429, "FSS.0429",
                      interrupted() ? std::string("fstage serve is shutting down")
                                    : "every instance of " + quote(target.function) +

@@ -82,15 +82,101 @@ Expected<std::unique_ptr<sb::FunctionRunner>> FunctionPool::make_runner(std::str
   return sb::FunctionRunner::create(m_spec, std::move(o), m_caps);
 }
 
-bool FunctionPool::submit(sb::InvokeRequest request, Done done, Clock::time_point answer_by) {
+bool FunctionPool::submit(sb::InvokeRequest request, Done done, Clock::time_point answer_by,
+                          bool here) {
   if (request.request_id.empty()) {
     request.request_id = sb::new_request_id();  // the id it is recorded (and replayed) under
+  }
+  if (here) {
+    Worker* w = nullptr;
+    {
+      std::lock_guard<std::mutex> lock(m_mutex);
+      if (!m_stopping && m_queue.empty()) {
+        w = borrow_locked();
+      }
+      if (w != nullptr) {
+        w->answer_by = answer_by;
+        w->request_id = request.request_id;
+        if (m_pool.history) {
+          m_pool.history->record(m_spec.name, request);
+        }
+      }
+    }
+    if (w != nullptr) {
+      run_borrowed(w, request, done);
+      return true;
+    }
   }
   const bool accepted = submit_locked(request, done, answer_by);
   if (!accepted && m_pool.metrics) {
     m_pool.metrics->rejected();
   }
   return accepted;
+}
+
+FunctionPool::Worker* FunctionPool::borrow_locked() {
+  for (auto& w : m_workers) {
+    if (!w.finished && !w.starting && !w.in_use && !w.borrowed && !w.first && !w.cancel_one &&
+        w.runner && w.runner->warm() && w.generation == m_generation) {
+      w.borrowed = true;
+      ++m_borrowed;
+      --m_idle;
+      ++m_busy;
+      return &w;
+    }
+  }
+  return nullptr;
+}
+
+void FunctionPool::emit_line(const Worker& w, std::string_view line) {
+  if (m_pool.on_line) {
+    m_pool.on_line(w.current_id, line);
+  } else {
+    m_log.function_line(m_spec.name, w.current_id, line);
+  }
+}
+
+// A request on a borrowed worker's warm runner, on the caller's thread. Should the instance
+// turn out to have died while idle, invoke() starts a new one from this thread; it lives as
+// long as the thread (the HTTP server's, which outlive the pools' instances).
+void FunctionPool::run_borrowed(Worker* w, sb::InvokeRequest& request, Done& done) {
+  m_log.invocation_started(m_spec.name, request.request_id);
+  const auto t0 = Clock::now();
+  w->current_id = request.request_id;
+  sb::InvokeResult result = w->runner->invoke(request);
+  w->lines.flush([&](std::string_view line) { emit_line(*w, line); });
+  if (m_pool.metrics) {
+    m_pool.metrics->record(result);
+  }
+  m_log.invocation_finished(m_spec.name, request.request_id, sb::to_string(result.status),
+                            result.duration_ms, result.init_duration_ms, result.cold);
+  const double took_ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+  std::unique_lock<std::mutex> lock(m_mutex);
+  if (!result.cold) {
+    m_avg_duration_ms = moving_average(m_avg_duration_ms, took_ms);
+  }
+  w->answer_by = Clock::time_point::max();
+  w->request_id.clear();
+  if (w->cancel_one && !m_stopping) {  // cancel_request: its instance is gone
+    w->cancel_one = false;
+    w->cancel.clear();
+    lock.unlock();
+    w->runner->stop();  // still borrowed: nobody else touches it
+    lock.lock();
+  }
+  w->borrowed = false;
+  --m_borrowed;
+  --m_busy;
+  ++m_idle;
+  // A reserved instance that ended starts again, on its worker's thread.
+  if (w->reserved && w->ready && !m_stopping && !w->runner->warm()) {
+    w->starting = true;
+    --m_idle;
+    ++m_starting;
+  }
+  m_cv.notify_all();  // its worker (to start again, or to end) and any queued request
+  lock.unlock();
+  done(std::move(result));
 }
 
 bool FunctionPool::submit_locked(sb::InvokeRequest& request, Done& done,
@@ -114,7 +200,11 @@ bool FunctionPool::submit_locked(sb::InvokeRequest& request, Done& done,
   }
   m_queue.push_back(Job{std::move(request), std::move(done), answer_by});
   scale_locked();
-  m_cv.notify_one();
+  if (m_borrowed > 0) {
+    m_cv.notify_all();  // notify_one might wake a lent worker, which cannot take it
+  } else {
+    m_cv.notify_one();
+  }
   return true;
 }
 
@@ -180,25 +270,16 @@ void FunctionPool::reap_locked() {
 }
 
 void FunctionPool::work(Worker* self) {
-  std::string current_id;
-  LineSplitter lines;
-  std::unique_ptr<sb::FunctionRunner> runner;
-  // How this worker's background start went, for the request it takes next: a new instance's
-  // first request reports the start (cold, its init duration and output), as the request that
-  // started an instance always did; a failed start is that request's answer.
-  std::optional<sb::InvokeResult> first;
-  std::uint64_t generation = 0;
+  std::string& current_id = self->current_id;
+  LineSplitter& lines = self->lines;
+  std::unique_ptr<sb::FunctionRunner>& runner = self->runner;
+  std::optional<sb::InvokeResult>& first = self->first;
+  std::uint64_t& generation = self->generation;
   {
     std::lock_guard<std::mutex> lock(m_mutex);
     generation = m_generation;
   }
-  auto emit = [&](std::string_view line) {
-    if (m_pool.on_line) {
-      m_pool.on_line(current_id, line);
-    } else {
-      m_log.function_line(m_spec.name, current_id, line);
-    }
-  };
+  auto emit = [&](std::string_view line) { emit_line(*self, line); };
   // Starts the instance with no request attached (self->starting is set). Its output is
   // logged under no request id.
   auto warm_up = [&] {
@@ -244,9 +325,14 @@ void FunctionPool::work(Worker* self) {
       scale_locked();          // requests still waiting may want another start now
     }
     bool timed_out = !m_cv.wait_for(lock, m_pool.idle_timeout, [&] {
-      return !m_queue.empty() || m_stopping || (runner && generation != m_generation);
+      return !self->borrowed && (!m_queue.empty() || m_stopping || self->starting ||
+                                 (runner && generation != m_generation));
     });
+    if (self->borrowed || self->starting) {
+      continue;  // lent to a caller's thread / to start again after it
+    }
     if (!m_queue.empty()) {
+      self->in_use = true;
       Job job = std::move(m_queue.front());
       m_queue.pop_front();
       --m_idle;
@@ -315,6 +401,7 @@ void FunctionPool::work(Worker* self) {
       }
       --m_busy;
       ++m_idle;
+      self->in_use = cancelled_one;
       lock.unlock();
       if (cancelled_one && runner) {
         runner->stop();
@@ -322,9 +409,11 @@ void FunctionPool::work(Worker* self) {
       }
       job.done(std::move(result));
       lock.lock();
+      self->in_use = false;
       // A reserved instance that ended (crash, timeout, OOM, cancel) starts again at once, in
       // the background, unless its start itself is what fails.
-      if (self->reserved && self->ready && !m_stopping && !(runner && runner->warm())) {
+      if (self->reserved && self->ready && !m_stopping && !self->borrowed &&
+          !(runner && runner->warm())) {
         self->starting = true;
         --m_idle;
         ++m_starting;
@@ -336,11 +425,13 @@ void FunctionPool::work(Worker* self) {
     }
     if (runner && generation != m_generation) {
       generation = m_generation;
+      self->in_use = true;
       lock.unlock();
       runner->stop();
       runner.reset();
       first.reset();
       lock.lock();
+      self->in_use = false;
       if (self->reserved) {  // the new code's reserved instance starts now
         self->starting = true;
         --m_idle;
@@ -353,6 +444,7 @@ void FunctionPool::work(Worker* self) {
     }
   }
   --m_idle;
+  self->in_use = true;
   lock.unlock();
   if (runner) {
     runner->stop();

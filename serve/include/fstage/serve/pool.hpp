@@ -24,6 +24,7 @@
 #include <list>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -81,8 +82,13 @@ class FunctionPool {
   // Queues one invocation; `done` runs on the worker thread when it finishes. `answer_by` is
   // when the caller stops waiting for it (an HTTP client's timeout; none for a timer). False
   // when the queue is full or the pool is shutting down (the caller answers 503).
+  //
+  // With `here`, a request that finds the queue empty and a warm instance idle runs on the
+  // caller's thread, `done` called before submit returns: no hand-over to the worker's thread
+  // and back (two wake-ups per request). Only for a caller that waits for the answer anyway and
+  // no longer than the function's own timeout (an APIG route's).
   bool submit(sandbox::InvokeRequest request, Done done,
-              Clock::time_point answer_by = Clock::time_point::max());
+              Clock::time_point answer_by = Clock::time_point::max(), bool here = false);
   // Starts `count` reserved instances in the background, `concurrency` at most; returns how
   // many it starts. Call once, before serving.
   int reserve(int count);
@@ -126,10 +132,27 @@ class FunctionPool {
     bool reserved = false;    // kept started; never idles out
     bool starting = false;    // starting its instance in the background (not idle yet)
     bool ready = false;       // its last background start succeeded
+    bool in_use = false;      // its thread works on its runner outside the lock
+    bool borrowed = false;    // a caller's thread runs a request on its runner (submit here)
+    // The instance and what goes with it: used by its worker's thread, or by a caller's thread
+    // while borrowed (never both).
+    std::unique_ptr<sandbox::FunctionRunner> runner;
+    std::string current_id;  // the request its output belongs to
+    LineSplitter lines;
+    // How its background start went, for the request it takes next: a new instance's first
+    // request reports the start (cold, its init duration and output), as the request that
+    // started an instance always did; a failed start is that request's answer.
+    std::optional<sandbox::InvokeResult> first;
+    std::uint64_t generation = 0;
   };
   FunctionPool(sandbox::FunctionSpec spec, sandbox::RunnerOptions options,
                const sandbox::Capabilities& caps, PoolOptions pool, Logger& log);
   bool submit_locked(sandbox::InvokeRequest& request, Done& done, Clock::time_point answer_by);
+  // An idle warm worker free to lend its runner, marked borrowed (under the lock); null if none.
+  Worker* borrow_locked();
+  void run_borrowed(Worker* w, sandbox::InvokeRequest& request, Done& done);
+  // The line emitter of a worker's output, for LineSplitter::flush.
+  void emit_line(const Worker& w, std::string_view line);
   void spawn_locked(bool reserved);
   // Starts instances while admission.hpp's rule says so.
   void scale_locked();
@@ -158,6 +181,7 @@ class FunctionPool {
   std::uint64_t m_generation = 0;
   std::uint64_t m_started = 0;
   int m_starting = 0;  // workers starting their instance in the background
+  int m_borrowed = 0;  // workers whose runner a caller's thread is using
   int m_reserved = 0;
   int m_cores = 1;
   double m_avg_duration_ms = -1;  // a request's time on its worker, recent average
