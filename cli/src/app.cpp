@@ -38,6 +38,7 @@ constexpr Command k_commands[] = {
     {"deploy", register_deploy},
     {"remote", register_remote},
     {"rollback", register_rollback},
+    {"remove", register_remove},
     {"configure", register_configure},
     {"invoke", register_invoke},
     {"event", register_event},
