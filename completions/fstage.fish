@@ -2,7 +2,7 @@
 # Install: copy it to ~/.config/fish/completions/fstage.fish.
 
 set -g __fstage_value_options --access-key --alias --apig-stage --artifact --ca-bundle --case --color --concurrency --debug --debug-port --endpoint --event --execution --explain --file --flow --format --header --host --iam-endpoint --idle-timeout --input --interpreter --interval --jobs --junit --key --limit --lines --log-format --name --network --obs-bucket --obs-endpoint --output --param --period --port --profile --project-id --qualifier --queue --region --repeat --replay --retries --runtime --set --since --stage --state --status --subject --template --timeout --trigger --url --weight -c -e -f -i -j -n -o -p -r -t
-set -g __fstage_tree '' 'build completion configure debug-config deploy doctor emit event flow help init invoke logs package print remote rollback serve templates validate' 'configure' 'list' 'emit' 'dis kafka obs rocketmq smn' 'emit obs' 'delete put' 'emit smn' 'publish' 'event' 'list new' 'flow' 'executions graph history list run test validate' 'remote' 'flow info invoke list logs metrics remove' 'remote flow' 'executions history info list remove retry run terminate'
+set -g __fstage_tree '' 'build completion configure debug-config deploy doctor emit event flow help init invoke logs package print remote remove rollback serve templates validate' 'configure' 'list' 'emit' 'dis kafka obs rocketmq smn' 'emit obs' 'delete put' 'emit smn' 'publish' 'event' 'list new' 'flow' 'executions graph history list run test validate' 'remote' 'flow info invoke list logs metrics remove' 'remote flow' 'executions history info list remove retry run terminate'
 
 # The command path before the cursor: words that name subcommands, in order.
 function __fstage_path
@@ -51,6 +51,7 @@ complete -c fstage -n '__fstage_at \'\'' -a 'logs' -d 'Print the log lines of a 
 complete -c fstage -n '__fstage_at \'\'' -a 'package' -d 'Build deterministic zip artifacts, one per function'
 complete -c fstage -n '__fstage_at \'\'' -a 'print' -d 'Show the manifest resolved for a stage (--stage), secret values masked'
 complete -c fstage -n '__fstage_at \'\'' -a 'remote' -d 'The deployed side: list, info, invoke, logs, metrics, remove, flow'
+complete -c fstage -n '__fstage_at \'\'' -a 'remove' -d 'Remove everything the project deployed: its flows, functions and dependencies'
 complete -c fstage -n '__fstage_at \'\'' -a 'rollback' -d 'Point the functions\' alias back at a published VERSION (all of its traffic)'
 complete -c fstage -n '__fstage_at \'\'' -a 'serve' -d 'Serve the manifest\'s APIG routes over HTTP and fire its timers, with warm pools'
 complete -c fstage -n '__fstage_at \'\'' -a 'templates' -d 'List the built-in project templates'
@@ -379,7 +380,7 @@ complete -c fstage -n '__fstage_at \'help\'' -l stage -x -d 'The stage the manif
 complete -c fstage -n '__fstage_at \'help\'' -l param -x -d 'A value for ${param:KEY} in the manifest, over params: (repeatable)'
 complete -c fstage -n '__fstage_at \'help\'' -l json -d 'With exit-codes or environment: print the table as JSON'
 complete -c fstage -n '__fstage_at \'help\'' -l man -d 'Print the manual page, fstage(1), in roff (\'| man -l -\')'
-complete -c fstage -n '__fstage_at \'help\'' -a 'exit-codes init templates validate print help completion build package deploy remote rollback configure invoke event doctor serve logs emit flow debug-config'
+complete -c fstage -n '__fstage_at \'help\'' -a 'exit-codes init templates validate print help completion build package deploy remote rollback remove configure invoke event doctor serve logs emit flow debug-config'
 complete -c fstage -n '__fstage_at \'init\'' -s h -l help -d 'Print this help message and exit'
 complete -c fstage -n '__fstage_at \'init\'' -s V -l version -d 'Display program version information and exit'
 complete -c fstage -n '__fstage_at \'init\'' -s q -l quiet -d 'Only errors on stderr (the command\'s result still goes to stdout)'
@@ -740,6 +741,24 @@ complete -c fstage -n '__fstage_at \'remote remove\'' -l timeout -x -d 'Seconds 
 complete -c fstage -n '__fstage_at \'remote remove\'' -l retries -x -d 'Repeats of a failed call that is safe to repeat'
 complete -c fstage -n '__fstage_at \'remote remove\'' -s y -l yes -d 'Do not ask (for scripts and CI)'
 complete -c fstage -n '__fstage_at \'remote remove\'' -a '(fstage __complete functions 2>/dev/null)'
+complete -c fstage -n '__fstage_at \'remove\'' -s h -l help -d 'Print this help message and exit'
+complete -c fstage -n '__fstage_at \'remove\'' -s V -l version -d 'Display program version information and exit'
+complete -c fstage -n '__fstage_at \'remove\'' -s q -l quiet -d 'Only errors on stderr (the command\'s result still goes to stdout)'
+complete -c fstage -n '__fstage_at \'remove\'' -s v -l verbose -d 'More on stderr: -v what fstage set up and did, -vv also what that rests on and timings'
+complete -c fstage -n '__fstage_at \'remove\'' -l color -x -a 'auto always never' -d 'Colour diagnostics: auto, always or never (NO_COLOR is honoured)'
+complete -c fstage -n '__fstage_at \'remove\'' -l stage -x -d 'The stage the manifest is resolved for: its stages.NAME overrides, .env.NAME, function names on the platform (default: FSTAGE_STAGE, else dev)'
+complete -c fstage -n '__fstage_at \'remove\'' -l param -x -d 'A value for ${param:KEY} in the manifest, over params: (repeatable)'
+complete -c fstage -n '__fstage_at \'remove\'' -s y -l yes -d 'Do not ask (for scripts and CI)'
+complete -c fstage -n '__fstage_at \'remove\'' -l dry-run -d 'List what would be removed, remove nothing'
+complete -c fstage -n '__fstage_at \'remove\'' -s f -l file -r -F -d 'The manifest (default: fstage.yaml here or in a parent directory)'
+complete -c fstage -n '__fstage_at \'remove\'' -l json -d 'What was removed, as JSON on stdout'
+complete -c fstage -n '__fstage_at \'remove\'' -l profile -x -d 'Credentials profile (default: environment, then \'default\')'
+complete -c fstage -n '__fstage_at \'remove\'' -s r -l region -x -a 'af-north-1 af-south-1 ap-southeast-1 ap-southeast-2 ap-southeast-3 ap-southeast-4 ap-southeast-5 cn-east-2 cn-east-3 cn-east-4 cn-east-5 cn-north-1 cn-north-2 cn-north-4 cn-north-9 cn-south-1 cn-south-2 cn-southwest-2 eu-west-0 eu-west-101 la-north-2 la-south-2 me-east-1 my-kualalumpur-1 na-mexico-1 ru-moscow-1 ru-northwest-2 sa-brazil-1 tr-west-1' -d 'Region, e.g. cn-north-4 (default: fstage.yaml)'
+complete -c fstage -n '__fstage_at \'remove\'' -l endpoint -x -d 'API endpoint URL for other clouds or tests (http:// only for loopback)'
+complete -c fstage -n '__fstage_at \'remove\'' -l iam-endpoint -x -d 'IAM endpoint for the project-id lookup'
+complete -c fstage -n '__fstage_at \'remove\'' -l ca-bundle -r -F -d 'PEM file of CAs to trust (or FSTAGE_CA_BUNDLE)'
+complete -c fstage -n '__fstage_at \'remove\'' -l timeout -x -d 'Seconds per API call (default 60)'
+complete -c fstage -n '__fstage_at \'remove\'' -l retries -x -d 'Repeats of a failed call that is safe to repeat'
 complete -c fstage -n '__fstage_at \'rollback\'' -s h -l help -d 'Print this help message and exit'
 complete -c fstage -n '__fstage_at \'rollback\'' -s V -l version -d 'Display program version information and exit'
 complete -c fstage -n '__fstage_at \'rollback\'' -s q -l quiet -d 'Only errors on stderr (the command\'s result still goes to stdout)'

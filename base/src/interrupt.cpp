@@ -132,6 +132,12 @@ InterruptScope::~InterruptScope() {
   }
   ::sigaction(SIGINT, &s.old_int, nullptr);
   ::sigaction(SIGTERM, &s.old_term, nullptr);
+  // The signals belonged to the command that ends here: code that runs next, outside any scope
+  // (a test after a test, a library caller), must not find itself interrupted.
+  s.count.store(0, std::memory_order_release);
+  s.signal.store(0, std::memory_order_release);
+  s.first.clear();
+  s.second.clear();
 }
 
 int interrupt_count() noexcept {

@@ -22,6 +22,7 @@ void register_build(CLI::App& app, Context& ctx);
 void register_deploy(CLI::App& app, Context& ctx);
 void register_remote(CLI::App& app, Context& ctx);
 void register_rollback(CLI::App& app, Context& ctx);
+void register_remove(CLI::App& app, Context& ctx);
 // `remote flow ...` (remote_flow.cpp), under the `remote` command.
 void register_remote_flow(CLI::App& remote, Context& ctx);
 void register_configure(CLI::App& app, Context& ctx);

@@ -48,7 +48,8 @@ bool is_integer(const std::string& s) {
   return true;
 }
 
-// `path` is where the node sits: "functions.*.env.*" values are environment values.
+// `path` is where the node sits: "functions.*.env.*" (and encrypted_env) values are
+// environment values.
 OrderedJson to_json(const YamlNode& n, const std::vector<std::string>& path, bool show) {
   if (n.is_map()) {
     OrderedJson j = OrderedJson::object();
@@ -69,7 +70,8 @@ OrderedJson to_json(const YamlNode& n, const std::vector<std::string>& path, boo
   if (n.is_null()) {
     return nullptr;
   }
-  const bool env_value = path.size() == 4 && path[0] == "functions" && path[2] == "env";
+  const bool env_value = path.size() == 4 && path[0] == "functions" &&
+                         (path[2] == "env" || path[2] == "encrypted_env");
   if (!show && (n.secret || env_value)) {
     return std::string(k_masked);
   }

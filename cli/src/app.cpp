@@ -39,6 +39,7 @@ constexpr Command k_commands[] = {
     {"deploy", register_deploy},
     {"remote", register_remote},
     {"rollback", register_rollback},
+    {"remove", register_remove},
     {"configure", register_configure},
     {"invoke", register_invoke},
     {"event", register_event},
@@ -233,6 +234,19 @@ static int report(const Error& e, const Context& ctx) {
   return exit_code_for(e.code);
 }
 
+// `--json` among the arguments (before a `--`).
+static bool asks_for_json(const std::vector<std::string>& args) {
+  for (const auto& a : args) {
+    if (a == "--") {
+      return false;
+    }
+    if (a == "--json") {
+      return true;
+    }
+  }
+  return false;
+}
+
 static int run_command(const std::vector<std::string>& args, Context& ctx) {
   try {
     std::shared_ptr<CLI::App> app = make_app(ctx, named_command(args));
@@ -258,13 +272,14 @@ static int run_command(const std::vector<std::string>& args, Context& ctx) {
         cmd = a->get_parent() ? " " + a->get_name() + cmd : "fstage" + cmd;
       }
       e.hint = "run '" + cmd + " --help' for usage";
-      render_error(e, ctx);
-      return k_exit_usage;
+      // --json may not have been reached: a script that asked for JSON still gets its error as
+      // JSON on stdout.
+      ctx.json = ctx.json || asks_for_json(args);
+      return report(e, ctx);
     }
     if (app->count("--quiet") > 0 && app->count("--verbose") > 0) {
-      Error e(ErrorCode::usage, "-q and -v contradict each other", "give one of them");
-      render_error(e, ctx);
-      return k_exit_usage;
+      return report(Error(ErrorCode::usage, "-q and -v contradict each other", "give one of them"),
+                    ctx);
     }
     // With fallthrough, a mistyped flag of a subcommand lands in the root's leftovers.
     const CLI::App* where = deepest_parsed(*app);
@@ -273,8 +288,7 @@ static int run_command(const std::vector<std::string>& args, Context& ctx) {
       extras = app->remaining();
     }
     if (!extras.empty()) {
-      render_error(unexpected_argument(*where, extras.front()), ctx);
-      return k_exit_usage;
+      return report(unexpected_argument(*where, extras.front()), ctx);
     }
     if (!ctx.action) {
       *ctx.out << app->help();

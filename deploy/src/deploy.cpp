@@ -100,6 +100,18 @@ struct Executor {
       case Step::update_trigger:
         FSTAGE_TRY(api.update_trigger(want.name, a.trigger_type, a.trigger_id, a.body));
         return {};
+      case Step::update_reserved_instances:
+        FSTAGE_TRY(api.update_reserved_instances(want.name, a.body));
+        return {};
+      case Step::put_async_config:
+        FSTAGE_TRY(api.put_async_config(want.name, a.body));
+        return {};
+      case Step::delete_async_config:
+        return api.delete_async_config(want.name);
+      case Step::delete_tags:
+        return api.delete_tags(want.name, a.body);
+      case Step::create_tags:
+        return api.create_tags(want.name, a.body);
     }
     return {};
   }
@@ -127,8 +139,16 @@ Expected<DeployOutcome> plan_function(Api& api, const DesiredFunction& want,
                                       const DeployState& state, const DeployRequest& req) {
   RemoteState remote = FSTAGE_TRY(read_remote(api, want, req));
   DeployOutcome out;
+  // Settings the manifest dropped are reset; async destinations name functions by URN.
+  const SettingsRecord record = SettingsRecord::from_json(state.settings(api.urn(want.name, "")));
+  DesiredFunction w = with_resets(want, record);
+  resolve_destinations(w.settings.async_invoke,
+                       [&](const std::string& n) { return api.urn(n, "latest"); });
+  const RemoteSettings settings =
+      FSTAGE_TRY(read_remote_settings(api, w, record, remote.config.has_value()));
   out.plan = FSTAGE_TRY(
-      make_plan(want, remote, state.triggers(api.urn(want.name, "")), req.publish, req.alias));
+      make_plan(w, remote, state.triggers(api.urn(want.name, "")), req.publish, req.alias));
+  plan_settings(out.plan, w, remote.config, settings, record);
   for (const auto& v : remote.versions) {
     out.known_versions.insert(v.value("version", ""));
   }
@@ -147,6 +167,18 @@ Expected<void> apply_function(Api& api, const DesiredFunction& want, DeployState
                   want.name + ": dependency " + id + " was planned by a dry run, not uploaded");
     }
   }
+  // The settings record: what the manifest writes now joins what fstage managed before it
+  // is applied (a reset stays possible after a failure), and replaces it once all is applied.
+  const std::string function_urn = api.urn(want.name, "");
+  const Json recorded = state.settings(function_urn);
+  SettingsRecord merged = SettingsRecord::from_json(recorded);
+  const SettingsRecord now = settings_record(want);
+  merged.managed.insert(now.managed.begin(), now.managed.end());
+  merged.tag_keys.insert(now.tag_keys.begin(), now.tag_keys.end());
+  if (!merged.managed.empty() && merged.to_json() != recorded) {
+    state.set_settings(function_urn, merged.to_json());
+    FSTAGE_TRY(state.save());
+  }
   Executor ex{api, want, state, out, out.known_versions, req.upload_to_obs};
   for (const auto& a : out.plan.actions) {
     if (on_step) {
@@ -159,6 +191,10 @@ Expected<void> apply_function(Api& api, const DesiredFunction& want, DeployState
     }
   }
   out.applied = !out.plan.empty();
+  if (!merged.managed.empty() && now.to_json() != state.settings(function_urn)) {
+    state.set_settings(function_urn, now.to_json());
+    FSTAGE_TRY(state.save());
+  }
   return {};
 }
 

@@ -143,6 +143,7 @@ Expected<DesiredFunction> desired_function(const manifest::Manifest& m,
   c["initializer_handler"] = fn.initializer;
   c["initializer_timeout"] = fn.initializer.empty() ? 0 : fn.initializer_timeout;
   d.config = std::move(c);
+  add_desired_settings(fn, m.package, d);  // func_vpc, xrole, tags, ... (settings.hpp)
   for (const auto& t : fn.triggers) {
     d.triggers.push_back(FSTAGE_TRY(desired_trigger(t)));
   }

@@ -14,8 +14,8 @@ constexpr const char* k_managed[] = {
 
 // Remote fields PUT …/config accepts besides the managed ones: sent back unchanged so an update
 // never resets what was set elsewhere (console, other tools).
-constexpr const char* k_preserved[] = {"encrypted_user_data",
-                                       "xrole",
+// (Not encrypted_user_data: the API does not return it, and keeps it when it is left out.)
+constexpr const char* k_preserved[] = {"xrole",
                                        "app_xrole",
                                        "func_vpc",
                                        "mount_config",
@@ -331,6 +331,16 @@ std::string_view to_string(Step s) {
       return "create_trigger";
     case Step::update_trigger:
       return "update_trigger";
+    case Step::update_reserved_instances:
+      return "update_reserved_instances";
+    case Step::put_async_config:
+      return "put_async_config";
+    case Step::delete_async_config:
+      return "delete_async_config";
+    case Step::delete_tags:
+      return "delete_tags";
+    case Step::create_tags:
+      return "create_tags";
   }
   return "unknown";
 }
@@ -361,6 +371,7 @@ std::vector<Change> config_changes(const Json& want, const Json& remote) {
       out.push_back({f, show(r), show(w)});
     }
   }
+  settings_config_changes(want, remote, out);
   return out;
 }
 
@@ -372,7 +383,9 @@ Json config_update_body(const DesiredFunction& want, const Json& remote) {
     }
   }
   for (const auto& [k, v] : want.config.items()) {
-    if (k != "package") {
+    if (v.is_null()) {
+      body.erase(k);  // a setting reset by leaving it out (settings.hpp)
+    } else if (k != "package") {
       body[k] = v;
     }
   }
@@ -394,6 +407,7 @@ Expected<Plan> make_plan(const DesiredFunction& want, const RemoteState& have,
              want.config,
              "",
              ""};
+    strip_for_create(a.body);
     a.body["code_type"] = "zip";
     a.body["code_filename"] = want.name + ".zip";
     if (want.obs) {
@@ -454,9 +468,12 @@ std::string render_plan(const Plan& p, bool show_values) {
   }
   out += p.function + (p.exists ? ":\n" : " (new):\n");
   for (const auto& a : p.actions) {
-    const char mark = a.step == Step::delete_trigger ? '-'
+    const char mark = a.step == Step::delete_trigger || a.step == Step::delete_tags ||
+                              a.step == Step::delete_async_config
+                          ? '-'
                       : a.step == Step::create_function || a.step == Step::create_trigger ||
-                              a.step == Step::create_alias || a.step == Step::publish_version
+                              a.step == Step::create_alias || a.step == Step::publish_version ||
+                              a.step == Step::create_tags
                           ? '+'
                           : '~';
     out += "  " + std::string(1, mark) + " " + a.summary + "\n";

@@ -56,6 +56,19 @@ void DeployState::remove_trigger(const std::string& function_urn, const std::str
   m_data["functions"][function_urn]["triggers"] = ids;
 }
 
+Json DeployState::settings(const std::string& function_urn) const {
+  const Json& fns = m_data["functions"];
+  if (fns.contains(function_urn) && fns[function_urn].contains("settings") &&
+      fns[function_urn]["settings"].is_object()) {
+    return fns[function_urn]["settings"];
+  }
+  return Json::object();
+}
+
+void DeployState::set_settings(const std::string& function_urn, Json record) {
+  m_data["functions"][function_urn]["settings"] = std::move(record);
+}
+
 void DeployState::forget(const std::string& function_urn) {
   m_data["functions"].erase(function_urn);
 }

@@ -14,10 +14,12 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr std::string_view k_function_keys[] = {
-    "runtime",     "handler",      "memory",       "timeout",
-    "code",        "env",          "initializer",  "initializer_timeout",
-    "description", "include",      "exclude",      "build",
-    "triggers",    "dependencies", "async_invoke", "reserved_instances"};
+    "runtime", "handler", "memory", "timeout", "code", "env", "initializer", "initializer_timeout",
+    "description", "include", "exclude", "build", "triggers", "dependencies", "async_invoke",
+    "reserved_instances",
+    // function_settings.cpp (k_settings_keys)
+    "func_vpc", "xrole", "strategy_config", "log_config", "tags", "encrypted_env",
+    "pre_stop_handler", "pre_stop_timeout"};
 
 constexpr int k_max_triggers = 10;     // per function version (PLATFORM.md §2.2)
 constexpr int k_max_env_chars = 4096;  // names and values together
@@ -344,7 +346,9 @@ std::optional<Function> check_function(Checker& c, const YamlEntry& entry) {
             c.integer(*n, path + ".reserved_instances", 0, k_max_reserved_instances, "instances")) {
       f.reserved_instances = static_cast<int>(*v);
     }
+    f.settings.reserved_instances_written = true;
   }
+  check_function_settings(c, body, path, f, known);
   if (known && c.error_count() == errors_before) {
     // Reported at the handler, or at the function's name when a bootstrap goes without one.
     check_handler_file(c, handler ? *handler : key, handler ? path + ".handler" : path, f);

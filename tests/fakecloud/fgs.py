@@ -138,6 +138,9 @@ def check_zip(data):
     return data, names
 
 
+import settings  # noqa: E402 (settings.py imports this module's helpers)
+
+
 class Store:
     def __init__(self, region, project_id, domain_id="d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0"):
         self.region, self.project_id, self.domain_id = region, project_id, domain_id
@@ -224,6 +227,7 @@ class Store:
         if not NAME_RE.match(body["func_name"]):
             raise bad("invalid parameter: func_name %r" % body["func_name"])
         check_config(body)
+        settings.check_config(body, create=True)
         import deps
         depend = deps.check_depend_list(self, body, body["runtime"])
         data, names = decode_code(body, self)
@@ -250,6 +254,7 @@ class Store:
         })
         self.functions[key] = {"config": cfg, "files": names, "versions": {}, "order": [],
                                "aliases": {}, "triggers": []}
+        settings.apply_config(self.functions[key], body, create=True)
         return 200, self.model(self.functions[key])
 
     def list(self, query):
@@ -277,9 +282,11 @@ class Store:
         if body["func_name"] != fn["config"]["func_name"]:
             raise bad("invalid parameter: func_name does not match the function")
         check_config(body)
+        settings.check_config(body, fn)
         for k in MANAGED_CONFIG:
             if k in body:
                 fn["config"][k] = body[k] if body[k] is not None else ""
+        settings.apply_config(fn, body)
         fn["config"]["last_modified"] = now()
         return 200, self.model(fn)
 

@@ -47,6 +47,7 @@ import fgs
 import fgs_more
 import obs
 import observe
+import settings
 import sign
 import workflow_runs
 import workflows
@@ -129,6 +130,10 @@ ROUTES = [
     (r"/v2/(?P<pid>[^/]+)/fgs/functions/%s/invocations-async" % URN, "invoke_async"),
     (r"/v2/(?P<pid>[^/]+)/fgs/functions/%s/lts-log-detail" % URN, "log_detail"),
     (r"/v2/(?P<pid>[^/]+)/fgs/functions/%s/statistics/(?P<period>[^/]+)" % URN, "statistics"),
+    (r"/v2/(?P<pid>[^/]+)/fgs/functions/%s/reservedinstances" % URN, "reserved"),
+    (r"/v2/(?P<pid>[^/]+)/fgs/functions/%s/async-invoke-config" % URN, "async_config"),
+    (r"/v2/(?P<pid>[^/]+)/functions/%s/tags" % URN, "tags"),
+    (r"/v2/(?P<pid>[^/]+)/functions/%s/tags/(?P<op>create|delete)" % URN, "tags"),
     (r"/v2/(?P<pid>[^/]+)/fgs/functions/%s" % URN, "function"),
     (r"/v2/(?P<pid>[^/]+)/fgs/triggers/%s" % URN, "triggers"),
     (r"/v2/(?P<pid>[^/]+)/fgs/triggers/%s/(?P<kind>[^/]+)/(?P<tid>[^/]+)" % URN, "trigger"),
@@ -155,7 +160,8 @@ ALLOWED = {"iam": "GET", "functions": "GET POST", "config": "GET PUT", "code": "
            "dependencies": "GET", "dependency_create": "POST", "dependency_versions": "GET",
            "dependency_version": "GET DELETE", "workflows": "GET POST DELETE",
            "workflow": "GET PUT", "runs": "GET POST", "run": "GET", "run_op": "POST",
-           "callback": "POST"}
+           "callback": "POST", "reserved": "PUT", "async_config": "GET PUT DELETE",
+           "tags": "GET POST DELETE"}
 
 
 def dispatch(state, method, path, query, headers, raw):
@@ -180,7 +186,7 @@ def dispatch(state, method, path, query, headers, raw):
         raise fgs.ApiError(403, "FSS.0403", "The project id does not match the credentials")
     body = None
     if (method in ("POST", "PUT") and name not in ("invoke", "invoke_async")) or (
-            method == "DELETE" and name == "workflows"):
+            method == "DELETE" and name in ("workflows", "tags")):
         if not headers.get("content-type", "").startswith("application/json"):
             raise fgs.bad("Content-Type must be application/json")
         try:
@@ -196,6 +202,14 @@ def dispatch(state, method, path, query, headers, raw):
         return (store.get_code(urn) if method == "GET" else store.update_code(urn, body)) + ({},)
     if name == "function":
         return store.delete(urn) + ({},)
+    if name == "reserved":
+        return settings.reserved(store, urn, body) + ({},)
+    if name == "async_config":
+        return settings.async_config(store, urn, method, body) + ({},)
+    if name == "tags":
+        if p.get("op") is None and method != "GET":
+            raise fgs.ApiError(405, "FSS.0405", "Method not allowed")
+        return settings.tags(store, urn, p.get("op"), method, body) + ({},)
     if name == "versions":
         r = (fgs_more.list_versions(store, urn, q) if method == "GET"
              else fgs_more.publish(store, urn, body))
@@ -258,7 +272,8 @@ def snapshot(store):
         out.append({"package": package, "name": name, "config": fn["config"],
                     "files": fn["files"], "versions": list(fn["order"]),
                     "version_digests": {v: fn["versions"][v]["digest"] for v in fn["order"]},
-                    "aliases": fn["aliases"], "triggers": fn["triggers"]})
+                    "aliases": fn["aliases"], "triggers": fn["triggers"],
+                    "settings": settings.snapshot(fn)})
     dependencies = [{"id": d["id"], "name": d["name"],
                      "versions": [d["versions"][n] for n in sorted(d["versions"])]}
                     for d in sorted(store.dependencies.values(), key=lambda d: d["name"])]

@@ -66,6 +66,7 @@ TEST_CASE("InterruptScope: a signal is counted, not fatal; the first two raise t
   struct sigaction after {};
   ::sigaction(SIGTERM, nullptr, &after);
   CHECK(after.sa_handler == before.sa_handler);  // the previous handler is back
+  CHECK_FALSE(interrupted());                    // nor is the count left behind
   InterruptScope next;                           // a new command starts with a clean slate
   CHECK_FALSE(interrupted());
   CHECK_FALSE(readable(interrupt_flag().fd()));

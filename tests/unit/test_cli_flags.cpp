@@ -98,6 +98,26 @@ TEST_CASE("cli --json: an error is JSON on stdout too, and text on stderr", "[cl
   CHECK(text.out.str().empty());
 }
 
+TEST_CASE("cli --json: a bad command line is JSON on stdout too", "[cli][flags]") {
+  Scratch s;
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"validate", "--json", "--bogus"},
+        std::vector<std::string>{"validate", "--bogus", "--json"},
+        std::vector<std::string>{"invoke", "--json", "--timeout", "x", "f"}}) {
+    CliRun r(args, s.path());
+    INFO(args[2] << ": " << r.out.str() << r.err.str());
+    CHECK(r.code == cli::k_exit_usage);
+    auto j = parse_json(r.out.str(), "stdout");
+    REQUIRE(j);
+    CHECK((*j)["error"]["code"] == "usage");
+    CHECK((*j)["exit_code"] == cli::k_exit_usage);
+    CHECK(has(r.err, "fstage: error: "));
+  }
+  CliRun text({"validate", "--bogus", "--", "--json"}, s.path());
+  CHECK(text.code == cli::k_exit_usage);
+  CHECK(text.out.str().empty());
+}
+
 TEST_CASE("deploy --publish WORD is refused as ambiguous", "[cli][flags][deploy]") {
   Scratch s;
   CliRun r({"deploy", "--publish", "orders"}, s.path());

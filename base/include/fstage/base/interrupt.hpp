@@ -42,7 +42,8 @@ class CancelFlag {
 // Installs the handlers for SIGINT and SIGTERM, also when the process started with them
 // ignored (as a shell's background job does). Without SA_RESTART: a blocking call in the
 // thread that takes the signal returns EINTR. Nested scopes share the outermost one, which
-// clears the count when it begins and restores the previous handlers when it ends.
+// clears the count when it begins, and restores the previous handlers and clears the count
+// again when it ends.
 class InterruptScope {
  public:
   InterruptScope();

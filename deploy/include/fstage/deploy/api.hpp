@@ -87,6 +87,19 @@ class Api {
   Expected<void> delete_trigger(const std::string& name, const std::string& type,
                                 const std::string& id);
 
+  // Function settings with their own APIs (api_settings.cpp). PUT …/reservedinstances {count}.
+  Expected<Json> update_reserved_instances(const std::string& name, const Json& body);
+  // …/async-invoke-config: the configuration, nullopt when none is set (404).
+  Expected<std::optional<Json>> get_async_config(const std::string& name);
+  Expected<Json> put_async_config(const std::string& name, const Json& body);
+  // A configuration already gone counts as deleted.
+  Expected<void> delete_async_config(const std::string& name);
+  // /v2/{project}/functions/{urn}/tags: {tags: [{key, value}], sys_tags}; create and delete
+  // take {tags: [{key, value}], action}.
+  Expected<Json> list_tags(const std::string& name);
+  Expected<void> create_tags(const std::string& name, const Json& body);
+  Expected<void> delete_tags(const std::string& name, const Json& body);
+
   Expected<InvokeResult> invoke(const std::string& name, const std::string& qualifier,
                                 const std::string& event, bool async, int timeout_seconds);
 

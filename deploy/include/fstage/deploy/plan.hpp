@@ -31,6 +31,7 @@
 #include <fstage/base/error.hpp>
 #include <fstage/base/json.hpp>
 #include <fstage/deploy/obs.hpp>
+#include <fstage/deploy/settings.hpp>
 #include <fstage/manifest/manifest.hpp>
 
 namespace fstage::deploy {
@@ -62,6 +63,8 @@ struct DesiredFunction {
   // into and the artifact's MD5 hex (the object's ETag when it is already there).
   std::optional<ObsLocation> obs;
   std::string artifact_md5;
+  // Reserved instances, async configuration, tags, encrypted env digests (settings.hpp).
+  DesiredSettings settings;
 };
 
 // The API's view of a manifest trigger. Errors: invalid_input (a type fstage cannot map).
@@ -102,6 +105,12 @@ enum class Step {
   delete_trigger,
   create_trigger,
   update_trigger,
+  // Function settings with their own APIs (settings.hpp).
+  update_reserved_instances,
+  put_async_config,
+  delete_async_config,
+  delete_tags,
+  create_tags,
 };
 
 std::string_view to_string(Step s);

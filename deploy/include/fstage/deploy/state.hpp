@@ -41,6 +41,11 @@ class DeployState {
   void remove_trigger(const std::string& function_urn, const std::string& id);
   void forget(const std::string& function_urn);
 
+  // The function settings fstage manages and the digests of its encrypted values
+  // (settings.hpp SettingsRecord as JSON; an empty object when none).
+  Json settings(const std::string& function_urn) const;
+  void set_settings(const std::string& function_urn, Json record);
+
   // Flows fstage deployed: workflow URN -> workflow id.
   std::map<std::string, std::string> flows() const;
   void set_flow(const std::string& workflow_urn, const std::string& id);

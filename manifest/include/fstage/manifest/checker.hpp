@@ -99,6 +99,14 @@ void check_dependencies(Checker& c, const YamlNode& n, const std::string& path, 
 // `functions.<name>.async_invoke` (async_invoke.cpp), and once every function is known, that
 // each FunctionGraph destination names another function of the manifest.
 void check_async_invoke(Checker& c, const YamlNode& n, const std::string& path, Function& f);
+// The platform settings of a function (function_settings.cpp): func_vpc, xrole,
+// strategy_config, log_config, tags, encrypted_env, pre_stop_handler/_timeout, and the checks
+// between them and reserved_instances / env.
+inline constexpr std::string_view k_settings_keys[] = {
+    "func_vpc", "xrole",         "strategy_config",  "log_config",
+    "tags",     "encrypted_env", "pre_stop_handler", "pre_stop_timeout"};
+void check_function_settings(Checker& c, const YamlNode& body, const std::string& path, Function& f,
+                             bool known_runtime);
 // `defined`: every function name the manifest has, valid or not.
 void check_async_destinations(Checker& c, const Manifest& m, std::span<const std::string> defined);
 // `flows:` (flows.cpp): each flow's name and where its definition is; fstage_flow reads it.

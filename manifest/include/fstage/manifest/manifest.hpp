@@ -91,6 +91,22 @@ inline constexpr int k_max_async_retry_attempts = 3;
 // per-function instance quota (strategy_config.concurrency, 1000) as its ceiling.
 inline constexpr int k_max_reserved_instances = 1000;
 
+// Platform settings written with the API's field names (function_settings.cpp; README
+// "Function settings"). Each is optional: deploy manages a setting once the manifest writes it,
+// and leaves one it never wrote as it is remotely.
+struct FunctionSettings {
+  std::optional<OrderedJson> func_vpc;         // {vpc_id, subnet_id[, security_groups]}
+  std::optional<std::string> xrole;            // the agency (IAM delegation) the function uses
+  std::optional<OrderedJson> strategy_config;  // {concurrency[, concurrent_num]}
+  std::optional<OrderedJson> log_config;       // {group_id, stream_id[, group_name, stream_name]}
+  std::optional<std::vector<std::pair<std::string, std::string>>> tags;           // in file order
+  std::optional<std::vector<std::pair<std::string, std::string>>> encrypted_env;  // secrets
+  std::string pre_stop_handler;                                                   // "" when none
+  int pre_stop_timeout = 3;                                                       // seconds, 1-90
+  bool reserved_instances_written = false;  // `reserved_instances:` present (even 0)
+};
+inline constexpr std::size_t k_max_tags = 20;  // per function (usermanual functiongraph_01_1839)
+
 struct Function {
   std::string name;  // the key under `functions:`: what local commands (invoke, serve) use
   // The function's name on the platform: `name` plus the stage's name_suffix (stages.cpp).
@@ -115,6 +131,7 @@ struct Function {
   // UpdateFunctionReservedInstancesCount `count`); serve starts them at once, up to
   // --concurrency.
   int reserved_instances = 0;
+  FunctionSettings settings;  // func_vpc, xrole, strategy_config, tags, ...
 };
 
 namespace detail {
