@@ -70,7 +70,7 @@ OrderedJson to_json(const Context& ctx, const builder::BuildResult& r) {
 
 Expected<int> run_build(Context& ctx, const BuildCliOptions& o) {
   auto path = FSTAGE_TRY(manifest_path(ctx, o.manifest));
-  auto m = FSTAGE_TRY(manifest::load_manifest(path, ctx.display_path(path)));
+  auto m = FSTAGE_TRY(load_project(ctx, path));
   for (const auto& w : o.function.empty() ? m.warnings : m.warnings_for(o.function)) {
     warn(ctx, w.str());
   }

@@ -14,6 +14,7 @@ struct Context;
 void register_init(CLI::App& app, Context& ctx);
 void register_templates(CLI::App& app, Context& ctx);
 void register_validate(CLI::App& app, Context& ctx);
+void register_print(CLI::App& app, Context& ctx);
 void register_help(CLI::App& app, Context& ctx);
 void register_completion(CLI::App& app, Context& ctx);
 void register_package(CLI::App& app, Context& ctx);

@@ -11,6 +11,7 @@
 #include <fstage/scaffolds/templates.hpp>
 
 #include "../src/completion_model.hpp"
+#include "../src/options.hpp"
 #include "commands.hpp"
 
 namespace fstage::cli {
@@ -39,7 +40,11 @@ Expected<int> run_dynamic(Context& ctx, const std::string& kind) {
       return k_exit_ok;
     }
     // Flow names come from the manifest alone: no definition file is read.
-    auto v = manifest::validate_file(*file);
+    // Names whatever the environment: an unset ${env:} must not hide the functions.
+    auto o = load_options(ctx);
+    manifest::LoadOptions lenient = o ? *o : manifest::LoadOptions{};
+    lenient.lenient = true;
+    auto v = manifest::validate_file(*file, {}, lenient);
     if (v.manifest && kind == "functions") {
       for (const auto& fn : v.manifest->functions) {
         *ctx.out << fn.name << "\n";

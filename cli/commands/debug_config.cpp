@@ -152,7 +152,7 @@ Expected<int> run_debug_config(Context& ctx, const DebugConfigOptions& o) {
                 "fstage debug-config vscode");
   }
   fs::path file = FSTAGE_TRY(manifest_path(ctx, o.manifest));
-  manifest::Manifest m = FSTAGE_TRY(manifest::load_manifest(file, ctx.display_path(file)));
+  manifest::Manifest m = FSTAGE_TRY(load_project(ctx, file));
   std::vector<DebugTarget> targets = debug_targets(m);
   if (!o.function.empty()) {
     const manifest::Function* fn = m.find(o.function);

@@ -242,7 +242,13 @@ Expected<std::vector<flow::Definition>> flows_to_deploy(const manifest::Manifest
 Expected<int> run(const Context& ctx, const DeployOptions& o, deploy::Redactor& redactor) {
   auto req = FSTAGE_TRY(request_of(o));
   auto path = FSTAGE_TRY(manifest_path(ctx, o.manifest));
-  auto m = FSTAGE_TRY(manifest::load_manifest(path, ctx.display_path(path)));
+  auto m = FSTAGE_TRY(load_project(ctx, path));
+  if (!m.deploy_triggers) {
+    // `triggers: false` in this stage: none wanted, so those fstage created here go.
+    for (auto& f : m.functions) {
+      f.triggers.clear();
+    }
+  }
   auto fns = FSTAGE_TRY(pick(m, o));
   const auto flows = FSTAGE_TRY(flows_to_deploy(m, o));
   if (!o.functions.empty() && !m.flows.empty() && ctx.verbosity >= 0) {
@@ -263,7 +269,7 @@ Expected<int> run(const Context& ctx, const DeployOptions& o, deploy::Redactor& 
   }
   UploadBar bar(ctx);
   auto session = FSTAGE_TRY(open_session(ctx, o.flags, m.region, m.package, redactor, &bar));
-  auto state = deploy::DeployState::load(m.root / ".fstage" / "deploy-state.json");
+  auto state = deploy::DeployState::load(deploy::state_file(m.root, m.stage));
   if (!state.problem().empty()) {
     warn(ctx, state.problem());
   }
@@ -388,11 +394,11 @@ Expected<int> run(const Context& ctx, const DeployOptions& o, deploy::Redactor& 
     j["digest"] = pr.digest;
     j["bytes"] = pr.bytes;
     j["published_version"] = out.published_version;
-    j["func_urn"] = session->api().urn(fn->name);
+    j["func_urn"] = session->api().urn(fn->deploy_name);
     j["code"] = pr.route.to_json();
     report.push_back(std::move(j));
     if (human && out.applied) {
-      *ctx.err << "fstage: deployed " << fn->name
+      *ctx.err << "fstage: deployed " << fn->deploy_name
                << (out.published_version.empty() ? "" : " (version " + out.published_version + ")")
                << "\n";
     }
@@ -401,7 +407,8 @@ Expected<int> run(const Context& ctx, const DeployOptions& o, deploy::Redactor& 
   // Named functions: the flows are neither planned nor pruned (flows_to_deploy).
   std::vector<deploy::FlowPlan> flow_plans;
   if (o.functions.empty()) {
-    flow_plans = FSTAGE_TRY(deploy::plan_flows(session->api(), flows, state, o.prune));
+    flow_plans =
+        FSTAGE_TRY(deploy::plan_flows(session->api(), flows, state, o.prune, m.name_suffix));
   }
   Json flow_report = Json::array();
   int flows_changed = 0;

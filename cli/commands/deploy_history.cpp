@@ -27,28 +27,33 @@ namespace fstage::cli {
 
 namespace {
 
-// The manifest's functions named (all when none), in manifest order; not_found with the
-// manifest's names otherwise.
+// The platform names (the stage's) of the manifest's functions named (all when none), in
+// manifest order; not_found with the manifest's names otherwise.
 Expected<std::vector<std::string>> functions_of(const Context& ctx, const std::string& manifest,
                                                 const std::vector<std::string>& named) {
   auto path = FSTAGE_TRY(manifest_path(ctx, manifest));
-  auto m = FSTAGE_TRY(manifest::load_manifest(path, ctx.display_path(path)));
+  auto m = FSTAGE_TRY(load_project(ctx, path));
   std::vector<std::string> all;
   for (const auto& f : m.functions) {
     all.push_back(f.name);
   }
-  if (named.empty()) {
-    return all;
-  }
+  std::vector<std::string> out;
   for (const auto& n : named) {
-    if (std::find(all.begin(), all.end(), n) == all.end()) {
+    const manifest::Function* f = m.find(n);
+    if (f == nullptr) {
       return fail(
           ErrorCode::not_found,
           "no function " + quote(n) + " in " + ctx.display_path(path) + did_you_mean(n, all),
           "the manifest's functions: " + join(all, ", "));
     }
+    out.push_back(f->deploy_name);
   }
-  return named;
+  if (named.empty()) {
+    for (const auto& f : m.functions) {
+      out.push_back(f.deploy_name);
+    }
+  }
+  return out;
 }
 
 std::string text_of(const Json& j, const char* key) {

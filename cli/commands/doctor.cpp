@@ -204,7 +204,7 @@ Expected<Section> runtime_section(const Context& ctx, const DoctorOptions& o, Or
     return s;
   }
   s.title = "Runtimes (" + file.string() + ")";
-  manifest::Validation v = manifest::validate_file(file, ctx.display_path(file));
+  manifest::Validation v = FSTAGE_TRY(validate_project(ctx, file, ctx.display_path(file)));
   if (v.read_error) {
     return fail(std::move(*v.read_error));
   }

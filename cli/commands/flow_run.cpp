@@ -279,7 +279,7 @@ Expected<int> run_flow(Context& ctx, const FlowRunOptions& o) {
   if (name.empty()) {
     fs::path file = FSTAGE_TRY(manifest_path(ctx, o.manifest));
     const std::string shown = ctx.display_path(file);
-    manifest::Manifest only = FSTAGE_TRY(manifest::load_manifest(file, shown));
+    manifest::Manifest only = FSTAGE_TRY(load_project(ctx, file));
     name = FSTAGE_TRY(choose_flow(only, shown));
   }
   LoadedFlow loaded = FSTAGE_TRY(load_flow_for_command(ctx, o.manifest, name));

@@ -252,7 +252,7 @@ OrderedJson case_json(const CaseResult& r) {
 
 Expected<int> run_flow_test(Context& ctx, const FlowTestOptions& opts) {
   const fs::path file = FSTAGE_TRY(manifest_path(ctx, opts.file));
-  const manifest::Manifest m = FSTAGE_TRY(manifest::load_manifest(file, ctx.display_path(file)));
+  const manifest::Manifest m = FSTAGE_TRY(load_project(ctx, file));
   for (const auto& d : m.warnings) {
     if (d.function.empty()) {
       warn(ctx, d.str());

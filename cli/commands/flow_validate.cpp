@@ -42,7 +42,7 @@ Expected<manifest::Manifest> read_manifest(Context& ctx, const std::string& give
                                            std::string& name) {
   const fs::path file = FSTAGE_TRY(manifest_path(ctx, given));
   name = ctx.display_path(file);
-  manifest::Validation v = manifest::validate_file(file, name);
+  manifest::Validation v = FSTAGE_TRY(validate_project(ctx, file, name));
   if (v.read_error) {
     return fail(std::move(*v.read_error));
   }
@@ -104,7 +104,7 @@ Expected<int> run_validate(Context& ctx, const FlowOptions& o) {
     // --json does: its diagnostics, "valid": false, and no flows.
     const fs::path file = FSTAGE_TRY(manifest_path(ctx, o.file));
     name = ctx.display_path(file);
-    manifest::Validation v = manifest::validate_file(file, name);
+    manifest::Validation v = FSTAGE_TRY(validate_project(ctx, file, name));
     if (v.read_error) {
       return fail(std::move(*v.read_error));
     }

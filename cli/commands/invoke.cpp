@@ -148,7 +148,7 @@ Expected<sb::FunctionSpec> load_spec(Context& ctx, const InvokeOptions& o,
                                      std::optional<manifest::Trigger>& route,
                                      sb::DebugSettings& debug) {
   fs::path file = FSTAGE_TRY(manifest_path(ctx, o.manifest));
-  manifest::Manifest m = FSTAGE_TRY(manifest::load_manifest(file, ctx.display_path(file)));
+  manifest::Manifest m = FSTAGE_TRY(load_project(ctx, file));
   const manifest::Function* fn = nullptr;
   if (!o.function.empty()) {
     fn = m.find(o.function);

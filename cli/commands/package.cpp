@@ -247,7 +247,7 @@ void print_result(Context& ctx, const builder::PackageResult& r, bool json) {
 
 Expected<int> run_package(Context& ctx, const PackageCliOptions& o) {
   auto path = FSTAGE_TRY(manifest_path(ctx, o.manifest));
-  auto m = FSTAGE_TRY(manifest::load_manifest(path, ctx.display_path(path)));
+  auto m = FSTAGE_TRY(load_project(ctx, path));
   auto fns = FSTAGE_TRY(pick(m, o));
   for (const auto& w : o.function.empty() ? m.warnings : m.warnings_for(o.function)) {
     warn(ctx, w.str());

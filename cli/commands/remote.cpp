@@ -152,9 +152,9 @@ Expected<ProjectDefaults> project_defaults(const Context& ctx, const std::string
   std::optional<manifest::Manifest> m;
   if (!given.empty()) {
     auto path = FSTAGE_TRY(manifest_path(ctx, given));
-    m = FSTAGE_TRY(manifest::load_manifest(path, ctx.display_path(path)));
+    m = FSTAGE_TRY(load_project(ctx, path));
   } else if (auto path = manifest::find_manifest(ctx.cwd)) {
-    if (auto found = manifest::load_manifest(*path)) {
+    if (auto found = load_project(ctx, *path)) {
       m = std::move(*found);
     }
   }
@@ -162,6 +162,10 @@ Expected<ProjectDefaults> project_defaults(const Context& ctx, const std::string
     d.region = m->region;
     d.package = m->package;
     d.root = m->root;
+    d.stage = m->stage;
+    for (const auto& f : m->functions) {
+      d.names[f.name] = f.deploy_name;
+    }
   }
   return d;
 }
@@ -190,9 +194,14 @@ using Action = std::function<Expected<int>(const Context&, deploy::Session&, con
                                            const ProjectDefaults&)>;
 
 Expected<int> with_session(const Context& ctx, const RemoteOptions& o, const Action& act) {
-  return with_remote_session(
-      ctx, o.flags, o.manifest,
-      [&](deploy::Session& s, const ProjectDefaults& d) { return act(ctx, s, o, d); });
+  return with_remote_session(ctx, o.flags, o.manifest,
+                             [&](deploy::Session& s, const ProjectDefaults& d) {
+                               // FUNC as the manifest names it ("api") is the stage's function
+                               // ("api-prod").
+                               RemoteOptions staged = o;
+                               staged.function = d.platform_name(o.function);
+                               return act(ctx, s, staged, d);
+                             });
 }
 
 void print_json(const Context& ctx, const Json& j) {
@@ -423,7 +432,7 @@ Expected<int> do_remove(const Context& ctx, deploy::Session& s, const RemoteOpti
   }
   FSTAGE_TRY(s.api().delete_function(o.function, o.version));
   if (o.version.empty() && !d.root.empty()) {
-    auto state = deploy::DeployState::load(d.root / ".fstage" / "deploy-state.json");
+    auto state = deploy::DeployState::load(deploy::state_file(d.root, d.stage));
     state.forget(s.api().urn(o.function, ""));
     FSTAGE_TRY(state.save());
   }

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -59,6 +60,14 @@ struct ProjectDefaults {
   std::string region;
   std::string package = "default";
   std::filesystem::path root;
+  std::string stage = "dev";
+  // Manifest key -> the function's name on the platform in this stage ("api" -> "api-prod").
+  std::map<std::string, std::string> names;
+  // `name` as the platform knows it: the stage's name of a manifest function, else as given.
+  std::string platform_name(const std::string& name) const {
+    auto it = names.find(name);
+    return it == names.end() ? name : it->second;
+  }
 };
 Expected<ProjectDefaults> project_defaults(const Context& ctx, const std::string& given);
 

@@ -313,7 +313,7 @@ Expected<int> do_remove(const Context& ctx, deploy::Api& api, const FlowOptions&
   const std::string urn = f.value("workflow_urn", "");
   FSTAGE_TRY(api.delete_workflows({urn}));
   if (!w.root.empty()) {
-    auto state = deploy::DeployState::load(w.root / ".fstage" / "deploy-state.json");
+    auto state = deploy::DeployState::load(deploy::state_file(w.root, w.stage));
     state.forget_flow(urn);
     FSTAGE_TRY(state.save());
   }

@@ -92,11 +92,11 @@ Expected<bool> confirmed(const Context& ctx, const RemoveOptions& o, const std::
 
 Expected<int> run_remove(const Context& ctx, const RemoveOptions& o) {
   auto path = FSTAGE_TRY(manifest_path(ctx, o.manifest));
-  const auto m = FSTAGE_TRY(manifest::load_manifest(path, ctx.display_path(path)));
+  const auto m = FSTAGE_TRY(load_project(ctx, path));
   std::vector<std::string> functions;
   std::vector<std::string> dependencies;
   for (const auto& f : m.functions) {
-    functions.push_back(f.name);
+    functions.push_back(f.deploy_name);  // the stage's name on the platform
     for (const auto& d : f.dependencies) {
       if (std::find(dependencies.begin(), dependencies.end(), d.name) == dependencies.end()) {
         dependencies.push_back(d.name);
@@ -105,7 +105,7 @@ Expected<int> run_remove(const Context& ctx, const RemoveOptions& o) {
   }
   std::vector<std::string> flows;
   for (const auto& f : m.flows) {
-    flows.push_back(f.name);
+    flows.push_back(f.name + m.name_suffix);
   }
   return with_remote_session(
       ctx, o.flags, o.manifest, [&](deploy::Session& s, const ProjectDefaults&) -> Expected<int> {
@@ -138,7 +138,7 @@ Expected<int> run_remove(const Context& ctx, const RemoveOptions& o) {
           *ctx.err << "fstage: not removed\n";
           return k_exit_ok;
         }
-        auto state = deploy::DeployState::load(m.root / ".fstage" / "deploy-state.json");
+        auto state = deploy::DeployState::load(deploy::state_file(m.root, m.stage));
         auto done = deploy::apply_removal(s.api(), items, state, [&](const RemovalItem& i) {
           if (!quiet) {
             *ctx.err << "fstage: removing " << deploy::to_string(i.kind) << " " << i.name << "\n";

@@ -108,6 +108,7 @@ Expected<int> run_serve(Context& ctx, const ServeCliOptions& o) {
   so.timers = !o.no_timers;
   so.watch = o.watch;
   so.stage = o.stage;
+  so.load = FSTAGE_TRY(load_options(ctx));
   so.runner.host_env = ctx.env;
   so.runner.network_host = o.network == "host";
   so.runner.warn_version_mismatch = !o.no_version_warning && !version_warning_off(ctx);
@@ -152,7 +153,8 @@ void register_serve(CLI::App& app, Context& ctx) {
   cmd->add_option("--idle-timeout", opts->idle_timeout,
                   "Seconds an idle instance stays warm before it is stopped")
       ->capture_default_str();
-  cmd->add_option("--stage", opts->stage, "requestContext.stage in APIG events")
+  // --stage is the global one (the manifest's stage); this is the APIG stage name.
+  cmd->add_option("--apig-stage", opts->stage, "requestContext.stage in APIG events")
       ->capture_default_str();
   cmd->add_option("--network", opts->network, "none (default) or host")->type_name("{none,host}");
   cmd->add_flag("-w,--watch", opts->watch,

@@ -60,7 +60,7 @@ int print_json(const Context& ctx, const std::string& name, const manifest::Vali
 Expected<int> run_validate(Context& ctx, const ValidateOptions& opts) {
   const fs::path file = FSTAGE_TRY(manifest_path(ctx, opts.file));
   const std::string name = ctx.display_path(file);
-  manifest::Validation v = manifest::validate_file(file, name);
+  manifest::Validation v = FSTAGE_TRY(validate_project(ctx, file, name));
   if (v.read_error) {
     return fail(std::move(*v.read_error));  // not the manifest's fault: no "valid": false
   }

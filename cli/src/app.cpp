@@ -30,6 +30,7 @@ constexpr Command k_commands[] = {
     {"init", register_init},
     {"templates", register_templates},
     {"validate", register_validate},
+    {"print", register_print},
     {"help", register_help},
     {"completion", register_completion},
     {"__complete", register_completion},
@@ -58,7 +59,7 @@ std::string_view named_command(const std::vector<std::string>& args) {
     if (a == "--") {
       break;
     }
-    if (a == "--color") {
+    if (a == "--color" || a == "--stage" || a == "--param") {
       ++i;  // its value
     } else if (!a.starts_with("-")) {
       return a;
@@ -91,6 +92,15 @@ std::unique_ptr<CLI::App> make_app(Context& ctx, std::string_view only) {
          },
          "Colour diagnostics: auto, always or never (NO_COLOR is honoured)")
       ->check(CLI::IsMember({"auto", "always", "never"}));
+  // Global: every command that reads the manifest resolves it for this stage.
+  app->add_option("--stage", ctx.stage,
+                  "The stage the manifest is resolved for: its stages.NAME overrides, "
+                  ".env.NAME, function names on the platform (default: FSTAGE_STAGE, else dev)")
+      ->type_name("NAME");
+  app->add_option("--param", ctx.params,
+                  "A value for ${param:KEY} in the manifest, over params: (repeatable)")
+      ->type_name("KEY=VALUE")
+      ->allow_extra_args(false);
 
   // Building every command's options is most of what fstage does before a command starts
   // (about a millisecond here): a command line that names one builds that one alone. Anything

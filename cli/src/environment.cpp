@@ -30,6 +30,8 @@ std::span<const EnvVar> environment_table() {
       {"FSTAGE_ASYNC_RETRY_DELAY_MS",
        "serve's first wait before retrying a failed asynchronous event, doubled for each further "
        "retry (default: 1000)"},
+      {"FSTAGE_STAGE",
+       "The stage every command resolves the manifest for, as --stage (default: dev)"},
       // Deploying (deploy, remote, configure).
       {"HUAWEICLOUD_SDK_AK", "Access key id (with HUAWEICLOUD_SDK_SK: used before any profile)"},
       {"HUAWEICLOUD_SDK_SK", "Secret access key"},

@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include <fstage/base/access.hpp>
+#include <fstage/base/strings.hpp>
 #include <fstage/manifest/manifest.hpp>
 
 namespace fstage::cli {
@@ -43,6 +44,46 @@ Expected<fs::path> manifest_path(const Context& ctx, const std::string& given) {
     *ctx.err << "fstage: manifest " << file.string() << "\n";
   }
   return file;
+}
+
+Expected<manifest::LoadOptions> load_options(const Context& ctx) {
+  manifest::LoadOptions o;
+  std::string stage = ctx.stage;
+  const bool from_env = stage.empty();
+  if (from_env) {
+    stage = ctx.getenv("FSTAGE_STAGE").value_or("");
+  }
+  if (!stage.empty()) {
+    o.stage = stage;
+  }
+  if (!manifest::is_valid_stage_name(o.stage)) {
+    return fail(
+        ErrorCode::usage,
+        (from_env ? "FSTAGE_STAGE: " : "--stage: ") + quote(o.stage) + " is not a valid stage name",
+        std::string("a stage name is ") + std::string(manifest::k_stage_name_rule) +
+            ", e.g. --stage prod");
+  }
+  for (const auto& p : ctx.params) {
+    const auto eq = p.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      return fail(ErrorCode::usage, "--param " + quote(p) + " is not KEY=VALUE",
+                  "write --param table=orders (one --param per value)");
+    }
+    o.params.emplace_back(p.substr(0, eq), p.substr(eq + 1));
+  }
+  o.getenv = [&ctx](const std::string& k) { return ctx.getenv(k); };
+  return o;
+}
+
+Expected<manifest::Manifest> load_project(const Context& ctx, const fs::path& file) {
+  const manifest::LoadOptions o = FSTAGE_TRY(load_options(ctx));
+  return manifest::load_manifest(file, ctx.display_path(file), o);
+}
+
+Expected<manifest::Validation> validate_project(const Context& ctx, const fs::path& file,
+                                                const std::string& name) {
+  const manifest::LoadOptions o = FSTAGE_TRY(load_options(ctx));
+  return manifest::validate_file(file, name, o);
 }
 
 void add_json_flag(CLI::App* cmd, bool& json, Context& ctx, const std::string& description) {

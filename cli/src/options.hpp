@@ -10,6 +10,7 @@
 
 #include <fstage/base/error.hpp>
 #include <fstage/cli/context.hpp>
+#include <fstage/manifest/manifest.hpp>
 
 namespace CLI {
 class App;
@@ -26,6 +27,16 @@ void add_manifest_option(CLI::App* cmd, std::string& file);
 // empty. Errors: not_found ("FILE: no such file", "no fstage.yaml in ..."), io (a file or
 // directory that may not be read: "permission denied", with the fix). -vv names it.
 Expected<std::filesystem::path> manifest_path(const Context& ctx, const std::string& given);
+
+// How the manifest is resolved: --stage (else FSTAGE_STAGE, else dev), each --param, and
+// ${env:} read from ctx.env. Errors: usage (a --param without '=', a bad stage name).
+Expected<manifest::LoadOptions> load_options(const Context& ctx);
+
+// load_manifest / validate_file with load_options(ctx); the manifest named as display_path.
+Expected<manifest::Manifest> load_project(const Context& ctx, const std::filesystem::path& file);
+Expected<manifest::Validation> validate_project(const Context& ctx,
+                                                const std::filesystem::path& file,
+                                                const std::string& name);
 
 // --json: the command's output as JSON on stdout. It also sets ctx.json, so that an error is
 // printed on stdout as JSON too (cli::run), not only as text on stderr.

@@ -122,7 +122,8 @@ Expected<DesiredFunction> desired_function(const manifest::Manifest& m,
                                            const std::filesystem::path& artifact,
                                            const std::string& digest, std::uint64_t bytes) {
   DesiredFunction d;
-  d.name = fn.name;
+  // The name on the platform: the stage's (name + name_suffix).
+  d.name = fn.deploy_name.empty() ? fn.name : fn.deploy_name;
   d.digest = digest;
   d.artifact = artifact;
   d.artifact_bytes = bytes;
@@ -131,7 +132,7 @@ Expected<DesiredFunction> desired_function(const manifest::Manifest& m,
     env[k] = v;
   }
   Json c = Json::object();
-  c["func_name"] = fn.name;
+  c["func_name"] = d.name;
   c["package"] = m.package;
   c["runtime"] = std::string(fn.runtime.name);
   c["handler"] = fn.handler;

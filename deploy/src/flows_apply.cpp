@@ -27,15 +27,19 @@ std::string name_of_urn(const std::string& urn) {
 }  // namespace
 
 Expected<std::vector<FlowPlan>> plan_flows(Api& api, const std::vector<flow::Definition>& defs,
-                                           const DeployState& state, bool prune) {
+                                           const DeployState& state, bool prune,
+                                           const std::string& name_suffix) {
   std::vector<FlowPlan> out;
-  const auto function_urn = [&api](const std::string& name) { return api.urn(name); };
+  const auto function_urn = [&api, &name_suffix](const std::string& name) {
+    return api.urn(name + name_suffix);
+  };
   for (const auto& def : defs) {
     FlowPlan p;
-    p.name = def.name;
-    p.urn = api.workflow_urn(def.name);
+    p.name = def.name + name_suffix;
+    p.urn = api.workflow_urn(p.name);
     p.body = workflow_body(def, function_urn);
-    auto remote = FSTAGE_TRY(api.find_workflow(def.name));
+    p.body["name"] = p.name;
+    auto remote = FSTAGE_TRY(api.find_workflow(p.name));
     if (!remote) {
       p.step = FlowStep::create;
     } else {

@@ -4,6 +4,13 @@
 
 namespace fstage::deploy {
 
+std::filesystem::path state_file(const std::filesystem::path& root, std::string_view stage) {
+  const std::string name = stage.empty() || stage == "dev"
+                               ? std::string("deploy-state.json")
+                               : "deploy-state." + std::string(stage) + ".json";
+  return root / ".fstage" / name;
+}
+
 DeployState DeployState::load(const std::filesystem::path& file) {
   DeployState s;
   s.m_file = file;

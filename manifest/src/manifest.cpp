@@ -14,6 +14,8 @@
 #include <fstage/manifest/manifest.hpp>
 #include <fstage/manifest/yaml_tree.hpp>
 
+#include "resolve.hpp"
+
 namespace fstage::manifest {
 
 namespace fs = std::filesystem;
@@ -213,6 +215,13 @@ void check_top(detail::Checker& c, const detail::YamlNode& root, Manifest& m) {
   for (const auto& e : fns->entries) {
     c.set_function(e.key->value);
     if (auto f = detail::check_function(c, e)) {
+      f->deploy_name = f->name + m.name_suffix;
+      if (!m.name_suffix.empty() && !is_valid_function_name(f->deploy_name)) {
+        c.error(*e.key,
+                "functions." + f->name + ": its name in stage " + quote(m.stage) + ", " +
+                    quote(f->deploy_name) + ", is not a valid function name",
+                k_name_rule, "shorten the function's name or stages." + m.stage + ".name_suffix");
+      }
       m.functions.push_back(std::move(*f));
     }
     c.set_function({});
@@ -226,7 +235,8 @@ void check_top(detail::Checker& c, const detail::YamlNode& root, Manifest& m) {
 }
 
 Validation validate_impl(std::string_view text, const std::string& origin,
-                         std::optional<fs::path> root, const fs::path& file) {
+                         std::optional<fs::path> root, const fs::path& file,
+                         const LoadOptions& options) {
   Validation v;
   detail::Checker c(origin, std::move(root));
   detail::YamlDocument doc = detail::parse_yaml(text, origin);
@@ -239,7 +249,14 @@ Validation validate_impl(std::string_view text, const std::string& origin,
       c.error(*doc.root, "the manifest is empty", "a mapping with 'name' and 'functions'",
               "run 'fstage init' to create one");
     } else if (c.expect_map(*doc.root, "the manifest", "a mapping with name and functions")) {
-      check_top(c, *doc.root, m);
+      const std::size_t before = c.error_count();
+      detail::NodePtr resolved = detail::resolve_document(c, doc.root, options, m);
+      m.document = resolved;
+      // A problem with the stage or a variable is reported alone: the checks would only
+      // repeat it as "empty value" or "not a number" at the same place.
+      if (c.error_count() == before) {
+        check_top(c, *resolved, m);
+      }
     }
     if (c.error_count() == 0) {
       v.manifest = std::move(m);
@@ -298,11 +315,13 @@ std::span<const int> memory_sizes() {
   return k_sizes;
 }
 
-Validation validate_text(std::string_view text, std::string_view origin) {
-  return validate_impl(text, std::string(origin), std::nullopt, fs::path(origin));
+Validation validate_text(std::string_view text, std::string_view origin,
+                         const LoadOptions& options) {
+  return validate_impl(text, std::string(origin), std::nullopt, fs::path(origin), options);
 }
 
-Validation validate_file(const fs::path& file, std::string_view origin) {
+Validation validate_file(const fs::path& file, std::string_view origin,
+                         const LoadOptions& options) {
   std::string name = origin.empty() ? file.string() : std::string(origin);
   static const std::string k_rule =
       "a manifest within the platform's limits (400 functions per account; per function "
@@ -318,10 +337,11 @@ Validation validate_file(const fs::path& file, std::string_view origin) {
     return v;
   }
   fs::path root = file.parent_path();
-  return validate_impl(*text, name, root.empty() ? fs::path(".") : root, file);
+  return validate_impl(*text, name, root.empty() ? fs::path(".") : root, file, options);
 }
 
-Expected<Manifest> load_manifest(const fs::path& file, std::string_view origin) {
+Expected<Manifest> load_manifest(const fs::path& file, std::string_view origin,
+                                 const LoadOptions& options) {
   std::string name = origin.empty() ? file.string() : std::string(origin);
   std::error_code ec;
   if (!fs::exists(file, ec)) {
@@ -337,7 +357,7 @@ Expected<Manifest> load_manifest(const fs::path& file, std::string_view origin) 
   if (::access(file.c_str(), R_OK) != 0 && errno == EACCES) {
     return fail(access_error(fs::absolute(file, ec), "the manifest"));
   }
-  Validation v = validate_file(file, origin);
+  Validation v = validate_file(file, origin, options);
   if (v.read_error) {
     return fail(std::move(*v.read_error));
   }

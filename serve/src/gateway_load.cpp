@@ -47,7 +47,8 @@ void Gateway::reserve_instances(const manifest::Function& fn, FunctionPool& pool
 
 Expected<std::shared_ptr<Project>> Gateway::load(const Project* previous) {
   auto p = std::make_shared<Project>();
-  p->manifest = FSTAGE_TRY(manifest::load_manifest(m_opts.manifest, m_opts.manifest_name));
+  p->manifest =
+      FSTAGE_TRY(manifest::load_manifest(m_opts.manifest, m_opts.manifest_name, m_opts.load));
   if (!m_opts.debug_function.empty() && p->manifest.find(m_opts.debug_function) == nullptr) {
     return fail(ErrorCode::usage,
                 "--debug names " + quote(m_opts.debug_function) + ", which " +

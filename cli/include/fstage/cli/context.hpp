@@ -38,6 +38,10 @@ struct Context {
   //             the command took; more -v show the same
   int verbosity = 0;
   ColorMode color = ColorMode::auto_;
+  // --stage NAME and --param k=v (repeatable): how the manifest is resolved (manifest::
+  // LoadOptions, built by load_options in options.hpp). "" = FSTAGE_STAGE, else "dev".
+  std::string stage;
+  std::vector<std::string> params;
   // The command's --json was given (add_json_flag): an error is printed as JSON on stdout.
   bool json = false;
 

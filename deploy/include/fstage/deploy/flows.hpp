@@ -58,8 +58,10 @@ struct FlowPlan {
 
 // Reads each flow's remote state and plans it (no writes). The flows recorded in `state` whose
 // names are not in `defs` are planned for removal with prune, else left alone (and said so).
+// `name_suffix` (the stage's, manifest.hpp) ends each flow's name and each function it calls.
 Expected<std::vector<FlowPlan>> plan_flows(Api& api, const std::vector<flow::Definition>& defs,
-                                           const DeployState& state, bool prune);
+                                           const DeployState& state, bool prune,
+                                           const std::string& name_suffix = {});
 
 // Applies the plans in order, recording created and updated flows in `state` (and forgetting
 // removed ones). `on_step` is called before each write.

@@ -18,11 +18,17 @@
 #include <map>
 #include <set>
 #include <string>
+#include <string_view>
 
 #include <fstage/base/error.hpp>
 #include <fstage/base/json.hpp>
 
 namespace fstage::deploy {
+
+// The state file of `stage` in the project at `root`: .fstage/deploy-state.json for the default
+// stage (where it has always been), .fstage/deploy-state.<stage>.json for the others, so that
+// no stage sees (or prunes) what another deployed.
+std::filesystem::path state_file(const std::filesystem::path& root, std::string_view stage);
 
 class DeployState {
  public:

@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -107,7 +108,9 @@ struct FunctionSettings {
 inline constexpr std::size_t k_max_tags = 20;  // per function (usermanual functiongraph_01_1839)
 
 struct Function {
-  std::string name;
+  std::string name;  // the key under `functions:`: what local commands (invoke, serve) use
+  // The function's name on the platform: `name` plus the stage's name_suffix (stages.cpp).
+  std::string deploy_name;
   Location where;
   RuntimeInfo runtime{};  // resolved: runtime.name is the exact API spelling
   std::string handler;
@@ -158,11 +161,46 @@ struct Manifest {
   // and/or per function (the map form). "" / absent: none.
   std::string obs_bucket;
   std::map<std::string, std::string> obs_buckets;
+  // The stage the manifest was resolved for (LoadOptions::stage), what it appends to each
+  // function's name on the platform, and whether deploy creates the functions' triggers there
+  // (`triggers: false` in a stage: none; local commands still see them).
+  std::string stage = "dev";
+  std::string name_suffix;
+  bool deploy_triggers = true;
+  // Every value a ${env:}, ${file:} or ${param:} put into the manifest: output never shows
+  // them (print masks them, deploy's plan hides them) unless asked (--show-values).
+  std::vector<std::string> secret_values;
+  // The resolved document (stage merged, variables substituted) that was validated; `print`
+  // renders it. Nodes a secret went into are marked (YamlNode::secret).
+  std::shared_ptr<const detail::YamlNode> document;
 
   const Function* find(std::string_view function_name) const;
   // The warnings a command about `function_name` alone prints: the manifest's own and that
   // function's, none about the other functions.
   std::vector<Diagnostic> warnings_for(std::string_view function_name) const;
+};
+
+// The stage every command uses unless --stage (or FSTAGE_STAGE) names another.
+inline constexpr std::string_view k_default_stage = "dev";
+// 1-32 letters, digits, '-' or '_', starting with a letter: it names files (.env.<stage>).
+bool is_valid_stage_name(std::string_view name);
+inline constexpr std::string_view k_stage_name_rule =
+    "1-32 letters, digits, '-' or '_', starting with a letter";
+
+// How a manifest is resolved before it is validated (stages.cpp, variables.cpp): the stage
+// whose `stages.<stage>` overrides apply, and where ${env:}, ${param:} and ${file:} come from.
+struct LoadOptions {
+  std::string stage = std::string(k_default_stage);
+  // --param k=v, in command-line order (a later one wins); before the stage's and the top
+  // level's `params:`.
+  std::vector<std::pair<std::string, std::string>> params;
+  // The process environment (before .env.<stage>, then .env); nullptr: ::getenv.
+  std::function<std::optional<std::string>(const std::string&)> getenv;
+  // Read .env and .env.<stage> beside the manifest (validate_file only).
+  bool dotenv = true;
+  // A variable that cannot be resolved is a warning and resolves to "" instead of an error
+  // (shell completion, which must offer function names whatever the environment).
+  bool lenient = false;
 };
 
 // The result of checking a manifest: the manifest when there are no errors, and every
@@ -182,17 +220,20 @@ struct Validation {
 inline constexpr std::size_t k_max_manifest_bytes = std::size_t{4} << 20;
 
 // Parses and validates manifest text. `origin` names the file in diagnostics.
-Validation validate_text(std::string_view text, std::string_view origin);
+Validation validate_text(std::string_view text, std::string_view origin,
+                         const LoadOptions& options = {});
 
 // Reads and validates the manifest file; also checks that each function's `code` directory
 // exists (relative to the file's directory). `origin` names the file in diagnostics (default:
 // `file` as given, e.g. "fstage.yaml" or "/abs/path/fstage.yaml"). Never throws.
-Validation validate_file(const std::filesystem::path& file, std::string_view origin = {});
+Validation validate_file(const std::filesystem::path& file, std::string_view origin = {},
+                         const LoadOptions& options = {});
 
 // validate_file, as an Expected: errors become one invalid_input Error ("fstage.yaml: 3 errors"
 // with the diagnostics "file:line:column: ..." as details, or the single diagnostic as the
 // message); not_found when the file is missing. Warnings are in Manifest::warnings.
-Expected<Manifest> load_manifest(const std::filesystem::path& file, std::string_view origin = {});
+Expected<Manifest> load_manifest(const std::filesystem::path& file, std::string_view origin = {},
+                                 const LoadOptions& options = {});
 
 // The invalid_input Error for a failed validation: the single diagnostic as the message, or
 // "<origin>: N errors" with one detail line per diagnostic; a hint to re-run `fstage validate`.

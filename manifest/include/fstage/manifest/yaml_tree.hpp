@@ -37,6 +37,8 @@ struct YamlNode {
   int content_column = 0;
   std::string value;
   ScalarStyle style = ScalarStyle::plain;
+  // A scalar a ${env:}, ${file:} or ${param:} went into (variables.cpp): output masks it.
+  bool secret = false;
   std::vector<NodePtr> items;      // sequence
   std::vector<YamlEntry> entries;  // map, in file order, duplicates removed, merges applied
   // What a walk of this node visits, aliases and merges expanded: nodes and scalar bytes

@@ -23,6 +23,7 @@ namespace fstage::serve {
 struct ServeOptions {
   std::filesystem::path manifest;  // the fstage.yaml to serve
   std::string manifest_name;       // how messages name it (default: the path)
+  manifest::LoadOptions load;      // its stage and parameters (every reload uses them too)
   std::string host = "127.0.0.1";
   int port = 8080;  // 0 = any free port (printed)
   PoolOptions pool;
