@@ -161,10 +161,14 @@ Expected<std::optional<Json>> Api::get_function(const std::string& name,
                                                 const std::string& qualifier) {
   Call c;
   c.path = fgs("/functions/" + urn(name, qualifier) + "/config");
+  return call_or_none(c, "FSS.1051");
+}
+
+Expected<std::optional<Json>> Api::call_or_none(const Call& c, std::string_view fss_code) {
   auto r = call(c);
   if (!r) {
     if (r.error().code == ErrorCode::not_found &&
-        r.error().message.find("FSS.1051") != std::string::npos) {
+        (fss_code.empty() || r.error().message.find(fss_code) != std::string::npos)) {
       return std::optional<Json>();
     }
     return fail(std::move(r).error());

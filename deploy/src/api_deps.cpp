@@ -29,10 +29,6 @@ Expected<std::vector<Json>> all_pages(Call&& call_page) {
   return out;
 }
 
-bool is_fss(const Error& e, std::string_view code) {
-  return e.message.find(code) != std::string::npos;
-}
-
 }  // namespace
 
 Expected<std::vector<Json>> Api::list_dependencies(const std::string& name) {
@@ -61,14 +57,7 @@ Expected<std::optional<Json>> Api::get_dependency_version(const std::string& dep
                                                           long version) {
   Call c;
   c.path = fgs("/dependencies/" + depend_id + "/version/" + std::to_string(version));
-  auto r = call(c);
-  if (!r) {
-    if (r.error().code == ErrorCode::not_found && is_fss(r.error(), "FSS.1056")) {
-      return std::optional<Json>();
-    }
-    return fail(std::move(r).error());
-  }
-  return std::optional<Json>(std::move(*r));
+  return call_or_none(c, "FSS.1056");
 }
 
 Expected<Json> Api::create_dependency_version(const Json& fields, const std::filesystem::path& zip,

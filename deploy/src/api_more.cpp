@@ -77,14 +77,7 @@ Expected<std::vector<Json>> Api::list_aliases(const std::string& name) {
 Expected<std::optional<Json>> Api::get_alias(const std::string& name, const std::string& alias) {
   Call c;
   c.path = fgs("/functions/" + urn(name) + "/aliases/" + alias);
-  auto r = call(c);
-  if (!r) {
-    if (r.error().code == ErrorCode::not_found) {
-      return std::optional<Json>();
-    }
-    return fail(std::move(r).error());
-  }
-  return std::optional<Json>(std::move(*r));
+  return call_or_none(c);
 }
 
 Expected<Json> Api::create_alias(const std::string& name, const Json& body) {

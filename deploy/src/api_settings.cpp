@@ -23,14 +23,7 @@ Expected<Json> Api::update_reserved_instances(const std::string& name, const Jso
 Expected<std::optional<Json>> Api::get_async_config(const std::string& name) {
   Call c;
   c.path = fgs("/functions/" + urn(name) + "/async-invoke-config");
-  auto r = call(c);
-  if (!r) {
-    if (r.error().code == ErrorCode::not_found) {
-      return std::optional<Json>();
-    }
-    return fail(std::move(r).error());
-  }
-  return std::optional<Json>(std::move(*r));
+  return call_or_none(c);
 }
 
 Expected<Json> Api::put_async_config(const std::string& name, const Json& body) {

@@ -423,21 +423,32 @@ struct FunctionRunner::Impl {
     }
   }
 
-  InvokeResult start_now() {
-    InvokeResult r;
+  // What start_now and invoke do first: the result's fixed fields, the output held since the
+  // last call into `logs`, and the instance dropped when it died while idle. False when the
+  // runner is cancelled (`r` then says so).
+  bool begin(InvokeResult& r, std::string& logs) {
     r.memory_size_mb = spec.memory_mb;
     r.warnings = launch.warnings;
     r.version_note = launch.version_note;
-    std::string logs = std::move(pending_output);
+    logs = std::move(pending_output);
     pending_output.clear();
     if (cancelled()) {
       discard();
       set_cancelled(r);
       r.logs = std::move(logs);
-      return r;
+      return false;
     }
     if (instance && idle_news(*instance, logs)) {
       discard();  // died while idle
+    }
+    return true;
+  }
+
+  InvokeResult start_now() {
+    InvokeResult r;
+    std::string logs;
+    if (!begin(r, logs)) {
+      return r;
     }
     if (instance) {
       pending_output = std::move(logs);
@@ -457,19 +468,9 @@ struct FunctionRunner::Impl {
   InvokeResult invoke(const InvokeRequest& req) {
     InvokeResult r;
     r.request_id = req.request_id.empty() ? new_request_id() : req.request_id;
-    r.memory_size_mb = spec.memory_mb;
-    r.warnings = launch.warnings;
-    r.version_note = launch.version_note;
-    std::string logs = std::move(pending_output);
-    pending_output.clear();
-    if (cancelled()) {
-      discard();
-      set_cancelled(r);
-      r.logs = std::move(logs);
+    std::string logs;
+    if (!begin(r, logs)) {
       return r;
-    }
-    if (instance && idle_news(*instance, logs)) {
-      discard();  // died while idle
     }
     if (!instance) {
       r.cold = true;

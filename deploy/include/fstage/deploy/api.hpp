@@ -181,6 +181,9 @@ class Api {
   Expected<HttpResponse> raw(const Call& c);
   // raw() + error mapping + JSON parsing (null for an empty body).
   Expected<Json> call(const Call& c);
+  // call(), with a 404 (whose message carries `fss_code`, when one is given) as nullopt: the
+  // one way a lookup says "there is none".
+  Expected<std::optional<Json>> call_or_none(const Call& c, std::string_view fss_code = {});
   std::string fgs(const std::string& rest) const;  // "/v2/<project>/fgs" + rest
   // POST …/groups/{group}/streams/{stream}/content/query on the LTS endpoint; `detail` is
   // log_detail()'s answer.
