@@ -243,6 +243,13 @@ Expected<int> run(const Context& ctx, const DeployOptions& o, deploy::Redactor& 
   auto req = FSTAGE_TRY(request_of(o));
   auto path = FSTAGE_TRY(manifest_path(ctx, o.manifest));
   auto m = FSTAGE_TRY(load_project(ctx, path));
+  if (!o.show_values) {
+    // What ${env:}, ${file:} and ${param:} put anywhere (a description, a flow's constants),
+    // not only into env: the plan, --json and errors show none of it.
+    for (const auto& v : m.secret_values) {
+      redactor.add(v);
+    }
+  }
   if (!m.deploy_triggers) {
     // `triggers: false` in this stage: none wanted, so those fstage created here go.
     for (auto& f : m.functions) {
@@ -350,7 +357,8 @@ Expected<int> run(const Context& ctx, const DeployOptions& o, deploy::Redactor& 
     deploy::DeployOutcome out =
         FSTAGE_TRY(deploy::plan_function(session->api(), pr.want, state, req));
     if (human) {
-      *ctx.err << deploy::render_plan(out.plan, o.show_values) << render_findings(pr.route);
+      *ctx.err << redactor(deploy::render_plan(out.plan, o.show_values))
+               << render_findings(pr.route);
       for (const auto& n : out.plan.notes) {
         if (ctx.verbosity > 0 || n.find("left alone") != std::string::npos) {
           *ctx.err << "  = " << n << "\n";
@@ -417,7 +425,7 @@ Expected<int> run(const Context& ctx, const DeployOptions& o, deploy::Redactor& 
         p.step != deploy::FlowStep::unchanged && p.step != deploy::FlowStep::left_alone;
     flows_changed += writes ? 1 : 0;
     if (human) {
-      *ctx.err << deploy::render_flow_plan(p, o.dry_run);
+      *ctx.err << redactor(deploy::render_flow_plan(p, o.dry_run));
     }
   }
   if (!o.dry_run) {
@@ -451,7 +459,7 @@ Expected<int> run(const Context& ctx, const DeployOptions& o, deploy::Redactor& 
               {"region", session->target().region},
               {"functions", report},
               {"flows", flow_report}};
-    *ctx.out << json_text(j, 2) << "\n";
+    *ctx.out << redactor(json_text(j, 2)) << "\n";
   }
   if (human) {
     if (changed == 0) {

@@ -108,6 +108,13 @@ assert_not_contains "$T/err" "create"
 fs 0 remove --stage dev --yes
 assert_contains "$T/err" "nothing to remove"
 
+# A substituted value outside env (here a description) is hidden from the plan and --json too.
+sed -i 's/^    memory: 256$/    memory: 256\n    description: "built with ${param:token, none}"/' fstage.yaml
+fs 0 deploy --stage prod --param "token=$PARAM_SECRET" --dry-run
+assert_contains "$T/err" "built with ****"
+fs 0 deploy --stage prod --param "token=$PARAM_SECRET" --dry-run --json
+assert_contains "$T/out" "built with ****"
+
 for v in "$DEV_SECRET" "$PROD_SECRET" "$PARAM_SECRET"; do
   if grep -qF "$v" "$OUTPUT_LOG"; then
     grep -nF "$v" "$OUTPUT_LOG" | head -3
