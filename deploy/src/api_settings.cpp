@@ -62,20 +62,19 @@ Expected<Json> Api::list_tags(const std::string& name) {
 }
 
 Expected<void> Api::create_tags(const std::string& name, const Json& body) {
-  const std::string text = body.dump();
-  Call c;
-  c.method = "POST";
-  c.path = tags_path(m_target.project_id, urn(name, "")) + "/create";
-  c.body = text;
-  FSTAGE_TRY(call(c));
-  return {};
+  return tags_call(name, "POST", "/create", body);
 }
 
 Expected<void> Api::delete_tags(const std::string& name, const Json& body) {
+  return tags_call(name, "DELETE", "/delete", body);
+}
+
+Expected<void> Api::tags_call(const std::string& name, const char* method, const char* action,
+                              const Json& body) {
   const std::string text = body.dump();
   Call c;
-  c.method = "DELETE";
-  c.path = tags_path(m_target.project_id, urn(name, "")) + "/delete";
+  c.method = method;
+  c.path = tags_path(m_target.project_id, urn(name, "")) + action;
   c.body = text;
   FSTAGE_TRY(call(c));
   return {};

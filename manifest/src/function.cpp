@@ -121,13 +121,7 @@ void check_env(Checker& c, const YamlNode& n, const std::string& path, Function&
   for (const auto& e : n.entries) {
     const std::string& key = e.key->value;
     std::string key_path = path + "." + key;
-    if (!is_valid_env_key(key)) {
-      c.error(*e.key, path + ": " + quote(key) + " is not a valid variable name",
-              "letters, digits and '_', starting with a letter");
-    } else if (is_reserved_env_key(key)) {
-      c.error(*e.key, path + ": " + quote(key) + " is reserved by the platform",
-              "a name that is not one of the platform's own RUNTIME_* variables");
-    }
+    check_env_key(c, *e.key, path);
     const YamlNode& v = *e.value;
     std::string value;
     if (v.is_null()) {
@@ -228,6 +222,20 @@ std::optional<std::string> optional_text(Checker& c, const YamlNode* n, const st
 }
 
 }  // namespace
+
+bool check_env_key(Checker& c, const YamlNode& key, const std::string& path) {
+  if (!is_valid_env_key(key.value)) {
+    c.error(key, path + ": " + quote(key.value) + " is not a valid variable name",
+            "letters, digits and '_', starting with a letter");
+    return false;
+  }
+  if (is_reserved_env_key(key.value)) {
+    c.error(key, path + ": " + quote(key.value) + " is reserved by the platform",
+            "a name that is not one of the platform's own RUNTIME_* variables");
+    return false;
+  }
+  return true;
+}
 
 std::optional<Function> check_function(Checker& c, const YamlEntry& entry) {
   const YamlNode& key = *entry.key;

@@ -209,14 +209,8 @@ void check_encrypted_env(Checker& c, const YamlNode& n, const std::string& path,
   }
   for (const auto& e : n.entries) {
     const std::string& key = e.key->value;
-    if (!is_valid_env_key(key)) {
-      c.error(*e.key, path + ": " + quote(key) + " is not a valid variable name",
-              "letters, digits and '_', starting with a letter");
-    } else if (is_reserved_env_key(key)) {
-      c.error(*e.key, path + ": " + quote(key) + " is reserved by the platform",
-              "a name that is not one of the platform's own RUNTIME_* variables");
-    } else if (std::any_of(f.env.begin(), f.env.end(),
-                           [&](const auto& kv) { return kv.first == key; })) {
+    if (check_env_key(c, *e.key, path) &&
+        std::any_of(f.env.begin(), f.env.end(), [&](const auto& kv) { return kv.first == key; })) {
       c.error(*e.key, path + ": " + quote(key) + " is also in env",
               "each name in env or encrypted_env, not both", "keep a secret in encrypted_env only");
     }

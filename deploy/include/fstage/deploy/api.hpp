@@ -184,6 +184,9 @@ class Api {
   // call(), with a 404 (whose message carries `fss_code`, when one is given) as nullopt: the
   // one way a lookup says "there is none".
   Expected<std::optional<Json>> call_or_none(const Call& c, std::string_view fss_code = {});
+  // POST …/tags/create or DELETE …/tags/delete with `body` ({tags: [...]}).
+  Expected<void> tags_call(const std::string& name, const char* method, const char* action,
+                           const Json& body);
   std::string fgs(const std::string& rest) const;  // "/v2/<project>/fgs" + rest
   // POST …/groups/{group}/streams/{stream}/content/query on the LTS endpoint; `detail` is
   // log_detail()'s answer.

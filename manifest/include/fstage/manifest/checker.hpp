@@ -99,6 +99,9 @@ void check_dependencies(Checker& c, const YamlNode& n, const std::string& path, 
 // `functions.<name>.async_invoke` (async_invoke.cpp), and once every function is known, that
 // each FunctionGraph destination names another function of the manifest.
 void check_async_invoke(Checker& c, const YamlNode& n, const std::string& path, Function& f);
+// An environment variable's name (env and encrypted_env): valid and not the platform's own.
+// False, with the error reported at `key`, otherwise.
+bool check_env_key(Checker& c, const YamlNode& key, const std::string& path);
 // The platform settings of a function (function_settings.cpp): func_vpc, xrole,
 // strategy_config, log_config, tags, encrypted_env, pre_stop_handler/_timeout, and the checks
 // between them and reserved_instances / env.
