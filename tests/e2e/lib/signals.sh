@@ -77,7 +77,13 @@ check_clean() {
     sleep 0.05
   done
   for p in $left; do ps -o pid,ppid,stat,args -p "$p" || true; done
-  cgroups_of "$FS_DONE"
+  # What is left, and what is still in it, so that a rare failure can be told apart from
+  # another (a teardown still under way, a start the drain missed, a leaf never removed).
+  local d
+  for d in $(cgroups_of "$FS_DONE"); do
+    echo "left: $d ($(stat -c %y "$d" 2>/dev/null)); processes: $(cat "$d/cgroup.procs" 2>/dev/null | tr '\n' ' ')"
+  done
+  [ -z "${T:-}" ] || [ ! -f "$T/serve.log" ] || { echo "--- the end of serve's log:"; tail -20 "$T/serve.log"; }
   fail "$what: left processes ($left) or the cgroups above behind"
 }
 
