@@ -1,0 +1,153 @@
+# bench/lib/serve-common.sh: what bench/serve, bench/serve-burst and bench/serve-cpu share, so
+# that every row of theirs serves the same handlers the same way (sourced, not run).
+#  - bench_handlers DIR: the hello handlers (DIR/py/handler.py, DIR/node/handler.js), the floor
+#    servers beside them, DIR/fstage.yaml serving both on an APIG route of any method, and
+#    DIR/post.lua (wrk: POST a small JSON body, as issue 24's table was measured);
+#  - free_port, wait_http URL;
+#  - start_floor node|python PORT, start_ff DIR PORT, start_sls DIR PORT, ensure_peers CACHE:
+#    each start_* sets STARTED to the server's pid (a process group leader for serverless).
+# Callers set PYTHON (/usr/bin/python3: the python3 on PATH may be a slow shim).
+
+bench_handlers() {
+  local dir=$1
+  mkdir -p "$dir/py" "$dir/node"
+  cat >"$dir/py/handler.py" <<'PY'
+def hello(event, context):
+    return {"statusCode": 200, "headers": {"Content-Type": "text/plain"}, "body": "hello"}
+PY
+  cat >"$dir/node/handler.js" <<'JS'
+exports.hello = async (event, context) =>
+  ({ statusCode: 200, headers: { 'Content-Type': 'text/plain' }, body: 'hello' });
+JS
+  cat >"$dir/fstage.yaml" <<'YAML'
+name: bench
+functions:
+  py: {runtime: Python3.10, handler: handler.hello, code: py, triggers: [{type: APIG, path: /py, method: ANY}]}
+  node: {runtime: Node.js18.15, handler: handler.hello, code: node, triggers: [{type: APIG, path: /node, method: ANY}]}
+YAML
+  cat >"$dir/post.lua" <<'LUA'
+wrk.method = "POST"
+wrk.body = '{"n": 0}'
+wrk.headers["Content-Type"] = "application/json"
+LUA
+  # The floor: each handler behind its runtime's own HTTP server, nothing else. It reads the
+  # request's body and hands the handler the method and path.
+  cat >"$dir/node/floor.js" <<'JS'
+const http = require('http');
+const { hello } = require('./handler.js');
+http.createServer((req, res) => {
+  const chunks = [];
+  req.on('data', (c) => chunks.push(c));
+  req.on('end', async () => {
+    const body = Buffer.concat(chunks).toString();
+    const r = await hello({ httpMethod: req.method, path: req.url, body }, {});
+    res.writeHead(r.statusCode, r.headers);
+    res.end(r.body);
+  });
+}).listen(Number(process.argv[2]), '127.0.0.1');
+JS
+  cat >"$dir/py/floor.py" <<'PY'
+import sys
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from handler import hello
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, as wrk and the gateway use
+    disable_nagle_algorithm = True  # headers and body go in two writes: no 40 ms delayed ACK
+    def answer(self):
+        n = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(n).decode() if n else ""
+        r = hello({"httpMethod": self.command, "path": self.path, "body": body}, None)
+        out = r["body"].encode()
+        self.send_response(r["statusCode"])
+        for k, v in r["headers"].items():
+            self.send_header(k, v)
+        self.send_header("Content-Length", str(len(out)))
+        self.end_headers()
+        self.wfile.write(out)
+    do_GET = answer
+    do_POST = answer
+    def log_message(self, *args):
+        pass
+
+ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Handler).serve_forever()
+PY
+  BENCH_DIR=$dir
+}
+
+free_port() { "$PYTHON" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+wait_http() {  # URL: until it answers 200 (30 s)
+  for _ in $(seq 1 300); do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' "$1")" = 200 ] && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+start_floor() {  # node|python PORT
+  if [ "$1" = node ]; then
+    node "$BENCH_DIR/node/floor.js" "$2" >"$BENCH_DIR/floor-node.log" 2>&1 &
+  else
+    (cd "$BENCH_DIR/py" && exec "$PYTHON" floor.py "$2") >"$BENCH_DIR/floor-python.log" 2>&1 &
+  fi
+  STARTED=$!
+}
+
+# ensure_peers CACHE: serverless@3 + serverless-offline@13 and functions-framework@3 from npm
+# into CACHE, once. Returns 1 (and says why) when they are not there.
+ensure_peers() {
+  local cache=$1
+  command -v npm >/dev/null || { echo "PEERS NOT INSTALLED: no npm"; return 1; }
+  mkdir -p "$cache"
+  if [ ! -x "$cache/node_modules/.bin/serverless" ] ||
+    [ ! -d "$cache/node_modules/@google-cloud/functions-framework" ]; then
+    echo "installing serverless@3, serverless-offline@13, @google-cloud/functions-framework@3 into $cache ..."
+    (cd "$cache" && npm install --no-audit --no-fund --loglevel=error \
+      serverless@3 serverless-offline@13 @google-cloud/functions-framework@3) >"$BENCH_DIR/npm.log" 2>&1 ||
+      { echo "PEERS NOT INSTALLED: npm install failed:"; tail -5 "$BENCH_DIR/npm.log"; return 1; }
+  fi
+  [ -x "$cache/node_modules/.bin/serverless" ]
+}
+
+# start_sls CACHE PORT: serverless-offline serving both handlers at /py and /node (any method).
+start_sls() {
+  local cache=$1 port=$2 d=$BENCH_DIR/sls
+  mkdir -p "$d"
+  cp "$BENCH_DIR/py/handler.py" "$BENCH_DIR/node/handler.js" "$d/"
+  cat >"$d/serverless.yml" <<'YAML'
+service: bench
+frameworkVersion: '3'
+provider:
+  name: aws
+  runtime: nodejs18.x
+plugins:
+  - serverless-offline
+functions:
+  py:
+    handler: handler.hello
+    runtime: python3.11
+    events: [{ httpApi: { path: /py, method: '*' } }]
+  node:
+    handler: handler.hello
+    events: [{ httpApi: { path: /node, method: '*' } }]
+YAML
+  ln -sfn "$cache/node_modules" "$d/node_modules"
+  # setsid: a process group of its own, so that its Python workers end with it (kill -- -PID).
+  (cd "$d" && SLS_TELEMETRY_DISABLED=1 SLS_NOTIFICATIONS_MODE=off exec setsid \
+    "$cache/node_modules/.bin/serverless" offline start --httpPort "$port" \
+    --lambdaPort "$(free_port)" --noPrependStageInUrl) >"$BENCH_DIR/sls.log" 2>&1 &
+  STARTED=$!
+}
+
+# start_ff CACHE PORT: functions-framework (Node.js only: its Python twin lives on PyPI).
+start_ff() {
+  local cache=$1 port=$2 d=$BENCH_DIR/ff
+  mkdir -p "$d"
+  cat >"$d/index.js" <<'JS'
+exports.hello = (req, res) => { res.set('Content-Type', 'text/plain'); res.send('hello'); };
+JS
+  (cd "$d" && exec "$cache/node_modules/.bin/functions-framework" --target=hello --port="$port") \
+    >"$BENCH_DIR/ff.log" 2>&1 &
+  STARTED=$!
+}
