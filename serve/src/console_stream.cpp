@@ -162,46 +162,57 @@ void Console::watch_flows() {
     }
     into[id] = Seen{flow, status, std::move(nodes)};
   };
-  // Its own subscription says when something ran (a flow's function, a v2 route): only then,
-  // and once a second, is every flow's list read (kept executions come from the store); in
-  // between, the running executions alone are looked at.
-  auto own = m_bus.subscribe("");
-  auto last_full = std::chrono::steady_clock::time_point{};
-  while (own && !m_stopping) {
-    auto got = own->next(m_options.flow_poll);
-    if (!got) {
-      break;  // the bus closed: serve is stopping
+  // Only while someone listens does it hold a subscription of its own: every request publishes
+  // two or three events, and a subscription wakes this thread for each (a context switch
+  // apiece, a quarter of the gateway's CPU per request when nobody was listening). That
+  // subscription says when something ran (a flow's function, a v2 route): only then, and once
+  // a second, is every flow's list read (kept executions come from the store); in between, the
+  // running executions alone are looked at.
+  while (!m_stopping) {
+    if (!m_bus.wait_for_subscriber(std::chrono::seconds(1))) {
+      continue;  // nobody listens (or the bus closed: m_stopping is then set)
     }
-    if (m_bus.subscribers() <= 1) {
-      listening = false;
-      continue;
-    }
-    baseline = !listening;
-    listening = true;
-    bool activity = false;
-    for (const auto& e : *got) {
-      activity = activity || !e->type.starts_with("flow_");  // not what this thread said
-    }
-    const auto now = std::chrono::steady_clock::now();
-    if (baseline || activity || now - last_full >= std::chrono::seconds(1)) {
-      last_full = now;
-      std::map<std::string, Seen> found;
-      for (const auto& def : m_flows.flows()) {
-        for (const auto& brief : m_flows.list(def.name)) {
-          look(def.name, text_of(brief, "execution_id"), text_of(brief, "status"), found);
+    auto own = m_bus.subscribe("");
+    listening = false;
+    auto last_full = std::chrono::steady_clock::time_point{};
+    while (own && !m_stopping) {
+      auto got = own->next(m_options.flow_poll);
+      if (!got) {
+        break;  // the bus closed: serve is stopping
+      }
+      if (m_bus.subscribers() <= 1) {
+        break;  // the listeners have gone: let go of the subscription, wait for the next one
+      }
+      baseline = !listening;
+      listening = true;
+      bool activity = false;
+      for (const auto& e : *got) {
+        activity = activity || !e->type.starts_with("flow_");  // not what this thread said
+      }
+      const auto now = std::chrono::steady_clock::now();
+      if (baseline || activity || now - last_full >= std::chrono::seconds(1)) {
+        last_full = now;
+        std::map<std::string, Seen> found;
+        for (const auto& def : m_flows.flows()) {
+          for (const auto& brief : m_flows.list(def.name)) {
+            look(def.name, text_of(brief, "execution_id"), text_of(brief, "status"), found);
+          }
+        }
+        seen = std::move(found);
+      } else {
+        std::map<std::string, Seen> found;
+        for (const auto& [id, s] : seen) {
+          if (s.status == "running") {
+            look(s.flow, id, "", found);
+          }
+        }
+        for (auto& [id, s] : found) {
+          seen[id] = std::move(s);
         }
       }
-      seen = std::move(found);
-    } else {
-      std::map<std::string, Seen> found;
-      for (const auto& [id, s] : seen) {
-        if (s.status == "running") {
-          look(s.flow, id, "", found);
-        }
-      }
-      for (auto& [id, s] : found) {
-        seen[id] = std::move(s);
-      }
+    }
+    if (!own) {
+      break;  // the bus is closed
     }
   }
 }

@@ -99,6 +99,20 @@ void EventBus::publish(const std::string& type, const std::string& function, Ord
     }
     data = std::move(j);
   }
+  // Nobody to tell and nothing to keep for a later subscriber's backlog (only log events are
+  // kept): the recent invocations alone take note, and no event is made. Every request
+  // publishes two or three of these (access, invocation_started, invocation_finished).
+  if (type != "log") {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    if (m_closed) {
+      return;
+    }
+    if (m_subscribers.empty()) {
+      ++m_seq;
+      remember_locked(type, function, data);
+      return;
+    }
+  }
   auto e = std::make_shared<BusEvent>();
   e->type = type;
   e->function = function;
@@ -193,7 +207,23 @@ std::shared_ptr<Subscription> EventBus::subscribe(const std::string& function,
     s->offer(*it);
   }
   m_subscribers.push_back(s);
+  m_subscribed.notify_all();
   return s;
+}
+
+bool EventBus::wait_for_subscriber(std::chrono::milliseconds timeout) const {
+  std::unique_lock<std::mutex> lock(m_mutex);
+  auto live = [&] {
+    return std::any_of(m_subscribers.begin(), m_subscribers.end(),
+                       [](const auto& w) { return !w.expired(); });
+  };
+  m_subscribed.wait_for(lock, timeout, [&] { return m_closed || live(); });
+  return !m_closed && live();
+}
+
+bool EventBus::unheard() const {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  return m_subscribers.empty();
 }
 
 std::size_t EventBus::subscribers() const {
@@ -214,6 +244,7 @@ void EventBus::close() {
     }
     m_subscribers.clear();
   }
+  m_subscribed.notify_all();
   for (const auto& s : open) {
     s->close();
   }

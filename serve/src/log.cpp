@@ -107,7 +107,8 @@ void Logger::write(const std::string& line) {
 
 void Logger::access(const AccessRecord& r) {
   double ms = round_to(r.duration_ms, 3);
-  if (m_json || m_bus != nullptr) {
+  const bool tell = m_bus != nullptr && !m_bus->unheard();  // once per request: made only if heard
+  if (m_json || tell) {
     OrderedJson j = OrderedJson::object();
     j["time"] = clock_iso();
     j["type"] = "access";
@@ -122,7 +123,7 @@ void Logger::access(const AccessRecord& r) {
     if (m_json) {
       write(dump(j));
     }
-    if (m_bus != nullptr) {
+    if (tell) {
       m_bus->publish("access", r.function, std::move(j));
     }
     if (m_json) {

@@ -242,3 +242,63 @@ TEST_CASE("sse_frame writes one whole event", "[serve][events]") {
   e.json = R"({"message":"a\nb"})";
   CHECK(sse_frame(e) == "id: 7\nevent: log\ndata: {\"message\":\"a\\nb\"}\n\n");
 }
+
+TEST_CASE("EventBus with nobody listening: invocations still recorded, nothing else made",
+          "[serve][events]") {
+  std::ostringstream out;
+  Logger log(out, false, true);
+  EventBus bus;
+  log.attach(&bus);
+  CHECK(bus.unheard());
+  log.invocation_started("f", "r1");
+  log.function_line("f", "r1", "a line");
+  log.invocation_finished("f", "r1", "ok", 3.5, 0, false);
+  AccessRecord a;
+  a.method = "POST";
+  a.path = "/f";
+  a.status = 200;
+  a.function = "f";
+  a.request_id = "r1";
+  log.access(a);
+  auto recent = bus.recent_invocations("", 10);
+  REQUIRE(recent.size() == 1);
+  CHECK(recent[0].status == "ok");
+  CHECK(recent[0].duration_ms == 3.5);
+  REQUIRE(recent[0].lines.size() == 1);
+  // Log lines are kept for a later subscriber's backlog; access events are not.
+  auto later = bus.subscribe("", 10);
+  CHECK_FALSE(bus.unheard());
+  auto got = drain(*later);
+  REQUIRE(got.size() == 1);
+  CHECK(got[0]->type == "log");
+  // And once heard, an access event reaches the subscriber.
+  log.access(a);
+  got = drain(*later);
+  REQUIRE(got.size() == 1);
+  CHECK(got[0]->type == "access");
+}
+
+TEST_CASE("EventBus::wait_for_subscriber wakes on a subscription and on close",
+          "[serve][events]") {
+  EventBus bus;
+  CHECK_FALSE(bus.wait_for_subscriber(10ms));  // nobody: the timeout
+  std::shared_ptr<Subscription> s;
+  std::thread subscriber([&] {
+    std::this_thread::sleep_for(50ms);
+    s = bus.subscribe("");
+  });
+  auto t0 = std::chrono::steady_clock::now();
+  CHECK(bus.wait_for_subscriber(5s));  // woken by subscribe(), not by the timeout
+  CHECK(std::chrono::steady_clock::now() - t0 < 2s);
+  subscriber.join();
+  s.reset();
+  CHECK_FALSE(bus.wait_for_subscriber(0ms));  // a dropped subscription no longer counts
+  std::thread closer([&bus] {
+    std::this_thread::sleep_for(50ms);
+    bus.close();
+  });
+  t0 = std::chrono::steady_clock::now();
+  CHECK_FALSE(bus.wait_for_subscriber(5s));
+  CHECK(std::chrono::steady_clock::now() - t0 < 2s);
+  closer.join();
+}

@@ -104,6 +104,13 @@ class EventBus {
   // nullptr once the bus is closed.
   std::shared_ptr<Subscription> subscribe(const std::string& function, std::size_t backlog = 0);
   std::size_t subscribers() const;
+  // Waits up to `timeout` for a subscription to exist; true when one does, false on the
+  // timeout or once the bus is closed. For a watcher that should hold no subscription of its
+  // own (and so be woken by no event) while nobody listens.
+  bool wait_for_subscriber(std::chrono::milliseconds timeout) const;
+  // No subscription now (one that has just gone may still count): an event that would only be
+  // told, not kept (not a log line, not about an invocation), need not even be made.
+  bool unheard() const;
 
   // Closes every subscription, and refuses new ones: serve is stopping.
   void close();
@@ -120,6 +127,7 @@ class EventBus {
 
   EventBusOptions m_options;
   mutable std::mutex m_mutex;
+  mutable std::condition_variable m_subscribed;  // subscribe() and close()
   std::uint64_t m_seq = 0;
   bool m_closed = false;
   std::vector<std::weak_ptr<Subscription>> m_subscribers;
