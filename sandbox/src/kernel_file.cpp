@@ -16,7 +16,8 @@ KernelFile::KernelFile(KernelFile&& o) noexcept
     : m_path(std::move(o.m_path)),
       m_flags(o.m_flags),
       m_fd(std::exchange(o.m_fd, -1)),
-      m_open_errno(o.m_open_errno) {}
+      m_open_errno(o.m_open_errno),
+      m_text(std::move(o.m_text)) {}
 
 KernelFile& KernelFile::operator=(KernelFile&& o) noexcept {
   if (this != &o) {
@@ -25,6 +26,7 @@ KernelFile& KernelFile::operator=(KernelFile&& o) noexcept {
     m_flags = o.m_flags;
     m_fd = std::exchange(o.m_fd, -1);
     m_open_errno = o.m_open_errno;
+    m_text = std::move(o.m_text);
   }
   return *this;
 }
@@ -55,8 +57,9 @@ bool KernelFile::open() {
   return true;
 }
 
-std::string KernelFile::read() {
-  std::string out;
+std::string_view KernelFile::read() {
+  std::string& out = m_text;
+  out.clear();
   if (!open()) {
     return out;
   }
@@ -80,7 +83,8 @@ std::string KernelFile::read() {
 }
 
 std::uint64_t KernelFile::read_u64() {
-  return std::strtoull(read().c_str(), nullptr, 10);
+  read();
+  return std::strtoull(m_text.c_str(), nullptr, 10);
 }
 
 int KernelFile::write(std::string_view text) {

@@ -23,8 +23,10 @@ class KernelFile {
   KernelFile& operator=(const KernelFile&) = delete;
   ~KernelFile();
 
-  // The whole content, or "" when the file cannot be opened or read.
-  std::string read();
+  // The whole content, or "" when the file cannot be opened or read. The view is of a buffer
+  // the file keeps (valid until its next read): a sample allocates nothing once warm, where a
+  // fresh string of /proc/PID/status's 1.4 KB was a large-bin malloc on every request.
+  std::string_view read();
   // The leading decimal number, or 0.
   std::uint64_t read_u64();
   // One write of `text`; 0 or an errno.
@@ -40,6 +42,7 @@ class KernelFile {
   int m_flags = 0;
   int m_fd = -1;
   int m_open_errno = 0;  // a file that could not be opened is not retried
+  std::string m_text;    // what read() returned last
 };
 
 }  // namespace fstage::sandbox::detail

@@ -115,12 +115,17 @@ const headerOf = (h, name) => h[name] || '';
 // getRunningTimeInSeconds() returns), and the same methods, plus the ones the platform
 // documents for every runtime (PLATFORM.md 1.8: getInvokeID, getTraceID, getInvokeProperty,
 // getState/setState, getInstanceID).
+// The instance's constants, read from the environment once: every process.env read goes
+// through a C++ interceptor, and a context made eight of them per request.
+const env = (({ RUNTIME_FUNC_NAME, RUNTIME_PACKAGE, RUNTIME_PROJECT_ID, RUNTIME_FUNC_VERSION,
+  RUNTIME_MEMORY, RUNTIME_CPU, RUNTIME_ALIAS }) => ({ RUNTIME_FUNC_NAME, RUNTIME_PACKAGE,
+  RUNTIME_PROJECT_ID, RUNTIME_FUNC_VERSION, RUNTIME_MEMORY, RUNTIME_CPU, RUNTIME_ALIAS }))(
+  process.env);
 class Context {
   #deadlineMs;
   constructor(requestID, deadlineMs, headers, timeoutS) {
     const h = {};
     for (const [k, v] of Object.entries(headers || {})) h[k.toLowerCase()] = v;
-    const env = process.env;
     this.#deadlineMs = deadlineMs;
     this.functionName = env.RUNTIME_FUNC_NAME || '';
     this.package = env.RUNTIME_PACKAGE || '';
