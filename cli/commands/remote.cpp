@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <sstream>
 
@@ -19,6 +20,7 @@
 #include <fstage/cli/context.hpp>
 #include <fstage/cli/exit_codes.hpp>
 #include <fstage/deploy/mask.hpp>
+#include <fstage/deploy/redacted_output.hpp>
 #include <fstage/deploy/state.hpp>
 #include <fstage/manifest/manifest.hpp>
 
@@ -133,14 +135,30 @@ Expected<int> redacted(const deploy::Redactor& redactor, Expected<int> r) {
   return r;
 }
 
+void hide_substituted(const ProjectDefaults& d, deploy::Redactor& redactor) {
+  for (const auto& v : d.secrets) {
+    redactor.add(v);
+    const std::string quoted = json_text(Json(v));  // as it reads inside printed JSON
+    redactor.add(std::string_view(quoted).substr(1, quoted.size() - 2));
+  }
+}
+
 Expected<int> with_remote_session(
     const Context& ctx, const RemoteFlags& flags, const std::string& manifest,
-    const std::function<Expected<int>(deploy::Session&, const ProjectDefaults&)>& body) {
+    const std::function<Expected<int>(deploy::Session&, const ProjectDefaults&)>& body,
+    bool show_values) {
   deploy::Redactor redactor =
       deploy::redactor_from_env(deploy::Env(ctx.env.begin(), ctx.env.end()));
   auto run = [&]() -> Expected<int> {
     ProjectDefaults d = FSTAGE_TRY(project_defaults(ctx, manifest));
+    if (!show_values) {
+      hide_substituted(d, redactor);
+    }
     auto session = FSTAGE_TRY(open_session(ctx, flags, d.region, d.package, redactor, nullptr));
+    std::optional<deploy::RedactedOutput> masked;
+    if (!show_values && !d.secrets.empty()) {
+      masked.emplace(*ctx.out, redactor);
+    }
     return body(*session, d);
   };
   return redacted(redactor, run());
@@ -163,6 +181,7 @@ Expected<ProjectDefaults> project_defaults(const Context& ctx, const std::string
     d.package = m->package;
     d.root = m->root;
     d.stage = m->stage;
+    d.secrets = m->secret_values;
     for (const auto& f : m->functions) {
       d.names[f.name] = f.deploy_name;
     }
@@ -201,7 +220,8 @@ Expected<int> with_session(const Context& ctx, const RemoteOptions& o, const Act
                                RemoteOptions staged = o;
                                staged.function = d.platform_name(o.function);
                                return act(ctx, s, staged, d);
-                             });
+                             },
+                             o.show_values);
 }
 
 void print_json(const Context& ctx, const Json& j) {

@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <fstage/base/error.hpp>
 #include <fstage/cli/context.hpp>
@@ -63,6 +64,10 @@ struct ProjectDefaults {
   std::string stage = "dev";
   // Manifest key -> the function's name on the platform in this stage ("api" -> "api-prod").
   std::map<std::string, std::string> names;
+  // What ${env:}, ${file:} and ${param:} substituted into the manifest: deploy may have sent
+  // any of it (a description, a flow's constants), so the `remote` commands mask it in what
+  // they print, unless --show-values.
+  std::vector<std::string> secrets;
   // `name` as the platform knows it: the stage's name of a manifest function, else as given.
   std::string platform_name(const std::string& name) const {
     auto it = names.find(name);
@@ -81,11 +86,17 @@ Expected<std::unique_ptr<deploy::Session>> open_session(const Context& ctx, cons
 // `r` with every text of its error passed through `redactor`.
 Expected<int> redacted(const deploy::Redactor& redactor, Expected<int> r);
 
+// The project's substituted values (and their JSON-escaped forms) added to `redactor`.
+void hide_substituted(const ProjectDefaults& d, deploy::Redactor& redactor);
+
 // The session of the project around cwd (or -f `manifest`): its defaults, open_session with
-// the environment's redactor, `body` run with both, its error redacted. Defined in remote.cpp.
+// the environment's redactor, `body` run with both, its error redacted. What the body prints
+// on ctx.out has the project's substituted values masked, unless `show_values`. Defined in
+// remote.cpp.
 Expected<int> with_remote_session(
     const Context& ctx, const RemoteFlags& flags, const std::string& manifest,
-    const std::function<Expected<int>(deploy::Session&, const ProjectDefaults&)>& body);
+    const std::function<Expected<int>(deploy::Session&, const ProjectDefaults&)>& body,
+    bool show_values = false);
 
 // remote_observe.cpp. `--period` as the statistics API's minutes (5m, 15m, 1h). Errors: usage.
 Expected<int> parse_statistics_period(const std::string& period);

@@ -27,6 +27,7 @@
 #include <fstage/cli/app.hpp>
 #include <fstage/cli/context.hpp>
 #include <fstage/cli/exit_codes.hpp>
+#include <fstage/deploy/redacted_output.hpp>
 #include <fstage/deploy/state.hpp>
 #include <fstage/manifest/manifest.hpp>
 
@@ -61,7 +62,13 @@ Expected<int> with_session(const Context& ctx, const FlowOptions& o, const Actio
       deploy::redactor_from_env(deploy::Env(ctx.env.begin(), ctx.env.end()));
   auto body = [&]() -> Expected<int> {
     ProjectDefaults w = FSTAGE_TRY(project_defaults(ctx, o.manifest));
+    hide_substituted(w, redactor);
     auto session = FSTAGE_TRY(open_session(ctx, o.flags, w.region, "default", redactor, nullptr));
+    // A flow's definition carries what deploy substituted into it (its constants, say).
+    std::optional<deploy::RedactedOutput> masked;
+    if (!w.secrets.empty()) {
+      masked.emplace(*ctx.out, redactor);
+    }
     return act(ctx, session->api(), o, w);
   };
   return redacted(redactor, body());

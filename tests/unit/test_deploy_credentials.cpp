@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // Credentials: environment vs profiles, the 0600 rule, and redaction.
+#include <sstream>
+
 #include <catch2/catch.hpp>
 
 #include <fstage/base/fs.hpp>
 #include <fstage/deploy/credentials.hpp>
+#include <fstage/deploy/redacted_output.hpp>
 #include <fstage/deploy/target.hpp>
 
 #include "test_support.hpp"
@@ -155,4 +158,34 @@ TEST_CASE("deploy::load_credentials: keys from the environment, endpoints from t
     CHECK(c2.endpoint.empty());
     CHECK(c2.access_key == k_ak);
   }
+}
+
+TEST_CASE("RedactedOutput masks secrets line by line and gives the stream back", "[deploy][redact]") {
+  Redactor r;
+  r.add("s3cr3t-value");
+  std::ostringstream out;
+  {
+    RedactedOutput masked(out, r);
+    // A secret written in pieces is masked whole: the line is held to its newline.
+    out << "description: s3cr" << "3t-value here\n";
+    out << "a flow constant " << 's' << "3cr3t-value" << "\n";
+    out << "no newline at the end: s3cr3t-value";
+  }
+  CHECK(out.str() ==
+        "description: **** here\na flow constant ****\nno newline at the end: ****");
+  out << "s3cr3t-value";  // the stream's own buffer again: nothing masked any more
+  CHECK(out.str().ends_with("s3cr3t-value"));
+}
+
+TEST_CASE("RedactedOutput holds a line until its newline or a flush", "[deploy][redact]") {
+  Redactor r;
+  r.add("s3cr3t-value");
+  std::ostringstream out;  // str() reads its own buffer, whichever rdbuf() the stream has
+  RedactedOutput masked(out, r);
+  out << "held";
+  CHECK(out.str().empty());
+  out << " then flushed, " << std::flush;  // a prompt, a --follow loop's flush
+  CHECK(out.str() == "held then flushed, ");
+  out << "s3cr3t-value\n";
+  CHECK(out.str() == "held then flushed, ****\n");
 }

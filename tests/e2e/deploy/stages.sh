@@ -114,6 +114,15 @@ fs 0 deploy --stage prod --param "token=$PARAM_SECRET" --dry-run
 assert_contains "$T/err" "built with ****"
 fs 0 deploy --stage prod --param "token=$PARAM_SECRET" --dry-run --json
 assert_contains "$T/out" "built with ****"
+# Deployed, the description holds the value; `remote info` prints what the platform returns,
+# masked all the same (the loop below finds no secret in any output).
+fs 0 deploy --stage prod --param "token=$PARAM_SECRET"
+fake_check "fns['api-prod']['config']['description'] == 'built with $PARAM_SECRET'"
+fs 0 remote info api --stage prod --param "token=$PARAM_SECRET" --json
+assert_contains "$T/out" "built with ****"
+# --show-values shows it (this output is kept out of the log the loop reads).
+expect_exit 0 "$FSTAGE" remote info api --stage prod --param "token=$PARAM_SECRET" --json --show-values
+assert_contains "$T/out" "built with $PARAM_SECRET"
 
 for v in "$DEV_SECRET" "$PROD_SECRET" "$PARAM_SECRET"; do
   if grep -qF "$v" "$OUTPUT_LOG"; then
