@@ -120,7 +120,8 @@ Expected<DesiredTrigger> desired_trigger(const manifest::Trigger& t) {
 Expected<DesiredFunction> desired_function(const manifest::Manifest& m,
                                            const manifest::Function& fn,
                                            const std::filesystem::path& artifact,
-                                           const std::string& digest, std::uint64_t bytes) {
+                                           const std::string& digest, std::uint64_t bytes,
+                                           std::string_view digest_key) {
   DesiredFunction d;
   // The name on the platform: the stage's (name + name_suffix).
   d.name = fn.deploy_name.empty() ? fn.name : fn.deploy_name;
@@ -143,7 +144,7 @@ Expected<DesiredFunction> desired_function(const manifest::Manifest& m,
   c["initializer_handler"] = fn.initializer;
   c["initializer_timeout"] = fn.initializer.empty() ? 0 : fn.initializer_timeout;
   d.config = std::move(c);
-  add_desired_settings(fn, m.package, d);  // func_vpc, xrole, tags, ... (settings.hpp)
+  add_desired_settings(fn, m.package, digest_key, d);  // func_vpc, xrole, tags, ... (settings.hpp)
   for (const auto& t : fn.triggers) {
     d.triggers.push_back(FSTAGE_TRY(desired_trigger(t)));
   }

@@ -21,10 +21,10 @@ Json destination(const manifest::AsyncDestination& d) {
   return {{"destination", d.destination}, {"param", d.param.dump()}};
 }
 
-std::string digest(const std::string& package, const std::string& function, const std::string& key,
-                   const std::string& value) {
-  return sha256_hex("fstage encrypted_user_data\n" + package + ":" + function + "\n" + key + "\n" +
-                    value);
+std::string digest(std::string_view digest_key, const std::string& package,
+                   const std::string& function, const std::string& key, const std::string& value) {
+  return hmac_sha256_hex(digest_key, "fstage encrypted_user_data\n" + package + ":" + function +
+                                         "\n" + key + "\n" + value);
 }
 
 }  // namespace
@@ -74,7 +74,7 @@ SettingsRecord settings_record(const DesiredFunction& want) {
 }
 
 void add_desired_settings(const manifest::Function& fn, const std::string& package,
-                          DesiredFunction& d) {
+                          std::string_view digest_key, DesiredFunction& d) {
   const manifest::FunctionSettings& s = fn.settings;
   DesiredSettings& out = d.settings;
   Json& c = d.config;
@@ -103,7 +103,7 @@ void add_desired_settings(const manifest::Function& fn, const std::string& packa
     Json env = Json::object();
     for (const auto& [k, v] : *s.encrypted_env) {
       env[k] = v;
-      out.encrypted_digests[k] = digest(package, fn.name, k, v);
+      out.encrypted_digests[k] = digest(digest_key, package, fn.name, k, v);
     }
     c["encrypted_user_data"] = env.empty() ? std::string() : env.dump();
     out.written.insert("encrypted_user_data");

@@ -115,7 +115,7 @@ void plan_encrypted(Plan& p, const DesiredFunction& want, const std::optional<Js
     return;
   }
   p.notes.push_back(
-      "encrypted_user_data compared through the SHA-256 digests kept in the deploy state: the "
+      "encrypted_user_data compared through the keyed digests kept in the deploy state: the "
       "API does not return encrypted values");
   auto it = std::find_if(p.actions.begin(), p.actions.end(), [](const Action& a) {
     return a.step == Step::update_config || a.step == Step::create_function;

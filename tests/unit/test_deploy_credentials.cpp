@@ -6,6 +6,7 @@
 
 #include <fstage/base/fs.hpp>
 #include <fstage/deploy/credentials.hpp>
+#include <fstage/deploy/digest_key.hpp>
 #include <fstage/deploy/redacted_output.hpp>
 #include <fstage/deploy/target.hpp>
 
@@ -188,4 +189,32 @@ TEST_CASE("RedactedOutput holds a line until its newline or a flush", "[deploy][
   CHECK(out.str() == "held then flushed, ");
   out << "s3cr3t-value\n";
   CHECK(out.str() == "held then flushed, ****\n");
+}
+
+TEST_CASE("deploy::digest_key is made once, private, and refused when unsafe or not a key",
+          "[deploy][credentials]") {
+  test::Scratch s;
+  const auto dir = s.path() / "config" / "fstage";
+  auto first = digest_key(dir);
+  REQUIRE(first);
+  CHECK(first->size() == 64);
+  struct stat st {};
+  REQUIRE(::stat((dir / "digest-key").c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+  CHECK(digest_key(dir).value() == *first);  // read back, not made again
+  test::Scratch other;
+  CHECK(digest_key(other.path()).value() != *first);  // random per user
+  SECTION("others may read it") {
+    ::chmod((dir / "digest-key").c_str(), 0644);
+    auto e = digest_key(dir);
+    REQUIRE_FALSE(e);
+    CHECK(e.error().code == ErrorCode::auth);
+    CHECK(e.error().hint.find("chmod 600") != std::string::npos);
+  }
+  SECTION("not a key") {
+    REQUIRE(write_file_atomic(dir / "digest-key", "hello\n", 0600));
+    auto e = digest_key(dir);
+    REQUIRE_FALSE(e);
+    CHECK(e.error().code == ErrorCode::invalid_input);
+  }
 }

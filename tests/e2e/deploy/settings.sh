@@ -136,6 +136,21 @@ assert_contains "$T/err" "encrypted_user_data.DB_PASSWORD: changed (value hidden
 [ "$(writes_since)" = "PUT config" ] || fail "encrypted change: $(writes_since)"
 grep -q -- "$secret" .fstage/deploy-state.json && fail "the deploy state holds an encrypted value"
 grep -q -- "$secret" "$OUTPUT_LOG" && fail "an encrypted value was printed"
+# The state's digest is keyed by the user's digest-key (0600, beside the credentials): the
+# state file alone lets nobody check a guess (a plain SHA-256 of the value would).
+key_file=$XDG_CONFIG_HOME/fstage/digest-key
+[ "$(stat -c %a "$key_file")" = 600 ] || fail "the digest key is not private: $(stat -c %a "$key_file")"
+plain=$(printf 'fstage encrypted_user_data\ndefault:hello\nDB_PASSWORD\nother-%s' "$secret" | sha256sum | cut -d' ' -f1)
+keyed=$(printf 'fstage encrypted_user_data\ndefault:hello\nDB_PASSWORD\nother-%s' "$secret" |
+  openssl dgst -sha256 -mac HMAC -macopt "key:$(cat "$key_file")" | sed 's/.*= //')
+grep -q "$plain" .fstage/deploy-state.json && fail "the deploy state holds an unkeyed digest"
+grep -q "\"DB_PASSWORD\": *\"$keyed\"" .fstage/deploy-state.json ||
+  { cat .fstage/deploy-state.json; fail "the deploy state's digest is not the keyed one"; }
+# A key others can read is refused, with the fix.
+chmod 644 "$key_file"
+fs 21 deploy --dry-run
+assert_contains "$T/err" "chmod 600 $key_file"
+chmod 600 "$key_file"
 
 # 9. pre-stop handler: one configuration update
 printf 'def pre_stop(context):\n    pass\n' >>index.py

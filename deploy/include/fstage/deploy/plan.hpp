@@ -26,6 +26,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <fstage/base/error.hpp>
@@ -70,11 +71,13 @@ struct DesiredFunction {
 // The API's view of a manifest trigger. Errors: invalid_input (a type fstage cannot map).
 Expected<DesiredTrigger> desired_trigger(const manifest::Trigger& t);
 
-// Desired state of `fn` from the manifest and its packaged artifact.
+// Desired state of `fn` from the manifest and its packaged artifact; `digest_key` keys the
+// digests of its encrypted values (add_desired_settings).
 Expected<DesiredFunction> desired_function(const manifest::Manifest& m,
                                            const manifest::Function& fn,
                                            const std::filesystem::path& artifact,
-                                           const std::string& digest, std::uint64_t bytes);
+                                           const std::string& digest, std::uint64_t bytes,
+                                           std::string_view digest_key);
 
 struct RemoteState {
   std::optional<Json> config;  // nullopt: the function does not exist

@@ -90,9 +90,10 @@ Expected<RemoteSettings> read_remote_settings(Api& api, const DesiredFunction& w
 SettingsRecord settings_record(const DesiredFunction& want);
 
 // Fills `d.config` (func_vpc, xrole, strategy_config, pre_stop_*, log_config,
-// encrypted_user_data) and `d.settings` from the manifest; `package` salts the digests.
+// encrypted_user_data) and `d.settings` from the manifest. The digests of encrypted values are
+// HMAC-SHA256 under `digest_key` (digest_key.hpp) of the package, function, key and value.
 void add_desired_settings(const manifest::Function& fn, const std::string& package,
-                          DesiredFunction& d);
+                          std::string_view digest_key, DesiredFunction& d);
 
 // The async body with each FunctionGraph destination's bare function name replaced by
 // `urn_of(name)` (the API wants a URN there).
