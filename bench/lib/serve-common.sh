@@ -6,6 +6,8 @@
 #  - free_port, wait_http URL;
 #  - start_floor node|python PORT, start_ff DIR PORT, start_sls DIR PORT, ensure_peers CACHE:
 #    each start_* sets STARTED to the server's pid (a process group leader for serverless).
+#  - measure NAME PID URL: CPU microseconds per request of a server's front process and of its
+#    descendants under one wrk run (bench/serve-cpu, bench/serve-arch).
 # Callers set PYTHON (/usr/bin/python3: the python3 on PATH may be a slow shim).
 
 bench_handlers() {
@@ -151,3 +153,47 @@ JS
     >"$BENCH_DIR/ff.log" 2>&1 &
   STARTED=$!
 }
+
+# ticks PID...: utime+stime of the processes, in clock ticks.
+ticks() { local t=0 p; for p in "$@"; do
+  [ -r "/proc/$p/stat" ] && t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)))
+done; echo "$t"; }
+descendants() { local c; for c in $(cat /proc/"$1"/task/*/children 2>/dev/null); do echo "$c"; descendants "$c"; done; }
+
+# measure NAME PID URL: warms URL, then one wrk run (POST, CONNS connections over `threads`
+# wrk threads, DURATION), one line into $BENCH_DIR/rows; CPU per request of PID itself (the front:
+# serve's gateway, or the whole server when it is one process) and of its descendants (serve's
+# runtime instances, serverless-offline's workers).
+measure() {
+  local name=$1 server=$2 url=$3 kids s0 s1 i0 i1 n rps perf_pid strace_pid
+  wrk -t"$threads" -c"$CONNS" -d1s -s "$BENCH_DIR/post.lua" "$url" >/dev/null 2>&1  # warm
+  kids=$(descendants "$server")
+  s0=$(ticks "$server"); i0=$(ticks $kids)
+  if [ "${PERF:-0}" = 1 ]; then
+    perf stat -e task-clock,context-switches,cpu-migrations -p "$server" -o "$BENCH_DIR/perf.txt" &
+    perf_pid=$!
+    sleep 0.3  # perf's SIGINT handler in place before the run ends
+  fi
+  if [ "${STRACE:-0}" = 1 ]; then
+    strace -c -f -p "$server" -o "$BENCH_DIR/strace.txt" &
+    strace_pid=$!
+    sleep 0.5
+  fi
+  wrk -t"$threads" -c"$CONNS" -d"$DURATION" -s "$BENCH_DIR/post.lua" "$url" >"$BENCH_DIR/wrk.txt" 2>&1
+  [ "${PERF:-0}" = 1 ] && { kill -INT "$perf_pid"; wait "$perf_pid"; }
+  [ "${STRACE:-0}" = 1 ] && { kill -INT "$strace_pid"; wait "$strace_pid"; }
+  s1=$(ticks "$server"); i1=$(ticks $kids)
+  n=$(awk '/requests in/ {print $1}' "$BENCH_DIR/wrk.txt")
+  rps=$(awk '/Requests\/sec/ {print $2}' "$BENCH_DIR/wrk.txt")
+  [ -n "$n" ] && [ "$n" -gt 0 ] || { echo "$name: no requests answered"; return; }
+  "$PYTHON" -c "import sys; n=int(sys.argv[1]); hz=int(sys.argv[2]);
+f=(int(sys.argv[4])-int(sys.argv[3]))*1e6/hz/n; i=(int(sys.argv[6])-int(sys.argv[5]))*1e6/hz/n
+print('%-26s %10s %10d %12.1f %12.1f %12.1f' % (sys.argv[7], sys.argv[8], n, f, i, f + i))" \
+    "$n" "$hz" "$s0" "$s1" "$i0" "$i1" "$name" "$rps" | tee -a "$BENCH_DIR/rows"
+  [ "${PERF:-0}" = 1 ] && grep -E "task-clock|context-switches" "$BENCH_DIR/perf.txt" | sed "s/^/  $name perf: /"
+  if [ "${STRACE:-0}" = 1 ]; then
+    echo "  $name syscalls of the front process (per request = calls / $n):"
+    awk -v n="$n" 'NR>2 && $4 ~ /^[0-9]+$/ && $NF != "total" {printf "    %-16s %8.2f\n", $NF, $4/n}' "$BENCH_DIR/strace.txt" | sort -k2 -nr | head -12
+  fi
+}
+hz=$(getconf CLK_TCK)
