@@ -2,7 +2,7 @@
 # with their own names, memory, environment and region; a stage with `triggers: false` gets no
 # triggers; .env.<stage> and --param values reach the deploy but no output; print shows the
 # resolved manifest with them masked; a local invoke sees .env.<stage>; remove --stage dev
-# leaves prod untouched.
+# leaves prod untouched (its function and its flow); `remote info` masks a substituted value.
 source "$FSTAGE_SOURCE_DIR/tests/e2e/lib/common.sh" || exit 1
 source "$FSTAGE_SOURCE_DIR/tests/fakecloud/e2e.sh" || exit 1
 start_fakecloud --region cn-north-4 --region eu-west-101
@@ -40,6 +40,13 @@ functions:
       TOKEN: ${param:token, none}
     triggers:
       - {type: TIMER, schedule: "@every 5m"}
+flows:
+  greet:
+    start: hi
+    functions: [{name: hi, operation: api}]
+    states:
+      - {id: hi, name: hi, type: Operation, transition: done, actions: [{function_ref: {ref_name: hi}}]}
+      - {id: done, name: done, type: End, end: true}
 YAML
 printf 'DB_PASSWORD=%s\n' "$DEV_SECRET" >.env
 printf '# prod\nexport DB_PASSWORD="%s"\n' "$PROD_SECRET" >.env.prod
@@ -55,6 +62,7 @@ fs 0 deploy --json
 fs 0 deploy --stage prod --param "token=$PARAM_SECRET" --json
 assert_contains "$T/out" 'eu-west-101'
 fake_check "'api' in fns and 'api-prod' in fns" "dev and prod are two functions"
+fake_check "sorted(w['name'] for w in s['workflows']) == ['greet', 'greet-prod']" "dev and prod are two flows"
 fake_check "fns['api']['config']['memory_size'] == 256 and fns['api-prod']['config']['memory_size'] == 512"
 fake_check "'$DEV_SECRET' in fns['api']['config']['user_data'] and '$PROD_SECRET' in fns['api-prod']['config']['user_data']"
 fake_check "'\"TABLE\": \"orders_prod\"' in fns['api-prod']['config']['user_data'].replace(':\"', ': \"')"
@@ -100,6 +108,7 @@ assert_contains "$T/err" "function api ("
 assert_not_contains "$T/err" "api-prod"
 fs 0 remove --stage dev --yes
 fake_check "'api' not in fns and 'api-prod' in fns" "remove --stage dev left prod alone"
+fake_check "[w['name'] for w in s['workflows']] == ['greet-prod']" "remove --stage dev left prod's flow alone"
 fake_check "fns['api-prod']['config']['memory_size'] == 512"
 # (index.py changed for the invoke above: prod's code update is all there is to do.)
 fs 0 deploy --stage prod --param "token=$PARAM_SECRET"
