@@ -22,11 +22,16 @@ bool should_start_instance(const AdmissionState& s) {
     return true;
   }
   const int warm = s.instances - s.starting;
-  if (warm <= 0 || s.avg_duration_ms < 0) {
-    return true;  // nothing has finished yet: the warm ones are slow, or there are none
+  if (warm <= 0) {
+    return true;  // none warm yet: nothing else will take the queue
   }
+  // Before anything has finished, the requests in flight have run at least this long. After,
+  // the average: the longest request in flight is an outlier as often as not (an instance
+  // that waits for a core looks busy), and starting more instances for it takes cores from
+  // the warm ones.
+  const double duration_ms = s.avg_duration_ms >= 0 ? s.avg_duration_ms : s.oldest_busy_ms;
   const double ahead = static_cast<double>(s.queued - takers);
-  const double wait_ms = ahead * s.avg_duration_ms / warm;
+  const double wait_ms = ahead * duration_ms / warm;
   const double init_ms = s.avg_init_ms < 0 ? k_assumed_init_ms : s.avg_init_ms;
   return wait_ms > init_ms;
 }

@@ -96,6 +96,7 @@ bool FunctionPool::submit(sb::InvokeRequest request, Done done, Clock::time_poin
       }
       if (w != nullptr) {
         w->answer_by = answer_by;
+        w->busy_since = Clock::now();
         w->request_id = request.request_id;
         if (m_pool.history) {
           m_pool.history->record(m_spec.name, request);
@@ -156,6 +157,7 @@ void FunctionPool::run_borrowed(Worker* w, sb::InvokeRequest& request, Done& don
     m_avg_duration_ms = moving_average(m_avg_duration_ms, took_ms);
   }
   w->answer_by = Clock::time_point::max();
+  w->busy_since = Clock::time_point::max();
   w->request_id.clear();
   if (w->cancel_one && !m_stopping) {  // cancel_request: its instance is gone
     w->cancel_one = false;
@@ -208,9 +210,25 @@ bool FunctionPool::submit_locked(sb::InvokeRequest& request, Done& done,
   return true;
 }
 
+void FunctionPool::rescale() {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  if (!m_queue.empty()) {
+    scale_locked();
+  }
+}
+
 void FunctionPool::scale_locked() {
+  const auto now = Clock::now();
+  double oldest_busy_ms = 0;
+  for (const auto& w : m_workers) {
+    if (w.busy_since != Clock::time_point::max()) {
+      oldest_busy_ms = std::max(
+          oldest_busy_ms, std::chrono::duration<double, std::milli>(now - w.busy_since).count());
+    }
+  }
   while (!m_stopping) {
     AdmissionState s;
+    s.oldest_busy_ms = oldest_busy_ms;
     s.instances = static_cast<int>(std::count_if(m_workers.begin(), m_workers.end(),
                                                  [](const Worker& w) { return !w.finished; }));
     s.starting = m_starting;
@@ -338,6 +356,7 @@ void FunctionPool::work(Worker* self) {
       --m_idle;
       ++m_busy;
       self->answer_by = job.answer_by;
+      self->busy_since = Clock::now();
       self->request_id = job.request.request_id;
       bool stale = generation != m_generation;
       generation = m_generation;
@@ -391,6 +410,7 @@ void FunctionPool::work(Worker* self) {
         m_avg_duration_ms = moving_average(m_avg_duration_ms, took_ms);
       }
       self->answer_by = Clock::time_point::max();
+      self->busy_since = Clock::time_point::max();
       self->request_id.clear();
       // Cancelled alone (cancel_request): the instance is gone; lower the flag for the next
       // one. Raised to end the worker (a drain), it stays raised.

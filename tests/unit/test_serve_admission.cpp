@@ -81,9 +81,23 @@ TEST_CASE("admission: a slow handler scales out", "[serve][admission]") {
   CHECK(should_start_instance(s));
   s.avg_duration_ms = 5;  // 35 ms < 50 ms
   CHECK_FALSE(should_start_instance(s));
-  // Nothing finished yet although instances are warm: they are slow, start.
+}
+
+TEST_CASE("admission: before anything finishes, the requests' running time decides",
+          "[serve][admission]") {
+  // Two instances just warm, nothing finished: their requests have run 1 ms, so the 14
+  // queued ones are served sooner by them than by a 50 ms start.
+  AdmissionState s = busy_pool(2, 14);
   s.avg_duration_ms = -1;
+  s.oldest_busy_ms = 1;
+  CHECK_FALSE(should_start_instance(s));
+  // They keep running (the pool looks again every tick): now they are slow, start.
+  s.oldest_busy_ms = 30;  // 14 x 30 / 2 = 210 ms > 50 ms
   CHECK(should_start_instance(s));
+  // Once requests have finished, their average decides: one request in flight that waits
+  // for a core is no reason to start another instance.
+  s.avg_duration_ms = 0.2;
+  CHECK_FALSE(should_start_instance(s));
 }
 
 TEST_CASE("admission: moving average", "[serve][admission]") {

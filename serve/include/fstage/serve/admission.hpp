@@ -13,7 +13,13 @@
 //    of the newest queued one within about one start's time: a 1 ms handler is served sooner
 //    by the busy instances than by a new one that takes 50 ms to start, and sixteen warm
 //    interpreters time-sharing two cores serve no faster than two. A slow handler (one that
-//    waits on I/O) scales out as before.
+//    waits on I/O) scales out as before;
+//  - how long a request takes is the recent average; before any has finished, the time the
+//    oldest request in flight has already run. Warm instances whose first requests have just
+//    begun are not "slow" (starting more then left sixteen connections on four instances,
+//    10-20% slower on two cores than on two), and first requests that keep running make the
+//    case for another instance as the time goes by (the pool looks again every tick,
+//    FunctionPool::rescale).
 #pragma once
 
 #include <cstddef>
@@ -28,6 +34,7 @@ struct AdmissionState {
   int concurrency = 1;          // the ceiling (--concurrency)
   int cores = 1;                // CPUs this process may run on
   double avg_duration_ms = -1;  // recent invocations (< 0: none finished yet)
+  double oldest_busy_ms = 0;    // how long the longest-running request in flight has run
   double avg_init_ms = -1;      // recent starts (< 0: none yet)
 };
 

@@ -97,6 +97,9 @@ class FunctionPool {
   int wait_reserved(std::chrono::milliseconds timeout);
   // Retire every instance (code changed). Idle instances stop at once.
   void recycle();
+  // Looks again whether requests still queued want another instance (admission.hpp): the
+  // requests in flight may have run long enough by now. Called every tick of the gateway.
+  void rescale();
   // Stop taking requests and answer the queued ones at once (InvokeStatus::cancelled); the
   // running ones go on. Does not wait.
   void drain();
@@ -124,6 +127,8 @@ class FunctionPool {
     bool finished = false;
     // The running invocation's caller stops waiting then (max() when idle).
     Clock::time_point answer_by = Clock::time_point::max();
+    // When its running invocation began (max() when idle): admission's oldest_busy_ms.
+    Clock::time_point busy_since = Clock::time_point::max();
     // Raised to cancel its runner's invocations (RunnerOptions::cancel_fd): once raised, the
     // worker finishes what it has and ends with the pool.
     CancelFlag cancel;
