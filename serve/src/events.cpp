@@ -146,6 +146,52 @@ void EventBus::publish(const std::string& type, const std::string& function, Ord
   }
 }
 
+InvocationRecord* EventBus::record_locked(bool finishing, const std::string& function,
+                                          std::string_view id, const std::string* time) {
+  auto it = std::find_if(m_invocations.rbegin(), m_invocations.rend(),
+                         [&](const InvocationRecord& r) { return r.request_id == id; });
+  if (it != m_invocations.rend()) {
+    return &*it;
+  }
+  if (finishing && m_invocations.size() >= m_options.recent_invocations) {
+    return nullptr;  // ended long ago, out of the ring: nothing to update
+  }
+  InvocationRecord r;
+  r.function = function;
+  r.request_id = std::string(id);
+  r.started = time != nullptr ? *time : clock_iso();
+  r.status = "running";
+  m_invocations.push_back(std::move(r));
+  if (m_invocations.size() > m_options.recent_invocations) {
+    m_invocations.pop_front();
+  }
+  return &m_invocations.back();
+}
+
+bool EventBus::note_unheard(const std::string& type, const std::string& function,
+                            std::string_view request_id, std::string_view status,
+                            double duration_ms, double init_duration_ms) {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  if (m_closed) {
+    return true;
+  }
+  if (!m_subscribers.empty()) {
+    return false;
+  }
+  ++m_seq;
+  if (request_id.empty()) {
+    return true;
+  }
+  InvocationRecord* rec =
+      record_locked(type == "invocation_finished", function, request_id, nullptr);
+  if (rec != nullptr && type == "invocation_finished") {
+    rec->status = std::string(status);
+    rec->duration_ms = duration_ms;
+    rec->init_duration_ms = init_duration_ms;
+  }
+  return true;
+}
+
 void EventBus::remember_locked(const std::string& type, const std::string& function,
                                const OrderedJson& data) {
   if (type != "log" && type != "invocation_started" && type != "invocation_finished") {
@@ -155,23 +201,10 @@ void EventBus::remember_locked(const std::string& type, const std::string& funct
   if (id.empty()) {
     return;
   }
-  auto it = std::find_if(m_invocations.rbegin(), m_invocations.rend(),
-                         [&](const InvocationRecord& r) { return r.request_id == id; });
-  InvocationRecord* rec = it != m_invocations.rend() ? &*it : nullptr;
+  const std::string time = text_field(data, "time");
+  InvocationRecord* rec = record_locked(type == "invocation_finished", function, id, &time);
   if (rec == nullptr) {
-    if (type == "invocation_finished" && m_invocations.size() >= m_options.recent_invocations) {
-      return;  // ended long ago, out of the ring: nothing to update
-    }
-    InvocationRecord r;
-    r.function = function;
-    r.request_id = id;
-    r.started = text_field(data, "time");
-    r.status = "running";
-    m_invocations.push_back(std::move(r));
-    if (m_invocations.size() > m_options.recent_invocations) {
-      m_invocations.pop_front();
-    }
-    rec = &m_invocations.back();
+    return;
   }
   if (type == "log") {
     if (rec->lines.size() >= m_options.max_lines) {

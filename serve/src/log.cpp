@@ -192,7 +192,8 @@ void Logger::event(std::string_view level, std::string_view message) {
 }
 
 void Logger::invocation_started(std::string_view function, std::string_view request_id) {
-  if (m_bus == nullptr) {
+  if (m_bus == nullptr || m_bus->note_unheard("invocation_started", std::string(function),
+                                              request_id)) {
     return;
   }
   OrderedJson j = OrderedJson::object();
@@ -204,7 +205,9 @@ void Logger::invocation_started(std::string_view function, std::string_view requ
 void Logger::invocation_finished(std::string_view function, std::string_view request_id,
                                  std::string_view status, double duration_ms,
                                  double init_duration_ms, bool cold) {
-  if (m_bus == nullptr) {
+  if (m_bus == nullptr ||
+      m_bus->note_unheard("invocation_finished", std::string(function), request_id, status,
+                          round_to(duration_ms, 3), round_to(init_duration_ms, 3))) {
     return;
   }
   OrderedJson j = OrderedJson::object();

@@ -19,6 +19,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -111,6 +112,12 @@ class EventBus {
   // No subscription now (one that has just gone may still count): an event that would only be
   // told, not kept (not a log line, not about an invocation), need not even be made.
   bool unheard() const;
+  // An invocation's start (status "") or end noted in the recent invocations as publish()
+  // would, but only while nobody listens, so that no event need be made (two per request);
+  // false when someone does: publish the event instead.
+  bool note_unheard(const std::string& type, const std::string& function,
+                    std::string_view request_id, std::string_view status = {},
+                    double duration_ms = 0, double init_duration_ms = 0);
 
   // Closes every subscription, and refuses new ones: serve is stopping.
   void close();
@@ -124,6 +131,10 @@ class EventBus {
  private:
   void remember_locked(const std::string& type, const std::string& function,
                        const OrderedJson& data);
+  // The recent invocation `id`, added (started at `time`, or now) unless `finishing` and out
+  // of the ring already (then null).
+  InvocationRecord* record_locked(bool finishing, const std::string& function,
+                                  std::string_view id, const std::string* time);
 
   EventBusOptions m_options;
   mutable std::mutex m_mutex;
