@@ -11,27 +11,27 @@
 //                                          has), results handed back to the loop by an eventfd
 // The shim is started as fstage starts it: fd 3 a socket, RUNTIME_HANDLER, RUNTIME_CODE_ROOT.
 // Environment: BOOTSTRAP (the shim's bootstrap.js), CODE_ROOT (handler.js exporting `hello`).
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <sys/epoll.h>
-#include <sys/eventfd.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <condition_variable>
 #include <cstdlib>
 #include <cstring>
 #include <deque>
+#include <fcntl.h>
 #include <mutex>
 #include <string>
 #include <thread>
+#include <unistd.h>
 #include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
 
 namespace {
 
@@ -70,7 +70,9 @@ std::deque<Job> g_jobs;  // workers mode: jobs for the workers
 std::mutex g_done_mutex;
 std::deque<std::pair<int, std::string>> g_done;  // workers mode: answers for the loop
 
-std::uint64_t tagged(Tag t, std::uint64_t v) { return (static_cast<std::uint64_t>(t) << 32) | v; }
+std::uint64_t tagged(Tag t, std::uint64_t v) {
+  return (static_cast<std::uint64_t>(t) << 32) | v;
+}
 
 void add(int fd, Tag t, std::uint64_t v) {
   epoll_event e{};

@@ -5,20 +5,20 @@
 // answer. The difference between the two is what the HTTP front alone costs.
 //   thread_gateway PORT INSTANCES
 // Environment: BOOTSTRAP (the shim's bootstrap.js), CODE_ROOT (handler.js exporting `hello`).
-#include <fcntl.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <condition_variable>
 #include <cstdlib>
 #include <deque>
+#include <fcntl.h>
 #include <future>
 #include <mutex>
 #include <string>
 #include <thread>
+#include <unistd.h>
 
 #include <httplib.h>
 #include <nlohmann/json.hpp>
+
+#include <sys/socket.h>
 
 namespace {
 

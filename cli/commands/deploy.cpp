@@ -28,8 +28,8 @@
 #include <fstage/cli/exit_codes.hpp>
 #include <fstage/deploy/crypto.hpp>
 #include <fstage/deploy/dependencies.hpp>
-#include <fstage/deploy/digest_key.hpp>
 #include <fstage/deploy/deploy.hpp>
+#include <fstage/deploy/digest_key.hpp>
 #include <fstage/deploy/flows.hpp>
 #include <fstage/deploy/obs.hpp>
 #include <fstage/flow/load.hpp>
@@ -301,10 +301,11 @@ Expected<int> run(const Context& ctx, const DeployOptions& o, deploy::Redactor& 
   // The key of the encrypted values' digests (digest_key.hpp), made on first use: only a
   // project with encrypted_env needs one.
   std::string digest_key;
-  if (std::any_of(fns.begin(), fns.end(),
-                  [](const manifest::Function* f) { return f->settings.encrypted_env.has_value(); })) {
-    digest_key = FSTAGE_TRY(deploy::digest_key(
-        deploy::config_dir_from(deploy::Env(ctx.env.begin(), ctx.env.end()))));
+  if (std::any_of(fns.begin(), fns.end(), [](const manifest::Function* f) {
+        return f->settings.encrypted_env.has_value();
+      })) {
+    digest_key = FSTAGE_TRY(
+        deploy::digest_key(deploy::config_dir_from(deploy::Env(ctx.env.begin(), ctx.env.end()))));
   }
   for (const auto* fn : fns) {
     Prepared p{fn, FSTAGE_TRY(artifact_for(ctx, m, *fn, o)), 0, {}, {}, {}};

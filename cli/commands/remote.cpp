@@ -213,15 +213,16 @@ using Action = std::function<Expected<int>(const Context&, deploy::Session&, con
                                            const ProjectDefaults&)>;
 
 Expected<int> with_session(const Context& ctx, const RemoteOptions& o, const Action& act) {
-  return with_remote_session(ctx, o.flags, o.manifest,
-                             [&](deploy::Session& s, const ProjectDefaults& d) {
-                               // FUNC as the manifest names it ("api") is the stage's function
-                               // ("api-prod").
-                               RemoteOptions staged = o;
-                               staged.function = d.platform_name(o.function);
-                               return act(ctx, s, staged, d);
-                             },
-                             o.show_values);
+  return with_remote_session(
+      ctx, o.flags, o.manifest,
+      [&](deploy::Session& s, const ProjectDefaults& d) {
+        // FUNC as the manifest names it ("api") is the stage's function
+        // ("api-prod").
+        RemoteOptions staged = o;
+        staged.function = d.platform_name(o.function);
+        return act(ctx, s, staged, d);
+      },
+      o.show_values);
 }
 
 void print_json(const Context& ctx, const Json& j) {

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <cerrno>
 #include <cstdio>
-#include <sys/random.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <fstage/base/fs.hpp>
 #include <fstage/base/strings.hpp>
 #include <fstage/deploy/digest_key.hpp>
+
+#include <sys/random.h>
+#include <sys/stat.h>
 
 namespace fs = std::filesystem;
 

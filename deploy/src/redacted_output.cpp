@@ -56,7 +56,9 @@ class RedactedOutput::Buffer : public std::streambuf {
 };
 
 RedactedOutput::RedactedOutput(std::ostream& out, const Redactor& redactor)
-    : m_out(out), m_original(out.rdbuf()), m_buffer(std::make_unique<Buffer>(m_original, redactor)) {
+    : m_out(out),
+      m_original(out.rdbuf()),
+      m_buffer(std::make_unique<Buffer>(m_original, redactor)) {
   m_out.rdbuf(m_buffer.get());
 }
 

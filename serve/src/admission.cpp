@@ -25,13 +25,18 @@ bool should_start_instance(const AdmissionState& s) {
   if (warm <= 0) {
     return true;  // none warm yet: nothing else will take the queue
   }
-  // Before anything has finished, the requests in flight have run at least this long. After,
-  // the average: the longest request in flight is an outlier as often as not (an instance
-  // that waits for a core looks busy), and starting more instances for it takes cores from
-  // the warm ones.
-  const double duration_ms = s.avg_duration_ms >= 0 ? s.avg_duration_ms : s.oldest_busy_ms;
+  if (s.avg_duration_ms < 0) {
+    // Nothing has finished yet. Requests that have run a few milliseconds already are not the
+    // quick kind that warm instances clear sooner than a start: start another, as the
+    // platform gives concurrent requests instances of their own (a flow's parallel branches
+    // each run at once). Requests that have only just begun are given that moment.
+    return s.oldest_busy_ms >= k_unknown_slow_ms;
+  }
+  // After that, the average: the longest request in flight is an outlier as often as not (an
+  // instance that waits for a core looks busy), and starting instances for it takes cores
+  // from the warm ones.
   const double ahead = static_cast<double>(s.queued - takers);
-  const double wait_ms = ahead * duration_ms / warm;
+  const double wait_ms = ahead * s.avg_duration_ms / warm;
   const double init_ms = s.avg_init_ms < 0 ? k_assumed_init_ms : s.avg_init_ms;
   return wait_ms > init_ms;
 }

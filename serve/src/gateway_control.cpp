@@ -195,9 +195,6 @@ void Gateway::control_loop(const sigset_t& signals) {
       }
       continue;
     }
-    for (const auto& pool : all_pools()) {
-      pool->rescale();
-    }
     const bool manifest_changed = m_reload.exchange(false);
     const bool code_changed = m_rebuild.exchange(false);
     if ((manifest_changed || code_changed) && !m_stopping) {

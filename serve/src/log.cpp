@@ -192,8 +192,8 @@ void Logger::event(std::string_view level, std::string_view message) {
 }
 
 void Logger::invocation_started(std::string_view function, std::string_view request_id) {
-  if (m_bus == nullptr || m_bus->note_unheard("invocation_started", std::string(function),
-                                              request_id)) {
+  if (m_bus == nullptr ||
+      m_bus->note_unheard("invocation_started", std::string(function), request_id)) {
     return;
   }
   OrderedJson j = OrderedJson::object();

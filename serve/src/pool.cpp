@@ -210,14 +210,7 @@ bool FunctionPool::submit_locked(sb::InvokeRequest& request, Done& done,
   return true;
 }
 
-void FunctionPool::rescale() {
-  std::lock_guard<std::mutex> lock(m_mutex);
-  if (!m_queue.empty()) {
-    scale_locked();
-  }
-}
-
-void FunctionPool::scale_locked() {
+void FunctionPool::start_wanted_locked() {
   const auto now = Clock::now();
   double oldest_busy_ms = 0;
   for (const auto& w : m_workers) {
@@ -243,6 +236,30 @@ void FunctionPool::scale_locked() {
     }
     spawn_locked(false);
   }
+}
+
+void FunctionPool::scale_locked() {
+  start_wanted_locked();
+  // Nothing has finished yet and requests wait: whether the ones in flight are slow shows
+  // only with time, and no new request need come to ask again (a flow's parallel branches).
+  if (!m_stopping && m_avg_duration_ms < 0 && !m_queue.empty() && !m_rechecking) {
+    if (m_recheck.joinable()) {
+      m_recheck.join();  // the last one has ended (it lowered m_rechecking under the lock)
+    }
+    m_rechecking = true;
+    m_recheck = std::thread([this] { recheck(); });
+  }
+}
+
+void FunctionPool::recheck() {
+  std::unique_lock<std::mutex> lock(m_mutex);
+  while (!m_stopping && m_avg_duration_ms < 0 && !m_queue.empty()) {
+    lock.unlock();
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    lock.lock();
+    start_wanted_locked();
+  }
+  m_rechecking = false;
 }
 
 void FunctionPool::spawn_locked(bool reserved) {
@@ -565,6 +582,11 @@ void FunctionPool::shutdown() {
                        [](const Worker& w) { return w.finished; });
   });
   reap_locked();
+  std::thread recheck = std::move(m_recheck);
+  lock.unlock();
+  if (recheck.joinable()) {
+    recheck.join();  // it sees m_stopping within its next pass
+  }
 }
 
 PoolStats FunctionPool::stats() const {

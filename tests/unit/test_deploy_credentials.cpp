@@ -161,19 +161,21 @@ TEST_CASE("deploy::load_credentials: keys from the environment, endpoints from t
   }
 }
 
-TEST_CASE("RedactedOutput masks secrets line by line and gives the stream back", "[deploy][redact]") {
+TEST_CASE("RedactedOutput masks secrets line by line and gives the stream back",
+          "[deploy][redact]") {
   Redactor r;
   r.add("s3cr3t-value");
   std::ostringstream out;
   {
     RedactedOutput masked(out, r);
     // A secret written in pieces is masked whole: the line is held to its newline.
-    out << "description: s3cr" << "3t-value here\n";
-    out << "a flow constant " << 's' << "3cr3t-value" << "\n";
+    out << "description: s3cr"
+        << "3t-value here\n";
+    out << "a flow constant " << 's' << "3cr3t-value"
+        << "\n";
     out << "no newline at the end: s3cr3t-value";
   }
-  CHECK(out.str() ==
-        "description: **** here\na flow constant ****\nno newline at the end: ****");
+  CHECK(out.str() == "description: **** here\na flow constant ****\nno newline at the end: ****");
   out << "s3cr3t-value";  // the stream's own buffer again: nothing masked any more
   CHECK(out.str().ends_with("s3cr3t-value"));
 }

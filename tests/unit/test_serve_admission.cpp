@@ -92,7 +92,10 @@ TEST_CASE("admission: before anything finishes, the requests' running time decid
   s.oldest_busy_ms = 1;
   CHECK_FALSE(should_start_instance(s));
   // They keep running (the pool looks again every tick): now they are slow, start.
-  s.oldest_busy_ms = 30;  // 14 x 30 / 2 = 210 ms > 50 ms
+  s.oldest_busy_ms = 6;
+  CHECK(should_start_instance(s));
+  // One queued request behind two slow ones (a flow's third parallel branch): start too.
+  s.queued = 1;
   CHECK(should_start_instance(s));
   // Once requests have finished, their average decides: one request in flight that waits
   // for a core is no reason to start another instance.

@@ -278,8 +278,7 @@ TEST_CASE("EventBus with nobody listening: invocations still recorded, nothing e
   CHECK(got[0]->type == "access");
 }
 
-TEST_CASE("EventBus::wait_for_subscriber wakes on a subscription and on close",
-          "[serve][events]") {
+TEST_CASE("EventBus::wait_for_subscriber wakes on a subscription and on close", "[serve][events]") {
   EventBus bus;
   CHECK_FALSE(bus.wait_for_subscriber(10ms));  // nobody: the timeout
   std::shared_ptr<Subscription> s;

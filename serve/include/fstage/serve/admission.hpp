@@ -14,12 +14,13 @@
 //    by the busy instances than by a new one that takes 50 ms to start, and sixteen warm
 //    interpreters time-sharing two cores serve no faster than two. A slow handler (one that
 //    waits on I/O) scales out as before;
-//  - how long a request takes is the recent average; before any has finished, the time the
-//    oldest request in flight has already run. Warm instances whose first requests have just
-//    begun are not "slow" (starting more then left sixteen connections on four instances,
-//    10-20% slower on two cores than on two), and first requests that keep running make the
-//    case for another instance as the time goes by (the pool looks again every tick,
-//    FunctionPool::rescale).
+//  - how long a request takes is the recent average. Before any has finished, requests in
+//    flight that have run k_unknown_slow_ms already are slow (start, as the platform gives
+//    concurrent requests their own instances), and ones that have only just begun are given
+//    that moment: warm instances whose first requests had just begun used to count as slow,
+//    which left sixteen connections on four instances, 10-20% slower on two cores than on
+//    two. While nothing has finished and requests wait, the pool looks again every few
+//    milliseconds, so first requests that keep running make their case in time.
 #pragma once
 
 #include <cstddef>
@@ -41,6 +42,10 @@ struct AdmissionState {
 // A start's time assumed before one has been measured (a Python or Node.js hello starts in
 // 30-100 ms here).
 inline constexpr double k_assumed_init_ms = 100;
+
+// Before any request has finished: how long the oldest in flight must have run for its
+// handler to count as slow (a hello answers in well under a millisecond).
+inline constexpr double k_unknown_slow_ms = 5;
 
 bool should_start_instance(const AdmissionState& s);
 

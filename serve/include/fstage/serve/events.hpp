@@ -133,8 +133,8 @@ class EventBus {
                        const OrderedJson& data);
   // The recent invocation `id`, added (started at `time`, or now) unless `finishing` and out
   // of the ring already (then null).
-  InvocationRecord* record_locked(bool finishing, const std::string& function,
-                                  std::string_view id, const std::string* time);
+  InvocationRecord* record_locked(bool finishing, const std::string& function, std::string_view id,
+                                  const std::string* time);
 
   EventBusOptions m_options;
   mutable std::mutex m_mutex;

@@ -97,9 +97,6 @@ class FunctionPool {
   int wait_reserved(std::chrono::milliseconds timeout);
   // Retire every instance (code changed). Idle instances stop at once.
   void recycle();
-  // Looks again whether requests still queued want another instance (admission.hpp): the
-  // requests in flight may have run long enough by now. Called every tick of the gateway.
-  void rescale();
   // Stop taking requests and answer the queued ones at once (InvokeStatus::cancelled); the
   // running ones go on. Does not wait.
   void drain();
@@ -161,6 +158,9 @@ class FunctionPool {
   void spawn_locked(bool reserved);
   // Starts instances while admission.hpp's rule says so.
   void scale_locked();
+  // The starts admission.hpp's rule wants now (scale_locked without arranging a recheck).
+  void start_wanted_locked();
+  void recheck();
   void reap_locked();
   void work(Worker* self);
   Expected<std::unique_ptr<sandbox::FunctionRunner>> make_runner(std::string* current_id,
@@ -190,7 +190,12 @@ class FunctionPool {
   int m_reserved = 0;
   int m_cores = 1;
   double m_avg_duration_ms = -1;  // a request's time on its worker, recent average
-  double m_avg_init_ms = -1;      // a background start's time, recent average
+  // While no request has finished and some wait, this thread looks again every few
+  // milliseconds whether they want another instance (admission.hpp: requests in flight that
+  // keep running are slow). Started when needed; ends on its own; joined by shutdown().
+  std::thread m_recheck;
+  bool m_rechecking = false;
+  double m_avg_init_ms = -1;  // a background start's time, recent average
   bool m_stopping = false;
   std::mutex m_create_mutex;  // prepare_code (javac) must not run twice at once
 };
