@@ -253,7 +253,12 @@ void FunctionPool::scale_locked() {
 
 void FunctionPool::recheck() {
   std::unique_lock<std::mutex> lock(m_mutex);
-  while (!m_stopping && m_avg_duration_ms < 0 && !m_queue.empty()) {
+  auto alive = [&] {
+    return std::count_if(m_workers.begin(), m_workers.end(),
+                         [](const Worker& w) { return !w.finished; });
+  };
+  // Until something finishes, the queue empties, or no instance more may start.
+  while (!m_stopping && m_avg_duration_ms < 0 && !m_queue.empty() && alive() < m_pool.concurrency) {
     lock.unlock();
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
     lock.lock();
