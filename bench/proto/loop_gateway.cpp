@@ -9,7 +9,7 @@
 //                                          time, as the platform runs them; more: pipelined)
 //   loop_gateway PORT INSTANCES workers     a blocking worker thread per shim (as serve's pool
 //                                          has), results handed back to the loop by an eventfd
-// The shim is started as fstage starts it: fd 3 a socket, RUNTIME_HANDLER, RUNTIME_CODE_ROOT.
+// The shim is started as fstage starts it (shim.hpp).
 // Environment: BOOTSTRAP (the shim's bootstrap.js), CODE_ROOT (handler.js exporting `hello`).
 #include <cerrno>
 #include <condition_variable>
@@ -26,6 +26,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "shim.hpp"
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -47,7 +48,7 @@ struct Job {
   std::string frame;
 };
 struct Shim {
-  int fd;
+  int fd = -1;
   std::string in;
   int inflight = 0;
   std::deque<int> waiting;  // connections, in the order their frames went
@@ -104,23 +105,6 @@ std::string response_of(const std::string& result) {
          "\r\n\r\n" + body;
 }
 
-// One frame of the shim's channel at the front of `in`: {type, len}\n then len bytes.
-bool take_frame(std::string& in, std::string& type, std::string& body) {
-  auto nl = in.find('\n');
-  if (nl == std::string::npos) {
-    return false;
-  }
-  Json h = Json::parse(in.substr(0, nl));
-  const std::size_t len = h.value("len", std::size_t{0});
-  if (in.size() < nl + 1 + len) {
-    return false;
-  }
-  type = h.value("type", "");
-  body = in.substr(nl + 1, len);
-  in.erase(0, nl + 1 + len);
-  return true;
-}
-
 void dispatch() {
   if (g_workers) {
     if (!g_queue.empty()) {
@@ -148,21 +132,7 @@ void dispatch() {
 
 void on_request(int conn, const std::string& method, const std::string& path,
                 const std::string& body) {
-  Json event = {{"httpMethod", method},
-                {"path", path},
-                {"resource", path},
-                {"headers", Json::object()},
-                {"queryStringParameters", Json::object()},
-                {"body", body},
-                {"isBase64Encoded", false},
-                {"requestContext", {{"requestId", std::to_string(++g_seq)}, {"stage", "RELEASE"}}}};
-  const std::string b = event.dump();
-  Json h = {{"type", "invoke"},
-            {"request_id", std::to_string(g_seq)},
-            {"deadline_ms", 0},
-            {"headers", Json::object()},
-            {"len", b.size()}};
-  g_queue.push_back({conn, h.dump() + "\n" + b});
+  g_queue.push_back({conn, proto::invoke_frame(method, path, body, ++g_seq)});
 }
 
 void read_conn(Conn* c) {
@@ -214,7 +184,7 @@ void read_shim(Shim& s) {
   }
   std::string type;
   std::string body;
-  while (take_frame(s.in, type, body)) {
+  while (proto::take_frame(s.in, type, body)) {
     if (type == "ready") {
       s.ready = true;
       continue;
@@ -244,7 +214,7 @@ void work(int fd) {
       std::exit(1);
     }
     for (;;) {
-      if (take_frame(in, type, body)) {
+      if (proto::take_frame(in, type, body)) {
         if (type == "ready") {
           continue;
         }
@@ -273,20 +243,10 @@ void work(int fd) {
 }
 
 void start_shims(int count) {
-  const char* bootstrap = std::getenv("BOOTSTRAP");
-  const char* root = std::getenv("CODE_ROOT");
   for (int k = 0; k < count; ++k) {
-    int sv[2];
-    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv);
-    if (fork() == 0) {
-      dup2(sv[1], 3);
-      setenv("RUNTIME_HANDLER", "handler.hello", 1);
-      setenv("RUNTIME_CODE_ROOT", root, 1);
-      execl("/usr/bin/node", "node", bootstrap, static_cast<char*>(nullptr));
-      _exit(127);
-    }
-    close(sv[1]);
-    g_shims.push_back({sv[0]});
+    Shim s;
+    s.fd = proto::start_shim();
+    g_shims.push_back(std::move(s));
   }
 }
 

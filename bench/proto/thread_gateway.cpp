@@ -18,6 +18,7 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include "shim.hpp"
 #include <sys/socket.h>
 
 namespace {
@@ -48,20 +49,15 @@ void work(int fd) {
     if (write(fd, j->frame.data(), j->frame.size()) < 0) {
       std::exit(1);
     }
+    std::string type;
+    std::string body;
     for (;;) {
-      auto nl = in.find('\n');
-      if (nl != std::string::npos) {
-        Json h = Json::parse(in.substr(0, nl));
-        const std::size_t len = h.value("len", std::size_t{0});
-        if (in.size() >= nl + 1 + len) {
-          std::string body = in.substr(nl + 1, len);
-          in.erase(0, nl + 1 + len);
-          if (h.value("type", "") == "ready") {
-            continue;
-          }
-          j->done.set_value(std::move(body));
-          break;
+      if (proto::take_frame(in, type, body)) {
+        if (type == "ready") {
+          continue;
         }
+        j->done.set_value(std::move(body));
+        break;
       }
       char buf[65536];
       ssize_t n = read(fd, buf, sizeof buf);
@@ -82,17 +78,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   for (int k = 0; k < std::atoi(argv[2]); ++k) {
-    int sv[2];
-    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv);
-    if (fork() == 0) {
-      dup2(sv[1], 3);
-      setenv("RUNTIME_HANDLER", "handler.hello", 1);
-      setenv("RUNTIME_CODE_ROOT", root, 1);
-      execl("/usr/bin/node", "node", bootstrap, static_cast<char*>(nullptr));
-      _exit(127);
-    }
-    close(sv[1]);
-    std::thread(work, sv[0]).detach();
+    std::thread(work, proto::start_shim()).detach();
   }
   httplib::Server svr;
   svr.set_tcp_nodelay(true);  // as serve's module does: no delayed-ACK stall
@@ -103,21 +89,7 @@ int main(int argc, char** argv) {
       std::lock_guard<std::mutex> l(g_seq_mutex);
       id = ++g_seq;
     }
-    Json event = {{"httpMethod", req.method},
-                  {"path", req.path},
-                  {"resource", req.path},
-                  {"headers", Json::object()},
-                  {"queryStringParameters", Json::object()},
-                  {"body", req.body},
-                  {"isBase64Encoded", false},
-                  {"requestContext", {{"requestId", std::to_string(id)}, {"stage", "RELEASE"}}}};
-    const std::string b = event.dump();
-    Json h = {{"type", "invoke"},
-              {"request_id", std::to_string(id)},
-              {"deadline_ms", 0},
-              {"headers", Json::object()},
-              {"len", b.size()}};
-    Job j{h.dump() + "\n" + b, {}};
+    Job j{proto::invoke_frame(req.method, req.path, req.body, id), {}};
     auto answer = j.done.get_future();
     {
       std::lock_guard<std::mutex> l(g_mutex);
