@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: Apache-2.0
+// Starting a pool's instances: when (admission.hpp's rule, looked at again while nothing has
+// finished), the background starts, and the reserved instances. The workers' loop is in
+// pool.cpp.
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
+#include <fstage/serve/admission.hpp>
+#include <fstage/serve/pool.hpp>
+
+namespace fstage::serve {
+
+void FunctionPool::start_wanted_locked() {
+  const auto now = Clock::now();
+  double oldest_busy_ms = 0;
+  for (const auto& w : m_workers) {
+    if (w.busy_since != Clock::time_point::max()) {
+      oldest_busy_ms = std::max(
+          oldest_busy_ms, std::chrono::duration<double, std::milli>(now - w.busy_since).count());
+    }
+  }
+  while (!m_stopping) {
+    AdmissionState s;
+    s.oldest_busy_ms = oldest_busy_ms;
+    s.instances = static_cast<int>(std::count_if(m_workers.begin(), m_workers.end(),
+                                                 [](const Worker& w) { return !w.finished; }));
+    s.starting = m_starting;
+    s.idle = m_idle;
+    s.queued = m_queue.size();
+    s.concurrency = m_pool.concurrency;
+    s.cores = m_cores;
+    s.avg_duration_ms = m_avg_duration_ms;
+    s.avg_init_ms = m_avg_init_ms;
+    if (!should_start_instance(s)) {
+      return;
+    }
+    spawn_locked(false);
+  }
+}
+
+void FunctionPool::scale_locked() {
+  start_wanted_locked();
+  // Nothing has finished yet and requests wait: whether the ones in flight are slow shows
+  // only with time, and no new request need come to ask again (a flow's parallel branches).
+  if (!m_stopping && m_avg_duration_ms < 0 && !m_queue.empty() && !m_rechecking) {
+    if (m_recheck.joinable()) {
+      m_recheck.join();  // the last one has ended (it lowered m_rechecking under the lock)
+    }
+    m_rechecking = true;
+    m_recheck = std::thread([this] { recheck(); });
+  }
+}
+
+void FunctionPool::recheck() {
+  std::unique_lock<std::mutex> lock(m_mutex);
+  auto alive = [&] {
+    return std::count_if(m_workers.begin(), m_workers.end(),
+                         [](const Worker& w) { return !w.finished; });
+  };
+  // Until something finishes, the queue empties, or no instance more may start.
+  while (!m_stopping && m_avg_duration_ms < 0 && !m_queue.empty() && alive() < m_pool.concurrency) {
+    lock.unlock();
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    lock.lock();
+    start_wanted_locked();
+  }
+  m_rechecking = false;
+}
+
+void FunctionPool::spawn_locked(bool reserved) {
+  m_workers.emplace_back();
+  Worker* w = &m_workers.back();
+  w->reserved = reserved;
+  w->starting = true;  // until its instance is up
+  ++m_starting;
+  w->thread = std::thread([this, w] { work(w); });
+}
+
+int FunctionPool::reserve(int count) {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  const int n = std::clamp(count, 0, m_pool.concurrency);
+  for (int i = m_reserved; i < n; ++i) {
+    spawn_locked(true);
+  }
+  m_reserved = std::max(m_reserved, n);
+  return n;
+}
+
+int FunctionPool::wait_reserved(std::chrono::milliseconds timeout) {
+  std::unique_lock<std::mutex> lock(m_mutex);
+  auto started = [&] {
+    return std::none_of(m_workers.begin(), m_workers.end(),
+                        [](const Worker& w) { return w.reserved && w.starting; });
+  };
+  m_done_cv.wait_for(lock, timeout, started);
+  return static_cast<int>(std::count_if(m_workers.begin(), m_workers.end(), [](const Worker& w) {
+    return w.reserved && !w.starting && w.ready;
+  }));
+}
+
+}  // namespace fstage::serve
