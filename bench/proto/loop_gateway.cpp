@@ -200,7 +200,6 @@ void read_shim(Shim& s) {
 // Workers mode: one request at a time on a blocking socket, the answer handed to the loop.
 void work(int fd) {
   std::string in;
-  std::string type;
   std::string body;
   for (;;) {
     Job j;
@@ -213,31 +212,20 @@ void work(int fd) {
     if (write(fd, j.frame.data(), j.frame.size()) < 0) {
       std::exit(1);
     }
-    for (;;) {
-      if (proto::take_frame(in, type, body)) {
-        if (type == "ready") {
-          continue;
-        }
-        bool wake;
-        {
-          std::lock_guard<std::mutex> l(g_done_mutex);
-          wake = g_done.empty();
-          g_done.emplace_back(j.conn, response_of(body));
-        }
-        if (wake) {
-          const std::uint64_t one = 1;
-          if (write(g_done_fd, &one, sizeof one) < 0) {
-            std::exit(1);
-          }
-        }
-        break;
+    if (!proto::read_answer(fd, in, body)) {
+      return;
+    }
+    bool wake;
+    {
+      std::lock_guard<std::mutex> l(g_done_mutex);
+      wake = g_done.empty();
+      g_done.emplace_back(j.conn, response_of(body));
+    }
+    if (wake) {
+      const std::uint64_t one = 1;
+      if (write(g_done_fd, &one, sizeof one) < 0) {
+        std::exit(1);
       }
-      char buf[65536];
-      ssize_t n = read(fd, buf, sizeof buf);
-      if (n <= 0) {
-        return;
-      }
-      in.append(buf, static_cast<std::size_t>(n));
     }
   }
 }

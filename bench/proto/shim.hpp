@@ -70,4 +70,23 @@ inline bool take_frame(std::string& in, std::string& type, std::string& body) {
   return true;
 }
 
+// Blocking: the next answer's body (the shim's "ready" skipped); false once the shim is gone.
+inline bool read_answer(int fd, std::string& in, std::string& body) {
+  std::string type;
+  for (;;) {
+    if (take_frame(in, type, body)) {
+      if (type != "ready") {
+        return true;
+      }
+      continue;
+    }
+    char buf[65536];
+    ssize_t n = read(fd, buf, sizeof buf);
+    if (n <= 0) {
+      return false;
+    }
+    in.append(buf, static_cast<std::size_t>(n));
+  }
+}
+
 }  // namespace proto

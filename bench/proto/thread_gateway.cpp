@@ -49,23 +49,11 @@ void work(int fd) {
     if (write(fd, j->frame.data(), j->frame.size()) < 0) {
       std::exit(1);
     }
-    std::string type;
     std::string body;
-    for (;;) {
-      if (proto::take_frame(in, type, body)) {
-        if (type == "ready") {
-          continue;
-        }
-        j->done.set_value(std::move(body));
-        break;
-      }
-      char buf[65536];
-      ssize_t n = read(fd, buf, sizeof buf);
-      if (n <= 0) {
-        return;
-      }
-      in.append(buf, static_cast<std::size_t>(n));
+    if (!proto::read_answer(fd, in, body)) {
+      return;
     }
+    j->done.set_value(std::move(body));
   }
 }
 

@@ -247,9 +247,7 @@ Expected<int> run(const Context& ctx, const DeployOptions& o, deploy::Redactor& 
   if (!o.show_values) {
     // What ${env:}, ${file:} and ${param:} put anywhere (a description, a flow's constants),
     // not only into env: the plan, --json and errors show none of it.
-    for (const auto& v : m.secret_values) {
-      redactor.add(v);
-    }
+    hide_substituted(m.secret_values, redactor);
   }
   if (!m.deploy_triggers) {
     // `triggers: false` in this stage: none wanted, so those fstage created here go.

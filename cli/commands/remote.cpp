@@ -135,8 +135,8 @@ Expected<int> redacted(const deploy::Redactor& redactor, Expected<int> r) {
   return r;
 }
 
-void hide_substituted(const ProjectDefaults& d, deploy::Redactor& redactor) {
-  for (const auto& v : d.secrets) {
+void hide_substituted(const std::vector<std::string>& values, deploy::Redactor& redactor) {
+  for (const auto& v : values) {
     redactor.add(v);
     const std::string quoted = json_text(Json(v));  // as it reads inside printed JSON
     redactor.add(std::string_view(quoted).substr(1, quoted.size() - 2));
@@ -152,7 +152,7 @@ Expected<int> with_remote_session(
   auto run = [&]() -> Expected<int> {
     ProjectDefaults d = FSTAGE_TRY(project_defaults(ctx, manifest));
     if (!show_values) {
-      hide_substituted(d, redactor);
+      hide_substituted(d.secrets, redactor);
     }
     auto session = FSTAGE_TRY(open_session(ctx, flags, d.region, d.package, redactor, nullptr));
     std::optional<deploy::RedactedOutput> masked;

@@ -86,8 +86,9 @@ Expected<std::unique_ptr<deploy::Session>> open_session(const Context& ctx, cons
 // `r` with every text of its error passed through `redactor`.
 Expected<int> redacted(const deploy::Redactor& redactor, Expected<int> r);
 
-// The project's substituted values (and their JSON-escaped forms) added to `redactor`.
-void hide_substituted(const ProjectDefaults& d, deploy::Redactor& redactor);
+// What ${env:}, ${file:} and ${param:} substituted into the manifest (Manifest::secret_values)
+// added to `redactor`, each also in its JSON-escaped form (as it reads in printed JSON).
+void hide_substituted(const std::vector<std::string>& values, deploy::Redactor& redactor);
 
 // The session of the project around cwd (or -f `manifest`): its defaults, open_session with
 // the environment's redactor, `body` run with both, its error redacted. What the body prints

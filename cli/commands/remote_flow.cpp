@@ -62,7 +62,7 @@ Expected<int> with_session(const Context& ctx, const FlowOptions& o, const Actio
       deploy::redactor_from_env(deploy::Env(ctx.env.begin(), ctx.env.end()));
   auto body = [&]() -> Expected<int> {
     ProjectDefaults w = FSTAGE_TRY(project_defaults(ctx, o.manifest));
-    hide_substituted(w, redactor);
+    hide_substituted(w.secrets, redactor);
     auto session = FSTAGE_TRY(open_session(ctx, o.flags, w.region, "default", redactor, nullptr));
     // A flow's definition carries what deploy substituted into it (its constants, say).
     std::optional<deploy::RedactedOutput> masked;
