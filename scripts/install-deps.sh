@@ -9,7 +9,11 @@ packages=(
   # libraries (see ../shared/docs/STYLE.md: confined per folder)
   libcli11-dev libgit2-dev libarchive-dev nlohmann-json3-dev libcurl4-openssl-dev
   catch2 libyaml-dev libseccomp-dev libssl-dev libexpected-dev libfmt-dev
-  libcpp-httplib-dev zlib1g-dev
+  zlib1g-dev
+  # libevent's evhttp: serve's HTTP server (serve/httpd/, fstage-httpd.so)
+  libevent-dev
+  # cpp-httplib: bench/proto's thread-per-connection gateway, which bench/serve-arch compares
+  libcpp-httplib-dev
   # Graphviz's library: `fstage flow graph` lays out and renders SVG with it (flow/graphviz/)
   libgraphviz-dev
   # SQLite: serve keeps NORMAL flow executions under .fstage/ (store/)

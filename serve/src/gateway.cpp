@@ -76,16 +76,27 @@ Expected<int> Gateway::run(std::shared_ptr<Project> project) {
   so.threads = std::max(64, m_opts.pool.concurrency * 4);
   so.max_body = sb::k_max_request_bytes;
   so.keep_alive_timeout_s = 2;
-  so.keep_alive_max = 100000;
-  m_server =
-      FSTAGE_TRY(make_http_server(so, [this](const HttpRequestData& req, HttpResponseData& res) {
-        // Nothing is thrown across the module boundary (http_server.hpp): a failure here is
-        // the gateway's own 500.
+  // Nothing is thrown across the module boundary (http_server.hpp): a failure here is the
+  // gateway's own 500.
+  auto internal_error = [this](const std::exception& e) {
+    m_log.event("error", std::string("internal error while handling a request: ") + e.what());
+    return gateway_error(500, "APIG.9999", "System error (fstage serve)", "");
+  };
+  m_server = FSTAGE_TRY(make_http_server(
+      so,
+      [this, internal_error](const HttpRequestData& req, HttpResponseData& res) {
         try {
           handle(req, res);
         } catch (const std::exception& e) {
-          m_log.event("error", std::string("internal error while handling a request: ") + e.what());
-          res = gateway_error(500, "APIG.9999", "System error (fstage serve)", "");
+          res = internal_error(e);
+        }
+      },
+      [this, internal_error](HttpRequestData& req, const std::shared_ptr<HttpReply>& reply) {
+        try {
+          return take_async(req, reply);
+        } catch (const std::exception& e) {
+          reply->send(internal_error(e));
+          return true;
         }
       }));
   int port = m_server->bind(m_opts.host, m_opts.port);
@@ -122,7 +133,7 @@ Expected<int> Gateway::run(std::shared_ptr<Project> project) {
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
   std::thread control([this, signals] { control_loop(signals); });
-  m_server->listen();  // returns after stop(), once the open connections are done
+  m_server->listen();  // returns after stop(), once the requests taken are answered
 
   // The control thread stays: a second signal during the drain cancels what still runs.
   m_stopping = true;
@@ -175,7 +186,7 @@ Expected<int> serve(const ServeOptions& options, const sandbox::Capabilities& ca
     return fail(interrupted_error());
   }
   // From here on signals are taken by the control thread (sigtimedwait), not by a handler
-  // in whichever thread they land in (cpp-httplib's accept loop would end on EINTR): block
+  // in whichever thread they land in (a wait in the server's loop would end on EINTR): block
   // them before any thread starts, so that every thread inherits the mask. Sandboxed
   // children reset their own mask.
   sigset_t signals;

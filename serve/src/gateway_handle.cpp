@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Answering one request: serve's own routes, the flows' v2 execution routes, a CORS
 // preflight, or a function's APIG route; then the access line.
+#include <atomic>
 #include <chrono>
 #include <future>
 
@@ -91,20 +92,28 @@ void Gateway::handle(const HttpRequestData& d, HttpResponseData& res) {
     function = match->route->function;
     out = answer_function(*project, *match, d, id);
   }
-  res.status = out.status;
-  for (auto& [k, v] : out.headers) {
-    std::string lk = to_lower(k);
-    if (lk == "content-length" || lk == "transfer-encoding" || lk == "connection") {
-      continue;
-    }
-    res.headers.emplace_back(k, v);
-  }
-  std::size_t bytes = out.body.size();
-  res.body = std::move(out.body);
+  const std::size_t bytes = out.body.size();
+  res = std::move(out);
+  strip_framing(res);
+  log_access(d.method, d.path, res.status, t0, id, function, bytes);
+}
+
+// The framing is the server's: a function's own Content-Length, Transfer-Encoding or
+// Connection would contradict it.
+void Gateway::strip_framing(HttpResponseData& out) {
+  std::erase_if(out.headers, [](const auto& h) {
+    std::string lk = to_lower(h.first);
+    return lk == "content-length" || lk == "transfer-encoding" || lk == "connection";
+  });
+}
+
+void Gateway::log_access(const std::string& method, const std::string& path, int status,
+                         std::chrono::steady_clock::time_point t0, const std::string& id,
+                         const std::string& function, std::size_t bytes) {
   AccessRecord a;
-  a.method = d.method;
-  a.path = d.path;
-  a.status = res.status;
+  a.method = method;
+  a.path = path;
+  a.status = status;
   a.duration_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   a.request_id = id;
@@ -112,6 +121,112 @@ void Gateway::handle(const HttpRequestData& d, HttpResponseData& res) {
   a.bytes = bytes;
   a.source = "http";
   m_log.access(a);
+}
+
+// A request to a function's APIG route, taken on the server's loop when nothing before the
+// route would answer it (handle()'s order): the event goes to the pool, and the pool's thread
+// answers when the function does; the route's timeout answers 504 on the loop if it comes
+// first. No thread waits for the function.
+bool Gateway::take_async(HttpRequestData& d, const std::shared_ptr<HttpReply>& reply) {
+  if (d.body_too_large || std::string_view(d.path).starts_with(k_internal_prefix) ||
+      std::string_view(d.path).starts_with("/v2/") || preflight_method(d)) {
+    return false;  // serve's own, the platform's APIs, a 413 or a preflight: handle()
+  }
+  std::shared_ptr<Project> project = snapshot();
+  auto match = project->router.match(d.method, d.path);
+  if (!match || !match->route->flow.empty()) {
+    return false;  // a 404 or a flow's route: handle()
+  }
+  struct Answer {
+    std::atomic<bool> given{false};
+    std::chrono::steady_clock::time_point t0 = std::chrono::steady_clock::now();
+    std::string id = sb::new_request_id();
+    std::string method;
+    std::string path;
+    std::string function;
+    int timeout_ms = 0;
+    bool cors = false;
+    std::shared_ptr<HttpReply> reply;
+  };
+  auto a = std::make_shared<Answer>();
+  a->method = d.method;
+  a->path = d.path;
+  a->function = match->route->function;
+  a->timeout_ms = match->route->timeout_ms;
+  a->cors = match->route->cors;
+  a->reply = reply;
+  // The first of the function and the deadline answers, and logs the access line before the
+  // client can read the answer.
+  auto give = [this](Answer& an, HttpResponseData out) {
+    if (an.given.exchange(true)) {
+      return;
+    }
+    if (an.cors) {
+      add_cors_headers(out);
+    }
+    strip_framing(out);
+    log_access(an.method, an.path, out.status, an.t0, an.id, an.function, out.body.size());
+    an.reply->send(std::move(out));
+  };
+  std::shared_ptr<FunctionPool> pool = project->pools.at(a->function);
+  sb::InvokeRequest ir;
+  ir.request_id = a->id;
+  ir.event = build_apig_event(d, *match, a->id, m_opts.stage);
+  const auto wait = std::chrono::milliseconds(a->timeout_ms);
+  const bool queued = pool->submit(
+      std::move(ir),
+      [this, a, give](sb::InvokeResult r) {
+        HttpResponseData out;
+        try {
+          out = function_answer(a->function, a->id, r);
+        } catch (const std::exception& e) {  // on the pool's thread: nothing may escape
+          m_log.event("error", std::string("internal error while answering a request: ") +
+                                   e.what());
+          out = gateway_error(500, "APIG.9999", "System error (fstage serve)", a->id);
+        }
+        give(*a, std::move(out));
+      },
+      std::chrono::steady_clock::now() + wait);
+  if (!queued) {
+    give(*a, unavailable(a->function, a->id));
+    return true;
+  }
+  reply->deadline(wait, [this, a, give] {
+    give(*a, backend_timeout(a->function, a->timeout_ms, a->id));
+  });
+  return true;
+}
+
+HttpResponseData Gateway::function_answer(const std::string& function, const std::string& id,
+                                          const sb::InvokeResult& r) {
+  if (r.status != sb::InvokeStatus::ok && r.status != sb::InvokeStatus::cancelled) {
+    // The error and its stack trace are for the developer's log, not the HTTP client.
+    for (const auto& line : error_log_lines(r)) {
+      m_log.function_line(function, id, line);
+    }
+  }
+  return response_for(r);
+}
+
+HttpResponseData Gateway::unavailable(const std::string& function, const std::string& id) {
+  ++m_metrics.function(function)->http_503;
+  return gateway_error(503, "APIG.0308",
+                       interrupted()
+                           ? std::string("Service unavailable: the gateway is shutting down")
+                           : "Service unavailable: every instance of " + quote(function) +
+                                 " is busy and its queue is full (--concurrency " +
+                                 std::to_string(m_opts.pool.concurrency) + ", --queue " +
+                                 std::to_string(m_opts.pool.queue) + ")",
+                       id);
+}
+
+HttpResponseData Gateway::backend_timeout(const std::string& function, int timeout_ms,
+                                          const std::string& id) {
+  return gateway_error(504, "APIG.0201",
+                       "Backend timeout: no answer from " + quote(function) +
+                           " within the APIG trigger's timeout of " + std::to_string(timeout_ms) +
+                           " ms",
+                       id);
 }
 
 HttpResponseData Gateway::answer_function(Project& project, const RouteMatch& match,
@@ -131,31 +246,11 @@ HttpResponseData Gateway::answer_function(Project& project, const RouteMatch& ma
   if (!pool->submit(
           std::move(ir), [promise](sb::InvokeResult r) { promise->set_value(std::move(r)); },
           std::chrono::steady_clock::now() + wait, here)) {
-    ++m_metrics.function(function)->http_503;
-    out = gateway_error(503, "APIG.0308",
-                        interrupted()
-                            ? std::string("Service unavailable: the gateway is shutting down")
-                            : "Service unavailable: every instance of " + quote(function) +
-                                  " is busy and its queue is full (--concurrency " +
-                                  std::to_string(m_opts.pool.concurrency) + ", --queue " +
-                                  std::to_string(m_opts.pool.queue) + ")",
-                        id);
+    out = unavailable(function, id);
   } else if (future.wait_for(wait) != std::future_status::ready) {
-    out = gateway_error(504, "APIG.0201",
-                        "Backend timeout: no answer from " + quote(function) +
-                            " within the "
-                            "APIG trigger's timeout of " +
-                            std::to_string(match.route->timeout_ms) + " ms",
-                        id);
+    out = backend_timeout(function, match.route->timeout_ms, id);
   } else {
-    sb::InvokeResult r = future.get();
-    if (r.status != sb::InvokeStatus::ok && r.status != sb::InvokeStatus::cancelled) {
-      // The error and its stack trace are for the developer's log, not the HTTP client.
-      for (const auto& line : error_log_lines(r)) {
-        m_log.function_line(function, id, line);
-      }
-    }
-    out = response_for(r);
+    out = function_answer(function, id, future.get());
   }
   if (match.route->cors) {
     add_cors_headers(out);

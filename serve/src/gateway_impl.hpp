@@ -70,9 +70,21 @@ class Gateway {
 
  private:
   void handle(const HttpRequestData& d, HttpResponseData& res);
+  // On the server's loop: takes a request to a function's APIG route (false for any other).
+  bool take_async(HttpRequestData& d, const std::shared_ptr<HttpReply>& reply);
   // A request to a function's APIG route: the APIG event to its pool, the result mapped back.
   HttpResponseData answer_function(Project& project, const RouteMatch& match,
                                    const HttpRequestData& d, const std::string& id);
+  // The answers to a function's route: its result, 503 (queue full or stopping), 504.
+  HttpResponseData function_answer(const std::string& function, const std::string& id,
+                                   const sb::InvokeResult& r);
+  HttpResponseData unavailable(const std::string& function, const std::string& id);
+  static HttpResponseData backend_timeout(const std::string& function, int timeout_ms,
+                                          const std::string& id);
+  static void strip_framing(HttpResponseData& out);
+  void log_access(const std::string& method, const std::string& path, int status,
+                  std::chrono::steady_clock::time_point t0, const std::string& id,
+                  const std::string& function, std::size_t bytes);
   // serve's own routes under k_internal_prefix (console, metrics, ...): nullopt for others.
   std::optional<HttpResponseData> answer_internal(const HttpRequestData& d);
   // The API's 401 for a signed /v2/ request whose signature does not verify, else nullopt.

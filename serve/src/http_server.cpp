@@ -47,7 +47,8 @@ constexpr const char* k_module = "fstage-httpd.so";
 }  // namespace
 
 Expected<std::unique_ptr<HttpServer>> make_http_server(const HttpServerOptions& options,
-                                                       HttpHandler handler) {
+                                                       HttpHandler handler,
+                                                       HttpAsyncHandler async) {
   std::vector<std::string> tried;
   for (const auto& path : module_candidates(k_module, "FSTAGE_HTTPD")) {
     void* lib = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
@@ -57,13 +58,19 @@ Expected<std::unique_ptr<HttpServer>> make_http_server(const HttpServerOptions& 
       continue;
     }
     // Never dlclose()d: the server's threads run its code until the process ends.
-    auto* create =
-        reinterpret_cast<decltype(&fstage_httpd_create)>(::dlsym(lib, "fstage_httpd_create"));
+    auto* create = reinterpret_cast<decltype(&fstage_httpd_create_v2)>(
+        ::dlsym(lib, "fstage_httpd_create_v2"));
     if (create == nullptr) {
-      tried.push_back(path.string() + ": no fstage_httpd_create (a module from another build?)");
+      tried.push_back(path.string() +
+                      ": no fstage_httpd_create_v2 (a module from another build?)");
       continue;
     }
-    return std::unique_ptr<HttpServer>(create(&options, &handler));
+    HttpServer* server = create(&options, &handler, &async);
+    if (server == nullptr) {
+      tried.push_back(path.string() + ": cannot start its event loop");
+      continue;
+    }
+    return std::unique_ptr<HttpServer>(server);
   }
   Error e(ErrorCode::not_found, std::string("cannot load the HTTP server module ") + k_module,
           "reinstall fstage (the module goes to <prefix>/lib/fstage/), or point FSTAGE_HTTPD "

@@ -1,12 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 // The HTTP/1.1 server under the gateway, behind a small interface.
 //
-// cpp-httplib as Debian ships it is a shared library that pulls in libssl, libcrypto and
-// brotli: linked into fstage it would add ~15 ms to the start of every command, `fstage
-// __complete` included. So the server lives in a module, fstage-httpd.so (serve/httpd/),
-// opened by `fstage serve` alone. The module sees only this header.
+// The server lives in a module, fstage-httpd.so (serve/httpd/), opened by `fstage serve` alone:
+// its library (libevent's evhttp) is not loaded by any other command, `fstage __complete`
+// included. The module sees only this header.
+//
+// One event loop reads, parses and writes every connection. A request goes first to the
+// asynchronous handler, on the loop: it takes the requests it can answer without blocking (a
+// function's route: the request goes to a pool, and the answer comes back from the pool's
+// thread through HttpReply). The others run the synchronous handler on a worker thread.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <functional>
 #include <memory>
@@ -32,8 +37,8 @@ struct HttpRequestData {
   bool body_too_large = false;
 };
 
-// A streamed body (server-sent events). The server calls it again and again on the
-// request's thread, each call writing what it has through `write` (false once the client has
+// A streamed body (server-sent events). The server calls it again and again on a worker
+// thread, each call writing what it has through `write` (false once the client has
 // gone) and waiting a short while at most (about a second: the server checks between calls
 // whether it is stopping); it returns false when the body is complete. The response goes out
 // chunked, with `headers` and no `body`.
@@ -58,11 +63,28 @@ std::string query_value(const HttpRequestData& request, std::string_view key);
 
 using HttpHandler = std::function<void(const HttpRequestData&, HttpResponseData&)>;
 
+// The answer to one request that the asynchronous handler took, to give later.
+class HttpReply {
+ public:
+  virtual ~HttpReply() = default;
+  // Sends the response, from any thread. Only the first call counts; false for a later one.
+  virtual bool send(HttpResponseData response) = 0;
+  // Runs `late` on the loop after `after`, unless the response was sent first (a deadline:
+  // the gateway's 504). `late` must not block; it usually send()s. Call it from the
+  // asynchronous handler only, on the loop.
+  virtual void deadline(std::chrono::milliseconds after, std::function<void()> late) = 0;
+};
+
+// Called on the loop for every request before anything else, and must not block. Returns true
+// when it takes the request (it may move from it) and will answer through `reply`; false
+// leaves the request as it was to the synchronous handler.
+using HttpAsyncHandler =
+    std::function<bool(HttpRequestData& request, const std::shared_ptr<HttpReply>& reply)>;
+
 struct HttpServerOptions {
-  int threads = 64;                // worker threads (one per open connection at a time)
+  int threads = 64;                // worker threads at most (the synchronous handler, streams)
   std::size_t max_body = 6291456;  // larger request bodies get 413
-  int keep_alive_timeout_s = 2;
-  std::size_t keep_alive_max = 100000;  // requests per connection
+  int keep_alive_timeout_s = 2;    // an idle connection is closed after it
 };
 
 class HttpServer {
@@ -71,20 +93,25 @@ class HttpServer {
   // Binds host:port (0 = any free port; SO_REUSEADDR but never SO_REUSEPORT, so a port in
   // use is an error). Returns the port, or -1.
   virtual int bind(const std::string& host, int port) = 0;
-  // Serves until stop(); returns once the open connections are done.
+  // Serves until stop(); returns once the requests taken are answered.
   virtual void listen() = 0;
-  // Thread-safe; makes listen() return.
+  // Thread-safe, before or during listen(): stops listening (new connections are refused) and
+  // makes listen() return once every request taken is answered. Connections stay open until
+  // then, each answer saying `Connection: close`.
   virtual void stop() = 0;
 };
 
-// Opens the module and makes a server calling `handler` for every request, on the server's
-// threads. The module is looked for in $FSTAGE_HTTPD, beside the fstage executable, then in
+// Opens the module and makes a server: `async` (may be empty) first, on the loop; `handler`
+// for the requests it leaves, on the server's worker threads. The module is looked for in $FSTAGE_HTTPD, beside the fstage executable, then in
 // ../lib/fstage/ from it (where `cmake --install` and the .deb put it). Errors: not_found.
 Expected<std::unique_ptr<HttpServer>> make_http_server(const HttpServerOptions& options,
-                                                       HttpHandler handler);
+                                                       HttpHandler handler,
+                                                       HttpAsyncHandler async = nullptr);
 
 }  // namespace fstage::serve
 
-// The module's one entry point.
-extern "C" fstage::serve::HttpServer* fstage_httpd_create(
-    const fstage::serve::HttpServerOptions* options, fstage::serve::HttpHandler* handler);
+// The module's one entry point (its name carries the interface's version: a module from
+// another build is refused rather than called with other types).
+extern "C" fstage::serve::HttpServer* fstage_httpd_create_v2(
+    const fstage::serve::HttpServerOptions* options, fstage::serve::HttpHandler* handler,
+    fstage::serve::HttpAsyncHandler* async);

@@ -1,0 +1,304 @@
+// SPDX-License-Identifier: Apache-2.0
+// serve's HTTP server module (fstage-httpd.so, libevent's evhttp) over real sockets: what a
+// handler sees of a request, the asynchronous route answered from another thread, its
+// deadline, streamed bodies, a body over the limit, keep-alive, and stop() draining what was
+// taken before listen() returns.
+#include <chrono>
+#include <cstdlib>
+#include <future>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include <fstage/serve/http_server.hpp>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+using namespace fstage::serve;
+using namespace std::chrono_literals;
+
+namespace {
+
+int connect_to(int port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(static_cast<uint16_t>(port));
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  timeval tv{5, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  return fd;
+}
+
+void send_all(int fd, const std::string& data) {
+  std::size_t off = 0;
+  while (off < data.size()) {
+    ssize_t n = ::send(fd, data.data() + off, data.size() - off, MSG_NOSIGNAL);
+    if (n <= 0) {
+      return;
+    }
+    off += static_cast<std::size_t>(n);
+  }
+}
+
+// Everything the server sends until it closes the connection (or 5 s pass).
+std::string read_to_close(int fd) {
+  std::string out;
+  char buf[4096];
+  ssize_t n = 0;
+  while ((n = ::recv(fd, buf, sizeof buf, 0)) > 0) {
+    out.append(buf, static_cast<std::size_t>(n));
+  }
+  return out;
+}
+
+// One response with a Content-Length, read from a connection that stays open.
+std::string read_response(int fd) {
+  std::string out;
+  char buf[4096];
+  for (;;) {
+    auto end = out.find("\r\n\r\n");
+    if (end != std::string::npos) {
+      auto cl = out.find("Content-Length: ");
+      std::size_t length = cl == std::string::npos ? 0 : std::stoul(out.substr(cl + 16));
+      if (out.size() >= end + 4 + length) {
+        return out;
+      }
+    }
+    ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    if (n <= 0) {
+      return out;
+    }
+    out.append(buf, static_cast<std::size_t>(n));
+  }
+}
+
+std::string round_trip(int port, const std::string& request) {
+  int fd = connect_to(port);
+  REQUIRE(fd >= 0);
+  send_all(fd, request);
+  std::string r = read_to_close(fd);
+  ::close(fd);
+  return r;
+}
+
+std::string body_of(const std::string& response) {
+  auto end = response.find("\r\n\r\n");
+  return end == std::string::npos ? "" : response.substr(end + 4);
+}
+
+// A server on a free port, serving on a thread of its own until the fixture ends.
+struct Running {
+  std::unique_ptr<HttpServer> server;
+  int port = -1;
+  std::thread loop;
+
+  Running(HttpServerOptions options, HttpHandler handler, HttpAsyncHandler async = nullptr) {
+    ::setenv("FSTAGE_HTTPD", FSTAGE_HTTPD_MODULE, 1);
+    auto made = make_http_server(options, std::move(handler), std::move(async));
+    REQUIRE(made);
+    server = std::move(*made);
+    port = server->bind("127.0.0.1", 0);
+    REQUIRE(port > 0);
+    loop = std::thread([this] { server->listen(); });
+  }
+  ~Running() {
+    server->stop();
+    loop.join();
+  }
+};
+
+}  // namespace
+
+TEST_CASE("httpd hands the handler the request as sent", "[serve][httpd]") {
+  HttpRequestData seen;
+  Running r({}, [&](const HttpRequestData& d, HttpResponseData& res) {
+    seen = d;
+    res.status = 201;
+    res.headers = {{"X-One", "1"}, {"Content-Length", "999"}, {"Connection", "keep-alive"}};
+    res.body = "made";
+  });
+  std::string got = round_trip(
+      r.port,
+      "POST /a%20b/c?z=1&a=x%20y+z&flag&k=v=w&=skipped&z=2 HTTP/1.1\r\nHost: t\r\n"
+      "X-Case: Kept\r\nX-Twice: 1\r\nX-Twice: 2\r\nContent-Length: 5\r\nConnection: close\r\n\r\n"
+      "hello");
+  CHECK(got.starts_with("HTTP/1.1 201 "));
+  CHECK(got.find("X-One: 1\r\n") != std::string::npos);
+  CHECK(got.find("Content-Length: 4\r\n") != std::string::npos);  // the server's, not 999
+  CHECK(got.find("Content-Type: text/plain\r\n") != std::string::npos);
+  CHECK(body_of(got) == "made");
+  CHECK(seen.method == "POST");
+  CHECK(seen.path == "/a b/c");
+  using Q = std::vector<std::pair<std::string, std::string>>;
+  CHECK(seen.query == Q{{"z", "1"}, {"a", "x y z"}, {"flag", ""}, {"k", "v=w"}, {"z", "2"}});
+  CHECK(seen.body == "hello");
+  CHECK_FALSE(seen.body_too_large);
+  CHECK(seen.remote_addr == "127.0.0.1");
+  CHECK(*find_header(seen, "x-case") == "Kept");
+  int twice = 0;
+  for (const auto& [k, v] : seen.headers) {
+    twice += k == "X-Twice" ? 1 : 0;
+  }
+  CHECK(twice == 2);
+}
+
+TEST_CASE("httpd: a POST without a length has no body, and is answered at once",
+          "[serve][httpd]") {
+  Running r({}, [](const HttpRequestData& d, HttpResponseData& res) {
+    res.body = "len=" + std::to_string(d.body.size());
+  });
+  auto t0 = std::chrono::steady_clock::now();
+  std::string got = round_trip(r.port, "POST /x HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+  CHECK(body_of(got) == "len=0");
+  CHECK(std::chrono::steady_clock::now() - t0 < 2s);
+}
+
+TEST_CASE("httpd: a body over the limit reaches the handler marked, without its bytes",
+          "[serve][httpd]") {
+  HttpServerOptions o;
+  o.max_body = 1000;
+  Running r(o, [](const HttpRequestData& d, HttpResponseData& res) {
+    res.status = d.body_too_large ? 413 : 200;
+    res.body = std::to_string(d.body.size());
+  });
+  std::string big(2000, 'x');
+  std::string got = round_trip(r.port, "POST /x HTTP/1.1\r\nHost: t\r\nContent-Length: 2000\r\n"
+                                     "Connection: close\r\n\r\n" +
+                                         big);
+  CHECK(got.starts_with("HTTP/1.1 413 "));
+  CHECK(body_of(got) == "0");
+  // Far beyond it, the Content-Length alone is refused, before any of the body is sent.
+  got = round_trip(r.port,
+                 "POST /x HTTP/1.1\r\nHost: t\r\nContent-Length: 100000\r\nConnection: close\r\n\r\n");
+  CHECK(got.starts_with("HTTP/1.1 413 "));
+}
+
+TEST_CASE("httpd: the asynchronous route is answered from another thread, keep-alive kept",
+          "[serve][httpd]") {
+  std::vector<std::thread> answering;
+  std::thread::id loop_thread;
+  Running r(
+      {}, [](const HttpRequestData&, HttpResponseData& res) { res.body = "sync"; },
+      [&](HttpRequestData& d, const std::shared_ptr<HttpReply>& reply) {
+        loop_thread = std::this_thread::get_id();
+        if (d.path != "/fast") {
+          return false;
+        }
+        answering.emplace_back([reply, body = d.body] {
+          std::this_thread::sleep_for(20ms);
+          HttpResponseData res;
+          res.headers = {{"Content-Type", "application/json"}};
+          res.body = "{\"echo\":\"" + body + "\"}";
+          CHECK(reply->send(res));
+          CHECK_FALSE(reply->send(res));  // only the first counts
+        });
+        return true;
+      });
+  int fd = connect_to(r.port);
+  REQUIRE(fd >= 0);
+  for (int i = 0; i < 3; ++i) {
+    send_all(fd, "POST /fast HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\n\r\nhi");
+    std::string got = read_response(fd);
+    CHECK(got.starts_with("HTTP/1.1 200 "));
+    CHECK(got.find("Content-Type: application/json\r\n") != std::string::npos);
+    CHECK(body_of(got) == "{\"echo\":\"hi\"}");
+  }
+  send_all(fd, "GET /other HTTP/1.1\r\nHost: t\r\n\r\n");
+  CHECK(body_of(read_response(fd)) == "sync");  // left to the synchronous handler
+  ::close(fd);
+  CHECK(loop_thread != std::this_thread::get_id());
+  for (auto& t : answering) {
+    t.join();
+  }
+}
+
+TEST_CASE("httpd: a deadline answers when the reply does not come in time", "[serve][httpd]") {
+  std::promise<std::shared_ptr<HttpReply>> taken;
+  Running r(
+      {}, [](const HttpRequestData&, HttpResponseData&) {},
+      [&](HttpRequestData&, const std::shared_ptr<HttpReply>& reply) {
+        reply->deadline(50ms, [reply] {
+          HttpResponseData late;
+          late.status = 504;
+          late.body = "late";
+          reply->send(late);
+        });
+        taken.set_value(reply);
+        return true;
+      });
+  auto t0 = std::chrono::steady_clock::now();
+  std::string got = round_trip(r.port, "GET /slow HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+  CHECK(got.starts_with("HTTP/1.1 504 "));
+  CHECK(body_of(got) == "late");
+  CHECK(std::chrono::steady_clock::now() - t0 >= 50ms);
+  CHECK_FALSE(taken.get_future().get()->send(HttpResponseData{}));  // the answer was given
+}
+
+TEST_CASE("httpd streams a body in chunks until the stream ends", "[serve][httpd]") {
+  Running r({}, [](const HttpRequestData&, HttpResponseData& res) {
+    res.headers = {{"Content-Type", "text/event-stream"}};
+    auto n = std::make_shared<int>(0);
+    res.stream = [n](const HttpWrite& write) {
+      write("data: " + std::to_string(++*n) + "\n\n");
+      return *n < 3;
+    };
+  });
+  std::string got =
+      round_trip(r.port, "GET /events HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+  CHECK(got.find("Content-Type: text/event-stream\r\n") != std::string::npos);
+  CHECK(got.find("Transfer-Encoding: chunked\r\n") != std::string::npos);
+  CHECK(body_of(got) == "9\r\ndata: 1\n\n\r\n9\r\ndata: 2\n\n\r\n9\r\ndata: 3\n\n\r\n0\r\n\r\n");
+}
+
+TEST_CASE("httpd: stop() answers what was taken, then listen() returns", "[serve][httpd]") {
+  ::setenv("FSTAGE_HTTPD", FSTAGE_HTTPD_MODULE, 1);
+  std::promise<std::shared_ptr<HttpReply>> taken;
+  auto made = make_http_server(
+      {}, [](const HttpRequestData&, HttpResponseData&) {},
+      [&](HttpRequestData&, const std::shared_ptr<HttpReply>& reply) {
+        taken.set_value(reply);
+        return true;
+      });
+  REQUIRE(made);
+  auto& server = *made;
+  int port = server->bind("127.0.0.1", 0);
+  REQUIRE(port > 0);
+  // The port is taken: a second server cannot bind it.
+  auto other = make_http_server({}, [](const HttpRequestData&, HttpResponseData&) {});
+  REQUIRE(other);
+  CHECK((*other)->bind("127.0.0.1", port) == -1);
+
+  std::atomic<bool> returned{false};
+  std::thread loop([&] {
+    server->listen();
+    returned = true;
+  });
+  int fd = connect_to(port);
+  REQUIRE(fd >= 0);
+  send_all(fd, "GET /held HTTP/1.1\r\nHost: t\r\n\r\n");
+  auto reply = taken.get_future().get();
+  server->stop();
+  std::this_thread::sleep_for(100ms);
+  CHECK_FALSE(returned);          // a request taken is still to answer
+  CHECK(connect_to(port) == -1);  // but nothing new connects
+  HttpResponseData res;
+  res.body = "drained";
+  reply->send(res);
+  std::string got = read_to_close(fd);  // the server closes after the answer
+  ::close(fd);
+  CHECK(body_of(got) == "drained");
+  CHECK(got.find("Connection: close\r\n") != std::string::npos);
+  loop.join();
+  CHECK(returned);
+  CHECK_FALSE(reply->send(res));
+}
