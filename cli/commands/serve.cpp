@@ -117,6 +117,7 @@ Expected<int> run_serve(Context& ctx, const ServeCliOptions& o) {
   // peak is reset once per instance, not before every request (two writes less each).
   so.runner.measure_memory = true;
   so.runner.peak_per_invocation = false;
+  so.runner.peak_read_interval = std::chrono::milliseconds(20);
   so.build = FSTAGE_TRY(build_options(ctx));
   if (!o.debug.empty()) {
     auto [function, port] = FSTAGE_TRY(sandbox::parse_debug_target(o.debug));

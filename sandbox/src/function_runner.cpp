@@ -48,6 +48,8 @@ struct Instance {
   std::string argv0;
   std::unique_ptr<DebugForwarder> forward;  // a debug session's port, when forwarded
   bool peak_reset = false;                  // its peak memory was reset after its start
+  std::uint64_t peak_read = 0;              // the last read of its peak (peak_read_interval)
+  std::chrono::steady_clock::time_point peak_read_at{};
 };
 
 enum class Wait { reply, deadline, ended, cancelled };
@@ -495,7 +497,13 @@ struct FunctionRunner::Impl {
     Wait w = pump(in, deadline_after(t0, std::chrono::seconds(spec.timeout_s)), reply, logs);
     r.duration_ms = ms_since(t0);
     if (options.measure_memory) {
-      r.max_memory_bytes = in.box->peak_memory_bytes();
+      const auto now = Clock::now();
+      if (options.peak_per_invocation || in.peak_read == 0 ||
+          now - in.peak_read_at >= options.peak_read_interval) {
+        in.peak_read = in.box->peak_memory_bytes();
+        in.peak_read_at = now;
+      }
+      r.max_memory_bytes = in.peak_read;
     }
     if (w == Wait::reply && (reply->kind == Reply::result || reply->kind == Reply::error)) {
       if (reply->kind == Reply::result) {

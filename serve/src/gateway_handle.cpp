@@ -180,8 +180,8 @@ bool Gateway::take_async(HttpRequestData& d, const std::shared_ptr<HttpReply>& r
         try {
           out = function_answer(a->function, a->id, r);
         } catch (const std::exception& e) {  // on the pool's thread: nothing may escape
-          m_log.event("error", std::string("internal error while answering a request: ") +
-                                   e.what());
+          m_log.event("error",
+                      std::string("internal error while answering a request: ") + e.what());
           out = gateway_error(500, "APIG.9999", "System error (fstage serve)", a->id);
         }
         give(*a, std::move(out));
@@ -191,9 +191,8 @@ bool Gateway::take_async(HttpRequestData& d, const std::shared_ptr<HttpReply>& r
     give(*a, unavailable(a->function, a->id));
     return true;
   }
-  reply->deadline(wait, [this, a, give] {
-    give(*a, backend_timeout(a->function, a->timeout_ms, a->id));
-  });
+  reply->deadline(
+      wait, [this, a, give] { give(*a, backend_timeout(a->function, a->timeout_ms, a->id)); });
   return true;
 }
 

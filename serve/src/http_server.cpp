@@ -58,11 +58,10 @@ Expected<std::unique_ptr<HttpServer>> make_http_server(const HttpServerOptions& 
       continue;
     }
     // Never dlclose()d: the server's threads run its code until the process ends.
-    auto* create = reinterpret_cast<decltype(&fstage_httpd_create_v2)>(
-        ::dlsym(lib, "fstage_httpd_create_v2"));
+    auto* create =
+        reinterpret_cast<decltype(&fstage_httpd_create_v2)>(::dlsym(lib, "fstage_httpd_create_v2"));
     if (create == nullptr) {
-      tried.push_back(path.string() +
-                      ": no fstage_httpd_create_v2 (a module from another build?)");
+      tried.push_back(path.string() + ": no fstage_httpd_create_v2 (a module from another build?)");
       continue;
     }
     HttpServer* server = create(&options, &handler, &async);

@@ -8,6 +8,7 @@
 #include <future>
 #include <string>
 #include <thread>
+#include <unistd.h>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -17,7 +18,6 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
 using namespace fstage::serve;
 using namespace std::chrono_literals;
@@ -152,8 +152,7 @@ TEST_CASE("httpd hands the handler the request as sent", "[serve][httpd]") {
   CHECK(twice == 2);
 }
 
-TEST_CASE("httpd: a POST without a length has no body, and is answered at once",
-          "[serve][httpd]") {
+TEST_CASE("httpd: a POST without a length has no body, and is answered at once", "[serve][httpd]") {
   Running r({}, [](const HttpRequestData& d, HttpResponseData& res) {
     res.body = "len=" + std::to_string(d.body.size());
   });
@@ -172,14 +171,15 @@ TEST_CASE("httpd: a body over the limit reaches the handler marked, without its 
     res.body = std::to_string(d.body.size());
   });
   std::string big(2000, 'x');
-  std::string got = round_trip(r.port, "POST /x HTTP/1.1\r\nHost: t\r\nContent-Length: 2000\r\n"
-                                     "Connection: close\r\n\r\n" +
-                                         big);
+  std::string got = round_trip(r.port,
+                               "POST /x HTTP/1.1\r\nHost: t\r\nContent-Length: 2000\r\n"
+                               "Connection: close\r\n\r\n" +
+                                   big);
   CHECK(got.starts_with("HTTP/1.1 413 "));
   CHECK(body_of(got) == "0");
   // Far beyond it, the Content-Length alone is refused, before any of the body is sent.
-  got = round_trip(r.port,
-                 "POST /x HTTP/1.1\r\nHost: t\r\nContent-Length: 100000\r\nConnection: close\r\n\r\n");
+  got = round_trip(
+      r.port, "POST /x HTTP/1.1\r\nHost: t\r\nContent-Length: 100000\r\nConnection: close\r\n\r\n");
   CHECK(got.starts_with("HTTP/1.1 413 "));
 }
 
@@ -237,7 +237,8 @@ TEST_CASE("httpd: a deadline answers when the reply does not come in time", "[se
         return true;
       });
   auto t0 = std::chrono::steady_clock::now();
-  std::string got = round_trip(r.port, "GET /slow HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+  std::string got =
+      round_trip(r.port, "GET /slow HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
   CHECK(got.starts_with("HTTP/1.1 504 "));
   CHECK(body_of(got) == "late");
   CHECK(std::chrono::steady_clock::now() - t0 >= 50ms);

@@ -4,6 +4,7 @@
 // crash or OOM discards the instance and the next invocation starts cold.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -59,6 +60,12 @@ struct RunnerOptions {
   // before an instance's first one (its peak over every invocation so far: one read per
   // invocation instead of two resets and a read, for a caller that keeps the highest anyway).
   bool peak_per_invocation = true;
+  // Without peak_per_invocation, the instance's peak is read again only once this much has
+  // passed since the last read (an invocation in between reports the last read: the peak of
+  // the instance's invocations until at most this long ago). Under load that spares two
+  // reads of the kernel's per request; at a human's pace every invocation reads it. A death
+  // (crash, timeout, OOM) always reads it.
+  std::chrono::milliseconds peak_read_interval{0};
   // Warn (warnings(), InvokeResult::warnings) when the host's interpreter is another version
   // than the runtime's. InvokeResult::version_note says so either way.
   bool warn_version_mismatch = true;

@@ -102,7 +102,8 @@ class HttpServer {
 };
 
 // Opens the module and makes a server: `async` (may be empty) first, on the loop; `handler`
-// for the requests it leaves, on the server's worker threads. The module is looked for in $FSTAGE_HTTPD, beside the fstage executable, then in
+// for the requests it leaves, on the server's worker threads. The module is looked for in
+// $FSTAGE_HTTPD, beside the fstage executable, then in
 // ../lib/fstage/ from it (where `cmake --install` and the .deb put it). Errors: not_found.
 Expected<std::unique_ptr<HttpServer>> make_http_server(const HttpServerOptions& options,
                                                        HttpHandler handler,
