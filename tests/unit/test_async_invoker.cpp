@@ -231,7 +231,7 @@ TEST_CASE("async: an event older than the maximum age is not run again", "[async
   CHECK((*note)["request_context"]["approximate_invoke_count"] == 2);
 }
 
-TEST_CASE("async: a full queue refuses with ErrorCode::limit; the journal survives", "[async]") {
+TEST_CASE("async: a full queue refuses with ErrorCode::limit, the journal survives", "[async]") {
   Fixture fx;
   AsyncOptions o = fx.options();
   o.queue = 3;
@@ -289,7 +289,7 @@ TEST_CASE("async: an SMN destination not wired keeps the notification and says s
   CHECK(journaled(fx.dir.path()) == 0);
 }
 
-TEST_CASE("async: a queued event can be cancelled; its journal goes", "[async]") {
+TEST_CASE("async: a queued event can be cancelled, its journal goes", "[async]") {
   Fixture fx;
   AsyncInvoker inv(
       fx.options(),

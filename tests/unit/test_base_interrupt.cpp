@@ -22,7 +22,7 @@ bool readable(int fd) {
 
 }  // namespace
 
-TEST_CASE("CancelFlag: raise makes the descriptor readable for good; clear lowers it",
+TEST_CASE("CancelFlag: raise makes the descriptor readable for good, clear lowers it",
           "[base][interrupt]") {
   CancelFlag f;
   REQUIRE(f.fd() >= 0);
@@ -38,7 +38,7 @@ TEST_CASE("CancelFlag: raise makes the descriptor readable for good; clear lower
   CHECK_FALSE(readable(f.fd()));
 }
 
-TEST_CASE("InterruptScope: a signal is counted, not fatal; the first two raise their flags",
+TEST_CASE("InterruptScope: a signal is counted, not fatal, the first two raise their flags",
           "[base][interrupt]") {
   struct sigaction before {};
   ::sigaction(SIGTERM, nullptr, &before);

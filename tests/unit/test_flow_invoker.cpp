@@ -176,7 +176,7 @@ TEST_CASE("flow invoker: the functions a flow calls, nested ones too", "[flow][i
   CHECK(cli::functions_called(def, "nope").empty());
 }
 
-TEST_CASE("flow invoker: one warm instance serves every state; headers reach the Context",
+TEST_CASE("flow invoker: one warm instance serves every state, headers reach the Context",
           "[flow][invoker][sandbox]") {
   if (::access("/usr/bin/python3", X_OK) != 0) {
     WARN("no /usr/bin/python3: skipped");

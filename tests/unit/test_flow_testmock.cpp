@@ -120,7 +120,7 @@ TEST_CASE("flow::MockInvoker without real functions reports the unmocked call", 
         std::string::npos);
 }
 
-TEST_CASE("flow::MockInvoker: an action's mock wins over its state's; nested ids match",
+TEST_CASE("flow::MockInvoker: an action's mock wins over its state's, nested ids match",
           "[flow][test]") {
   Echo real;
   MockInvoker m(mocks_of("      notify:\n"

@@ -94,7 +94,7 @@ TEST_CASE("function settings: limits and dependencies at file:line:column",
   }
 }
 
-TEST_CASE("function settings: at most 20 tags; the hint says how to fix a VPC",
+TEST_CASE("function settings: at most 20 tags, the hint says how to fix a VPC",
           "[manifest][settings]") {
   std::string tags = "    tags:\n";
   for (int i = 0; i < 21; ++i) {

@@ -113,7 +113,7 @@ TEST_CASE("EventBus drops for a full subscriber alone, tells it, and never block
   CHECK(data_of((*got)[0])["n"] == 1000);
 }
 
-TEST_CASE("EventBus filters by function; events about no function reach everyone",
+TEST_CASE("EventBus filters by function, events about no function reach everyone",
           "[serve][events]") {
   EventBus bus;
   auto only_a = bus.subscribe("a");
@@ -174,7 +174,7 @@ TEST_CASE("EventBus forgets a subscription dropped by its reader", "[serve][even
   bus.publish("log", "f", OrderedJson::object());  // nothing to deliver to
 }
 
-TEST_CASE("Logger publishes lines and invocations; the ring keeps them", "[serve][events]") {
+TEST_CASE("Logger publishes lines and invocations, the ring keeps them", "[serve][events]") {
   std::ostringstream out;
   Logger log(out, false, true);
   EventBusOptions o;

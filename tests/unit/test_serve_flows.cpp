@@ -116,7 +116,7 @@ TEST_CASE("serve flows: sync-executions answers an EXPRESS flow's result", "[ser
   CHECK(normal->status == 400);
 }
 
-TEST_CASE("serve flows: executions starts in the background; show, list, stable id",
+TEST_CASE("serve flows: executions starts in the background, show, list, stable id",
           "[serve][flow]") {
   Fixture f;
   std::string wid = flow::stable_workflow_id("slow");

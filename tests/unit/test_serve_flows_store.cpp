@@ -160,7 +160,7 @@ TEST_CASE(
   CHECK_FALSE(c.service.retry(eid));
 }
 
-TEST_CASE("serve flows store: an unusable store is a warning; flows still run in memory",
+TEST_CASE("serve flows store: an unusable store is a warning, flows still run in memory",
           "[serve][flow][store]") {
   test::Scratch s;
   const auto db = store::ExecutionStore::path_for(s.path());
