@@ -2,6 +2,7 @@
 // The warm-instance manager: one runtime instance at a time, started on demand, reused while
 // it stays healthy (RIE's initDone model), discarded after a timeout, crash or OOM.
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
@@ -20,6 +21,7 @@
 #include "http_function.hpp"
 #include "launch.hpp"
 #include "loopback.hpp"
+#include "output_split.hpp"
 #include "runtime_api.hpp"
 #include "transport.hpp"
 #include <netinet/in.h>
@@ -69,6 +71,17 @@ struct FunctionRunner::Impl {
   std::optional<Instance> instance;
   std::string pending_output;       // printed between invocations: goes to the next one's logs
   bool initializer_failed = false;  // the last start() failed in the initializer itself
+  // The invocation queued in the instance behind the current one (invoke()'s `next`): it
+  // starts when the current one answers (`t0`), and the next invoke() of it waits for it.
+  struct Queued {
+    std::string request_id;
+    Clock::time_point t0;
+  };
+  std::optional<Queued> queued;
+  // stdout's and stderr's bytes: split at the current invocation's end marker when it has
+  // one (output_split.hpp), and what came after the last marker, the next invocation's.
+  std::array<OutputSplit, 2> split;
+  std::array<std::string, 2> carried;
 
   // `t0 + limit`, or never while a debugger may hold the function.
   Clock::time_point deadline_after(Clock::time_point t0, std::chrono::seconds limit) const {
@@ -82,16 +95,65 @@ struct FunctionRunner::Impl {
     }
   }
 
-  // Reads the output pipes; returns false once both are closed.
+  // Reads the output pipes: the current invocation's bytes to `logs` (and on_output); those
+  // after its end marker, when it has one, are kept for the next.
   void drain_output(Instance& in, std::string& logs) {
-    for (int fd : {in.box->stdout_fd(), in.box->stderr_fd()}) {
-      if (fd < 0) {
+    const int fds[2] = {in.box->stdout_fd(), in.box->stderr_fd()};
+    for (std::size_t i = 0; i < 2; ++i) {
+      if (fds[i] < 0) {
         continue;
       }
       std::string chunk;
-      drain_fd(fd, chunk);
-      if (!chunk.empty()) {
+      drain_fd(fds[i], chunk);
+      if (chunk.empty()) {
+        continue;
+      }
+      if (!split[i].expecting() && !split[i].found()) {
         output(logs, chunk.data(), chunk.size());
+        continue;
+      }
+      std::string mine;
+      split[i].feed(chunk, mine);
+      if (!mine.empty()) {
+        output(logs, mine.data(), mine.size());
+      }
+    }
+  }
+
+  // The current invocation answered: its output ends at its marker, which the shim wrote
+  // before the answer (read once more for it; a pipe the function closed has none). What
+  // follows is the next invocation's.
+  void end_marked(Instance& in, std::string& logs) {
+    if (split[0].expecting() || split[1].expecting()) {
+      drain_output(in, logs);
+    }
+    for (std::size_t i = 0; i < 2; ++i) {
+      if (split[i].expecting()) {
+        std::string mine;
+        split[i].give_up(mine);
+        if (!mine.empty()) {
+          output(logs, mine.data(), mine.size());
+        }
+      }
+      carried[i] += split[i].take_rest();
+    }
+  }
+
+  // An invocation becomes the current one: the bytes kept since the last marker are its
+  // (split at its own marker, when it has one: it may have finished already).
+  void take_carried(std::string& logs, const std::string& marker) {
+    for (std::size_t i = 0; i < 2; ++i) {
+      if (!marker.empty()) {
+        split[i].expect(marker);
+      }
+      if (carried[i].empty()) {
+        continue;
+      }
+      std::string mine;
+      split[i].feed(carried[i], mine);
+      carried[i].clear();
+      if (!mine.empty()) {
+        output(logs, mine.data(), mine.size());
       }
     }
   }
@@ -117,6 +179,14 @@ struct FunctionRunner::Impl {
   //    service_interval() (the watchdog's tick), not on every pass.
   Wait pump(Instance& in, Clock::time_point deadline, std::optional<Reply>& reply,
             std::string& logs) {
+    // A queued invocation's answer may have come with the last one's, in the same read.
+    if (auto r = in.transport->buffered()) {
+      if (r->kind != Reply::closed) {
+        drain_output(in, logs);
+        reply = std::move(r);
+        return Wait::reply;
+      }
+    }
     std::vector<pollfd> fds;
     auto next_service = Clock::now() + in.box->service_interval();
     bool service_now = false;
@@ -221,6 +291,11 @@ struct FunctionRunner::Impl {
   }
 
   void discard() {
+    queued.reset();
+    for (std::size_t i = 0; i < 2; ++i) {
+      split[i].clear();
+      carried[i].clear();
+    }
     if (instance) {
       instance->box->kill(KillReason::requested);
       instance.reset();
@@ -434,6 +509,7 @@ struct FunctionRunner::Impl {
     r.version_note = launch.version_note;
     logs = std::move(pending_output);
     pending_output.clear();
+    take_carried(logs, "");
     if (cancelled()) {
       discard();
       set_cancelled(r);
@@ -467,31 +543,73 @@ struct FunctionRunner::Impl {
     return r;
   }
 
-  InvokeResult invoke(const InvokeRequest& req) {
+  // Whether `next` may be queued in the instance behind the invocation being sent.
+  bool may_queue(const InvokeRequest* next) const {
+    return next != nullptr && instance && instance->transport->takes_queued() &&
+           options.debug.port <= 0 && !next->request_id.empty();
+  }
+
+  InvokeResult invoke(const InvokeRequest& req, const InvokeRequest* next) {
     InvokeResult r;
-    r.request_id = req.request_id.empty() ? new_request_id() : req.request_id;
     std::string logs;
-    if (!begin(r, logs)) {
-      return r;
-    }
-    if (!instance) {
-      r.cold = true;
-      if (!start_retrying(r, logs)) {
-        r.logs = std::move(logs);
+    Clock::time_point t0;
+    bool marked = false;  // its output ends with its end marker
+    if (queued && instance && !req.request_id.empty() && req.request_id == queued->request_id) {
+      // Sent while the last one ran, and started when it answered: it is waited for alone.
+      // (Its instance's death is its own: no "died while idle" look first.)
+      r.request_id = req.request_id;
+      r.memory_size_mb = spec.memory_mb;
+      r.warnings = launch.warnings;
+      r.version_note = launch.version_note;
+      logs = std::move(pending_output);
+      pending_output.clear();
+      t0 = queued->t0;
+      queued.reset();
+      marked = true;
+      take_carried(logs, end_marker(r.request_id));
+      r.isolation = instance->box->isolation();
+      r.memory_source = std::string(instance->box->memory_source());
+    } else {
+      if (queued) {
+        discard();  // another request than the queued one: nobody would take its answer
+      }
+      r.request_id = req.request_id.empty() ? new_request_id() : req.request_id;
+      if (!begin(r, logs)) {
         return r;
+      }
+      if (!instance) {
+        r.cold = true;
+        if (!start_retrying(r, logs)) {
+          r.logs = std::move(logs);
+          return r;
+        }
+      }
+      Instance& in = *instance;
+      r.isolation = in.box->isolation();
+      r.memory_source = std::string(in.box->memory_source());
+      if (options.measure_memory && (options.peak_per_invocation || !in.peak_reset)) {
+        in.box->reset_peak_memory();
+        in.peak_reset = true;
+      }
+      t0 = Clock::now();
+      InvokeRequest sent = req;
+      sent.request_id = r.request_id;
+      if (may_queue(next)) {
+        // Marked: the next one's output will follow this one's in the same pipes.
+        in.transport->send_queued(sent, spec.timeout_s * 1000LL, true);
+        marked = true;
+        for (auto& sp : split) {
+          sp.expect(end_marker(r.request_id));
+        }
+      } else {
+        in.transport->send_invoke(sent, epoch_ms() + spec.timeout_s * 1000LL);
       }
     }
     Instance& in = *instance;
-    r.isolation = in.box->isolation();
-    r.memory_source = std::string(in.box->memory_source());
-    if (options.measure_memory && (options.peak_per_invocation || !in.peak_reset)) {
-      in.box->reset_peak_memory();
-      in.peak_reset = true;
+    if (marked && may_queue(next)) {
+      in.transport->send_queued(*next, spec.timeout_s * 1000LL, true);
+      queued = Queued{next->request_id, Clock::time_point::max()};
     }
-    auto t0 = Clock::now();
-    InvokeRequest sent = req;
-    sent.request_id = r.request_id;
-    in.transport->send_invoke(sent, epoch_ms() + spec.timeout_s * 1000LL);
     std::optional<Reply> reply;
     r.debugging = options.debug.port > 0;
     Wait w = pump(in, deadline_after(t0, std::chrono::seconds(spec.timeout_s)), reply, logs);
@@ -506,6 +624,12 @@ struct FunctionRunner::Impl {
       r.max_memory_bytes = in.peak_read;
     }
     if (w == Wait::reply && (reply->kind == Reply::result || reply->kind == Reply::error)) {
+      if (marked) {
+        end_marked(in, logs);
+      }
+      if (queued) {
+        queued->t0 = Clock::now();  // the queued one starts now
+      }
       if (reply->kind == Reply::result) {
         r.status = InvokeStatus::ok;
         r.result = std::move(reply->body);
@@ -569,8 +693,8 @@ Expected<std::unique_ptr<FunctionRunner>> FunctionRunner::create(FunctionSpec sp
   return std::unique_ptr<FunctionRunner>(new FunctionRunner(std::move(impl)));
 }
 
-InvokeResult FunctionRunner::invoke(const InvokeRequest& request) {
-  return m_impl->invoke(request);
+InvokeResult FunctionRunner::invoke(const InvokeRequest& request, const InvokeRequest* next) {
+  return m_impl->invoke(request, next);
 }
 
 InvokeResult FunctionRunner::start() {
@@ -586,6 +710,11 @@ void FunctionRunner::abandon() {
     m_impl->instance->box->abandon();
     m_impl->instance.reset();
   }
+}
+
+bool FunctionRunner::takes_next() const {
+  return m_impl->instance && m_impl->instance->transport->takes_queued() &&
+         m_impl->options.debug.port <= 0;
 }
 
 bool FunctionRunner::warm() const {

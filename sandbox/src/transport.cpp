@@ -21,17 +21,40 @@ FramedTransport::~FramedTransport() {
   }
 }
 
+std::string end_marker(std::string_view request_id) {
+  static constexpr char k_prefix[] = "\0fstage:end:";  // the shims' (runtimes/) too
+  std::string m(k_prefix, sizeof k_prefix - 1);
+  m += request_id;
+  m += '\n';
+  return m;
+}
+
 void FramedTransport::send_invoke(const InvokeRequest& request, std::int64_t deadline_ms) {
-  Json header = {{"type", "invoke"},
-                 {"request_id", request.request_id},
-                 {"deadline_ms", deadline_ms},
-                 {"headers", request.headers},
-                 {"len", request.event.size()}};
+  queue_frame({{"type", "invoke"},
+               {"request_id", request.request_id},
+               {"deadline_ms", deadline_ms},
+               {"headers", request.headers},
+               {"len", request.event.size()}},
+              request.event);
+}
+
+void FramedTransport::send_queued(const InvokeRequest& request, std::int64_t timeout_ms,
+                                  bool mark) {
+  queue_frame({{"type", "invoke"},
+               {"request_id", request.request_id},
+               {"timeout_ms", timeout_ms},
+               {"mark", mark},
+               {"headers", request.headers},
+               {"len", request.event.size()}},
+              request.event);
+}
+
+void FramedTransport::queue_frame(const Json& header, const std::string& body) {
   m_out.erase(0, m_out_pos);
   m_out_pos = 0;
   m_out += header.dump(-1, ' ', false, Json::error_handler_t::replace);
   m_out += '\n';
-  m_out += request.event;
+  m_out += body;
   flush();
 }
 

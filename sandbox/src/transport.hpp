@@ -9,9 +9,11 @@
 #include <poll.h>
 #include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
+#include <fstage/base/json.hpp>
 #include <fstage/sandbox/function.hpp>
 
 namespace fstage::sandbox::detail {
@@ -45,7 +47,25 @@ class Transport {
   // The longest the poll loop may sleep before calling on_poll again (-1: no limit), for a
   // transport that must retry something, like connecting to a server that is starting.
   virtual int poll_timeout_ms() const { return -1; }
+  // A reply already read and buffered (one that came in the same read as the last), without
+  // reading anything.
+  virtual std::optional<Reply> buffered() { return std::nullopt; }
+  // Whether an invocation may be queued in the runtime while it runs another (fstage's framed
+  // shims: they start the next once the last is answered), with send_queued().
+  virtual bool takes_queued() const { return false; }
+  // takes_queued() only: queues `request`; the runtime starts it once free, its deadline
+  // `timeout_ms` from then. With `mark`, the runtime writes end_marker(its id) to stdout and
+  // stderr after its output, before its answer.
+  virtual void send_queued(const InvokeRequest& request, std::int64_t timeout_ms, bool mark) {
+    (void)request;
+    (void)timeout_ms;
+    (void)mark;
+  }
 };
+
+// The line a framed shim writes after a marked invocation's output (send_queued): what comes
+// after it in the pipe is the next invocation's.
+std::string end_marker(std::string_view request_id);
 
 // fstage's channel for the Python, Node.js and Java shims over an inherited socket (fd 3 in
 // the sandbox): a line of JSON, then "len" bytes of body, both ways (see the shims). Chosen
@@ -61,12 +81,16 @@ class FramedTransport final : public Transport {
   FramedTransport& operator=(const FramedTransport&) = delete;
 
   void send_invoke(const InvokeRequest& request, std::int64_t deadline_epoch_ms) override;
+  bool takes_queued() const override { return true; }
+  std::optional<Reply> buffered() override { return parse(); }
+  void send_queued(const InvokeRequest& request, std::int64_t timeout_ms, bool mark) override;
   void add_pollfds(std::vector<pollfd>& fds) const override;
   std::optional<Reply> on_poll(std::span<const pollfd> mine) override;
   std::optional<Reply> drain() override;
 
  private:
   void flush();
+  void queue_frame(const Json& header, const std::string& body);
   // Reads what has arrived: once (after poll said readable), or until the end (`to_end`).
   std::optional<Reply> read_and_parse(bool to_end);
   std::optional<Reply> parse();

@@ -34,7 +34,15 @@ bool should_start_instance(const AdmissionState& s) {
   }
   // After that, the average: the longest request in flight is an outlier as often as not (an
   // instance that waits for a core looks busy), and starting instances for it takes cores
-  // from the warm ones.
+  // from the warm ones. Unless it has run far beyond the average: then the average no longer
+  // says what runs now (quick calls, then a flow's parallel branches that wait on I/O), and
+  // the requests waiting get instances of their own, as the platform gives them.
+  // (Not while an instance starts: a start takes the cores, and the warm ones' requests wait
+  // for them, which looks the same.)
+  if (s.starting == 0 &&
+      s.oldest_busy_ms >= std::max(k_known_slow_ms, k_known_slow_factor * s.avg_duration_ms)) {
+    return true;
+  }
   const double ahead = static_cast<double>(s.queued - takers);
   const double wait_ms = ahead * s.avg_duration_ms / warm;
   const double init_ms = s.avg_init_ms < 0 ? k_assumed_init_ms : s.avg_init_ms;

@@ -134,6 +134,9 @@ std::string MetricsRegistry::render(const std::map<std::string, PoolStats>& pool
            "Invocations that started a new instance");
   e.family("fstage_function_http_503_total", "counter",
            "503 answers on the function's APIG routes");
+  e.family("fstage_function_queued_in_instance_total", "counter",
+           "Requests of a quick function sent under load to a busy instance, which started "
+           "each as soon as the one before answered");
   e.family("fstage_function_peak_memory_bytes", "gauge",
            "Highest memory use of one invocation so far");
   e.family("fstage_function_instances", "gauge", "Instances of the function, busy or idle");
@@ -152,6 +155,8 @@ std::string MetricsRegistry::render(const std::map<std::string, PoolStats>& pool
     e.histogram("fstage_function_init_duration_seconds", fn, m->init_duration.snapshot());
     e.sample("fstage_function_cold_starts_total", fn, static_cast<double>(m->cold_starts.load()));
     e.sample("fstage_function_http_503_total", fn, static_cast<double>(m->http_503.load()));
+    e.sample("fstage_function_queued_in_instance_total", fn,
+             static_cast<double>(m->queued_in_instance.load()));
     e.sample("fstage_function_peak_memory_bytes", fn,
              static_cast<double>(m->peak_memory_bytes.load()));
     PoolStats s;

@@ -41,9 +41,9 @@ void FunctionPool::start_wanted_locked() {
 
 void FunctionPool::scale_locked() {
   start_wanted_locked();
-  // Nothing has finished yet and requests wait: whether the ones in flight are slow shows
+  // Requests wait and another instance may start: whether those in flight are slow shows
   // only with time, and no new request need come to ask again (a flow's parallel branches).
-  if (!m_stopping && m_avg_duration_ms < 0 && !m_queue.empty() && !m_rechecking) {
+  if (!m_stopping && !m_queue.empty() && !m_rechecking && alive_locked() < m_pool.concurrency) {
     if (m_recheck.joinable()) {
       m_recheck.join();  // the last one has ended (it lowered m_rechecking under the lock)
     }
@@ -52,18 +52,43 @@ void FunctionPool::scale_locked() {
   }
 }
 
+int FunctionPool::alive_locked() const {
+  return static_cast<int>(std::count_if(m_workers.begin(), m_workers.end(),
+                                        [](const Worker& w) { return !w.finished; }));
+}
+
 void FunctionPool::recheck() {
   std::unique_lock<std::mutex> lock(m_mutex);
-  auto alive = [&] {
-    return std::count_if(m_workers.begin(), m_workers.end(),
-                         [](const Worker& w) { return !w.finished; });
-  };
-  // Until something finishes, the queue empties, or no instance more may start.
-  while (!m_stopping && m_avg_duration_ms < 0 && !m_queue.empty() && alive() < m_pool.concurrency) {
-    lock.unlock();
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    lock.lock();
+  // Until no instance more may start, or nothing has waited for a while (under load the queue
+  // empties and fills again all the time: one thread, not one per burst).
+  auto last_waiting = Clock::now();
+  while (!m_stopping && alive_locked() < m_pool.concurrency) {
+    const auto now = Clock::now();
+    if (!m_queue.empty()) {
+      last_waiting = now;
+    } else if (now - last_waiting >= std::chrono::milliseconds(100)) {
+      break;
+    }
     start_wanted_locked();
+    // Before anything finished, every few milliseconds; after that, when the oldest request
+    // in flight would turn slow (admission.hpp), within 2-50 ms.
+    auto next = now + std::chrono::milliseconds(2);
+    if (m_avg_duration_ms >= 0) {
+      auto oldest = Clock::time_point::max();
+      for (const auto& w : m_workers) {
+        oldest = std::min(oldest, w.busy_since);
+      }
+      const auto slow = std::chrono::duration<double, std::milli>(
+          std::max(k_known_slow_ms, k_known_slow_factor * m_avg_duration_ms));
+      next = oldest == Clock::time_point::max()
+                 ? now + std::chrono::milliseconds(50)
+                 : oldest + std::chrono::duration_cast<Clock::duration>(slow);
+      next =
+          std::clamp(next, now + std::chrono::milliseconds(2), now + std::chrono::milliseconds(50));
+    }
+    lock.unlock();
+    std::this_thread::sleep_until(next);
+    lock.lock();
   }
   m_rechecking = false;
 }

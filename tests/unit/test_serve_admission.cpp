@@ -103,6 +103,30 @@ TEST_CASE("admission: before anything finishes, the requests' running time decid
   CHECK_FALSE(should_start_instance(s));
 }
 
+TEST_CASE("admission: a request running far beyond the average is slow after all",
+          "[serve][admission]") {
+  // Quick calls made the average; then three that wait on I/O (a flow's parallel branches).
+  AdmissionState s = busy_pool(2, 2);
+  s.oldest_busy_ms = 1;
+  CHECK_FALSE(should_start_instance(s));  // the warm ones clear it sooner than a start
+  s.oldest_busy_ms = 30;
+  CHECK_FALSE(should_start_instance(s));  // a wait for a core can look like this
+  s.oldest_busy_ms = 55;
+  CHECK(should_start_instance(s));  // ten times the average and 50 ms: slow
+  s.starting = 1;
+  s.queued = 3;
+  CHECK_FALSE(should_start_instance(s));  // a start takes the cores: wait for it
+  s.starting = 0;
+  s.queued = 2;
+  s.avg_duration_ms = 8;
+  s.oldest_busy_ms = 70;
+  CHECK_FALSE(should_start_instance(s));  // not yet ten times an 8 ms average
+  s.oldest_busy_ms = 85;
+  CHECK(should_start_instance(s));
+  s.instances = 16;
+  CHECK_FALSE(should_start_instance(s));  // --concurrency still the ceiling
+}
+
 TEST_CASE("admission: moving average", "[serve][admission]") {
   CHECK(moving_average(-1, 7) == Approx(7));
   CHECK(moving_average(10, 20) == Approx(11));

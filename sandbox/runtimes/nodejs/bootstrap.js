@@ -260,8 +260,10 @@ let inbox = Buffer.alloc(0);
 const timeoutS = envInt('RUNTIME_TIMEOUT', 3);
 
 async function run(header, body) {
-  const ctx = new Context(header.request_id || '', header.deadline_ms || 0, header.headers,
-    timeoutS);
+  // A request queued while another ran (timeout_ms) has its time counted from its start.
+  const deadline = header.timeout_ms !== undefined ? Date.now() + header.timeout_ms
+    : header.deadline_ms || 0;
+  const ctx = new Context(header.request_id || '', deadline, header.headers, timeoutS);
   let event;
   try {
     event = body.length ? JSON.parse(body.toString('utf8')) : {};
@@ -286,10 +288,19 @@ const flushed = () => new Promise((resolve) => {
   if (process.stdout.writableLength > 0) process.stdout.once('drain', resolve); else resolve();
 });
 
+// The end of a request's output, when the supervisor asks (mark): it may have queued the next
+// request, whose output then follows in the same pipes.
+const endMarker = (id) => '\0fstage:end:' + id + '\n';
+
 async function invoke(header, body) {
   busy = true;
   const answer = await run(header, body);
   await flushed();
+  if (header.mark) {
+    process.stderr.write(endMarker(header.request_id || ''));
+    process.stdout.write(endMarker(header.request_id || ''));
+    await flushed();
+  }
   send(...answer);
   busy = false;
   pump();

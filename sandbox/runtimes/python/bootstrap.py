@@ -4,6 +4,8 @@
 #
 # Channel protocol (both directions): one line of JSON, then exactly "len" bytes of body.
 #   fstage -> shim: {"type":"invoke","request_id":..,"deadline_ms":..,"headers":{..},"len":N}
+#                   (a request queued while another runs: "timeout_ms" instead of "deadline_ms",
+#                   counted from its start, and "mark": its output ends with _end_marker(id))
 #   shim -> fstage: {"type":"ready"} | {"type":"init_error","len":N} | {"type":"result","len":N}
 #                   | {"type":"error","len":N}   (error bodies: errorMessage/errorType/stackTrace)
 import json
@@ -22,6 +24,24 @@ def _send(kind, body=b""):
     view = memoryview(data)
     while view:
         view = view[os.write(_CHANNEL, view):]
+
+
+def _end_marker(request_id):
+    return b"\0fstage:end:" + request_id.encode() + b"\n"
+
+
+def _answer(header, kind, body):
+    """Sends the answer; first, when asked, the end of the request's output in both pipes."""
+    if header.get("mark"):
+        sys.stdout.flush()
+        sys.stderr.flush()
+        marker = _end_marker(header.get("request_id", ""))
+        for fd in (2, 1):
+            try:
+                os.write(fd, marker)
+            except OSError:
+                pass  # the function closed it: the supervisor stops looking for the marker
+    _send(kind, body)
 
 
 def _receive():
@@ -435,8 +455,9 @@ def main():
     while True:
         header, event_bytes = _receive()
         _current["request_id"] = header.get("request_id", "")
-        context = Context(_current["request_id"], header.get("deadline_ms", 0),
-                          header.get("headers"), timeout_s)
+        deadline = (int(time.time() * 1000) + header["timeout_ms"] if "timeout_ms" in header
+                    else header.get("deadline_ms", 0))
+        context = Context(_current["request_id"], deadline, header.get("headers"), timeout_s)
         logging = sys.modules.get("logging")
         if logging is not None:
             logging.root.setLevel(20)  # as the platform's runtime sets it for each request
@@ -444,14 +465,14 @@ def main():
             event = json.loads(event_bytes) if event_bytes else {}
             result = handler(event, context)
         except Exception as exc:
-            _send("error", _error_body(exc, _INVOKE))
+            _answer(header, "error", _error_body(exc, _INVOKE))
             continue
         try:
             body = _serialise(result)
         except Exception as exc:
-            _send("error", _result_error(exc, handler))
+            _answer(header, "error", _result_error(exc, handler))
             continue
-        _send("result", body)
+        _answer(header, "result", body)
 
 
 main()

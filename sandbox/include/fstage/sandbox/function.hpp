@@ -134,7 +134,17 @@ class FunctionRunner {
 
   // Runs one invocation, starting an instance first when none is warm. Never throws; a
   // sandbox that cannot start is reported as InvokeStatus::sandbox_error.
-  InvokeResult invoke(const InvokeRequest& request);
+  //
+  // With `next` (its request_id set), and a runtime that takes it (fstage's Node.js and
+  // Python shims; not under a debugger), `next` is queued in the instance behind `request`: it
+  // starts the moment `request` answers, instead of after a round trip through the caller,
+  // and the following invoke(next) waits for it. The instance still runs one invocation at a
+  // time; each one's timeout counts from its own start; the output between the two is split
+  // at a marker the shim writes. If `request` ends the instance (crash, timeout, cancel),
+  // `next` never started and invoke(next) starts it on a new instance.
+  InvokeResult invoke(const InvokeRequest& request, const InvokeRequest* next = nullptr);
+  // Whether invoke() would queue a `next` now: an instance is warm and its runtime takes it.
+  bool takes_next() const;
   // Starts an instance now, when none is warm, so that the next invoke() finds it warm (a
   // reserved or pre-started instance). Status ok when it is ready (cold, init_duration_ms and
   // what it printed in logs); otherwise the result an invoke() would have given for the failed

@@ -19,8 +19,12 @@
 //    concurrent requests their own instances), and ones that have only just begun are given
 //    that moment: warm instances whose first requests had just begun used to count as slow,
 //    which left sixteen connections on four instances, 10-20% slower on two cores than on
-//    two. While nothing has finished and requests wait, the pool looks again every few
-//    milliseconds, so first requests that keep running make their case in time.
+//    two. After that, a request in flight that has run k_known_slow_factor times the
+//    average (k_known_slow_ms at least) is slow whatever the average says, unless an
+//    instance is starting (a start takes the cores: requests waiting for one look slow). While
+//    requests wait and another instance may start, the pool looks again on its own (every few
+//    milliseconds before anything finished; after that, when the oldest request in flight
+//    would turn slow), so requests that keep running make their case in time.
 #pragma once
 
 #include <cstddef>
@@ -46,6 +50,11 @@ inline constexpr double k_assumed_init_ms = 100;
 // Before any request has finished: how long the oldest in flight must have run for its
 // handler to count as slow (a hello answers in well under a millisecond).
 inline constexpr double k_unknown_slow_ms = 5;
+// After that: a request in flight is slow once it has run this many times the average, and at
+// least k_known_slow_ms (an instance waiting for a core stays well under it), while no
+// instance is starting.
+inline constexpr double k_known_slow_factor = 10;
+inline constexpr double k_known_slow_ms = 50;
 
 bool should_start_instance(const AdmissionState& s);
 

@@ -109,6 +109,8 @@ struct FunctionMetrics {
       invocations{};
   std::atomic<std::uint64_t> cold_starts{0};
   std::atomic<std::uint64_t> http_503{0};  // 503 answers on the function's routes
+  // Requests queued in their instance behind the running one (FunctionRunner::invoke's `next`)
+  std::atomic<std::uint64_t> queued_in_instance{0};
   std::atomic<std::uint64_t> peak_memory_bytes{0};
   Histogram duration;       // seconds
   Histogram init_duration;  // seconds, cold starts only

@@ -52,6 +52,9 @@ struct PoolOptions {
   std::shared_ptr<FunctionMetrics> metrics;
   // Each accepted request is kept here for replay (null: none kept).
   std::shared_ptr<RequestHistory> history;
+  // Under load, a quick function's next request waits in its instance rather than in the
+  // pool (FunctionRunner::invoke's `next`): it starts the moment the last one answers.
+  bool queue_next = true;
 };
 
 struct PoolStats {
@@ -129,13 +132,15 @@ class FunctionPool {
     // Raised to cancel its runner's invocations (RunnerOptions::cancel_fd): once raised, the
     // worker finishes what it has and ends with the pool.
     CancelFlag cancel;
-    std::string request_id;   // the running invocation's ("" when idle)
-    bool cancel_one = false;  // `cancel` was raised by cancel_request, not to end the worker
-    bool reserved = false;    // kept started; never idles out
-    bool starting = false;    // starting its instance in the background (not idle yet)
-    bool ready = false;       // its last background start succeeded
-    bool in_use = false;      // its thread works on its runner outside the lock
-    bool borrowed = false;    // a caller's thread runs a request on its runner (submit here)
+    std::string request_id;      // the running invocation's ("" when idle)
+    std::string queued_id;       // the invocation queued in its instance behind it (or "")
+    bool cancel_queued = false;  // cancel_request named that one
+    bool cancel_one = false;     // `cancel` was raised by cancel_request, not to end the worker
+    bool reserved = false;       // kept started; never idles out
+    bool starting = false;       // starting its instance in the background (not idle yet)
+    bool ready = false;          // its last background start succeeded
+    bool in_use = false;         // its thread works on its runner outside the lock
+    bool borrowed = false;       // a caller's thread runs a request on its runner (submit here)
     // The instance and what goes with it: used by its worker's thread, or by a caller's thread
     // while borrowed (never both).
     std::unique_ptr<sandbox::FunctionRunner> runner;
@@ -150,6 +155,12 @@ class FunctionPool {
   FunctionPool(sandbox::FunctionSpec spec, sandbox::RunnerOptions options,
                const sandbox::Capabilities& caps, PoolOptions pool, Logger& log);
   bool submit_locked(sandbox::InvokeRequest& request, Done& done, Clock::time_point answer_by);
+  // Whether `w`'s next request goes to its instance now, behind the running one: the queue has
+  // one, every instance --concurrency allows is there (none could start for it), and this
+  // function's requests take under k_queue_next_max_ms on average (a request queued in an
+  // instance waits for the one before it, not for whichever instance is free first).
+  bool queue_next_locked(const Worker& w) const;
+  static constexpr double k_queue_next_max_ms = 1.0;
   // An idle warm worker free to lend its runner, marked borrowed (under the lock); null if none.
   Worker* borrow_locked();
   void run_borrowed(Worker* w, sandbox::InvokeRequest& request, Done& done);
@@ -161,6 +172,7 @@ class FunctionPool {
   // The starts admission.hpp's rule wants now (scale_locked without arranging a recheck).
   void start_wanted_locked();
   void recheck();
+  int alive_locked() const;  // workers not finished: starting, idle or busy
   void reap_locked();
   void work(Worker* self);
   Expected<std::unique_ptr<sandbox::FunctionRunner>> make_runner(std::string* current_id,
@@ -190,9 +202,9 @@ class FunctionPool {
   int m_reserved = 0;
   int m_cores = 1;
   double m_avg_duration_ms = -1;  // a request's time on its worker, recent average
-  // While no request has finished and some wait, this thread looks again every few
-  // milliseconds whether they want another instance (admission.hpp: requests in flight that
-  // keep running are slow). Started when needed; ends on its own; joined by shutdown().
+  // While requests wait and another instance may start, this thread looks again whether they
+  // want one (admission.hpp: requests in flight that keep running are slow). Started when
+  // needed; ends on its own; joined by shutdown().
   std::thread m_recheck;
   bool m_rechecking = false;
   double m_avg_init_ms = -1;  // a background start's time, recent average

@@ -1,0 +1,104 @@
+# Under load, a quick function's next request waits in its instance, behind the running one
+# (FunctionRunner::invoke's `next`), in Node.js and in Python. Each request still gets its own
+# answer, and its own output: the lines it prints (stdout, stderr, raw fd 2, a last line without
+# a newline) carry its request id in serve's log, never a neighbour's. A crash does not lose the
+# request queued behind it: it runs on a new instance.
+. "$(dirname "$0")/lib/serve.sh"
+mkdir -p "$T/js" "$T/py"
+cat >"$T/js/index.js" <<'JS'
+exports.handler = async (event, context) => {
+  const id = context.getRequestID();
+  if ((event.queryStringParameters || {}).crash) process.exit(3);
+  console.log('out ' + id);
+  console.error('err ' + id);
+  process.stdout.write('tail ' + id);
+  return { statusCode: 200, body: id };
+};
+JS
+cat >"$T/py/index.py" <<'PY'
+import os
+import sys
+
+
+def handler(event, context):
+    rid = context.getRequestID()
+    if (event.get("queryStringParameters") or {}).get("crash"):
+        os._exit(3)
+    print("out " + rid)
+    sys.stderr.write("err " + rid + "\n")
+    os.write(2, ("raw " + rid + "\n").encode())
+    return {"statusCode": 200, "body": rid}
+PY
+cat >"$T/fstage.yaml" <<'YAML'
+name: queued
+functions:
+  js:
+    runtime: Node.js20.15
+    handler: index.handler
+    code: js
+    triggers: [{ type: APIG, path: /js }]
+  py:
+    runtime: Python3.10
+    handler: index.handler
+    code: py
+    triggers: [{ type: APIG, path: /py }]
+YAML
+serve_start "$T/fstage.yaml" --concurrency 1 --no-timers
+
+# One client: N keep-alive requests, each answer's body and X-Request-Id to a line.
+client() {
+  local fn=$1 c=$2 args=() i
+  for i in $(seq 40); do args+=(-o "$T/b.$fn.$c.$i" "$(URL /"$fn")"); done
+  curl -s -w '%{http_code} %header{x-request-id}\n' "${args[@]}" >"$T/codes.$fn.$c"
+}
+for fn in js py; do
+  for i in 1 2 3; do req "$T/warm" GET "/$fn" >/dev/null; done  # warm, and a known duration
+  pids=()
+  for c in 1 2 3 4 5 6; do client "$fn" "$c" & pids+=($!); done
+  sleep 0.2
+  crash=$(req "$T/crash.$fn" GET "/$fn?crash=1")
+  for p in "${pids[@]}"; do wait "$p"; done
+  [ "$crash" -ge 500 ] || fail "$fn: the crash answered $crash"
+  for c in 1 2 3 4 5 6; do
+    [ "$(wc -l <"$T/codes.$fn.$c")" = 40 ] || fail "$fn client $c: $(wc -l <"$T/codes.$fn.$c") answers"
+    i=0
+    while read -r code id; do
+      i=$((i + 1))
+      [ "$code" = 200 ] || { tail -20 "$T/serve.log"; fail "$fn client $c request $i: $code"; }
+      [ "$(cat "$T/b.$fn.$c.$i")" = "$id" ] || fail "$fn: request $id answered $(cat "$T/b.$fn.$c.$i")"
+    done <"$T/codes.$fn.$c"
+  done
+done
+curl -s "$(URL /_fstage/metrics)" >"$T/metrics"
+for fn in js py; do
+  n=$(sed -n "s/^fstage_function_queued_in_instance_total{function=\"$fn\"} //p" "$T/metrics")
+  [ "${n:-0}" -gt 0 ] || { grep queued_in "$T/metrics"; fail "$fn: no request was queued in its instance"; }
+done
+serve_stop TERM
+
+# Every line a function printed is logged under the request that printed it, and no marker
+# byte shows.
+"$PYTHON" - "$T/serve.log" <<'PYCHECK'
+import json, re, sys
+seen = {}
+bad = []
+for raw in open(sys.argv[1], encoding="utf-8", errors="replace"):
+    if "fstage:end" in raw or "\\u0000" in raw:
+        bad.append(raw)
+    try:
+        rec = json.loads(raw)
+    except ValueError:
+        continue
+    if rec.get("type") != "log" or rec.get("function") not in ("js", "py"):
+        continue
+    m = re.fullmatch(r"(out|err|tail|raw) (\S+)", rec.get("line", ""))
+    if not m:
+        continue
+    if m.group(2) != rec.get("request_id"):
+        bad.append(raw)
+    seen.setdefault(rec["function"], set()).add(m.group(1))
+if bad:
+    sys.exit("lines under another request (or marker bytes) in serve's log:\n" + "".join(bad[:10]))
+if seen.get("js") != {"out", "err", "tail"} or seen.get("py") != {"out", "err", "raw"}:
+    sys.exit("missing lines: %r" % seen)
+PYCHECK
