@@ -233,10 +233,12 @@ class Mailbox {
     out.swap(m_posted);
     return out;
   }
+  // After the loop: nothing runs there any more, and no thread is the loop's.
   void close() {
     std::lock_guard<std::mutex> lock(m_mutex);
     m_closed = true;
     m_posted.clear();
+    m_loop = std::thread::id();
   }
   void set_loop_thread() { m_loop = std::this_thread::get_id(); }
   bool on_loop() const { return std::this_thread::get_id() == m_loop.load(); }
