@@ -51,28 +51,35 @@ client() {
   for i in $(seq 40); do args+=(-o "$T/b.$fn.$c.$i" "$(URL /"$fn")"); done
   curl -s -w '%{http_code} %header{x-request-id}\n' "${args[@]}" >"$T/codes.$fn.$c"
 }
+queued() {
+  curl -s "$(URL /_fstage/metrics)" |
+    sed -n "s/^fstage_function_queued_in_instance_total{function=\"$1\"} //p"
+}
 for fn in js py; do
   for i in 1 2 3; do req "$T/warm" GET "/$fn" >/dev/null; done  # warm, and a known duration
-  pids=()
-  for c in 1 2 3 4 5 6; do client "$fn" "$c" & pids+=($!); done
-  sleep 0.2
-  crash=$(req "$T/crash.$fn" GET "/$fn?crash=1")
-  for p in "${pids[@]}"; do wait "$p"; done
-  [ "$crash" -ge 500 ] || fail "$fn: the crash answered $crash"
-  for c in 1 2 3 4 5 6; do
-    [ "$(wc -l <"$T/codes.$fn.$c")" = 40 ] || fail "$fn client $c: $(wc -l <"$T/codes.$fn.$c") answers"
-    i=0
-    while read -r code id; do
-      i=$((i + 1))
-      [ "$code" = 200 ] || { tail -20 "$T/serve.log"; fail "$fn client $c request $i: $code"; }
-      [ "$(cat "$T/b.$fn.$c.$i")" = "$id" ] || fail "$fn: request $id answered $(cat "$T/b.$fn.$c.$i")"
-    done <"$T/codes.$fn.$c"
+  # Rounds until the queue was used (a loaded machine may make the first ones slow: the queue
+  # is for functions whose requests take under 1 ms), five at most; a crash in the first.
+  for round in 1 2 3 4 5; do
+    pids=()
+    for c in 1 2 3 4 5 6; do client "$fn" "$c" & pids+=($!); done
+    if [ "$round" = 1 ]; then
+      sleep 0.2
+      crash=$(req "$T/crash.$fn" GET "/$fn?crash=1")
+      [ "$crash" -ge 500 ] || fail "$fn: the crash answered $crash"
+    fi
+    for p in "${pids[@]}"; do wait "$p"; done
+    for c in 1 2 3 4 5 6; do
+      [ "$(wc -l <"$T/codes.$fn.$c")" = 40 ] || fail "$fn client $c: $(wc -l <"$T/codes.$fn.$c") answers"
+      i=0
+      while read -r code id; do
+        i=$((i + 1))
+        [ "$code" = 200 ] || { tail -20 "$T/serve.log"; fail "$fn client $c request $i: $code"; }
+        [ "$(cat "$T/b.$fn.$c.$i")" = "$id" ] || fail "$fn: request $id answered $(cat "$T/b.$fn.$c.$i")"
+      done <"$T/codes.$fn.$c"
+    done
+    [ "$(queued "$fn")" -gt 0 ] && break
   done
-done
-curl -s "$(URL /_fstage/metrics)" >"$T/metrics"
-for fn in js py; do
-  n=$(sed -n "s/^fstage_function_queued_in_instance_total{function=\"$fn\"} //p" "$T/metrics")
-  [ "${n:-0}" -gt 0 ] || { grep queued_in "$T/metrics"; fail "$fn: no request was queued in its instance"; }
+  [ "$(queued "$fn")" -gt 0 ] || fail "$fn: no request was queued in its instance in 5 rounds"
 done
 serve_stop TERM
 
