@@ -399,6 +399,7 @@ class EvhttpServer final : public fstage::serve::HttpServer {
   }
 
   void stop() override {
+    m_stop_requested = true;  // streams end at their next turn
     m_mailbox->post([this] {
       m_stopping = true;
       if (m_listener != nullptr) {
@@ -544,7 +545,7 @@ class EvhttpServer final : public fstage::serve::HttpServer {
           }
         });
       };
-      while (!self->gone && stream(write)) {
+      while (!self->gone && !m_stop_requested && stream(write)) {
       }
       mailbox->post([this, self] {
         self->streaming = false;
@@ -585,6 +586,7 @@ class EvhttpServer final : public fstage::serve::HttpServer {
   // The loop's: every request taken and not yet answered.
   std::unordered_map<Reply*, std::shared_ptr<Reply>> m_pending;
   bool m_stopping = false;
+  std::atomic<bool> m_stop_requested{false};
   Workers m_workers;  // last: its threads end before the rest goes
 };
 
