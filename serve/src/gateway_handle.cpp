@@ -93,18 +93,8 @@ void Gateway::handle(const HttpRequestData& d, HttpResponseData& res) {
     out = answer_function(*project, *match, d, id);
   }
   const std::size_t bytes = out.body.size();
-  res = std::move(out);
-  strip_framing(res);
+  res = std::move(out);  // the server writes the framing (a function's own is dropped there)
   log_access(d.method, d.path, res.status, t0, id, function, bytes);
-}
-
-// The framing is the server's: a function's own Content-Length, Transfer-Encoding or
-// Connection would contradict it.
-void Gateway::strip_framing(HttpResponseData& out) {
-  std::erase_if(out.headers, [](const auto& h) {
-    std::string lk = to_lower(h.first);
-    return lk == "content-length" || lk == "transfer-encoding" || lk == "connection";
-  });
 }
 
 void Gateway::log_access(const std::string& method, const std::string& path, int status,
@@ -164,7 +154,6 @@ bool Gateway::take_async(HttpRequestData& d, const std::shared_ptr<HttpReply>& r
     if (an.cors) {
       add_cors_headers(out);
     }
-    strip_framing(out);
     log_access(an.method, an.path, out.status, an.t0, an.id, an.function, out.body.size());
     an.reply->send(std::move(out));
   };

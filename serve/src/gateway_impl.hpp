@@ -81,7 +81,6 @@ class Gateway {
   HttpResponseData unavailable(const std::string& function, const std::string& id);
   static HttpResponseData backend_timeout(const std::string& function, int timeout_ms,
                                           const std::string& id);
-  static void strip_framing(HttpResponseData& out);
   void log_access(const std::string& method, const std::string& path, int status,
                   std::chrono::steady_clock::time_point t0, const std::string& id,
                   const std::string& function, std::size_t bytes);
