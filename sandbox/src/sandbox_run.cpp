@@ -72,6 +72,11 @@ bool drain_fd(int fd, std::string& into, std::size_t cap) {
     if (n > 0) {
       std::size_t room = cap > into.size() ? cap - into.size() : 0;
       into.append(buf, std::min(room, static_cast<std::size_t>(n)));
+      // A short read took all there was (a pipe or stream socket): no read just to hear
+      // EAGAIN. What comes later is reported by the caller's next poll.
+      if (static_cast<std::size_t>(n) < sizeof(buf)) {
+        return true;
+      }
       continue;
     }
     if (n == 0) {

@@ -190,8 +190,8 @@ class Sandbox {
   Isolation m_isolation;
 };
 
-// Reads everything currently available from a non-blocking fd into `into` (at most `cap`
-// bytes kept). Returns false at end of file.
+// Reads what is available now from a non-blocking pipe or stream socket into `into` (at most
+// `cap` bytes kept), up to a short read. Returns false at end of file.
 bool drain_fd(int fd, std::string& into, std::size_t cap = SIZE_MAX);
 
 }  // namespace fstage::sandbox
