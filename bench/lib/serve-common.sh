@@ -158,6 +158,12 @@ JS
 ticks() { local t=0 p; for p in "$@"; do
   [ -r "/proc/$p/stat" ] && t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)))
 done; echo "$t"; }
+# tasks PID: one line per thread of PID: tid, name (comm), utime+stime ticks, context switches.
+tasks() { local t; for t in /proc/"$1"/task/*; do
+  [ -r "$t/stat" ] || continue
+  printf '%s %s %s %s\n' "${t##*/}" "$(tr ' ' _ <"$t/comm")" "$(awk '{print $14 + $15}' "$t/stat")" \
+    "$(awk '/^(non)?voluntary_ctxt_switches/ {s += $2} END {print s + 0}' "$t/status")"
+done 2>/dev/null; }
 descendants() { local c; for c in $(cat /proc/"$1"/task/*/children 2>/dev/null); do echo "$c"; descendants "$c"; done; }
 
 # measure NAME PID URL: warms URL, then one wrk run (POST, CONNS connections over `threads`
@@ -168,7 +174,7 @@ measure() {
   local name=$1 server=$2 url=$3 kids s0 s1 i0 i1 n rps perf_pid strace_pid
   wrk -t"$threads" -c"$CONNS" -d1s -s "$BENCH_DIR/post.lua" "$url" >/dev/null 2>&1  # warm
   kids=$(descendants "$server")
-  s0=$(ticks "$server"); i0=$(ticks $kids)
+  s0=$(ticks "$server"); i0=$(ticks $kids); tasks "$server" >"$BENCH_DIR/tasks0"
   if [ "${PERF:-0}" = 1 ]; then
     perf stat -e task-clock,context-switches,cpu-migrations -p "$server" -o "$BENCH_DIR/perf.txt" &
     perf_pid=$!
@@ -182,7 +188,7 @@ measure() {
   wrk -t"$threads" -c"$CONNS" -d"$DURATION" -s "$BENCH_DIR/post.lua" "$url" >"$BENCH_DIR/wrk.txt" 2>&1
   [ "${PERF:-0}" = 1 ] && { kill -INT "$perf_pid"; wait "$perf_pid"; }
   [ "${STRACE:-0}" = 1 ] && { kill -INT "$strace_pid"; wait "$strace_pid"; }
-  s1=$(ticks "$server"); i1=$(ticks $kids)
+  s1=$(ticks "$server"); i1=$(ticks $kids); tasks "$server" >"$BENCH_DIR/tasks1"
   n=$(awk '/requests in/ {print $1}' "$BENCH_DIR/wrk.txt")
   rps=$(awk '/Requests\/sec/ {print $2}' "$BENCH_DIR/wrk.txt")
   [ -n "$n" ] && [ "$n" -gt 0 ] || { echo "$name: no requests answered"; return; }
@@ -190,6 +196,26 @@ measure() {
 f=(int(sys.argv[4])-int(sys.argv[3]))*1e6/hz/n; i=(int(sys.argv[6])-int(sys.argv[5]))*1e6/hz/n
 print('%-26s %10s %10d %12.1f %12.1f %12.1f' % (sys.argv[7], sys.argv[8], n, f, i, f + i))" \
     "$n" "$hz" "$s0" "$s1" "$i0" "$i1" "$name" "$rps" | tee -a "$BENCH_DIR/rows"
+  # The front's CPU by thread name (the main thread is the HTTP loop in fstage serve): which
+  # thread a request's cost is on, and how often each is switched out.
+  "$PYTHON" - "$BENCH_DIR/tasks0" "$BENCH_DIR/tasks1" "$server" "$n" "$hz" "$name" <<'PY'
+import sys
+def load(path):
+    return {l.split()[0]: l.split()[1:] for l in open(path) if len(l.split()) == 4}
+a, b = load(sys.argv[1]), load(sys.argv[2])
+pid, n, hz = sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
+groups = {}
+for tid, (comm, ticks, sw) in b.items():
+    t0, s0 = (int(a[tid][1]), int(a[tid][2])) if tid in a else (0, 0)
+    if int(ticks) == t0:
+        continue  # idle all along (a sandbox's parked thread, a spare worker)
+    key = "main" if tid == pid else comm
+    g = groups.setdefault(key, [0, 0.0, 0])
+    g[0] += 1; g[1] += (int(ticks) - t0) * 1e6 / hz / n; g[2] += int(sw) - s0
+parts = ["%s%s %.1f us %.2f sw" % (k, " x%d" % g[0] if g[0] > 1 else "", g[1], g[2] / n)
+         for k, g in sorted(groups.items(), key=lambda kv: -kv[1][1]) if g[1] >= 0.5]
+print("  %s by thread, per request: %s" % (sys.argv[6], "; ".join(parts) or "(its threads ended)"))
+PY
   [ "${PERF:-0}" = 1 ] && grep -E "task-clock|context-switches" "$BENCH_DIR/perf.txt" | sed "s/^/  $name perf: /"
   if [ "${STRACE:-0}" = 1 ]; then
     echo "  $name syscalls of the front process (per request = calls / $n):"

@@ -26,6 +26,7 @@
 #include <deque>
 #include <mutex>
 #include <netdb.h>
+#include <pthread.h>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -164,6 +165,7 @@ class Workers {
 
  private:
   void work() {
+    ::pthread_setname_np(::pthread_self(), "httpd-worker");
     std::unique_lock<std::mutex> lock(m_mutex);
     for (;;) {
       while (m_tasks.empty() && !m_stop) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <algorithm>
 #include <optional>
+#include <pthread.h>
 #include <utility>
 
 #include <fstage/serve/admission.hpp>
@@ -222,6 +223,9 @@ void FunctionPool::reap_locked() {
 }
 
 void FunctionPool::work(Worker* self) {
+  // "fn:NAME" in top -H and /proc/PID/task/*/comm (15 bytes at most): bench/serve-cpu's
+  // per-thread CPU, and anyone asking which function a busy thread serves.
+  ::pthread_setname_np(::pthread_self(), ("fn:" + m_spec.name).substr(0, 15).c_str());
   std::string& current_id = self->current_id;
   LineSplitter& lines = self->lines;
   std::unique_ptr<sb::FunctionRunner>& runner = self->runner;

@@ -4,6 +4,7 @@
 // pool.cpp.
 #include <algorithm>
 #include <chrono>
+#include <pthread.h>
 #include <thread>
 
 #include <fstage/serve/admission.hpp>
@@ -58,6 +59,7 @@ int FunctionPool::alive_locked() const {
 }
 
 void FunctionPool::recheck() {
+  ::pthread_setname_np(::pthread_self(), "pool-recheck");
   std::unique_lock<std::mutex> lock(m_mutex);
   // Until no instance more may start, or nothing has waited for a while (under load the queue
   // empties and fills again all the time: one thread, not one per burst).
