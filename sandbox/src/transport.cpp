@@ -151,6 +151,7 @@ std::optional<Reply> FramedTransport::parse() {
            : type == "init_error" ? Reply::init_error
            : type == "result"     ? Reply::result
            : type == "error"      ? Reply::error
+           : type == "exiting"    ? Reply::exiting
                                   : Reply::closed;
   r.body = m_in.substr(nl + 1, len);
   m_in.erase(0, nl + 1 + len);

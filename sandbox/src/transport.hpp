@@ -20,8 +20,10 @@ namespace fstage::sandbox::detail {
 
 struct Reply {
   // init_start: the runtime is about to call the initializer (fstage's shims say so, so that
-  // initializer_timeout counts the initializer alone, not the interpreter's start).
-  enum Kind { ready, init_start, init_error, result, error, closed } kind = closed;
+  // initializer_timeout counts the initializer alone, not the interpreter's start). exiting:
+  // the runtime is ending (an uncaught exception) after answering what ran; the requests it has
+  // not answered never started.
+  enum Kind { ready, init_start, init_error, result, error, exiting, closed } kind = closed;
   std::string body;
   // What the platform's response limit counts when it is not `body` itself: an HTTP
   // function's body before it is base64-encoded into the result.

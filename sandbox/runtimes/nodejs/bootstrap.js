@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // fstage's Node.js runtime shim: loads the function once, runs the initializer once, then
 // serves invocations from the supervisor over fd 3. Same channel protocol as the Python shim:
-// a line of JSON, then exactly "len" bytes of body, in both directions.
+// a line of JSON, then exactly "len" bytes of body, in both directions; one more frame from
+// here, {"type":"exiting"}, after an uncaught exception (below).
 'use strict';
 
 const net = require('net');
@@ -363,8 +364,17 @@ async function main() {
   channel.on('end', () => process.exit(0));
 }
 
+// An exception nothing caught (thrown from a timer or callback) ends the instance, as on the
+// platform. The request running, if any, gets it as its error; then "exiting" tells the
+// supervisor that the requests it queued here behind that one never started (they run on a new
+// instance). Between requests it is only logged.
 process.on('uncaughtException', (e) => {
-  send('error', invocationError(e));
+  if (busy) {
+    send('error', invocationError(e));
+  } else {
+    logError('', e);
+  }
+  send('exiting');
   channel.end(() => process.exit(129));
 });
 

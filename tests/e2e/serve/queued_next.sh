@@ -2,13 +2,21 @@
 # (FunctionRunner::invoke's `next`), in Node.js and in Python. Each request still gets its own
 # answer, and its own output: the lines it prints (stdout, stderr, raw fd 2, a last line without
 # a newline) carry its request id in serve's log, never a neighbour's. A crash does not lose the
-# request queued behind it: it runs on a new instance.
+# request queued behind it: it runs on a new instance. Nor does a Node.js exception thrown from
+# asynchronous code: the shim answers the request that was
+# running with the error and exits, and the request queued behind it, which never started, runs
+# on a new instance (it was once reported as crashed).
 . "$(dirname "$0")/lib/serve.sh"
 mkdir -p "$T/js" "$T/py"
 cat >"$T/js/index.js" <<'JS'
 exports.handler = async (event, context) => {
   const id = context.getRequestID();
-  if ((event.queryStringParameters || {}).crash) process.exit(3);
+  const q = event.queryStringParameters || {};
+  if (q.crash) process.exit(3);
+  if (q.boom) {  // thrown outside the handler's promise, while it waits
+    setTimeout(() => { throw new Error('boom ' + id); }, 5);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
   console.log('out ' + id);
   console.error('err ' + id);
   process.stdout.write('tail ' + id);
@@ -66,6 +74,13 @@ for fn in js py; do
       sleep 0.2
       crash=$(req "$T/crash.$fn" GET "/$fn?crash=1")
       [ "$crash" -ge 500 ] || fail "$fn: the crash answered $crash"
+      if [ "$fn" = js ]; then
+        for i in 1 2 3; do
+          sleep 0.1
+          boom=$(req "$T/boom.$fn" GET "/$fn?boom=1")
+          [ "$boom" -ge 500 ] || fail "$fn: the asynchronous exception answered $boom"
+        done
+      fi
     fi
     for p in "${pids[@]}"; do wait "$p"; done
     for c in 1 2 3 4 5 6; do
