@@ -2,7 +2,6 @@
 // The warm-instance manager: one runtime instance at a time, started on demand, reused while
 // it stays healthy (RIE's initDone model), discarded after a timeout, crash or OOM.
 #include <algorithm>
-#include <array>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
@@ -81,84 +80,17 @@ struct FunctionRunner::Impl {
     Clock::time_point t0;
   };
   std::optional<Queued> queued;
-  // stdout's and stderr's bytes: split at the current invocation's end marker when it has
-  // one (output_split.hpp), and what came after the last marker, the next invocation's.
-  std::array<OutputSplit, 2> split;
-  std::array<std::string, 2> carried;
+  // stdout's and stderr's bytes, for the invocation they belong to (output_split.hpp).
+  InstanceOutput out{&options.on_output};
 
   // `t0 + limit`, or never while a debugger may hold the function.
   Clock::time_point deadline_after(Clock::time_point t0, std::chrono::seconds limit) const {
     return options.debug.port > 0 ? Clock::time_point::max() : t0 + limit;
   }
 
-  void output(std::string& logs, const char* data, std::size_t n) {
-    logs.append(data, n);
-    if (options.on_output) {
-      options.on_output(std::string_view(data, n));
-    }
-  }
-
-  // Reads the output pipes: the current invocation's bytes to `logs` (and on_output); those
-  // after its end marker, when it has one, are kept for the next.
+  // Reads the output pipes (InstanceOutput::drain).
   void drain_output(Instance& in, std::string& logs) {
-    const int fds[2] = {in.box->stdout_fd(), in.box->stderr_fd()};
-    for (std::size_t i = 0; i < 2; ++i) {
-      if (fds[i] < 0) {
-        continue;
-      }
-      std::string chunk;
-      drain_fd(fds[i], chunk);
-      if (chunk.empty()) {
-        continue;
-      }
-      if (!split[i].expecting() && !split[i].found()) {
-        output(logs, chunk.data(), chunk.size());
-        continue;
-      }
-      std::string mine;
-      split[i].feed(chunk, mine);
-      if (!mine.empty()) {
-        output(logs, mine.data(), mine.size());
-      }
-    }
-  }
-
-  // The current invocation answered: its output ends at its marker, which the shim wrote
-  // before the answer (read once more for it; a pipe the function closed has none). What
-  // follows is the next invocation's.
-  void end_marked(Instance& in, std::string& logs) {
-    if (split[0].expecting() || split[1].expecting()) {
-      drain_output(in, logs);
-    }
-    for (std::size_t i = 0; i < 2; ++i) {
-      if (split[i].expecting()) {
-        std::string mine;
-        split[i].give_up(mine);
-        if (!mine.empty()) {
-          output(logs, mine.data(), mine.size());
-        }
-      }
-      carried[i] += split[i].take_rest();
-    }
-  }
-
-  // An invocation becomes the current one: the bytes kept since the last marker are its
-  // (split at its own marker, when it has one: it may have finished already).
-  void take_carried(std::string& logs, const std::string& marker) {
-    for (std::size_t i = 0; i < 2; ++i) {
-      if (!marker.empty()) {
-        split[i].expect(marker);
-      }
-      if (carried[i].empty()) {
-        continue;
-      }
-      std::string mine;
-      split[i].feed(carried[i], mine);
-      carried[i].clear();
-      if (!mine.empty()) {
-        output(logs, mine.data(), mine.size());
-      }
-    }
+    out.drain(in.box->stdout_fd(), in.box->stderr_fd(), logs);
   }
 
   // True once the caller has asked to stop (RunnerOptions::cancel_fd).
@@ -301,10 +233,7 @@ struct FunctionRunner::Impl {
 
   void discard() {
     queued.reset();
-    for (std::size_t i = 0; i < 2; ++i) {
-      split[i].clear();
-      carried[i].clear();
-    }
+    out.clear();
     if (instance) {
       instance->box->kill(KillReason::requested);
       instance.reset();
@@ -499,7 +428,7 @@ struct FunctionRunner::Impl {
       std::string line = "fstage: the initializer failed on instance " + std::to_string(retry + 1) +
                          "; retrying on a new instance (retry " + std::to_string(retry + 1) +
                          " of " + std::to_string(k_initializer_retries) + ")\n";
-      output(logs, line.data(), line.size());
+      out.emit(logs, line);
       InvokeResult fresh;
       fresh.request_id = r.request_id;
       fresh.memory_size_mb = r.memory_size_mb;
@@ -518,7 +447,7 @@ struct FunctionRunner::Impl {
     r.version_note = launch.version_note;
     logs = std::move(pending_output);
     pending_output.clear();
-    take_carried(logs, "");
+    out.take_carried(logs, "");
     if (cancelled()) {
       discard();
       set_cancelled(r);
@@ -577,7 +506,7 @@ struct FunctionRunner::Impl {
       t0 = queued->t0;
       queued.reset();
       marked = true;
-      take_carried(logs, end_marker(r.request_id));
+      out.take_carried(logs, end_marker(r.request_id));
       r.isolation = instance->box->isolation();
       r.memory_source = std::string(instance->box->memory_source());
     } else {
@@ -609,9 +538,7 @@ struct FunctionRunner::Impl {
         // Marked: the next one's output will follow this one's in the same pipes.
         in.transport->send_queued(sent, spec.timeout_s * 1000LL, true);
         marked = true;
-        for (auto& sp : split) {
-          sp.expect(end_marker(r.request_id));
-        }
+        out.expect(end_marker(r.request_id));
       } else {
         in.transport->send_invoke(sent, epoch_ms() + spec.timeout_s * 1000LL);
       }
@@ -636,7 +563,7 @@ struct FunctionRunner::Impl {
     }
     if (w == Wait::reply && (reply->kind == Reply::result || reply->kind == Reply::error)) {
       if (marked) {
-        end_marked(in, logs);
+        out.end_marked(in.box->stdout_fd(), in.box->stderr_fd(), logs);
       }
       if (queued) {
         queued->t0 = Clock::now();  // the queued one starts now

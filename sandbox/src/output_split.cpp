@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <utility>
 
+#include <fstage/sandbox/sandbox.hpp>
+
 namespace fstage::sandbox::detail {
 
 void OutputSplit::expect(std::string marker) {
@@ -63,6 +65,82 @@ std::string OutputSplit::take_rest() {
   std::string rest = std::move(m_rest);
   clear();
   return rest;
+}
+
+void InstanceOutput::emit(std::string& logs, std::string_view data) {
+  logs.append(data);
+  if (m_on_output != nullptr && *m_on_output) {
+    (*m_on_output)(data);
+  }
+}
+
+void InstanceOutput::drain(int out_fd, int err_fd, std::string& logs) {
+  const int fds[2] = {out_fd, err_fd};
+  for (std::size_t i = 0; i < 2; ++i) {
+    if (fds[i] < 0) {
+      continue;
+    }
+    std::string chunk;
+    drain_fd(fds[i], chunk);
+    if (chunk.empty()) {
+      continue;
+    }
+    if (!m_split[i].expecting() && !m_split[i].found()) {
+      emit(logs, chunk);
+      continue;
+    }
+    std::string mine;
+    m_split[i].feed(chunk, mine);
+    if (!mine.empty()) {
+      emit(logs, mine);
+    }
+  }
+}
+
+void InstanceOutput::expect(const std::string& marker) {
+  for (auto& split : m_split) {
+    split.expect(marker);
+  }
+}
+
+void InstanceOutput::end_marked(int out_fd, int err_fd, std::string& logs) {
+  if (m_split[0].expecting() || m_split[1].expecting()) {
+    drain(out_fd, err_fd, logs);
+  }
+  for (std::size_t i = 0; i < 2; ++i) {
+    if (m_split[i].expecting()) {
+      std::string mine;
+      m_split[i].give_up(mine);
+      if (!mine.empty()) {
+        emit(logs, mine);
+      }
+    }
+    m_carried[i] += m_split[i].take_rest();
+  }
+}
+
+void InstanceOutput::take_carried(std::string& logs, const std::string& marker) {
+  for (std::size_t i = 0; i < 2; ++i) {
+    if (!marker.empty()) {
+      m_split[i].expect(marker);
+    }
+    if (m_carried[i].empty()) {
+      continue;
+    }
+    std::string mine;
+    m_split[i].feed(m_carried[i], mine);
+    m_carried[i].clear();
+    if (!mine.empty()) {
+      emit(logs, mine);
+    }
+  }
+}
+
+void InstanceOutput::clear() {
+  for (std::size_t i = 0; i < 2; ++i) {
+    m_split[i].clear();
+    m_carried[i].clear();
+  }
 }
 
 }  // namespace fstage::sandbox::detail
