@@ -3,9 +3,9 @@
 # answer, and its own output: the lines it prints (stdout, stderr, raw fd 2, a last line without
 # a newline) carry its request id in serve's log, never a neighbour's. A crash does not lose the
 # request queued behind it: it runs on a new instance. Nor does a Node.js exception thrown from
-# asynchronous code: the shim answers the request that was
-# running with the error and exits, and the request queued behind it, which never started, runs
-# on a new instance (it was once reported as crashed).
+# asynchronous code: the shim answers the request that was running with the error, says it is
+# exiting and exits, and the request queued behind it, which never started, runs on a new
+# instance (it was once reported as crashed).
 . "$(dirname "$0")/lib/serve.sh"
 mkdir -p "$T/js" "$T/py"
 cat >"$T/js/index.js" <<'JS'
