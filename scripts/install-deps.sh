@@ -10,8 +10,8 @@ packages=(
   libcli11-dev libgit2-dev libarchive-dev nlohmann-json3-dev libcurl4-openssl-dev
   catch2 libyaml-dev libseccomp-dev libssl-dev libexpected-dev libfmt-dev
   zlib1g-dev
-  # libevent's evhttp: serve's HTTP server (serve/httpd/, fstage-httpd.so)
-  libevent-dev
+  # serve's HTTP server (serve/httpd/, fstage-httpd.so): libevent's loop, http-parser's parser
+  libevent-dev libhttp-parser-dev
   # cpp-httplib: bench/proto's thread-per-connection gateway, which bench/serve-arch compares
   libcpp-httplib-dev
   # Graphviz's library: `fstage flow graph` lays out and renders SVG with it (flow/graphviz/)

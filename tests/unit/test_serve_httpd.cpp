@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// serve's HTTP server module (fstage-httpd.so, libevent's evhttp) over real sockets: what a
+// serve's HTTP server module (fstage-httpd.so) over real sockets: what a
 // handler sees of a request, the asynchronous route answered from another thread, its
 // deadline, streamed bodies, a body over the limit, keep-alive, and stop() draining what was
 // taken before listen() returns.
@@ -302,4 +302,85 @@ TEST_CASE("httpd: stop() answers what was taken, then listen() returns", "[serve
   loop.join();
   CHECK(returned);
   CHECK_FALSE(reply->send(res));
+}
+
+TEST_CASE("httpd answers pipelined requests in order, each after the one before",
+          "[serve][httpd]") {
+  std::vector<std::thread> answering;
+  Running r(
+      {}, [](const HttpRequestData& d, HttpResponseData& res) { res.body = "sync" + d.path; },
+      [&](HttpRequestData& d, const std::shared_ptr<HttpReply>& reply) {
+        if (d.path != "/slow") {
+          return false;
+        }
+        answering.emplace_back([reply] {
+          std::this_thread::sleep_for(30ms);  // the next request is in the buffer meanwhile
+          HttpResponseData res;
+          res.body = "slow";
+          reply->send(res);
+        });
+        return true;
+      });
+  std::string got = round_trip(r.port,
+                               "GET /slow HTTP/1.1\r\nHost: t\r\n\r\n"
+                               "POST /b HTTP/1.1\r\nHost: t\r\nContent-Length: 1\r\n\r\nx"
+                               "HEAD /c HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+  const auto slow = got.find("\r\n\r\nslow");
+  const auto b = got.find("\r\n\r\nsync/b");
+  REQUIRE(slow != std::string::npos);
+  REQUIRE(b != std::string::npos);
+  CHECK(slow < b);
+  // HEAD: the length of the body it would have, and no body.
+  CHECK(got.ends_with("Content-Length: 6\r\nConnection: close\r\n\r\n"));
+  for (auto& t : answering) {
+    t.join();
+  }
+}
+
+TEST_CASE("httpd: 100 Continue, a client that shuts its side, HTTP/1.0, a bad request",
+          "[serve][httpd]") {
+  Running r({}, [](const HttpRequestData& d, HttpResponseData& res) {
+    std::this_thread::sleep_for(20ms);
+    res.body = "got " + d.body;
+  });
+  // Expect: 100-continue: the interim answer first, then the body, then the answer.
+  int fd = connect_to(r.port);
+  REQUIRE(fd >= 0);
+  send_all(fd, "PUT /x HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n");
+  char buf[64];
+  const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+  CHECK(std::string(buf, n > 0 ? static_cast<std::size_t>(n) : 0) ==
+        "HTTP/1.1 100 Continue\r\n\r\n");
+  send_all(fd, "ok");
+  CHECK(body_of(read_response(fd)) == "got ok");
+  // The client sends its request and shuts its side: the answer still comes, then the close.
+  send_all(fd, "POST /y HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n\r\nbye");
+  ::shutdown(fd, SHUT_WR);
+  std::string got = read_to_close(fd);
+  ::close(fd);
+  CHECK(body_of(got) == "got bye");
+  CHECK(got.find("Connection: close\r\n") != std::string::npos);
+  // HTTP/1.0 closes after its answer unless it asks to keep the connection.
+  got = round_trip(r.port, "GET /z HTTP/1.0\r\n\r\n");
+  CHECK(got.starts_with("HTTP/1.1 200 OK\r\n"));
+  CHECK(body_of(got) == "got ");
+  // Not HTTP: 400 and the connection closed, the handler never called.
+  got = round_trip(r.port, "GET / HTTP/1.1\r\nContent-Length: x\r\n\r\n");
+  CHECK(got.starts_with("HTTP/1.1 400 Bad Request\r\n"));
+  got = round_trip(r.port, "TRACE / HTTP/1.1\r\nHost: t\r\n\r\n");
+  CHECK(got.starts_with("HTTP/1.1 501 Not Implemented\r\n"));
+}
+
+TEST_CASE("httpd closes a connection idle past the keep-alive timeout", "[serve][httpd]") {
+  HttpServerOptions o;
+  o.keep_alive_timeout_s = 1;
+  Running r(o, [](const HttpRequestData&, HttpResponseData& res) { res.body = "x"; });
+  int fd = connect_to(r.port);
+  REQUIRE(fd >= 0);
+  send_all(fd, "GET / HTTP/1.1\r\nHost: t\r\n\r\n");
+  CHECK(body_of(read_response(fd)) == "x");
+  auto t0 = std::chrono::steady_clock::now();
+  CHECK(read_to_close(fd).empty());  // closed by the server, not by recv's 5 s timeout
+  CHECK(std::chrono::steady_clock::now() - t0 < 4s);
+  ::close(fd);
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // `fstage serve`: the local API gateway. Loads the manifest, makes a warm pool per function,
-// routes APIG triggers over HTTP/1.1 (libevent's evhttp, serve/httpd/), fires TIMER triggers,
-// recycles instances on code changes (--watch) and drains on SIGINT/SIGTERM.
+// routes APIG triggers over HTTP/1.1 (serve/httpd/: libevent's loop, http-parser), fires TIMER
+// triggers, recycles instances on code changes (--watch) and drains on SIGINT/SIGTERM.
 #pragma once
 
 #include <filesystem>

@@ -2,8 +2,8 @@
 // The HTTP/1.1 server under the gateway, behind a small interface.
 //
 // The server lives in a module, fstage-httpd.so (serve/httpd/), opened by `fstage serve` alone:
-// its library (libevent's evhttp) is not loaded by any other command, `fstage __complete`
-// included. The module sees only this header.
+// its libraries (libevent's loop, http-parser) are not loaded by any other command,
+// `fstage __complete` included. The module sees only this header.
 //
 // One event loop reads, parses and writes every connection. A request goes first to the
 // asynchronous handler, on the loop: it takes the requests it can answer without blocking (a
