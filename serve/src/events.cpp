@@ -148,10 +148,8 @@ void EventBus::publish(const std::string& type, const std::string& function, Ord
 
 InvocationRecord* EventBus::record_locked(bool finishing, const std::string& function,
                                           std::string_view id, const std::string* time) {
-  auto it = std::find_if(m_invocations.rbegin(), m_invocations.rend(),
-                         [&](const InvocationRecord& r) { return r.request_id == id; });
-  if (it != m_invocations.rend()) {
-    return &*it;
+  if (auto it = m_by_id.find(std::string(id)); it != m_by_id.end()) {
+    return it->second;
   }
   if (finishing && m_invocations.size() >= m_options.recent_invocations) {
     return nullptr;  // ended long ago, out of the ring: nothing to update
@@ -162,7 +160,12 @@ InvocationRecord* EventBus::record_locked(bool finishing, const std::string& fun
   r.started = time != nullptr ? *time : clock_iso();
   r.status = "running";
   m_invocations.push_back(std::move(r));
+  m_by_id[m_invocations.back().request_id] = &m_invocations.back();
   if (m_invocations.size() > m_options.recent_invocations) {
+    auto oldest = m_by_id.find(m_invocations.front().request_id);
+    if (oldest != m_by_id.end() && oldest->second == &m_invocations.front()) {
+      m_by_id.erase(oldest);
+    }
     m_invocations.pop_front();
   }
   return &m_invocations.back();

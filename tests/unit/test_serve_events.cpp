@@ -209,6 +209,14 @@ TEST_CASE("Logger publishes lines and invocations, the ring keeps them", "[serve
   CHECK(recent[1].request_id == "r2");
   CHECK(recent[1].status == "running");
   CHECK(out.str().empty());  // quiet text log: invocations are the bus's alone
+  // Found by its id after another left the ring; one that left is not brought back.
+  log.invocation_finished("g", "r2", "ok", 1, 0, false);
+  log.invocation_finished("f", "r1", "ok", 1, 0, false);
+  recent = bus.recent_invocations("", 10);
+  REQUIRE(recent.size() == 2);
+  CHECK(recent[1].request_id == "r2");
+  CHECK(recent[1].status == "ok");
+  CHECK(recent[0].request_id == "r3");
 
   EventBus bus2(o);
   log.attach(&bus2);

@@ -20,6 +20,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -143,6 +144,10 @@ class EventBus {
   bool m_closed = false;
   std::vector<std::weak_ptr<Subscription>> m_subscribers;
   std::deque<InvocationRecord> m_invocations;  // oldest first
+  // The newest record of each request id in m_invocations (a deque's push_back and pop_front
+  // leave its other elements where they are): every request starts one, and a scan of the
+  // ring for an id that is not there cost 200 comparisons under the lock.
+  std::unordered_map<std::string, InvocationRecord*> m_by_id;
   std::deque<BusEventPtr> m_lines;             // oldest first
 };
 
