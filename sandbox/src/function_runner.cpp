@@ -51,9 +51,6 @@ struct Instance {
   bool peak_reset = false;                  // its peak memory was reset after its start
   std::uint64_t peak_read = 0;              // the last read of its peak (peak_read_interval)
   std::chrono::steady_clock::time_point peak_read_at{};
-  // The runtime said it is ending (Reply::exiting): a request it had not answered by then never
-  // started.
-  bool exiting = false;
 };
 
 enum class Wait { reply, deadline, ended, cancelled };
@@ -116,8 +113,7 @@ struct FunctionRunner::Impl {
             std::string& logs) {
     // A queued invocation's answer may have come with the last one's, in the same read.
     if (auto r = in.transport->buffered()) {
-      in.exiting = in.exiting || r->kind == Reply::exiting;
-      if (r->kind != Reply::closed && r->kind != Reply::exiting) {
+      if (r->kind != Reply::closed) {
         drain_output(in, logs);
         reply = std::move(r);
         return Wait::reply;
@@ -132,10 +128,6 @@ struct FunctionRunner::Impl {
       if (in.box->ended() || (service_now && in.box->service())) {
         drain_output(in, logs);
         reply = in.transport->drain();
-        if (reply && reply->kind == Reply::exiting) {
-          in.exiting = true;
-          reply.reset();
-        }
         return reply && reply->kind != Reply::closed ? Wait::reply : Wait::ended;
       }
       if (service_now) {
@@ -177,8 +169,7 @@ struct FunctionRunner::Impl {
       }
       service_now = fds[mine].revents != 0;  // (a due tick is seen at the top of the pass)
       if (auto r = in.transport->on_poll(std::span<const pollfd>(fds).first(mine))) {
-        if (r->kind == Reply::closed || r->kind == Reply::exiting) {
-          in.exiting = in.exiting || r->kind == Reply::exiting;
+        if (r->kind == Reply::closed) {
           service_now = true;  // the instance is ending: let service() see it
           continue;
         }
@@ -487,7 +478,7 @@ struct FunctionRunner::Impl {
            options.debug.port <= 0 && !next->request_id.empty();
   }
 
-  // `again`: the runtime that was sent `req` ended before starting it (Reply::exiting), and
+  // `again`: the runtime that was sent `req` ended before starting it (Transport::exiting()), and
   // this is its run on a new instance.
   InvokeResult invoke(const InvokeRequest& req, const InvokeRequest* next, bool again = false) {
     InvokeResult r;
@@ -587,7 +578,7 @@ struct FunctionRunner::Impl {
       r.logs = std::move(logs);
       return r;
     }
-    if (w == Wait::ended && in.exiting && !again) {
+    if (w == Wait::ended && in.transport->exiting() && !again) {
       // The runtime ended (an uncaught exception in the request before, which has its answer)
       // without starting this one: it runs on a new instance, once, as if it came now. The old
       // one's last output goes to its logs.

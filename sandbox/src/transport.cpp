@@ -146,12 +146,14 @@ std::optional<Reply> FramedTransport::parse() {
   }
   Reply r;
   std::string type = header.value("type", "");
+  if (type == "exiting") {
+    m_exiting = true;  // the last frame: the shim closes the channel next
+  }
   r.kind = type == "ready"        ? Reply::ready
            : type == "init_start" ? Reply::init_start
            : type == "init_error" ? Reply::init_error
            : type == "result"     ? Reply::result
            : type == "error"      ? Reply::error
-           : type == "exiting"    ? Reply::exiting
                                   : Reply::closed;
   r.body = m_in.substr(nl + 1, len);
   m_in.erase(0, nl + 1 + len);

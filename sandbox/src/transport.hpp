@@ -20,10 +20,9 @@ namespace fstage::sandbox::detail {
 
 struct Reply {
   // init_start: the runtime is about to call the initializer (fstage's shims say so, so that
-  // initializer_timeout counts the initializer alone, not the interpreter's start). exiting:
-  // the runtime is ending (an uncaught exception) after answering what ran; the requests it has
-  // not answered never started.
-  enum Kind { ready, init_start, init_error, result, error, exiting, closed } kind = closed;
+  // initializer_timeout counts the initializer alone, not the interpreter's start). closed: the
+  // channel ended (Transport::exiting() says whether the runtime said why).
+  enum Kind { ready, init_start, init_error, result, error, closed } kind = closed;
   std::string body;
   // What the platform's response limit counts when it is not `body` itself: an HTTP
   // function's body before it is base64-encoded into the result.
@@ -52,6 +51,9 @@ class Transport {
   // A reply already read and buffered (one that came in the same read as the last), without
   // reading anything.
   virtual std::optional<Reply> buffered() { return std::nullopt; }
+  // The runtime said it is ending (an uncaught exception) after answering what ran: the
+  // requests it has not answered never started. Its channel reads as closed from then on.
+  virtual bool exiting() const { return false; }
   // Whether an invocation may be queued in the runtime while it runs another (fstage's framed
   // shims: they start the next once the last is answered), with send_queued().
   virtual bool takes_queued() const { return false; }
@@ -85,6 +87,7 @@ class FramedTransport final : public Transport {
   void send_invoke(const InvokeRequest& request, std::int64_t deadline_epoch_ms) override;
   bool takes_queued() const override { return true; }
   std::optional<Reply> buffered() override { return parse(); }
+  bool exiting() const override { return m_exiting; }
   void send_queued(const InvokeRequest& request, std::int64_t timeout_ms, bool mark) override;
   void add_pollfds(std::vector<pollfd>& fds) const override;
   std::optional<Reply> on_poll(std::span<const pollfd> mine) override;
@@ -102,6 +105,7 @@ class FramedTransport final : public Transport {
   std::size_t m_out_pos = 0;
   std::string m_in;
   bool m_eof = false;
+  bool m_exiting = false;  // the shim's {"type":"exiting"} came
 };
 
 }  // namespace fstage::sandbox::detail

@@ -148,7 +148,7 @@ class EventBus {
   // leave its other elements where they are): every request starts one, and a scan of the
   // ring for an id that is not there cost 200 comparisons under the lock.
   std::unordered_map<std::string, InvocationRecord*> m_by_id;
-  std::deque<BusEventPtr> m_lines;             // oldest first
+  std::deque<BusEventPtr> m_lines;  // oldest first
 };
 
 // The invocation as JSON: {function, request_id, started, status, duration_ms,
