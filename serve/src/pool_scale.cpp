@@ -12,30 +12,28 @@
 
 namespace fstage::serve {
 
-void FunctionPool::start_wanted_locked() {
-  const auto now = Clock::now();
-  double oldest_busy_ms = 0;
+AdmissionState FunctionPool::admission_locked(Clock::time_point now) const {
+  AdmissionState s;
   for (const auto& w : m_workers) {
     if (w.busy_since != Clock::time_point::max()) {
-      oldest_busy_ms = std::max(
-          oldest_busy_ms, std::chrono::duration<double, std::milli>(now - w.busy_since).count());
+      s.oldest_busy_ms = std::max(
+          s.oldest_busy_ms, std::chrono::duration<double, std::milli>(now - w.busy_since).count());
     }
   }
-  while (!m_stopping) {
-    AdmissionState s;
-    s.oldest_busy_ms = oldest_busy_ms;
-    s.instances = static_cast<int>(std::count_if(m_workers.begin(), m_workers.end(),
-                                                 [](const Worker& w) { return !w.finished; }));
-    s.starting = m_starting;
-    s.idle = m_idle;
-    s.queued = m_queue.size();
-    s.concurrency = m_pool.concurrency;
-    s.cores = m_cores;
-    s.avg_duration_ms = m_avg_duration_ms;
-    s.avg_init_ms = m_avg_init_ms;
-    if (!should_start_instance(s)) {
-      return;
-    }
+  s.instances = alive_locked();
+  s.starting = m_starting;
+  s.idle = m_idle;
+  s.queued = m_queue.size();
+  s.concurrency = m_pool.concurrency;
+  s.cores = m_cores;
+  s.avg_duration_ms = m_avg_duration_ms;
+  s.avg_init_ms = m_avg_init_ms;
+  return s;
+}
+
+void FunctionPool::start_wanted_locked() {
+  const auto now = Clock::now();
+  while (!m_stopping && should_start_instance(admission_locked(now))) {
     spawn_locked(false);
   }
 }

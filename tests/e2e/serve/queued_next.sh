@@ -124,3 +124,27 @@ if bad:
 if seen.get("js") != {"out", "err", "tail"} or seen.get("py") != {"out", "err", "raw"}:
     sys.exit("missing lines: %r" % seen)
 PYCHECK
+
+# Below --concurrency too, once the pool wants no more instances (quick requests: the warm ones
+# clear the queue sooner than a start would), the next request waits in an instance rather than
+# for a free one; the instances stay fewer than the ceiling.
+serve_start "$T/fstage.yaml" --concurrency 8 --no-timers
+instances() {
+  curl -s "$(URL /_fstage/metrics)" |
+    awk -v f="fstage_function_instances{function=\"$1\"," 'index($0, f) == 1 { n += $2 } END { print n + 0 }'
+}
+for fn in js py; do
+  for i in 1 2 3; do req "$T/warm" GET "/$fn" >/dev/null; done
+  for round in 1 2 3 4 5; do
+    pids=()
+    for c in 1 2 3 4 5 6; do client "$fn" "$c" & pids+=($!); done
+    for p in "${pids[@]}"; do wait "$p"; done
+    for c in 1 2 3 4 5 6; do
+      [ "$(grep -c '^200 ' "$T/codes.$fn.$c")" = 40 ] || fail "$fn client $c at --concurrency 8"
+    done
+    [ "$(queued "$fn")" -gt 0 ] && break
+  done
+  [ "$(queued "$fn")" -gt 0 ] || fail "$fn: nothing queued in an instance below --concurrency"
+  [ "$(instances "$fn")" -lt 8 ] || fail "$fn: $(instances "$fn") instances for quick requests"
+done
+serve_stop TERM

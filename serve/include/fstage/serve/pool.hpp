@@ -32,6 +32,7 @@
 #include <fstage/base/error.hpp>
 #include <fstage/base/interrupt.hpp>
 #include <fstage/sandbox/function.hpp>
+#include <fstage/serve/admission.hpp>
 #include <fstage/serve/log.hpp>
 
 namespace fstage::serve {
@@ -156,9 +157,11 @@ class FunctionPool {
                const sandbox::Capabilities& caps, PoolOptions pool, Logger& log);
   bool submit_locked(sandbox::InvokeRequest& request, Done& done, Clock::time_point answer_by);
   // Whether `w`'s next request goes to its instance now, behind the running one: the queue has
-  // one, every instance --concurrency allows is there (none could start for it), and this
-  // function's requests take under k_queue_next_max_ms on average (a request queued in an
-  // instance waits for the one before it, not for whichever instance is free first).
+  // one, no instance could start for it (every one --concurrency allows is there, or
+  // admission.hpp's rule wants none: the warm ones clear the queue sooner, and none is
+  // starting), and this function's requests take under k_queue_next_max_ms on average (a
+  // request queued in an instance waits for the one before it, not for whichever instance is
+  // free first).
   bool queue_next_locked(const Worker& w) const;
   static constexpr double k_queue_next_max_ms = 1.0;
   // An idle warm worker free to lend its runner, marked borrowed (under the lock); null if none.
@@ -171,6 +174,8 @@ class FunctionPool {
   void scale_locked();
   // The starts admission.hpp's rule wants now (scale_locked without arranging a recheck).
   void start_wanted_locked();
+  // What admission.hpp's rule looks at, now.
+  AdmissionState admission_locked(Clock::time_point now) const;
   void recheck();
   int alive_locked() const;  // workers not finished: starting, idle or busy
   void reap_locked();
