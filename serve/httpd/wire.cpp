@@ -180,7 +180,12 @@ struct ReaderCallbacks {
 
 RequestReader::RequestReader(std::size_t max_body)
     : m_parser(std::make_unique<Parser>()), m_max_body(max_body) {
-  ::http_parser_set_max_header_size(k_max_head);  // process-wide; the same value every time
+  // http-parser's head limit is process-wide: set once, before the first reader parses.
+  static const bool head_limit_set = [] {
+    ::http_parser_set_max_header_size(k_max_head);
+    return true;
+  }();
+  (void)head_limit_set;
   ::http_parser_init(&m_parser->parser, HTTP_REQUEST);
   m_parser->parser.data = this;
   http_parser_settings& s = m_parser->settings;

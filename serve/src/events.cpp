@@ -148,7 +148,7 @@ void EventBus::publish(const std::string& type, const std::string& function, Ord
 
 InvocationRecord* EventBus::record_locked(bool finishing, const std::string& function,
                                           std::string_view id, const std::string* time) {
-  if (auto it = m_by_id.find(std::string(id)); it != m_by_id.end()) {
+  if (auto it = m_by_id.find(id); it != m_by_id.end()) {
     return it->second;
   }
   if (finishing && m_invocations.size() >= m_options.recent_invocations) {

@@ -15,6 +15,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -147,7 +148,15 @@ class EventBus {
   // The newest record of each request id in m_invocations (a deque's push_back and pop_front
   // leave its other elements where they are): every request starts one, and a scan of the
   // ring for an id that is not there cost 200 comparisons under the lock.
-  std::unordered_map<std::string, InvocationRecord*> m_by_id;
+  // Looked up by string_view, so that a lookup does not build a std::string (a request id is
+  // past the small-string buffer).
+  struct IdHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept {
+      return std::hash<std::string_view>{}(s);
+    }
+  };
+  std::unordered_map<std::string, InvocationRecord*, IdHash, std::equal_to<>> m_by_id;
   std::deque<BusEventPtr> m_lines;  // oldest first
 };
 
