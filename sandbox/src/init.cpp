@@ -251,7 +251,8 @@ void init_main(const ChildPlan& plan) {
   }
   // The main process owns the output pipes and the runtime channel now; drop our copies so
   // the supervisor sees end-of-file when the function's tree is gone.
-  for (int fd : {plan.stdout_fd, plan.stderr_fd, plan.runtime_fd, plan.stdin_fd}) {
+  for (int fd : {plan.stdout_fd, plan.stderr_fd != plan.stdout_fd ? plan.stderr_fd : -1,
+                 plan.runtime_fd, plan.stdin_fd}) {
     if (fd >= 0) {
       ::close(fd);
     }

@@ -3,7 +3,7 @@
 // next one was queued in the instance before this one answered (FunctionRunner's
 // InvokeRequest::next): the shim writes end_marker(id) after the invocation's output and
 // before its answer, and the bytes after the marker are the next invocation's (OutputSplit,
-// one pipe; InstanceOutput, both, with the bytes kept between invocations).
+// one pipe; InstanceOutput, each of the instance's, with the bytes kept between invocations).
 #pragma once
 
 #include <array>
@@ -37,7 +37,8 @@ class OutputSplit {
   bool m_found = false;
 };
 
-// An instance's stdout and stderr, for the invocation running now: what the pipes hold goes to
+// An instance's stdout and stderr (one pipe when the sandbox merged them: SandboxConfig::
+// merge_output, its stderr fd then -1), for the invocation running now: what the pipes hold goes to
 // its logs and to `on_output` (RunnerOptions::on_output, may be empty); when invocations are
 // queued in the instance, each pipe is split at the running one's end marker, and the bytes
 // after it are kept for the next.
@@ -48,7 +49,7 @@ class InstanceOutput {
 
   // Reads what the pipes hold now (a negative fd is skipped).
   void drain(int out_fd, int err_fd, std::string& logs);
-  // The running invocation's output ends at `marker` in both pipes.
+  // The running invocation's output ends at `marker` in each pipe.
   void expect(const std::string& marker);
   // The running invocation answered: its output ends at its marker, which the shim wrote
   // before the answer (read once more for it; a pipe the function closed has none). What

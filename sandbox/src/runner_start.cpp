@@ -47,6 +47,7 @@ bool FunctionRunner::Impl::start(InvokeResult& r, std::string& logs) {
   cfg.limits.memory_mb = spec.memory_mb;
   cfg.network_host = options.network_host;
   cfg.runtime_fd = sv[1];
+  cfg.merge_output = true;  // one log stream, and one end marker to write and look for
   int host_listener = -1;
   cfg.links = launch.links;
   cfg.masks = launch.masks;

@@ -347,7 +347,8 @@ Expected<std::unique_ptr<Sandbox>> Sandbox::spawn(const SandboxConfig& config,
   sb->m_sync_fd = sv[0];
   int out[2] = {-1, -1};
   int err[2] = {-1, -1};
-  if (config.capture_output && (::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0)) {
+  if (config.capture_output &&
+      (::pipe2(out, O_CLOEXEC) != 0 || (!config.merge_output && ::pipe2(err, O_CLOEXEC) != 0))) {
     int e = errno;
     for (int fd : {sv[1], out[0], out[1], err[0], err[1]}) {
       if (fd >= 0) {
@@ -361,7 +362,7 @@ Expected<std::unique_ptr<Sandbox>> Sandbox::spawn(const SandboxConfig& config,
   plan.sync_fd = sv[1];
   plan.parent_sync_fd = sv[0];
   plan.stdout_fd = out[1];
-  plan.stderr_fd = err[1];
+  plan.stderr_fd = config.merge_output ? out[1] : err[1];
   plan.runtime_fd = config.runtime_fd;
   plan.api_port = plan.netns ? config.api_port : 0;
 

@@ -58,8 +58,8 @@ class Transport {
   // shims: they start the next once the last is answered), with send_queued().
   virtual bool takes_queued() const { return false; }
   // takes_queued() only: queues `request`; the runtime starts it once free, its deadline
-  // `timeout_ms` from then. With `mark`, the runtime writes end_marker(its id) to stdout and
-  // stderr after its output, before its answer.
+  // `timeout_ms` from then. With `mark`, the runtime writes end_marker(its id) into each of its
+  // output pipes (stdout's alone when stderr shares it) after its output, before its answer.
   virtual void send_queued(const InvokeRequest& request, std::int64_t timeout_ms, bool mark) {
     (void)request;
     (void)timeout_ms;

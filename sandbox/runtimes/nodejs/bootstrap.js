@@ -290,15 +290,25 @@ const flushed = () => new Promise((resolve) => {
 });
 
 // The end of a request's output, when the supervisor asks (mark): it may have queued the next
-// request, whose output then follows in the same pipes.
+// request, whose output then follows in the same pipes. Once per pipe: fstage serve gives
+// stdout and stderr one pipe (one log stream, in the order written).
 const endMarker = (id) => '\0fstage:end:' + id + '\n';
+const oneStream = (() => {
+  try {
+    const out = fs.fstatSync(1);
+    const err = fs.fstatSync(2);
+    return out.dev === err.dev && out.ino === err.ino;
+  } catch (e) {
+    return false;
+  }
+})();
 
 async function invoke(header, body) {
   busy = true;
   const answer = await run(header, body);
   await flushed();
   if (header.mark) {
-    process.stderr.write(endMarker(header.request_id || ''));
+    if (!oneStream) process.stderr.write(endMarker(header.request_id || ''));
     process.stdout.write(endMarker(header.request_id || ''));
     await flushed();
   }

@@ -30,13 +30,26 @@ def _end_marker(request_id):
     return b"\0fstage:end:" + request_id.encode() + b"\n"
 
 
+def _same_pipe(a, b):
+    try:
+        x, y = os.fstat(a), os.fstat(b)
+        return (x.st_dev, x.st_ino) == (y.st_dev, y.st_ino)
+    except OSError:
+        return False
+
+
+# The marker goes once into each pipe: fstage serve gives stdout and stderr one pipe (one log
+# stream, in the order written).
+_MARKED_FDS = (1,) if _same_pipe(1, 2) else (2, 1)
+
+
 def _answer(header, kind, body):
-    """Sends the answer; first, when asked, the end of the request's output in both pipes."""
+    """Sends the answer; first, when asked, the end of the request's output in each pipe."""
     if header.get("mark"):
         sys.stdout.flush()
         sys.stderr.flush()
         marker = _end_marker(header.get("request_id", ""))
-        for fd in (2, 1):
+        for fd in _MARKED_FDS:
             try:
                 os.write(fd, marker)
             except OSError:

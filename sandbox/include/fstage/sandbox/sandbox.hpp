@@ -64,6 +64,9 @@ struct SandboxConfig {
   // is created and handed to the supervisor (take_api_listener). Needs a network namespace.
   int api_port = 0;
   bool capture_output = true;  // stdout/stderr into pipes read by the caller; else inherited
+  // With capture_output: stderr goes into stdout's pipe, one stream in the order it was written
+  // (the platform's log is one stream too), read from stdout_fd(); stderr_fd() is then -1.
+  bool merge_output = false;
   std::string hostname = "fstage";
 };
 
