@@ -93,17 +93,21 @@ Wait FunctionRunner::Impl::pump(Instance& in, Clock::time_point deadline,
   }
 }
 
-bool FunctionRunner::Impl::idle_news(Instance& in, std::string& logs) {
+bool FunctionRunner::Impl::idle_news(Instance& in, std::string& logs, bool& cancel) {
+  // One poll for both questions (a negative fd is skipped): before each invocation, on the
+  // path of every request.
   pollfd fds[] = {{in.box->control_fd(), POLLIN, 0},
                   {in.box->stdout_fd(), POLLIN, 0},
-                  {in.box->stderr_fd(), POLLIN, 0}};
-  if (in.box->ended() || ::poll(fds, 3, 0) <= 0) {
+                  {in.box->stderr_fd(), POLLIN, 0},
+                  {options.cancel_fd, POLLIN, 0}};
+  if (::poll(fds, 4, 0) <= 0) {
     return in.box->ended();
   }
+  cancel = fds[3].revents != 0;
   if (fds[1].revents != 0 || fds[2].revents != 0) {
     drain_output(in, logs);
   }
-  return fds[0].revents != 0 && in.box->check_ended();
+  return in.box->ended() || (fds[0].revents != 0 && in.box->check_ended());
 }
 
 void FunctionRunner::Impl::classify_death(const Instance& in, InvokeResult& r) {
@@ -148,13 +152,15 @@ bool FunctionRunner::Impl::begin(InvokeResult& r, std::string& logs) {
   logs = std::move(pending_output);
   pending_output.clear();
   out.take_carried(logs, "");
-  if (cancelled()) {
+  bool cancel = false;
+  const bool died = instance ? idle_news(*instance, logs, cancel) : false;
+  if (cancel || (!instance && cancelled())) {
     discard();
     set_cancelled(r);
     r.logs = std::move(logs);
     return false;
   }
-  if (instance && idle_news(*instance, logs)) {
+  if (died) {
     discard();  // died while idle
   }
   return true;

@@ -115,8 +115,9 @@ struct FunctionRunner::Impl {
             std::string& logs);
   // What happened to a warm instance while it sat idle, for the cost of one poll(2) when
   // nothing did: output it printed goes to the next invocation's logs, and a control message
-  // (the end of the instance, usually) is handled. True when the instance has ended.
-  bool idle_news(Instance& in, std::string& logs);
+  // (the end of the instance, usually) is handled. True when the instance has ended. The same
+  // poll sets `cancel` when the caller has asked to stop (what cancelled() tells).
+  bool idle_news(Instance& in, std::string& logs, bool& cancel);
   // Why an instance died, as an invocation result.
   void classify_death(const Instance& in, InvokeResult& r);
   void discard();
