@@ -166,7 +166,7 @@ bool FunctionRunner::Impl::begin(InvokeResult& r, std::string& logs) {
   return true;
 }
 
-InvokeResult FunctionRunner::Impl::start_now() {
+InvokeResult FunctionRunner::Impl::start_now(const std::string& init_request_id) {
   InvokeResult r;
   std::string logs;
   if (!begin(r, logs)) {
@@ -179,7 +179,10 @@ InvokeResult FunctionRunner::Impl::start_now() {
     return r;
   }
   r.cold = true;
-  if (start_retrying(r, logs)) {
+  init_id = init_request_id;
+  const bool started = start_retrying(r, logs);
+  init_id.clear();
+  if (started) {
     r.status = InvokeStatus::ok;
     r.isolation = instance->box->isolation();
   }
@@ -342,8 +345,8 @@ InvokeResult FunctionRunner::invoke(const InvokeRequest& request, const InvokeRe
   return m_impl->invoke(request, next);
 }
 
-InvokeResult FunctionRunner::start() {
-  return m_impl->start_now();
+InvokeResult FunctionRunner::start(const std::string& init_request_id) {
+  return m_impl->start_now(init_request_id);
 }
 
 void FunctionRunner::stop() {

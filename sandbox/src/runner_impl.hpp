@@ -66,6 +66,7 @@ struct FunctionRunner::Impl {
   std::optional<Instance> instance;
   std::string pending_output;       // printed between invocations: goes to the next one's logs
   bool initializer_failed = false;  // the last start() failed in the initializer itself
+  std::string init_id;  // the id the next start()'s initializer runs under ("": a new one)
   // The invocation queued in the instance behind the current one (invoke()'s `next`): it
   // starts when the current one answers (`t0`), and the next invoke() of it waits for it.
   struct Queued {
@@ -125,7 +126,7 @@ struct FunctionRunner::Impl {
   // last call into `logs`, and the instance dropped when it died while idle. False when the
   // runner is cancelled (`r` then says so).
   bool begin(InvokeResult& r, std::string& logs);
-  InvokeResult start_now();
+  InvokeResult start_now(const std::string& init_request_id);
   // `again`: the runtime that was sent `req` ended before starting it (Transport::exiting()), and
   // this is its run on a new instance.
   InvokeResult invoke(const InvokeRequest& req, const InvokeRequest* next, bool again = false);

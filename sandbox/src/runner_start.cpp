@@ -147,6 +147,7 @@ bool FunctionRunner::Impl::start(InvokeResult& r, std::string& logs) {
   } else {
     transport = std::make_unique<FramedTransport>(sv[0]);
   }
+  transport->announce_init(init_id.empty() ? new_request_id() : init_id);
   instance.emplace(
       Instance{std::move(*box), std::move(transport), launch.argv.front(), std::move(forward)});
   if (options.debug.port > 0 && options.debug.on_listening) {

@@ -5,6 +5,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <fstage/base/json.hpp>
+
 #include <sys/socket.h>
 
 namespace fstage::sandbox::detail {
@@ -133,7 +135,9 @@ void RuntimeApiTransport::handle(Conn& c, const HttpMessage& m) {
     m_replies.push_back({Reply::error, m.body});
     m_pending.reset();
   } else if (m.method == "POST" && t == k_init_start) {
-    reply(202, "Accepted", R"({"status":"OK"})");
+    reply(202, "Accepted",
+          Json{{"status", "OK"}, {"request_id", m_init_id}}.dump(-1, ' ', false,
+                                                                 Json::error_handler_t::replace));
     m_replies.push_back({Reply::init_start, {}});
   } else if (m.method == "POST" && t == k_init_error) {
     reply(202, "Accepted", R"({"status":"OK"})");

@@ -27,6 +27,8 @@ class RuntimeApiTransport final : public Transport {
   RuntimeApiTransport& operator=(const RuntimeApiTransport&) = delete;
 
   void send_invoke(const InvokeRequest& request, std::int64_t deadline_epoch_ms) override;
+  // Given in the answer to fstage's POST /v1/runtime/init/start ({"status","request_id"}).
+  void announce_init(const std::string& request_id) override { m_init_id = request_id; }
   void add_pollfds(std::vector<pollfd>& fds) const override;
   std::optional<Reply> on_poll(std::span<const pollfd> mine) override;
   std::optional<Reply> drain() override;
@@ -52,6 +54,7 @@ class RuntimeApiTransport final : public Transport {
   bool m_delivered = false;
   bool m_ready = false;
   std::deque<Reply> m_replies;
+  std::string m_init_id;  // announce_init's
 };
 
 }  // namespace fstage::sandbox::detail

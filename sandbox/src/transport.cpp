@@ -38,6 +38,10 @@ void FramedTransport::send_invoke(const InvokeRequest& request, std::int64_t dea
               request.event);
 }
 
+void FramedTransport::announce_init(const std::string& request_id) {
+  queue_frame({{"type", "init"}, {"request_id", request_id}, {"len", 0}}, "");
+}
+
 void FramedTransport::send_queued(const InvokeRequest& request, std::int64_t timeout_ms,
                                   bool mark) {
   queue_frame({{"type", "invoke"},

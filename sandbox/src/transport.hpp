@@ -45,6 +45,10 @@ class Transport {
   virtual std::optional<Reply> on_poll(std::span<const pollfd> mine) = 0;
   // Reads whatever is already buffered without waiting (after the instance ended).
   virtual std::optional<Reply> drain() = 0;
+  // The request id the runtime's initializer runs under, given before it starts it: its log
+  // lines carry the id the supervisor logs its output under (fstage's shims; the others make
+  // their own).
+  virtual void announce_init(const std::string& request_id) { (void)request_id; }
   // The longest the poll loop may sleep before calling on_poll again (-1: no limit), for a
   // transport that must retry something, like connecting to a server that is starting.
   virtual int poll_timeout_ms() const { return -1; }
@@ -85,6 +89,9 @@ class FramedTransport final : public Transport {
   FramedTransport& operator=(const FramedTransport&) = delete;
 
   void send_invoke(const InvokeRequest& request, std::int64_t deadline_epoch_ms) override;
+  // A frame {"type":"init","request_id"}, the first: the shim's initializer reads it, and a
+  // shim without one skips it.
+  void announce_init(const std::string& request_id) override;
   bool takes_queued() const override { return true; }
   std::optional<Reply> buffered() override { return parse(); }
   bool exiting() const override { return m_exiting; }

@@ -237,9 +237,9 @@ void FunctionPool::work(Worker* self) {
   }
   auto emit = [&](std::string_view line) { emit_line(*self, line); };
   // Starts the instance with no request attached (self->starting is set). Its output is
-  // logged under no request id.
+  // logged under its initializer's request id, which fstage's shims print in its log lines.
   auto warm_up = [&] {
-    current_id.clear();
+    current_id = sb::new_request_id();
     first.reset();
     if (!runner) {
       auto made = make_runner(&current_id, &lines, *self);
@@ -254,7 +254,7 @@ void FunctionPool::work(Worker* self) {
       std::lock_guard<std::mutex> g(m_mutex);
       ++m_started;
     }
-    sb::InvokeResult r = runner->start();
+    sb::InvokeResult r = runner->start(current_id);
     lines.flush(emit);
     const bool ok = r.status == sb::InvokeStatus::ok;
     if (ok && r.cold) {

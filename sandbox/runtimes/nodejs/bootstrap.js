@@ -326,15 +326,45 @@ function pump() {
     if (inbox.length < nl + 1 + len) return;
     const body = inbox.subarray(nl + 1, nl + 1 + len);
     inbox = inbox.subarray(nl + 1 + len);
+    if (header.type === 'init') continue; // no initializer read it
     invoke(header, body);
   }
 }
+
+// The id fstage gives the initializer, in the channel's first frame ({"type":"init"}, no
+// body), read before any request can come: fstage's log tags the initializer's output with it.
+const initFrame = () => new Promise((resolve) => {
+  let got = Buffer.alloc(0);
+  const done = (id) => {
+    channel.removeListener('data', onData);
+    channel.removeListener('end', onEnd);
+    channel.pause(); // main() resumes it, once ready
+    resolve(id);
+  };
+  const onData = (chunk) => {
+    got = got.length ? Buffer.concat([got, chunk]) : chunk;
+    const nl = got.indexOf(10);
+    if (nl < 0) return;
+    inbox = got.subarray(nl + 1); // nothing, before ready; kept all the same
+    let header = {};
+    try {
+      header = JSON.parse(got.subarray(0, nl).toString('utf8'));
+    } catch (e) {
+      // not fstage's frame: the initializer gets an id of its own
+    }
+    done(header.type === 'init' && header.request_id ? String(header.request_id)
+      : require('crypto').randomUUID());
+  };
+  const onEnd = () => done(require('crypto').randomUUID());
+  channel.on('data', onData);
+  channel.on('end', onEnd);
+});
 
 // The initializer runs as a request of its own, with its own id in the log lines. Its errors
 // (loading it included) are initialization exceptions.
 async function initialize(spec) {
   const t = envInt('RUNTIME_INITIALIZER_TIMEOUT', 3);
-  const initId = require('crypto').randomUUID();
+  const initId = await initFrame();
   let fn;
   try {
     fn = await load(spec, 'initializer');
@@ -372,6 +402,8 @@ async function main() {
     pump();
   });
   channel.on('end', () => process.exit(0));
+  channel.resume(); // paused by initFrame()
+  pump(); // what initFrame() read past its frame
 }
 
 // An exception nothing caught (thrown from a timer or callback) ends the instance, as on the

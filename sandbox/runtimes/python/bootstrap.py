@@ -57,13 +57,18 @@ def _answer(header, kind, body):
     _send(kind, body)
 
 
-def _receive():
-    line = _reader.readline()
-    if not line:
-        sys.exit(0)
-    header = json.loads(line)
-    size = header.get("len", 0)
-    return header, (_reader.read(size) if size else b"")
+def _receive(kind="invoke"):
+    """The next frame of type `kind`; another kind (the init frame, when there is no
+    initializer to read it) is skipped."""
+    while True:
+        line = _reader.readline()
+        if not line:
+            sys.exit(0)
+        header = json.loads(line)
+        size = header.get("len", 0)
+        body = _reader.read(size) if size else b""
+        if header.get("type", "invoke") == kind:
+            return header, body
 
 
 # The platform's error messages (its Node.js runtime's error.js and runtimeHandler.js; its
@@ -429,10 +434,9 @@ def _serialise(value):
 
 def _initialize(spec):
     init_timeout = _env_int("RUNTIME_INITIALIZER_TIMEOUT", 3)
-    # The initializer runs as a request of its own, with its own id in the log lines.
-    h = os.urandom(16).hex()  # a version 4 UUID, without importing uuid
-    _current["request_id"] = "%s-%s-4%s-%s%s-%s" % (h[:8], h[8:12], h[13:16],
-                                                    "89ab"[int(h[16], 16) & 3], h[17:20], h[20:])
+    # The initializer runs as a request of its own, with its own id in the log lines: the id
+    # fstage gives it in its first frame, which fstage's log tags its output with too.
+    _current["request_id"] = _receive("init")[0].get("request_id", "")
     init = _load(spec)
     deadline = int(time.time() * 1000) + init_timeout * 1000
     _send("init_start")  # initializer_timeout counts from here

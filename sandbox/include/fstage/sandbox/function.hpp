@@ -148,8 +148,10 @@ class FunctionRunner {
   // Starts an instance now, when none is warm, so that the next invoke() finds it warm (a
   // reserved or pre-started instance). Status ok when it is ready (cold, init_duration_ms and
   // what it printed in logs); otherwise the result an invoke() would have given for the failed
-  // start, and no instance is left. A warm runner answers ok at once, not cold.
-  InvokeResult start();
+  // start, and no instance is left. A warm runner answers ok at once, not cold. The
+  // initializer runs under `init_request_id` (made here when empty): fstage's shims put it in
+  // its log lines, so a caller that tags the output it hears with it agrees with them.
+  InvokeResult start(const std::string& init_request_id = {});
 
   // Stops the warm instance, if any.
   void stop();

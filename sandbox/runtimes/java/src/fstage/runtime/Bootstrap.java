@@ -54,11 +54,12 @@ public final class Bootstrap {
             String init = System.getenv("RUNTIME_INITIALIZER_HANDLER");
             if (init != null && !init.isEmpty()) {
                 Handler initializer = Handler.load(init, loader);
-                post(api + "/init/start", new byte[0]); // initializer_timeout counts from here
+                // initializer_timeout counts from here. The initializer runs as a request of its
+                // own, with its own id in the log lines: the one fstage answers with, which
+                // fstage's log tags its output with too.
+                String initId = initRequestId(post(api + "/init/start", new byte[0]));
                 long deadline = System.currentTimeMillis()
                         + 1000L * Integer.parseInt(env("RUNTIME_INITIALIZER_TIMEOUT", "3"));
-                // The initializer runs as a request of its own, with its own id in the log lines.
-                String initId = java.util.UUID.randomUUID().toString();
                 initializer.initialize(new FstageContext(initId, deadline, new HashMap<>()));
             }
         } catch (Throwable t) {
@@ -137,7 +138,7 @@ public final class Bootstrap {
         return out.toByteArray();
     }
 
-    private static void post(String url, byte[] data) throws java.io.IOException {
+    private static byte[] post(String url, byte[] data) throws java.io.IOException {
         HttpURLConnection c = (HttpURLConnection) new URL(url).openConnection();
         c.setRequestMethod("POST");
         c.setDoOutput(true);
@@ -145,7 +146,23 @@ public final class Bootstrap {
         try (OutputStream out = c.getOutputStream()) {
             out.write(data);
         }
-        readAll(c.getInputStream());
+        return readAll(c.getInputStream());
+    }
+
+    /** init/start's answer {"status","request_id"}; a fresh id when it has none. */
+    private static String initRequestId(byte[] answer) {
+        try {
+            JsonElement j = JsonParser.parseString(new String(answer, StandardCharsets.UTF_8));
+            if (j.isJsonObject() && j.getAsJsonObject().has("request_id")) {
+                String id = j.getAsJsonObject().get("request_id").getAsString();
+                if (!id.isEmpty()) {
+                    return id;
+                }
+            }
+        } catch (RuntimeException ignored) {
+            // not fstage's answer: an id of its own
+        }
+        return java.util.UUID.randomUUID().toString();
     }
 
     /** The code directory's classes and jars: the root, build/classes, target/classes, lib/. */
