@@ -4,8 +4,9 @@
 #    servers beside them, DIR/fstage.yaml serving both on an APIG route of any method, and
 #    DIR/post.lua (wrk: POST a small JSON body, as issue 24's table was measured);
 #  - free_port, wait_http URL;
-#  - start_floor node|python PORT, start_ff DIR PORT, start_sls DIR PORT, ensure_peers CACHE:
-#    each start_* sets STARTED to the server's pid (a process group leader for serverless).
+#  - start_floor node|python PORT, start_hop PORT UPSTREAM, start_ff DIR PORT, start_sls DIR PORT,
+#    ensure_peers CACHE: each start_* sets STARTED to the server's pid (a process group leader
+#    for serverless).
 #  - measure NAME PID URL: CPU microseconds per request of a server's front process and of its
 #    descendants under one wrk run (bench/serve-cpu, bench/serve-arch).
 # Callers set PYTHON (/usr/bin/python3: the python3 on PATH may be a slow shim).
@@ -93,6 +94,38 @@ start_floor() {  # node|python PORT
   else
     (cd "$BENCH_DIR/py" && exec "$PYTHON" floor.py "$2") >"$BENCH_DIR/floor-python.log" 2>&1 &
   fi
+  STARTED=$!
+}
+
+# start_hop PORT UPSTREAM_PORT: nginx (one worker, keep-alive to the upstream, no access log)
+# on 127.0.0.1:PORT in front of 127.0.0.1:UPSTREAM_PORT, in the foreground; STARTED is its
+# master's pid. The cost of one proxy hop and nothing else: bench/serve's reference for what a
+# gateway in front of a runtime process can keep of the floor. Returns 1 when there is no nginx.
+start_hop() {
+  local nginx d=$BENCH_DIR/hop.$1
+  nginx=$(command -v nginx || { [ -x /usr/sbin/nginx ] && echo /usr/sbin/nginx; }) || return 1
+  mkdir -p "$d"
+  cat >"$d/nginx.conf" <<NGINX
+daemon off;
+worker_processes 1;
+pid $d/nginx.pid;
+error_log $d/error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $d/body;
+  proxy_temp_path $d/proxy;
+  fastcgi_temp_path $d/fastcgi;
+  uwsgi_temp_path $d/uwsgi;
+  scgi_temp_path $d/scgi;
+  upstream floor { server 127.0.0.1:$2; keepalive 32; }
+  server {
+    listen 127.0.0.1:$1;
+    location / { proxy_pass http://floor; proxy_http_version 1.1; proxy_set_header Connection ""; }
+  }
+}
+NGINX
+  "$nginx" -c "$d/nginx.conf" -p "$d" >"$d/out.log" 2>&1 &
   STARTED=$!
 }
 
