@@ -73,13 +73,26 @@ Expected<std::shared_ptr<Project>> Gateway::load(const Project* previous) {
       }
     }
     sb::FunctionSpec spec = sb::function_spec(p->manifest, fn, built->run_tree);
-    std::string key = spec_key(spec);
+    // The function's own instance quota caps --concurrency, as the platform caps it: a
+    // function set to one instance at a time (a resource it must not share) gets one here.
+    // (0, which disables it there, has the manifest's warning and runs here.)
+    const int quota =
+        fn.settings.strategy_config ? fn.settings.strategy_config->value("concurrency", -1) : -1;
+    // A new quota or reserved count, like new code, makes a new pool on a reload.
+    std::string key = spec_key(spec) + "quota=" + std::to_string(quota) +
+                      "\nreserved=" + std::to_string(fn.reserved_instances) + '\n';
     if (previous != nullptr && previous->keys.count(fn.name) != 0 &&
         previous->keys.at(fn.name) == key) {
       p->pools[fn.name] = previous->pools.at(fn.name);
     } else {
       sb::RunnerOptions ro = m_opts.runner;
       PoolOptions po = observed_pool(fn.name);
+      if (quota > 0 && quota < po.concurrency) {
+        po.concurrency = quota;
+        m_log.event("info", fn.name + ": " + std::to_string(quota) + " instance" +
+                                (quota == 1 ? "" : "s") +
+                                " at most (its strategy_config.concurrency)");
+      }
       if (fn.name == m_opts.debug_function && m_opts.debug) {
         FSTAGE_TRY(m_opts.debug(p->manifest, fn, ro.debug));
         ro.debug.on_listening = [this](const std::string& l) { m_log.event("info", l); };
