@@ -261,7 +261,7 @@ void check_function_settings(Checker& c, const YamlNode& body, const std::string
   }
   if (const YamlNode* n = c.field(body, "strategy_config", path, false)) {
     check_strategy(c, *n, path + ".strategy_config", s);
-    const int concurrency = s.strategy_config ? (*s.strategy_config)["concurrency"].get<int>() : -1;
+    const int concurrency = s.instance_quota();
     if (concurrency > 0 && f.reserved_instances > concurrency) {
       c.error(*n,
               path + ".strategy_config.concurrency: " + std::to_string(concurrency) +

@@ -76,8 +76,7 @@ Expected<std::shared_ptr<Project>> Gateway::load(const Project* previous) {
     // The function's own instance quota caps --concurrency, as the platform caps it: a
     // function set to one instance at a time (a resource it must not share) gets one here.
     // (0, which disables it there, has the manifest's warning and runs here.)
-    const int quota =
-        fn.settings.strategy_config ? fn.settings.strategy_config->value("concurrency", -1) : -1;
+    const int quota = fn.settings.instance_quota();
     // A new quota or reserved count, like new code, makes a new pool on a reload.
     std::string key = spec_key(spec) + "quota=" + std::to_string(quota) +
                       "\nreserved=" + std::to_string(fn.reserved_instances) + '\n';

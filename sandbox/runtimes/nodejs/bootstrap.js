@@ -339,7 +339,7 @@ const initFrame = () => new Promise((resolve) => {
     channel.removeListener('data', onData);
     channel.removeListener('end', onEnd);
     channel.pause(); // main() resumes it, once ready
-    resolve(id);
+    resolve(id || require('crypto').randomUUID()); // no frame of fstage's: an id of its own
   };
   const onData = (chunk) => {
     got = got.length ? Buffer.concat([got, chunk]) : chunk;
@@ -350,12 +350,11 @@ const initFrame = () => new Promise((resolve) => {
     try {
       header = JSON.parse(got.subarray(0, nl).toString('utf8'));
     } catch (e) {
-      // not fstage's frame: the initializer gets an id of its own
+      // not fstage's frame
     }
-    done(header.type === 'init' && header.request_id ? String(header.request_id)
-      : require('crypto').randomUUID());
+    done(header.type === 'init' && header.request_id ? String(header.request_id) : '');
   };
-  const onEnd = () => done(require('crypto').randomUUID());
+  const onEnd = () => done('');
   channel.on('data', onData);
   channel.on('end', onEnd);
 });

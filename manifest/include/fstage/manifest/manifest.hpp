@@ -98,7 +98,11 @@ struct FunctionSettings {
   std::optional<OrderedJson> func_vpc;         // {vpc_id, subnet_id[, security_groups]}
   std::optional<std::string> xrole;            // the agency (IAM delegation) the function uses
   std::optional<OrderedJson> strategy_config;  // {concurrency[, concurrent_num]}
-  std::optional<OrderedJson> log_config;       // {group_id, stream_id[, group_name, stream_name]}
+  // strategy_config.concurrency, the function's instance quota: -1 (no limit) when unset.
+  int instance_quota() const {
+    return strategy_config ? strategy_config->value("concurrency", -1) : -1;
+  }
+  std::optional<OrderedJson> log_config;  // {group_id, stream_id[, group_name, stream_name]}
   std::optional<std::vector<std::pair<std::string, std::string>>> tags;           // in file order
   std::optional<std::vector<std::pair<std::string, std::string>>> encrypted_env;  // secrets
   std::string pre_stop_handler;                                                   // "" when none
