@@ -88,10 +88,14 @@ int recv_msg(int fd, SyncMsg& msg, pid_t* cred_pid, int* attached) {
   mh.msg_iovlen = 1;
   mh.msg_control = control;
   mh.msg_controllen = sizeof(control);
+  // ECONNRESET is no end: a unix socket closed with messages it never read (the supervisor's
+  // connect request, sent as main failed to exec) sets it on its peer, and the kernel reports
+  // it before the messages already queued here (an exec_error, an exited). The error is
+  // cleared by being reported; the next call reads them, then the end of file.
   ssize_t n;
   do {
     n = ::recvmsg(fd, &mh, MSG_CMSG_CLOEXEC);
-  } while (n < 0 && errno == EINTR);
+  } while (n < 0 && (errno == EINTR || errno == ECONNRESET));
   if (n < 0) {
     return -errno;
   }
