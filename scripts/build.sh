@@ -3,7 +3,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-cmake -S . -B build -G "Unix Makefiles" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFSTAGE_WERROR=ON >/dev/null
+# Debug information is line tables only (-g1): backtraces in gdb, valgrind and the sanitizers
+# still name file:line, and the build takes a quarter less time (the full -g was 40% of
+# compiling here, and CI's whole run must stay under 30 minutes). For locals in gdb, build
+# with -DCMAKE_BUILD_TYPE=Debug.
+cmake -S . -B build -G "Unix Makefiles" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g1 -DNDEBUG" -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O2 -g1 -DNDEBUG" \
+  -DFSTAGE_WERROR=ON >/dev/null
 if ! cmake --build build -j"$(nproc)" >build/build.log 2>&1; then
   grep -E -B2 -A8 'error|Error' build/build.log | head -80 >&2
   echo "build failed: full log in build/build.log" >&2
