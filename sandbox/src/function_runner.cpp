@@ -23,8 +23,22 @@ namespace fstage::sandbox {
 
 using namespace detail;
 
+std::size_t FunctionRunner::Impl::fill_poll_set(Instance& in, std::vector<pollfd>& fds) const {
+  fds.clear();
+  in.transport->add_pollfds(fds);
+  const std::size_t mine = fds.size();
+  fds.push_back({in.box->control_fd(), POLLIN, 0});
+  fds.push_back({in.box->stdout_fd(), POLLIN, 0});
+  fds.push_back({in.box->stderr_fd(), POLLIN, 0});
+  fds.push_back({options.cancel_fd, POLLIN, 0});  // a negative fd is skipped
+  if (in.forward) {
+    in.forward->add_pollfds(fds);
+  }
+  return mine;
+}
+
 Wait FunctionRunner::Impl::pump(Instance& in, Clock::time_point deadline,
-                                std::optional<Reply>& reply, std::string& logs) {
+                                std::optional<Reply>& reply, std::string& logs, bool once) {
   // A queued invocation's answer may have come with the last one's, in the same read.
   if (auto r = in.transport->buffered()) {
     if (r->kind != Reply::closed) {
@@ -33,45 +47,40 @@ Wait FunctionRunner::Impl::pump(Instance& in, Clock::time_point deadline,
       return Wait::reply;
     }
   }
-  std::vector<pollfd> fds;
-  auto next_service = Clock::now() + in.box->service_interval();
+  std::vector<pollfd>& fds = poll_set;
+  Clock::time_point tick = Clock::now() + in.box->service_interval();
+  Clock::time_point& service_at = once ? next_service : tick;
   bool service_now = false;
   for (;;) {
     auto now = Clock::now();
-    service_now = service_now || now >= next_service;
+    service_now = service_now || now >= service_at;
     if (in.box->ended() || (service_now && in.box->service())) {
       drain_output(in, logs);
       reply = in.transport->drain();
       return reply && reply->kind != Reply::closed ? Wait::reply : Wait::ended;
     }
     if (service_now) {
-      next_service = now + in.box->service_interval();
+      service_at = now + in.box->service_interval();
       service_now = false;
     }
     if (now >= deadline) {
       return Wait::deadline;
     }
-    fds.clear();
-    in.transport->add_pollfds(fds);
-    const std::size_t mine = fds.size();
-    fds.push_back({in.box->control_fd(), POLLIN, 0});
-    fds.push_back({in.box->stdout_fd(), POLLIN, 0});
-    fds.push_back({in.box->stderr_fd(), POLLIN, 0});
-    fds.push_back({options.cancel_fd, POLLIN, 0});  // a negative fd is skipped
-    if (in.forward) {
-      in.forward->add_pollfds(fds);
-    }
+    const std::size_t mine = fill_poll_set(in, fds);
     // Both ends are in the future here (checked above); the clamp is a second guard, since a
     // negative poll timeout means "forever".
     auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(
-        std::min(deadline, next_service) - now);
+        std::min(deadline, service_at) - now);
     for (int t :
          {in.transport->poll_timeout_ms(), in.forward ? in.forward->poll_timeout_ms() : -1}) {
       if (t >= 0) {
         wait = std::min(wait, std::chrono::milliseconds(t));
       }
     }
-    ::poll(fds.data(), fds.size(), static_cast<int>(std::max<std::int64_t>(wait.count(), 0)) + 1);
+    const int timeout = once ? 0 : static_cast<int>(std::max<std::int64_t>(wait.count(), 0)) + 1;
+    if (::poll(fds.data(), fds.size(), timeout) == 0 && once) {
+      return Wait::pending;
+    }
     if (fds[mine + 1].revents != 0 || fds[mine + 2].revents != 0) {
       drain_output(in, logs);
     }
@@ -89,6 +98,9 @@ Wait FunctionRunner::Impl::pump(Instance& in, Clock::time_point deadline,
       }
       reply = std::move(r);
       return Wait::reply;
+    }
+    if (once && !service_now) {
+      return Wait::pending;  // output, or part of an answer: the caller's loop waits again
     }
   }
 }
@@ -190,12 +202,30 @@ InvokeResult FunctionRunner::Impl::start_now(const std::string& init_request_id)
   return r;
 }
 
-InvokeResult FunctionRunner::Impl::invoke(const InvokeRequest& req, const InvokeRequest* next,
-                                          bool again) {
-  InvokeResult r;
-  std::string logs;
-  Clock::time_point t0;
-  bool marked = false;  // its output ends with its end marker
+InvokeResult FunctionRunner::Impl::invoke(const InvokeRequest& req, const InvokeRequest* next) {
+  Progress p = dispatch(req, next, false, true);
+  while (p == Progress::running) {
+    std::optional<Reply> reply;
+    const Wait w = pump(*instance, flight->deadline, reply, flight->logs);
+    p = conclude(w, reply);
+  }
+  InvokeResult r = std::move(flight->r);
+  flight.reset();
+  return r;
+}
+
+FunctionRunner::Progress FunctionRunner::Impl::dispatch(const InvokeRequest& req,
+                                                        const InvokeRequest* next, bool again,
+                                                        bool may_start) {
+  flight.emplace();
+  Flight& f = *flight;
+  f.req = &req;
+  f.next = next;
+  f.again = again || rerun;
+  f.may_start = may_start;
+  rerun = false;
+  InvokeResult& r = f.r;
+  std::string& logs = f.logs;
   if (queued && instance && !req.request_id.empty() && req.request_id == queued->request_id) {
     // Sent while the last one ran, and started when it answered: it is waited for alone.
     // (Its instance's death is its own: no "died while idle" look first.)
@@ -205,9 +235,9 @@ InvokeResult FunctionRunner::Impl::invoke(const InvokeRequest& req, const Invoke
     r.version_note = launch.version_note;
     logs = std::move(pending_output);
     pending_output.clear();
-    t0 = queued->t0;
+    f.t0 = queued->t0;
     queued.reset();
-    marked = true;
+    f.marked = true;
     out.take_carried(logs, end_marker(r.request_id));
     r.isolation = instance->box->isolation();
     r.memory_source = std::string(instance->box->memory_source());
@@ -217,13 +247,19 @@ InvokeResult FunctionRunner::Impl::invoke(const InvokeRequest& req, const Invoke
     }
     r.request_id = req.request_id.empty() ? new_request_id() : req.request_id;
     if (!begin(r, logs)) {
-      return r;
+      r.logs = std::move(logs);
+      return Progress::done;
     }
     if (!instance) {
+      if (!may_start) {
+        pending_output = std::move(logs);  // what the dead instance printed: the next run's
+        flight.reset();
+        return Progress::needs_start;
+      }
       r.cold = true;
       if (!start_retrying(r, logs)) {
         r.logs = std::move(logs);
-        return r;
+        return Progress::done;
       }
     }
     Instance& in = *instance;
@@ -233,27 +269,35 @@ InvokeResult FunctionRunner::Impl::invoke(const InvokeRequest& req, const Invoke
       in.box->reset_peak_memory();
       in.peak_reset = true;
     }
-    t0 = Clock::now();
+    f.t0 = Clock::now();
     InvokeRequest sent = req;
     sent.request_id = r.request_id;
     if (may_queue(next)) {
       // Marked: the next one's output will follow this one's in the same pipes.
       in.transport->send_queued(sent, spec.timeout_s * 1000LL, true);
-      marked = true;
+      f.marked = true;
       out.expect(end_marker(r.request_id));
     } else {
       in.transport->send_invoke(sent, epoch_ms() + spec.timeout_s * 1000LL);
     }
   }
   Instance& in = *instance;
-  if (marked && may_queue(next)) {
+  if (f.marked && may_queue(next)) {
     in.transport->send_queued(*next, spec.timeout_s * 1000LL, true);
     queued = Queued{next->request_id, Clock::time_point::max()};
   }
-  std::optional<Reply> reply;
   r.debugging = options.debug.port > 0;
-  Wait w = pump(in, deadline_after(t0, std::chrono::seconds(spec.timeout_s)), reply, logs);
-  r.duration_ms = ms_since(t0);
+  f.deadline = deadline_after(f.t0, std::chrono::seconds(spec.timeout_s));
+  next_service = Clock::now() + in.box->service_interval();
+  return Progress::running;
+}
+
+FunctionRunner::Progress FunctionRunner::Impl::conclude(Wait w, std::optional<Reply>& reply) {
+  Flight& f = *flight;
+  InvokeResult& r = f.r;
+  std::string& logs = f.logs;
+  Instance& in = *instance;
+  r.duration_ms = ms_since(f.t0);
   if (options.measure_memory) {
     const auto now = Clock::now();
     if (options.peak_per_invocation || in.peak_read == 0 ||
@@ -264,7 +308,7 @@ InvokeResult FunctionRunner::Impl::invoke(const InvokeRequest& req, const Invoke
     r.max_memory_bytes = in.peak_read;
   }
   if (w == Wait::reply && (reply->kind == Reply::result || reply->kind == Reply::error)) {
-    if (marked) {
+    if (f.marked) {
       out.end_marked(in.box->stdout_fd(), in.box->stderr_fd(), logs);
     }
     if (queued) {
@@ -287,16 +331,23 @@ InvokeResult FunctionRunner::Impl::invoke(const InvokeRequest& req, const Invoke
       r.error = std::move(reply->body);
     }
     r.logs = std::move(logs);
-    return r;
+    return Progress::done;
   }
-  if (w == Wait::ended && in.transport->exiting() && !again) {
+  if (w == Wait::ended && in.transport->exiting() && !f.again) {
     // The runtime ended (an uncaught exception in the request before, which has its answer)
     // without starting this one: it runs on a new instance, once, as if it came now. The old
     // one's last output goes to its logs.
     drain_output(in, logs);
     discard();
     pending_output = std::move(logs);
-    return invoke(req, next, true);
+    const InvokeRequest* req = f.req;
+    const InvokeRequest* next = f.next;
+    if (!f.may_start) {
+      flight.reset();
+      rerun = true;
+      return Progress::needs_start;
+    }
+    return dispatch(*req, next, true, true);
   }
   if (w == Wait::deadline) {
     in.box->kill(KillReason::timeout);
@@ -313,7 +364,7 @@ InvokeResult FunctionRunner::Impl::invoke(const InvokeRequest& req, const Invoke
   r.max_memory_bytes = std::max(r.max_memory_bytes, in.box->peak_memory_bytes());
   r.logs = std::move(logs);
   discard();
-  return r;
+  return Progress::done;
 }
 
 FunctionRunner::FunctionRunner(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
@@ -358,6 +409,48 @@ void FunctionRunner::abandon() {
     m_impl->instance->box->abandon();
     m_impl->instance.reset();
   }
+}
+
+FunctionRunner::Progress FunctionRunner::send(const InvokeRequest& request,
+                                              const InvokeRequest* next) {
+  Impl& m = *m_impl;
+  const Progress p = m.dispatch(request, next, false, false);
+  if (p != Progress::running) {
+    return p;
+  }
+  // A request queued in the instance may have its answer read already, with the last one's:
+  // no descriptor would say so.
+  std::optional<detail::Reply> reply = m.instance->transport->buffered();
+  if (!reply || reply->kind == detail::Reply::closed) {
+    return p;
+  }
+  m.drain_output(*m.instance, m.flight->logs);
+  return m.conclude(Wait::reply, reply);
+}
+
+FunctionRunner::Progress FunctionRunner::poll() {
+  Impl& m = *m_impl;
+  std::optional<detail::Reply> reply;
+  const Wait w = m.pump(*m.instance, m.flight->deadline, reply, m.flight->logs, true);
+  return w == Wait::pending ? Progress::running : m.conclude(w, reply);
+}
+
+void FunctionRunner::wait_set(std::vector<pollfd>& fds, Clock::time_point& wake_at) const {
+  Impl& m = *m_impl;
+  Instance& in = *m.instance;
+  m.fill_poll_set(in, fds);
+  wake_at = std::min(m.flight->deadline, m.next_service);
+  for (int t : {in.transport->poll_timeout_ms(), in.forward ? in.forward->poll_timeout_ms() : -1}) {
+    if (t >= 0) {
+      wake_at = std::min(wake_at, Clock::now() + std::chrono::milliseconds(t));
+    }
+  }
+}
+
+InvokeResult FunctionRunner::result() {
+  InvokeResult r = std::move(m_impl->flight->r);
+  m_impl->flight.reset();
+  return r;
 }
 
 bool FunctionRunner::takes_next() const {

@@ -9,6 +9,7 @@
 #include <optional>
 #include <poll.h>
 #include <string>
+#include <vector>
 
 #include <fstage/sandbox/function.hpp>
 
@@ -43,7 +44,8 @@ struct Instance {
   std::chrono::steady_clock::time_point peak_read_at{};
 };
 
-enum class Wait { reply, deadline, ended, cancelled };
+// pending: pump(once) found nothing yet.
+enum class Wait { reply, deadline, ended, cancelled, pending };
 
 // Loading a function (interpreter start, imports) gets its timeout plus this allowance.
 constexpr int k_load_allowance_s = 5;
@@ -58,6 +60,7 @@ struct FunctionRunner::Impl {
   using LaunchPlan = detail::LaunchPlan;
   using Reply = detail::Reply;
   using Wait = detail::Wait;
+  using Progress = FunctionRunner::Progress;
 
   FunctionSpec spec;
   RunnerOptions options;
@@ -74,6 +77,27 @@ struct FunctionRunner::Impl {
     Clock::time_point t0;
   };
   std::optional<Queued> queued;
+  // The invocation under way (dispatch() to conclude()): invoke() waits for it in pump(); a
+  // caller's own event loop drives it instead (FunctionRunner::send and poll). The requests
+  // are the caller's, alive until it concludes.
+  struct Flight {
+    const InvokeRequest* req = nullptr;
+    const InvokeRequest* next = nullptr;
+    bool again = false;     // its second run, after its runtime ended before starting it
+    bool may_start = true;  // false: driven by a caller's loop, which starts no instance
+    InvokeResult r;
+    std::string logs;
+    Clock::time_point t0;
+    Clock::time_point deadline;
+    bool marked = false;  // its output ends with its end marker
+  };
+  std::optional<Flight> flight;
+  // A caller's loop handed back an invocation whose runtime ended before starting it: its run
+  // on a new instance (the next dispatch) is its second (Flight::again).
+  bool rerun = false;
+  // pump(once)'s next service() of the sandbox, kept between passes.
+  Clock::time_point next_service;
+  std::vector<pollfd> poll_set;
   // stdout's and stderr's bytes, for the invocation they belong to (output_split.hpp).
   InstanceOutput out{&options.on_output};
 
@@ -112,8 +136,15 @@ struct FunctionRunner::Impl {
   //    as the answer (no read of the pipes "just in case" after each reply);
   //  - the sandbox is serviced when its control socket has something, and otherwise once per
   //    service_interval() (the watchdog's tick), not on every pass.
+  //
+  // With `once`, one pass whose poll(2) does not wait (Wait::pending when nothing came), for a
+  // caller's event loop that waits on wait_set() itself; the service tick is kept between
+  // passes (next_service).
   Wait pump(Instance& in, Clock::time_point deadline, std::optional<Reply>& reply,
-            std::string& logs);
+            std::string& logs, bool once = false);
+  // The poll set of a pass (the transport's first, then control, stdout, stderr, cancel, the
+  // debug forwarder's); returns where the transport's entries end.
+  std::size_t fill_poll_set(Instance& in, std::vector<pollfd>& fds) const;
   // What happened to a warm instance while it sat idle, for the cost of one poll(2) when
   // nothing did: output it printed goes to the next invocation's logs, and a control message
   // (the end of the instance, usually) is handled. True when the instance has ended. The same
@@ -129,7 +160,14 @@ struct FunctionRunner::Impl {
   InvokeResult start_now(const std::string& init_request_id);
   // `again`: the runtime that was sent `req` ended before starting it (Transport::exiting()), and
   // this is its run on a new instance.
-  InvokeResult invoke(const InvokeRequest& req, const InvokeRequest* next, bool again = false);
+  InvokeResult invoke(const InvokeRequest& req, const InvokeRequest* next);
+  // invoke()'s first half: the result's fixed fields, the instance (started when `may_start`;
+  // otherwise Progress::needs_start when none is warm), the request sent. running: `flight`
+  // waits for its answer; done: `flight->r` is the result.
+  Progress dispatch(const InvokeRequest& req, const InvokeRequest* next, bool again,
+                    bool may_start);
+  // invoke()'s second half, once pump() has said how the wait ended.
+  Progress conclude(Wait w, std::optional<Reply>& reply);
   // Starts an instance and waits for the shim's "ready". On failure fills `r` and returns
   // false.
   bool start(InvokeResult& r, std::string& logs);

@@ -10,6 +10,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <poll.h>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -145,6 +146,24 @@ class FunctionRunner {
   InvokeResult invoke(const InvokeRequest& request, const InvokeRequest* next = nullptr);
   // Whether invoke() would queue a `next` now: an instance is warm and its runtime takes it.
   bool takes_next() const;
+
+  // invoke() driven by the caller's own event loop, for a server that waits on many
+  // instances in one thread: send() starts the invocation on the warm instance, and each time
+  // a descriptor of wait_set() is ready, or its time comes, poll() looks once without
+  // waiting. The invocation, its answer, output, deadline, cancel (RunnerOptions::cancel_fd)
+  // and the instance's death are handled exactly as invoke() handles them; result() gives
+  // what invoke() would have returned. `request` and `next` must stay alive until then.
+  enum class Progress {
+    running,      // call poll() again when wait_set() says
+    done,         // result() is the answer
+    needs_start,  // no warm instance (it died while idle, or its runtime ended before
+                  // starting the request): nothing was sent; invoke() the request instead
+  };
+  Progress send(const InvokeRequest& request, const InvokeRequest* next = nullptr);
+  Progress poll();
+  // The descriptors to wait on (fd -1: none) and the latest time to call poll() again.
+  void wait_set(std::vector<pollfd>& fds, std::chrono::steady_clock::time_point& wake_at) const;
+  InvokeResult result();
   // Starts an instance now, when none is warm, so that the next invoke() finds it warm (a
   // reserved or pre-started instance). Status ok when it is ready (cold, init_duration_ms and
   // what it printed in logs); otherwise the result an invoke() would have given for the failed
