@@ -94,7 +94,7 @@ class Mailbox {
   Mailbox& operator=(const Mailbox&) = delete;
 
   int fd() const { return m_fd; }
-  // Any thread. False once closed (the closure is dropped).
+  // Any thread. False once closed (the closure is destroyed, unrun, as those close() finds).
   bool post(std::function<void()> fn) {
     bool wake = false;
     {
@@ -124,9 +124,10 @@ class Mailbox {
   }
   // After the loop: nothing runs there any more, and no thread is the loop's.
   void close() {
+    std::vector<std::function<void()>> dropped;  // destroyed outside the lock
     std::lock_guard<std::mutex> lock(m_mutex);
     m_closed = true;
-    m_posted.clear();
+    dropped.swap(m_posted);
     m_loop = std::thread::id();
   }
   void set_loop_thread() { m_loop = std::this_thread::get_id(); }

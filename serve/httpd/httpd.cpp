@@ -256,7 +256,7 @@ void Server::close_listener() {
 }
 
 void Server::end_if_done() {
-  if (m_stopping && m_pending.empty()) {
+  if (m_stopping && m_pending.empty() && m_watches_set == 0) {
     ::event_base_loopbreak(m_base);
   }
 }
@@ -356,7 +356,7 @@ void Reply::on_deadline(evutil_socket_t, short, void* arg) {
 
 }  // namespace fstage::serve::httpd
 
-extern "C" fstage::serve::HttpServer* fstage_httpd_create_v2(
+extern "C" fstage::serve::HttpServer* fstage_httpd_create_v3(
     const fstage::serve::HttpServerOptions* options, fstage::serve::HttpHandler* handler,
     fstage::serve::HttpAsyncHandler* async) {
   auto server = std::make_unique<fstage::serve::httpd::Server>(

@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include <fstage/serve/http_server.hpp>
 
@@ -96,6 +97,37 @@ struct Conn : std::enable_shared_from_this<Conn> {
   bool dead = false;
 };
 
+// A LoopWatch (http_server.hpp): an event per descriptor, persistent, so that setting the same
+// ones again asks nothing of the kernel; each activates `m_fire`, which runs `ready` once a turn
+// however many of them were ready.
+class Watch final : public fstage::serve::LoopWatch, public std::enable_shared_from_this<Watch> {
+ public:
+  Watch(Server* server, std::function<void()> ready)
+      : m_server(server), m_ready(std::move(ready)) {}
+  Watch(const Watch&) = delete;
+  Watch& operator=(const Watch&) = delete;
+  ~Watch() override;
+  bool init();
+  void set(const std::vector<pollfd>& fds, std::chrono::steady_clock::time_point wake_at) override;
+  void clear() override;
+
+ private:
+  struct Entry {
+    int fd;
+    short what;
+    event* ev;
+  };
+  static void on_fd(evutil_socket_t, short, void* arg);
+  static void on_fire(evutil_socket_t, short, void* arg);
+
+  Server* m_server;
+  std::function<void()> m_ready;
+  std::vector<Entry> m_entries;
+  event* m_fire = nullptr;
+  event* m_timer = nullptr;
+  bool m_set = false;
+};
+
 class Server final : public fstage::serve::HttpServer {
  public:
   Server(const HttpServerOptions& o, HttpHandler handler, HttpAsyncHandler async)
@@ -110,6 +142,11 @@ class Server final : public fstage::serve::HttpServer {
   int bind(const std::string& host, int port) override;
   void listen() override;
   void stop() override;
+  bool on_loop() const override { return m_mailbox->on_loop(); }
+  bool post(std::function<void()> fn) override { return m_mailbox->post(std::move(fn)); }
+  std::shared_ptr<fstage::serve::LoopWatch> watch(std::function<void()> ready) override;
+  // A watch was set, or cleared (watch.cpp): listen() waits for the set ones.
+  void watch_set(bool on);
   // The loop: writes `response` as the answer to `reply`'s request.
   void deliver(Reply& reply, HttpResponseData response);
   void after_loop_ms(event* ev, std::chrono::milliseconds after);
@@ -163,6 +200,7 @@ class Server final : public fstage::serve::HttpServer {
   std::unordered_map<Conn*, std::shared_ptr<Conn>> m_conns;
   // The loop's: every request taken and not yet answered.
   std::unordered_map<Reply*, std::shared_ptr<Reply>> m_pending;
+  int m_watches_set = 0;  // the loop's
   bool m_stopping = false;
   std::atomic<bool> m_stop_requested{false};
   Workers m_workers;  // last: its threads end before the rest goes

@@ -59,9 +59,9 @@ Expected<std::unique_ptr<HttpServer>> make_http_server(const HttpServerOptions& 
     }
     // Never dlclose()d: the server's threads run its code until the process ends.
     auto* create =
-        reinterpret_cast<decltype(&fstage_httpd_create_v2)>(::dlsym(lib, "fstage_httpd_create_v2"));
+        reinterpret_cast<decltype(&fstage_httpd_create_v3)>(::dlsym(lib, "fstage_httpd_create_v3"));
     if (create == nullptr) {
-      tried.push_back(path.string() + ": no fstage_httpd_create_v2 (a module from another build?)");
+      tried.push_back(path.string() + ": no fstage_httpd_create_v3 (a module from another build?)");
       continue;
     }
     HttpServer* server = create(&options, &handler, &async);

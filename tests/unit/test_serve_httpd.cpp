@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // serve's HTTP server module (fstage-httpd.so) over real sockets: what a
 // handler sees of a request, the asynchronous route answered from another thread, its
-// deadline, streamed bodies, a body over the limit, keep-alive, and stop() draining what was
-// taken before listen() returns.
+// deadline, streamed bodies, a body over the limit, keep-alive, stop() draining what was
+// taken before listen() returns, and the loop's watches and posts (what a pool's instance
+// lent to the loop waits with).
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <future>
@@ -383,4 +386,112 @@ TEST_CASE("httpd closes a connection idle past the keep-alive timeout", "[serve]
   CHECK(read_to_close(fd).empty());  // closed by the server, not by recv's 5 s timeout
   CHECK(std::chrono::steady_clock::now() - t0 < 4s);
   ::close(fd);
+}
+
+TEST_CASE("httpd: a watch runs on the loop when its descriptor is ready, or when its time comes",
+          "[serve][httpd][watch]") {
+  int p[2];
+  REQUIRE(::pipe(p) == 0);
+  std::shared_ptr<LoopWatch> held;  // dropped in its own `ready`, as a pool drops it
+  int readies = 0;
+  Running* running = nullptr;
+  Running r(
+      {}, [](const HttpRequestData&, HttpResponseData&) {},
+      [&](HttpRequestData& d, const std::shared_ptr<HttpReply>& reply) {
+        HttpServer& server = *running->server;
+        CHECK(server.on_loop());
+        held = server.watch([&, reply, path = d.path] {
+          CHECK(running->server->on_loop());
+          ++readies;
+          HttpResponseData res;
+          if (path == "/pipe") {
+            char buf[16] = {};
+            const ssize_t n = ::read(p[0], buf, sizeof buf);
+            res.body.assign(buf, static_cast<std::size_t>(std::max<ssize_t>(n, 0)));
+          } else {
+            res.body = "time";
+          }
+          reply->send(res);
+          held->clear();
+          held.reset();
+        });
+        REQUIRE(held != nullptr);
+        if (d.path == "/pipe") {
+          held->set({pollfd{-1, POLLIN, 0}, pollfd{p[0], POLLIN, 0}},
+                    std::chrono::steady_clock::time_point::max());
+          held->set({pollfd{p[0], POLLIN, 0}},
+                    std::chrono::steady_clock::time_point::max());  // the same again
+        } else {
+          held->set({}, std::chrono::steady_clock::now() + 40ms);
+        }
+        return true;
+      });
+  running = &r;
+  CHECK_FALSE(r.server->on_loop());
+
+  std::thread writer([&] {
+    std::this_thread::sleep_for(30ms);
+    CHECK(::write(p[1], "ping", 4) == 4);
+  });
+  std::string got =
+      round_trip(r.port, "GET /pipe HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+  writer.join();
+  CHECK(body_of(got) == "ping");
+  CHECK(readies == 1);
+
+  const auto t0 = std::chrono::steady_clock::now();
+  got = round_trip(r.port, "GET /timer HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+  CHECK(body_of(got) == "time");
+  CHECK(std::chrono::steady_clock::now() - t0 >= 40ms);
+  CHECK(readies == 2);
+  ::close(p[0]);
+  ::close(p[1]);
+}
+
+TEST_CASE("httpd: listen() waits for a set watch; post() runs on the loop until it ends",
+          "[serve][httpd][watch]") {
+  ::setenv("FSTAGE_HTTPD", FSTAGE_HTTPD_MODULE, 1);
+  std::shared_ptr<LoopWatch> held;
+  HttpServer* srv = nullptr;
+  auto made = make_http_server(
+      {}, [](const HttpRequestData&, HttpResponseData&) {},
+      [&](HttpRequestData&, const std::shared_ptr<HttpReply>& reply) {
+        reply->send(HttpResponseData{});  // answered: only the watch holds listen()
+        held = srv->watch([&] {
+          held->clear();
+          held.reset();
+        });
+        held->set({}, std::chrono::steady_clock::now() + 300ms);
+        return true;
+      });
+  REQUIRE(made);
+  std::shared_ptr<HttpServer> server = std::move(*made);
+  srv = server.get();
+  int port = server->bind("127.0.0.1", 0);
+  REQUIRE(port > 0);
+  std::atomic<bool> returned{false};
+  std::thread loop([&] {
+    server->listen();
+    returned = true;
+  });
+  std::promise<bool> on_loop;
+  CHECK(server->post([&] { on_loop.set_value(srv->on_loop()); }));
+  CHECK(on_loop.get_future().get());
+
+  const auto t0 = std::chrono::steady_clock::now();
+  std::string got = round_trip(port, "GET /w HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+  CHECK(got.starts_with("HTTP/1.1 200 "));
+  server->stop();
+  std::this_thread::sleep_for(100ms);
+  CHECK_FALSE(returned);  // the watch is still set
+  loop.join();
+  CHECK(std::chrono::steady_clock::now() - t0 >= 300ms);
+  CHECK(held == nullptr);
+
+  // The loop has ended: post() says so, and what it was given is destroyed unrun.
+  auto token = std::make_shared<int>(0);
+  std::weak_ptr<int> weak = token;
+  CHECK_FALSE(server->post([token] { *token = 1; }));
+  token.reset();
+  CHECK(weak.expired());
 }

@@ -15,6 +15,7 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <poll.h>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -87,8 +88,34 @@ struct HttpServerOptions {
   int keep_alive_timeout_s = 2;    // an idle connection is closed after it
 };
 
+// Descriptors the loop waits on for a caller that has no thread of its own to wait with: a
+// pool driving an instance's invocation from the loop (FunctionRunner::send and poll), so a
+// request goes from its connection to the instance and back without leaving the loop's thread.
+// Made, set and dropped on the loop only.
+class LoopWatch {
+ public:
+  virtual ~LoopWatch() = default;
+  // Waits for `fds` (each for its POLLIN/POLLOUT; fd -1 skipped; a hang-up or error counts as
+  // ready) and until `wake_at` (time_point::max(): no time), in place of what it waited for
+  // before: the watch's `ready` runs on the loop, at most once a loop turn, while one of them
+  // is ready, and once when the time comes. Setting the same descriptors again costs no system
+  // call. While a watch is set, listen() does not return: what it waits for answers a request.
+  virtual void set(const std::vector<pollfd>& fds,
+                   std::chrono::steady_clock::time_point wake_at) = 0;
+  // Waits for nothing any more.
+  virtual void clear() = 0;
+};
+
 class HttpServer {
  public:
+  // On the loop's thread: the asynchronous handler, a reply's deadline, a watch's `ready`.
+  virtual bool on_loop() const = 0;
+  // A watch whose `ready` runs on the loop. Call on the loop; drop it there, before the server.
+  virtual std::shared_ptr<LoopWatch> watch(std::function<void()> ready) = 0;
+  // Runs `fn` on the loop, from any thread. False once the loop has ended; `fn` is then
+  // destroyed without running, here or when the loop ends (what it holds can hand its work
+  // back in its destructor).
+  virtual bool post(std::function<void()> fn) = 0;
   virtual ~HttpServer() = default;
   // Binds host:port (0 = any free port; SO_REUSEADDR but never SO_REUSEPORT, so a port in
   // use is an error). Returns the port, or -1.
@@ -113,6 +140,6 @@ Expected<std::unique_ptr<HttpServer>> make_http_server(const HttpServerOptions& 
 
 // The module's one entry point (its name carries the interface's version: a module from
 // another build is refused rather than called with other types).
-extern "C" fstage::serve::HttpServer* fstage_httpd_create_v2(
+extern "C" fstage::serve::HttpServer* fstage_httpd_create_v3(
     const fstage::serve::HttpServerOptions* options, fstage::serve::HttpHandler* handler,
     fstage::serve::HttpAsyncHandler* async);
