@@ -114,9 +114,10 @@ void Gateway::log_access(const std::string& method, const std::string& path, int
 }
 
 // A request to a function's APIG route, taken on the server's loop when nothing before the
-// route would answer it (handle()'s order): the event goes to the pool, and the pool's thread
-// answers when the function does; the route's timeout answers 504 on the loop if it comes
-// first. No thread waits for the function.
+// route would answer it (handle()'s order): the event goes to the pool, which answers when the
+// function does, from the loop itself when it lends the loop a warm instance
+// (FunctionPool::submit_from_loop), else from a worker's thread; the route's timeout answers
+// 504 on the loop if it comes first. No thread waits for the function.
 bool Gateway::take_async(HttpRequestData& d, const std::shared_ptr<HttpReply>& reply) {
   if (d.body_too_large || std::string_view(d.path).starts_with(k_internal_prefix) ||
       std::string_view(d.path).starts_with("/v2/") || preflight_method(d)) {
@@ -162,20 +163,20 @@ bool Gateway::take_async(HttpRequestData& d, const std::shared_ptr<HttpReply>& r
   ir.request_id = a->id;
   ir.event = build_apig_event(d, *match, a->id, m_opts.stage);
   const auto wait = std::chrono::milliseconds(a->timeout_ms);
-  const bool queued = pool->submit(
+  const bool queued = pool->submit_from_loop(
       std::move(ir),
       [this, a, give](sb::InvokeResult r) {
         HttpResponseData out;
         try {
           out = function_answer(a->function, a->id, r);
-        } catch (const std::exception& e) {  // on the pool's thread: nothing may escape
+        } catch (const std::exception& e) {  // on the loop or a pool's thread: nothing escapes
           m_log.event("error",
                       std::string("internal error while answering a request: ") + e.what());
           out = gateway_error(500, "APIG.9999", "System error (fstage serve)", a->id);
         }
         give(*a, std::move(out));
       },
-      std::chrono::steady_clock::now() + wait);
+      std::chrono::steady_clock::now() + wait, m_server);
   if (!queued) {
     give(*a, unavailable(a->function, a->id));
     return true;

@@ -132,7 +132,7 @@ class Gateway {
   Logger& m_log;
   std::mutex m_mutex;  // m_project, m_retiring, m_retired
   std::shared_ptr<Project> m_project;
-  std::unique_ptr<HttpServer> m_server;
+  std::shared_ptr<HttpServer> m_server;  // shared with the requests its loop runs (pool_loop.cpp)
   std::unique_ptr<FlowService> m_flows;
   std::unique_ptr<AsyncInvoker> m_async;
   MetricsRegistry m_metrics;

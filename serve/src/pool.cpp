@@ -5,6 +5,7 @@
 #include <utility>
 
 #include <fstage/serve/admission.hpp>
+#include <fstage/serve/http_server.hpp>
 #include <fstage/serve/metrics.hpp>
 #include <fstage/serve/pool.hpp>
 #include <fstage/serve/requests.hpp>
@@ -183,7 +184,7 @@ void FunctionPool::run_borrowed(Worker* w, sb::InvokeRequest& request, Done& don
 }
 
 bool FunctionPool::submit_locked(sb::InvokeRequest& request, Done& done,
-                                 Clock::time_point answer_by) {
+                                 Clock::time_point answer_by, std::shared_ptr<HttpServer> loop) {
   std::lock_guard<std::mutex> lock(m_mutex);
   if (m_stopping) {
     return false;
@@ -201,13 +202,14 @@ bool FunctionPool::submit_locked(sb::InvokeRequest& request, Done& done,
   if (m_pool.history) {
     m_pool.history->record(m_spec.name, request);
   }
-  m_queue.push_back(Job{std::move(request), std::move(done), answer_by});
+  m_queue.push_back(Job{std::move(request), std::move(done), answer_by, std::move(loop)});
   scale_locked();
-  if (m_borrowed > 0) {
-    m_cv.notify_all();  // notify_one might wake a lent worker, which cannot take it
-  } else {
+  if (m_borrowed == 0) {
     m_cv.notify_one();
-  }
+  } else if (static_cast<std::size_t>(m_borrowed) < m_workers.size()) {
+    m_cv.notify_all();  // notify_one might wake a lent worker, which cannot take it
+  }  // else every worker is lent: the one that comes back first takes it (and one starting
+     // looks at the queue once started)
   return true;
 }
 
@@ -284,15 +286,20 @@ void FunctionPool::work(Worker* self) {
       scale_locked();          // requests still waiting may want another start now
     }
     bool timed_out = !carried && !m_cv.wait_for(lock, m_pool.idle_timeout, [&] {
-      return !self->borrowed && (!m_queue.empty() || m_stopping || self->starting ||
+      return !self->borrowed && (!m_queue.empty() || m_stopping || self->starting || self->handed ||
                                  (runner && generation != m_generation));
     });
     if (self->borrowed || self->starting) {
       continue;  // lent to a caller's thread / to start again after it
     }
+    if (self->handed) {  // back from a loop, with a request that needs a new instance
+      carried = std::move(self->handed);
+      self->handed.reset();
+    }
     if (!m_queue.empty() || carried) {
       Job job;
       bool stale = false;
+      const bool from_queue = !carried;
       if (carried) {  // in use and counted busy since the last one
         job = std::move(*carried);
         carried.reset();
@@ -313,6 +320,18 @@ void FunctionPool::work(Worker* self) {
       self->answer_by = job.answer_by;
       self->busy_since = Clock::now();
       self->request_id = job.request.request_id;
+      if (job.loop && from_queue && !stale && runner && runner->warm() && !first &&
+          !self->cancel_one && m_options.debug.port <= 0) {
+        // A request from the HTTP server's loop, and a warm instance: the loop runs it, and
+        // the ones after it while they come (pool_loop.cpp).
+        self->in_use = false;
+        self->borrowed = true;
+        ++m_borrowed;
+        lock.unlock();
+        give_to_loop(self, job);
+        lock.lock();
+        continue;
+      }
       // The next request waits in the instance itself when this one is quick to run: it
       // starts the moment this one answers.
       std::optional<Job> next;

@@ -68,7 +68,10 @@ struct PoolStats {
   int starting = 0;                     // instances starting in the background
 };
 
-class FunctionPool {
+class HttpServer;
+class LoopWatch;
+
+class FunctionPool : public std::enable_shared_from_this<FunctionPool> {
  public:
   using Done = std::function<void(sandbox::InvokeResult)>;
   using Clock = std::chrono::steady_clock;
@@ -93,6 +96,15 @@ class FunctionPool {
   // no longer than the function's own timeout (an APIG route's).
   bool submit(sandbox::InvokeRequest request, Done done,
               Clock::time_point answer_by = Clock::time_point::max(), bool here = false);
+  // submit() from `loop`'s own thread (the HTTP server's asynchronous handler), `done` quick
+  // and non-blocking: a warm instance runs the request driven from the loop itself
+  // (FunctionRunner::send and poll, its descriptors in a LoopWatch), `done` called there. No
+  // thread of the pool's wakes for it, and an instance lent to the loop takes the next of the
+  // loop's requests waiting for it there. Without a warm instance idle the request queues,
+  // and the worker that takes it hands its instance to the loop (one post). Cold starts,
+  // queued requests of other callers, a reload and the end of the loop stay the workers'.
+  bool submit_from_loop(sandbox::InvokeRequest request, Done done, Clock::time_point answer_by,
+                        const std::shared_ptr<HttpServer>& loop);
   // Starts `count` reserved instances in the background, `concurrency` at most; returns how
   // many it starts. Call once, before serving.
   int reserve(int count);
@@ -122,7 +134,9 @@ class FunctionPool {
     sandbox::InvokeRequest request;
     Done done;
     Clock::time_point answer_by;
+    std::shared_ptr<HttpServer> loop;  // submit_from_loop's: runs from that loop when it can
   };
+  struct LoopRun;
   struct Worker {
     std::thread thread;
     bool finished = false;
@@ -142,6 +156,11 @@ class FunctionPool {
     bool ready = false;          // its last background start succeeded
     bool in_use = false;         // its thread works on its runner outside the lock
     bool borrowed = false;       // a caller's thread runs a request on its runner (submit here)
+    // Lent to a loop (borrowed is set too): its invocations run from there; the loop's alone.
+    std::shared_ptr<LoopRun> on_loop;
+    // Handed back from the loop with its request (borrowed no longer): the instance it needs
+    // must start, which the worker's thread does.
+    std::optional<Job> handed;
     // The instance and what goes with it: used by its worker's thread, or by a caller's thread
     // while borrowed (never both).
     std::unique_ptr<sandbox::FunctionRunner> runner;
@@ -155,7 +174,8 @@ class FunctionPool {
   };
   FunctionPool(sandbox::FunctionSpec spec, sandbox::RunnerOptions options,
                const sandbox::Capabilities& caps, PoolOptions pool, Logger& log);
-  bool submit_locked(sandbox::InvokeRequest& request, Done& done, Clock::time_point answer_by);
+  bool submit_locked(sandbox::InvokeRequest& request, Done& done, Clock::time_point answer_by,
+                     std::shared_ptr<HttpServer> loop = nullptr);
   // Whether `w`'s next request goes to its instance now, behind the running one: the queue has
   // one, no instance could start for it (every one --concurrency allows is there, or
   // admission.hpp's rule wants none: the warm ones clear the queue sooner, and none is
@@ -167,6 +187,20 @@ class FunctionPool {
   // An idle warm worker free to lend its runner, marked borrowed (under the lock); null if none.
   Worker* borrow_locked();
   void run_borrowed(Worker* w, sandbox::InvokeRequest& request, Done& done);
+  // pool_loop.cpp: a worker lent to a loop. lend_locked marks it; run_on_loop starts `job` on
+  // the loop's thread; send_on_loop sends the run's job; step_on_loop is the watch's `ready`;
+  // on_loop_done answers, then runs the next of the loop's requests or gives the worker back;
+  // hand_back returns the job to the worker's thread when it needs a start.
+  void lend_locked(Worker* w);
+  void run_on_loop(Worker* w, Job job);
+  void send_on_loop(Worker* w);
+  void step_on_loop(Worker* w);
+  void progress_on_loop(Worker* w, sandbox::FunctionRunner::Progress p);
+  void on_loop_done(Worker* w, sandbox::InvokeResult result);
+  void hand_back(Worker* w, Job job, std::optional<Job> next);
+  // A worker's thread, lent (borrowed set), not holding the lock: `job`'s loop runs it on the
+  // worker's instance, or, when that loop has ended, hands it back (handed).
+  void give_to_loop(Worker* w, Job& job);
   // The line emitter of a worker's output, for LineSplitter::flush.
   void emit_line(const Worker& w, std::string_view line);
   void spawn_locked(bool reserved);
