@@ -69,8 +69,8 @@ Wait FunctionRunner::Impl::pump(Instance& in, Clock::time_point deadline,
     const std::size_t mine = fill_poll_set(in, fds);
     // Both ends are in the future here (checked above); the clamp is a second guard, since a
     // negative poll timeout means "forever".
-    auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(
-        std::min(deadline, service_at) - now);
+    auto wait =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::min(deadline, service_at) - now);
     for (int t :
          {in.transport->poll_timeout_ms(), in.forward ? in.forward->poll_timeout_ms() : -1}) {
       if (t >= 0) {
