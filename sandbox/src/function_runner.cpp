@@ -38,11 +38,15 @@ std::size_t FunctionRunner::Impl::fill_poll_set(Instance& in, std::vector<pollfd
 }
 
 Wait FunctionRunner::Impl::pump(Instance& in, Clock::time_point deadline,
-                                std::optional<Reply>& reply, std::string& logs, bool once) {
-  // A queued invocation's answer may have come with the last one's, in the same read.
+                                std::optional<Reply>& reply, std::string& logs, bool once,
+                                std::span<const pollfd> fired, bool use_fired) {
+  // A queued invocation's answer may have come with the last one's, in the same read. (Its
+  // output ends at its marker, which conclude() reads for if it is not here yet.)
   if (auto r = in.transport->buffered()) {
     if (r->kind != Reply::closed) {
-      drain_output(in, logs);
+      if (!flight || !flight->marked) {
+        drain_output(in, logs);
+      }
       reply = std::move(r);
       return Wait::reply;
     }
@@ -77,9 +81,22 @@ Wait FunctionRunner::Impl::pump(Instance& in, Clock::time_point deadline,
         wait = std::min(wait, std::chrono::milliseconds(t));
       }
     }
-    const int timeout = once ? 0 : static_cast<int>(std::max<std::int64_t>(wait.count(), 0)) + 1;
-    if (::poll(fds.data(), fds.size(), timeout) == 0 && once) {
-      return Wait::pending;
+    if (use_fired) {
+      // The caller's loop has polled: its answer stands for this pass's. (With nothing ready,
+      // its time came: the deadline and the tick are seen above, and the transport's own
+      // retry below, as after a poll that timed out.)
+      use_fired = false;
+      for (pollfd& p : fds) {
+        p.revents = 0;
+        for (const pollfd& f : fired) {
+          if (p.fd >= 0 && f.fd == p.fd) {
+            p.revents = static_cast<short>(p.revents | f.revents);
+          }
+        }
+      }
+    } else {
+      ::poll(fds.data(), fds.size(),
+             once ? 0 : static_cast<int>(std::max<std::int64_t>(wait.count(), 0)) + 1);
     }
     if (fds[mine + 1].revents != 0 || fds[mine + 2].revents != 0) {
       drain_output(in, logs);
@@ -100,7 +117,7 @@ Wait FunctionRunner::Impl::pump(Instance& in, Clock::time_point deadline,
       return Wait::reply;
     }
     if (once && !service_now) {
-      return Wait::pending;  // output, or part of an answer: the caller's loop waits again
+      return Wait::pending;  // output, part of an answer or nothing: the caller's loop waits
     }
   }
 }
@@ -157,7 +174,7 @@ void FunctionRunner::Impl::discard() {
   }
 }
 
-bool FunctionRunner::Impl::begin(InvokeResult& r, std::string& logs) {
+bool FunctionRunner::Impl::begin(InvokeResult& r, std::string& logs, bool look) {
   r.memory_size_mb = spec.memory_mb;
   r.warnings = launch.warnings;
   r.version_note = launch.version_note;
@@ -165,7 +182,7 @@ bool FunctionRunner::Impl::begin(InvokeResult& r, std::string& logs) {
   pending_output.clear();
   out.take_carried(logs, "");
   bool cancel = false;
-  const bool died = instance ? idle_news(*instance, logs, cancel) : false;
+  const bool died = instance && look ? idle_news(*instance, logs, cancel) : false;
   if (cancel || (!instance && cancelled())) {
     discard();
     set_cancelled(r);
@@ -216,7 +233,7 @@ InvokeResult FunctionRunner::Impl::invoke(const InvokeRequest& req, const Invoke
 
 FunctionRunner::Progress FunctionRunner::Impl::dispatch(const InvokeRequest& req,
                                                         const InvokeRequest* next, bool again,
-                                                        bool may_start) {
+                                                        bool may_start, bool look) {
   flight.emplace();
   Flight& f = *flight;
   f.req = &req;
@@ -246,7 +263,7 @@ FunctionRunner::Progress FunctionRunner::Impl::dispatch(const InvokeRequest& req
       discard();  // another request than the queued one: nobody would take its answer
     }
     r.request_id = req.request_id.empty() ? new_request_id() : req.request_id;
-    if (!begin(r, logs)) {
+    if (!begin(r, logs, look)) {
       r.logs = std::move(logs);
       return Progress::done;
     }
@@ -412,9 +429,9 @@ void FunctionRunner::abandon() {
 }
 
 FunctionRunner::Progress FunctionRunner::send(const InvokeRequest& request,
-                                              const InvokeRequest* next) {
+                                              const InvokeRequest* next, bool look) {
   Impl& m = *m_impl;
-  const Progress p = m.dispatch(request, next, false, false);
+  const Progress p = m.dispatch(request, next, false, false, look);
   if (p != Progress::running) {
     return p;
   }
@@ -424,7 +441,9 @@ FunctionRunner::Progress FunctionRunner::send(const InvokeRequest& request,
   if (!reply || reply->kind == detail::Reply::closed) {
     return p;
   }
-  m.drain_output(*m.instance, m.flight->logs);
+  if (!m.flight->marked) {
+    m.drain_output(*m.instance, m.flight->logs);  // (a marked one's conclude() reads for it)
+  }
   return m.conclude(Wait::reply, reply);
 }
 
@@ -432,6 +451,13 @@ FunctionRunner::Progress FunctionRunner::poll() {
   Impl& m = *m_impl;
   std::optional<detail::Reply> reply;
   const Wait w = m.pump(*m.instance, m.flight->deadline, reply, m.flight->logs, true);
+  return w == Wait::pending ? Progress::running : m.conclude(w, reply);
+}
+
+FunctionRunner::Progress FunctionRunner::poll(std::span<const pollfd> fired) {
+  Impl& m = *m_impl;
+  std::optional<detail::Reply> reply;
+  const Wait w = m.pump(*m.instance, m.flight->deadline, reply, m.flight->logs, true, fired, true);
   return w == Wait::pending ? Progress::running : m.conclude(w, reply);
 }
 

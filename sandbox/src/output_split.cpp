@@ -104,7 +104,8 @@ void InstanceOutput::expect(const std::string& marker) {
 }
 
 void InstanceOutput::end_marked(int out_fd, int err_fd, std::string& logs) {
-  if (m_split[0].expecting() || m_split[1].expecting()) {
+  // A pipe that is not there (stderr merged into stdout) has no marker to read for.
+  if ((out_fd >= 0 && m_split[0].expecting()) || (err_fd >= 0 && m_split[1].expecting())) {
     drain(out_fd, err_fd, logs);
   }
   for (std::size_t i = 0; i < 2; ++i) {

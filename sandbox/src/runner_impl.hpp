@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <poll.h>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -140,8 +141,10 @@ struct FunctionRunner::Impl {
   // With `once`, one pass whose poll(2) does not wait (Wait::pending when nothing came), for a
   // caller's event loop that waits on wait_set() itself; the service tick is kept between
   // passes (next_service).
+  // `fired`, with `once`: what the caller's loop found ready, in place of that pass's poll(2).
   Wait pump(Instance& in, Clock::time_point deadline, std::optional<Reply>& reply,
-            std::string& logs, bool once = false);
+            std::string& logs, bool once = false, std::span<const pollfd> fired = {},
+            bool use_fired = false);
   // The poll set of a pass (the transport's first, then control, stdout, stderr, cancel, the
   // debug forwarder's); returns where the transport's entries end.
   std::size_t fill_poll_set(Instance& in, std::vector<pollfd>& fds) const;
@@ -156,7 +159,9 @@ struct FunctionRunner::Impl {
   // What start_now and invoke do first: the result's fixed fields, the output held since the
   // last call into `logs`, and the instance dropped when it died while idle. False when the
   // runner is cancelled (`r` then says so).
-  bool begin(InvokeResult& r, std::string& logs);
+  // `look`: false skips the look at what the instance did while idle (a caller that sends
+  // right after its last answer: what it printed since is read with this invocation's output).
+  bool begin(InvokeResult& r, std::string& logs, bool look = true);
   InvokeResult start_now(const std::string& init_request_id);
   // `again`: the runtime that was sent `req` ended before starting it (Transport::exiting()), and
   // this is its run on a new instance.
@@ -164,8 +169,8 @@ struct FunctionRunner::Impl {
   // invoke()'s first half: the result's fixed fields, the instance (started when `may_start`;
   // otherwise Progress::needs_start when none is warm), the request sent. running: `flight`
   // waits for its answer; done: `flight->r` is the result.
-  Progress dispatch(const InvokeRequest& req, const InvokeRequest* next, bool again,
-                    bool may_start);
+  Progress dispatch(const InvokeRequest& req, const InvokeRequest* next, bool again, bool may_start,
+                    bool look = true);
   // invoke()'s second half, once pump() has said how the wait ended.
   Progress conclude(Wait w, std::optional<Reply>& reply);
   // Starts an instance and waits for the shim's "ready". On failure fills `r` and returns

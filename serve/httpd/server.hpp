@@ -98,12 +98,11 @@ struct Conn : std::enable_shared_from_this<Conn> {
 };
 
 // A LoopWatch (http_server.hpp): an event per descriptor, persistent, so that setting the same
-// ones again asks nothing of the kernel; each activates `m_fire`, which runs `ready` once a turn
-// however many of them were ready.
+// ones again asks nothing of the kernel; each notes what it found and activates `m_fire`, which
+// runs `ready` once a turn with all of it, however many of them were ready.
 class Watch final : public fstage::serve::LoopWatch, public std::enable_shared_from_this<Watch> {
  public:
-  Watch(Server* server, std::function<void()> ready)
-      : m_server(server), m_ready(std::move(ready)) {}
+  Watch(Server* server, Ready ready) : m_server(server), m_ready(std::move(ready)) {}
   Watch(const Watch&) = delete;
   Watch& operator=(const Watch&) = delete;
   ~Watch() override;
@@ -117,12 +116,15 @@ class Watch final : public fstage::serve::LoopWatch, public std::enable_shared_f
     short what;
     event* ev;
   };
-  static void on_fd(evutil_socket_t, short, void* arg);
+  static void on_fd(evutil_socket_t fd, short what, void* arg);
+  static void on_time(evutil_socket_t, short, void* arg);
   static void on_fire(evutil_socket_t, short, void* arg);
 
   Server* m_server;
-  std::function<void()> m_ready;
+  Ready m_ready;
   std::vector<Entry> m_entries;
+  std::vector<pollfd> m_fired;   // found ready this turn
+  std::vector<pollfd> m_handed;  // what `ready` is given (kept: no allocation a turn)
   event* m_fire = nullptr;
   event* m_timer = nullptr;
   bool m_set = false;
@@ -144,7 +146,7 @@ class Server final : public fstage::serve::HttpServer {
   void stop() override;
   bool on_loop() const override { return m_mailbox->on_loop(); }
   bool post(std::function<void()> fn) override { return m_mailbox->post(std::move(fn)); }
-  std::shared_ptr<fstage::serve::LoopWatch> watch(std::function<void()> ready) override;
+  std::shared_ptr<fstage::serve::LoopWatch> watch(fstage::serve::LoopWatch::Ready ready) override;
   // A watch was set, or cleared (watch.cpp): listen() waits for the set ones.
   void watch_set(bool on);
   // The loop: writes `response` as the answer to `reply`'s request.

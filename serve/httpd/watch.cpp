@@ -9,7 +9,7 @@
 
 namespace fstage::serve::httpd {
 
-std::shared_ptr<fstage::serve::LoopWatch> Server::watch(std::function<void()> ready) {
+std::shared_ptr<fstage::serve::LoopWatch> Server::watch(fstage::serve::LoopWatch::Ready ready) {
   auto w = std::make_shared<Watch>(this, std::move(ready));
   if (!w->init()) {
     return nullptr;
@@ -28,7 +28,7 @@ bool Watch::init() {
   event_base* base = m_server->base();
   m_fire = ::event_new(base, -1, 0, &Watch::on_fire, this);
   if (m_fire != nullptr) {
-    m_timer = ::event_new(base, -1, 0, &Watch::on_fd, m_fire);  // its time has come: fire
+    m_timer = ::event_new(base, -1, 0, &Watch::on_time, this);
   }
   return m_fire != nullptr && m_timer != nullptr;
 }
@@ -73,7 +73,7 @@ void Watch::set(const std::vector<pollfd>& fds, std::chrono::steady_clock::time_
     if (std::none_of(m_entries.begin(), m_entries.end(),
                      [&](const Entry& e) { return e.fd == w.fd; })) {
       event* ev = ::event_new(m_server->base(), w.fd, static_cast<short>(w.what | EV_PERSIST),
-                              &Watch::on_fd, m_fire);
+                              &Watch::on_fd, this);
       if (ev != nullptr && ::event_add(ev, nullptr) == 0) {
         m_entries.push_back(Entry{w.fd, w.what, ev});
       } else if (ev != nullptr) {
@@ -103,6 +103,7 @@ void Watch::clear() {
     ::event_free(e.ev);
   }
   m_entries.clear();
+  m_fired.clear();
   if (m_timer != nullptr) {
     ::event_del(m_timer);
   }
@@ -115,8 +116,22 @@ void Watch::clear() {
   }
 }
 
-void Watch::on_fd(evutil_socket_t, short, void* arg) {
-  ::event_active(static_cast<event*>(arg), EV_READ, 1);
+void Watch::on_fd(evutil_socket_t fd, short what, void* arg) {
+  auto* self = static_cast<Watch*>(arg);
+  const short revents = static_cast<short>(((what & EV_READ) != 0 ? POLLIN : 0) |
+                                           ((what & EV_WRITE) != 0 ? POLLOUT : 0));
+  auto same = std::find_if(self->m_fired.begin(), self->m_fired.end(),
+                           [&](const pollfd& p) { return p.fd == fd; });
+  if (same != self->m_fired.end()) {
+    same->revents = static_cast<short>(same->revents | revents);
+  } else {
+    self->m_fired.push_back(pollfd{fd, 0, revents});
+  }
+  ::event_active(self->m_fire, EV_READ, 1);
+}
+
+void Watch::on_time(evutil_socket_t, short, void* arg) {
+  ::event_active(static_cast<Watch*>(arg)->m_fire, EV_TIMEOUT, 1);
 }
 
 void Watch::on_fire(evutil_socket_t, short, void* arg) {
@@ -125,7 +140,9 @@ void Watch::on_fire(evutil_socket_t, short, void* arg) {
     return;
   }
   std::shared_ptr<Watch> keep = self->shared_from_this();  // `ready` may drop the caller's
-  self->m_ready();
+  self->m_handed.clear();
+  self->m_handed.swap(self->m_fired);
+  self->m_ready(self->m_handed);
 }
 
 }  // namespace fstage::serve::httpd

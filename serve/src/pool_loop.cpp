@@ -68,17 +68,18 @@ bool FunctionPool::submit_from_loop(sb::InvokeRequest request, Done done,
 void FunctionPool::run_on_loop(Worker* w, Job job) {
   auto run = std::make_shared<LoopRun>();
   run->pool = shared_from_this();
-  run->watch = job.loop->watch([this, w] { step_on_loop(w); });
+  run->watch =
+      job.loop->watch([this, w](const std::vector<pollfd>& fired) { step_on_loop(w, fired); });
   run->job = std::move(job);
   if (run->watch == nullptr) {
     hand_back(w, std::move(run->job), std::nullopt);
     return;
   }
   w->on_loop = std::move(run);
-  send_on_loop(w);
+  send_on_loop(w, true);
 }
 
-void FunctionPool::send_on_loop(Worker* w) {
+void FunctionPool::send_on_loop(Worker* w, bool look) {
   LoopRun& run = *w->on_loop;
   {
     std::lock_guard<std::mutex> lock(m_mutex);
@@ -95,12 +96,13 @@ void FunctionPool::send_on_loop(Worker* w) {
   m_log.invocation_started(m_spec.name, run.job.request.request_id);
   w->current_id = run.job.request.request_id;
   run.t0 = Clock::now();
-  progress_on_loop(w, w->runner->send(run.job.request, run.next ? &run.next->request : nullptr));
+  progress_on_loop(w,
+                   w->runner->send(run.job.request, run.next ? &run.next->request : nullptr, look));
 }
 
-void FunctionPool::step_on_loop(Worker* w) {
+void FunctionPool::step_on_loop(Worker* w, const std::vector<pollfd>& fired) {
   std::shared_ptr<FunctionPool> keep = w->on_loop->pool;  // the run may be the last to hold it
-  progress_on_loop(w, w->runner->poll());
+  progress_on_loop(w, w->runner->poll(fired));
 }
 
 void FunctionPool::progress_on_loop(Worker* w, sb::FunctionRunner::Progress p) {
@@ -197,7 +199,7 @@ void FunctionPool::on_loop_done(Worker* w, sb::InvokeResult result) {
   }
   job.done(std::move(result));
   if (ended == nullptr) {
-    send_on_loop(w);
+    send_on_loop(w, false);  // it has just answered: no look at what it did while idle
   }
 }
 

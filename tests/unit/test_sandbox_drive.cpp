@@ -26,7 +26,7 @@ using Progress = sb::FunctionRunner::Progress;
 
 namespace {
 
-constexpr const char* k_handler = R"(import os, time
+constexpr const char* k_handler = R"(import os, threading, time
 
 def handler(event, context):
     what = event.get("do")
@@ -35,11 +35,14 @@ def handler(event, context):
         time.sleep(30)
     if what == "exit":
         os._exit(3)
+    if what == "exit_after":
+        threading.Timer(0.1, os._exit, [0]).start()
     return {"echo": event.get("n")}
 )";
 
-// What serve's loop does: wait on wait_set() until it is ready or its time comes, then poll().
-sb::InvokeResult drive(sb::FunctionRunner& runner, Progress p) {
+// What serve's loop does: wait on wait_set() until it is ready or its time comes, then poll(),
+// handing it what was ready (`fired`), or letting it look for itself.
+sb::InvokeResult drive(sb::FunctionRunner& runner, Progress p, bool hand_fired = true) {
   std::vector<pollfd> fds;
   while (p == Progress::running) {
     std::chrono::steady_clock::time_point wake_at;
@@ -47,7 +50,17 @@ sb::InvokeResult drive(sb::FunctionRunner& runner, Progress p) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         wake_at - std::chrono::steady_clock::now());
     ::poll(fds.data(), fds.size(), static_cast<int>(std::clamp<long long>(left.count(), 0, 60000)));
-    p = runner.poll();
+    if (hand_fired) {
+      std::vector<pollfd> fired;
+      for (const pollfd& f : fds) {
+        if (f.fd >= 0 && f.revents != 0) {
+          fired.push_back(f);
+        }
+      }
+      p = runner.poll(fired);
+    } else {
+      p = runner.poll();
+    }
   }
   REQUIRE(p == Progress::done);
   return runner.result();
@@ -93,8 +106,9 @@ TEST_CASE("FunctionRunner driven by the caller's loop answers as invoke() does",
   REQUIRE(runner.warm());
 
   SECTION("an answer and its output") {
+    const bool hand_fired = GENERATE(true, false);
     auto req = request("id-2", R"({"n": 2})");
-    auto r = drive(runner, runner.send(req));
+    auto r = drive(runner, runner.send(req), hand_fired);
     CHECK(r.status == sb::InvokeStatus::ok);
     CHECK_FALSE(r.cold);
     CHECK(r.request_id == "id-2");
@@ -141,6 +155,24 @@ TEST_CASE("FunctionRunner driven by the caller's loop answers as invoke() does",
     CHECK_FALSE(runner.warm());
     auto again = request("id-after", R"({"n": 3})");
     CHECK(runner.send(again) == Progress::needs_start);  // the next one needs a new instance
+  }
+
+  SECTION("an instance that died while idle: looked at first, or not") {
+    auto req = request("id-last", R"({"do": "exit_after", "n": 4})");
+    auto r = drive(runner, runner.send(req));
+    CHECK(r.result == R"({"echo": 4})");
+    std::this_thread::sleep_for(500ms);  // it exits 100 ms after answering
+    auto next = request("id-next", R"({"n": 5})");
+    if (GENERATE(true, false)) {
+      CHECK(runner.send(next) == Progress::needs_start);  // nothing sent: invoke() it
+      CHECK_FALSE(runner.warm());
+      CHECK(runner.invoke(next).result == R"({"echo": 5})");
+    } else {
+      // Not looked at: its death is this request's.
+      auto dead = drive(runner, runner.send(next, nullptr, false));
+      CHECK(dead.status == sb::InvokeStatus::killed);
+      CHECK(dead.error.find("RuntimeExited") != std::string::npos);
+    }
   }
 
   SECTION("the instance's death during the request") {

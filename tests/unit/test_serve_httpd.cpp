@@ -400,15 +400,20 @@ TEST_CASE("httpd: a watch runs on the loop when its descriptor is ready, or when
       [&](HttpRequestData& d, const std::shared_ptr<HttpReply>& reply) {
         HttpServer& server = *running->server;
         CHECK(server.on_loop());
-        held = server.watch([&, reply, path = d.path] {
+        held = server.watch([&, reply, path = d.path](const std::vector<pollfd>& fired) {
           CHECK(running->server->on_loop());
           ++readies;
           HttpResponseData res;
           if (path == "/pipe") {
+            // What a poll(2) would have said: the pipe, readable.
+            REQUIRE(fired.size() == 1);
+            CHECK(fired[0].fd == p[0]);
+            CHECK(fired[0].revents == POLLIN);
             char buf[16] = {};
             const ssize_t n = ::read(p[0], buf, sizeof buf);
             res.body.assign(buf, static_cast<std::size_t>(std::max<ssize_t>(n, 0)));
           } else {
+            CHECK(fired.empty());  // its time came
             res.body = "time";
           }
           reply->send(res);
@@ -457,7 +462,7 @@ TEST_CASE("httpd: listen() waits for a set watch; post() runs on the loop until 
       {}, [](const HttpRequestData&, HttpResponseData&) {},
       [&](HttpRequestData&, const std::shared_ptr<HttpReply>& reply) {
         reply->send(HttpResponseData{});  // answered: only the watch holds listen()
-        held = srv->watch([&] {
+        held = srv->watch([&](const std::vector<pollfd>&) {
           held->clear();
           held.reset();
         });

@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <poll.h>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -159,8 +160,15 @@ class FunctionRunner {
     needs_start,  // no warm instance (it died while idle, or its runtime ended before
                   // starting the request): nothing was sent; invoke() the request instead
   };
-  Progress send(const InvokeRequest& request, const InvokeRequest* next = nullptr);
+  // `look`: false skips the look (one poll(2)) at what the instance did while idle, for a
+  // caller that sends right after the last answer: what it printed since goes to this
+  // invocation's output, and a death since is this invocation's (not retried on a new one).
+  Progress send(const InvokeRequest& request, const InvokeRequest* next = nullptr,
+                bool look = true);
   Progress poll();
+  // poll() with what the caller's loop found ready among wait_set()'s descriptors (revents
+  // set; none when its time came), in place of a poll(2) of its own.
+  Progress poll(std::span<const pollfd> fired);
   // The descriptors to wait on (fd -1: none) and the latest time to call poll() again.
   void wait_set(std::vector<pollfd>& fds, std::chrono::steady_clock::time_point& wake_at) const;
   InvokeResult result();

@@ -94,6 +94,10 @@ struct HttpServerOptions {
 // Made, set and dropped on the loop only.
 class LoopWatch {
  public:
+  // Given the descriptors found ready since it last ran (revents: POLLIN when readable or hung
+  // up, POLLOUT when writable), none when its time came: what the caller's poll(2) would have
+  // said, without one.
+  using Ready = std::function<void(const std::vector<pollfd>& fired)>;
   virtual ~LoopWatch() = default;
   // Waits for `fds` (each for its POLLIN/POLLOUT; fd -1 skipped; a hang-up or error counts as
   // ready) and until `wake_at` (time_point::max(): no time), in place of what it waited for
@@ -110,8 +114,9 @@ class HttpServer {
  public:
   // On the loop's thread: the asynchronous handler, a reply's deadline, a watch's `ready`.
   virtual bool on_loop() const = 0;
-  // A watch whose `ready` runs on the loop. Call on the loop; drop it there, before the server.
-  virtual std::shared_ptr<LoopWatch> watch(std::function<void()> ready) = 0;
+  // A watch whose `ready` runs on the loop, given what was found ready since it last ran
+  // (LoopWatch::Ready). Call on the loop; drop it there, before the server.
+  virtual std::shared_ptr<LoopWatch> watch(LoopWatch::Ready ready) = 0;
   // Runs `fn` on the loop, from any thread. False once the loop has ended; `fn` is then
   // destroyed without running, here or when the loop ends (what it holds can hand its work
   // back in its destructor).

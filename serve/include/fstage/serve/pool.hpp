@@ -28,6 +28,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <vector>
 
 #include <fstage/base/error.hpp>
 #include <fstage/base/interrupt.hpp>
@@ -187,14 +188,14 @@ class FunctionPool : public std::enable_shared_from_this<FunctionPool> {
   // An idle warm worker free to lend its runner, marked borrowed (under the lock); null if none.
   Worker* borrow_locked();
   void run_borrowed(Worker* w, sandbox::InvokeRequest& request, Done& done);
-  // pool_loop.cpp: a worker lent to a loop. lend_locked marks it; run_on_loop starts `job` on
-  // the loop's thread; send_on_loop sends the run's job; step_on_loop is the watch's `ready`;
+  // pool_loop.cpp: a worker lent to a loop. run_on_loop starts `job` on the loop's thread;
+  // send_on_loop sends the run's job (`look`: FunctionRunner::send's); step_on_loop is the
+  // watch's `ready`;
   // on_loop_done answers, then runs the next of the loop's requests or gives the worker back;
   // hand_back returns the job to the worker's thread when it needs a start.
-  void lend_locked(Worker* w);
   void run_on_loop(Worker* w, Job job);
-  void send_on_loop(Worker* w);
-  void step_on_loop(Worker* w);
+  void send_on_loop(Worker* w, bool look);
+  void step_on_loop(Worker* w, const std::vector<pollfd>& fired);
   void progress_on_loop(Worker* w, sandbox::FunctionRunner::Progress p);
   void on_loop_done(Worker* w, sandbox::InvokeResult result);
   void hand_back(Worker* w, Job job, std::optional<Job> next);
