@@ -169,6 +169,7 @@ void FunctionPool::run_borrowed(Worker* w, sb::InvokeRequest& request, Done& don
     lock.lock();
   }
   w->borrowed = false;
+  w->idle_since = Clock::now();
   --m_borrowed;
   --m_busy;
   ++m_idle;
@@ -280,12 +281,21 @@ void FunctionPool::work(Worker* self) {
       lock.lock();
       self->starting = false;
       self->ready = ok;
+      self->idle_since = Clock::now();
       --m_starting;
       ++m_idle;
       m_done_cv.notify_all();  // wait_reserved()
       scale_locked();          // requests still waiting may want another start now
     }
-    bool timed_out = !carried && !m_cv.wait_for(lock, m_pool.idle_timeout, [&] {
+    // Its idle time counts from its last request, here or on a loop (idle_since), not from
+    // when this thread began to wait: a loop may have used it meanwhile.
+    // (While lent it is not idle: the full timeout, not a wait of nothing again and again.)
+    Clock::duration idle_for = m_pool.idle_timeout;
+    if (!self->reserved && !self->borrowed) {
+      idle_for = std::clamp<Clock::duration>(idle_for - (Clock::now() - self->idle_since),
+                                             Clock::duration::zero(), idle_for);
+    }
+    bool timed_out = !carried && !m_cv.wait_for(lock, idle_for, [&] {
       return !self->borrowed && (!m_queue.empty() || m_stopping || self->starting || self->handed ||
                                  (runner && generation != m_generation));
     });
@@ -424,6 +434,7 @@ void FunctionPool::work(Worker* self) {
         continue;
       }
       self->in_use = false;
+      self->idle_since = Clock::now();
       // A reserved instance that ended (crash, timeout, OOM, cancel) starts again at once, in
       // the background, unless its start itself is what fails.
       if (self->reserved && self->ready && !m_stopping && !self->borrowed &&
@@ -453,7 +464,7 @@ void FunctionPool::work(Worker* self) {
       }
       continue;
     }
-    if (timed_out && !self->reserved) {
+    if (timed_out && !self->reserved && Clock::now() - self->idle_since >= m_pool.idle_timeout) {
       break;  // idle long enough: reap this instance
     }
   }
@@ -593,7 +604,7 @@ void FunctionPool::shutdown() {
 PoolStats FunctionPool::stats() const {
   std::lock_guard<std::mutex> lock(m_mutex);
   PoolStats s;
-  s.workers = static_cast<int>(m_workers.size());
+  s.workers = alive_locked();  // a worker that ended stays listed until the next submit
   s.busy = m_busy;
   s.queued = m_queue.size();
   s.started_instances = m_started;

@@ -183,6 +183,7 @@ void FunctionPool::on_loop_done(Worker* w, sb::InvokeResult result) {
       // take a request the loop does not run, or to end with the pool.
       ended = std::move(w->on_loop);
       ended->watch->clear();
+      w->idle_since = now;
       w->borrowed = false;
       --m_borrowed;
       --m_busy;

@@ -162,6 +162,8 @@ class FunctionPool : public std::enable_shared_from_this<FunctionPool> {
     // Handed back from the loop with its request (borrowed no longer): the instance it needs
     // must start, which the worker's thread does.
     std::optional<Job> handed;
+    // Idle since then: its last request ended (on its thread or a loop), or it started.
+    Clock::time_point idle_since = Clock::now();
     // The instance and what goes with it: used by its worker's thread, or by a caller's thread
     // while borrowed (never both).
     std::unique_ptr<sandbox::FunctionRunner> runner;
