@@ -453,7 +453,7 @@ TEST_CASE("httpd: a watch runs on the loop when its descriptor is ready, or when
   ::close(p[1]);
 }
 
-TEST_CASE("httpd: listen() waits for a set watch; post() runs on the loop until it ends",
+TEST_CASE("httpd: listen() waits for a set watch, and post() runs on the loop until it ends",
           "[serve][httpd][watch]") {
   ::setenv("FSTAGE_HTTPD", FSTAGE_HTTPD_MODULE, 1);
   std::shared_ptr<LoopWatch> held;
