@@ -264,8 +264,7 @@ FunctionRunner::Progress FunctionRunner::Impl::dispatch(const InvokeRequest& req
     }
     r.request_id = req.request_id.empty() ? new_request_id() : req.request_id;
     if (!begin(r, logs, look)) {
-      r.logs = std::move(logs);
-      return Progress::done;
+      return Progress::done;  // (begin() gave `r` the logs)
     }
     if (!instance) {
       if (!may_start) {

@@ -192,9 +192,8 @@ class FunctionPool : public std::enable_shared_from_this<FunctionPool> {
   void run_borrowed(Worker* w, sandbox::InvokeRequest& request, Done& done);
   // pool_loop.cpp: a worker lent to a loop. run_on_loop starts `job` on the loop's thread;
   // send_on_loop sends the run's job (`look`: FunctionRunner::send's); step_on_loop is the
-  // watch's `ready`;
-  // on_loop_done answers, then runs the next of the loop's requests or gives the worker back;
-  // hand_back returns the job to the worker's thread when it needs a start.
+  // watch's `ready`; on_loop_done answers, then runs the next of the loop's requests or gives
+  // the worker back; hand_back returns the job to the worker's thread when it needs a start.
   void run_on_loop(Worker* w, Job job);
   void send_on_loop(Worker* w, bool look);
   void step_on_loop(Worker* w, const std::vector<pollfd>& fired);
