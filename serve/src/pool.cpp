@@ -90,34 +90,20 @@ bool FunctionPool::submit(sb::InvokeRequest request, Done done, Clock::time_poin
     request.request_id = sb::new_request_id();  // the id it is recorded (and replayed) under
   }
   if (here) {
-    Worker* w = nullptr;
-    {
-      std::lock_guard<std::mutex> lock(m_mutex);
-      if (!m_stopping && m_queue.empty()) {
-        w = borrow_locked();
-      }
-      if (w != nullptr) {
-        w->answer_by = answer_by;
-        w->busy_since = Clock::now();
-        w->request_id = request.request_id;
-        if (m_pool.history) {
-          m_pool.history->record(m_spec.name, request);
-        }
-      }
-    }
-    if (w != nullptr) {
+    if (Worker* w = borrow(request, answer_by)) {
       run_borrowed(w, request, done);
       return true;
     }
   }
-  const bool accepted = submit_locked(request, done, answer_by);
-  if (!accepted && m_pool.metrics) {
-    m_pool.metrics->rejected();
-  }
-  return accepted;
+  return submit_locked(request, done, answer_by);
 }
 
-FunctionPool::Worker* FunctionPool::borrow_locked() {
+FunctionPool::Worker* FunctionPool::borrow(const sb::InvokeRequest& request,
+                                           Clock::time_point answer_by) {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  if (m_stopping || !m_queue.empty()) {
+    return nullptr;  // the queued ones first
+  }
   for (auto& w : m_workers) {
     if (!w.finished && !w.starting && !w.in_use && !w.borrowed && !w.first && !w.cancel_one &&
         w.runner && w.runner->warm() && w.generation == m_generation) {
@@ -125,10 +111,54 @@ FunctionPool::Worker* FunctionPool::borrow_locked() {
       ++m_borrowed;
       --m_idle;
       ++m_busy;
+      w.answer_by = answer_by;
+      w.busy_since = Clock::now();
+      w.request_id = request.request_id;
+      if (m_pool.history) {
+        m_pool.history->record(m_spec.name, request);
+      }
       return &w;
     }
   }
   return nullptr;
+}
+
+bool FunctionPool::report_borrowed(Worker* w, const std::string& request_id,
+                                   const sb::InvokeResult& result, Clock::time_point t0) {
+  w->lines.flush([&](std::string_view line) { emit_line(*w, line); });
+  if (m_pool.metrics) {
+    m_pool.metrics->record(result);
+  }
+  m_log.invocation_finished(m_spec.name, request_id, sb::to_string(result.status),
+                            result.duration_ms, result.init_duration_ms, result.cold);
+  const double took_ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+  std::lock_guard<std::mutex> lock(m_mutex);
+  if (!result.cold) {
+    m_avg_duration_ms = moving_average(m_avg_duration_ms, took_ms);
+  }
+  w->answer_by = Clock::time_point::max();
+  w->busy_since = Clock::time_point::max();
+  w->request_id.clear();
+  if (w->cancel_one && !m_stopping) {  // cancel_request: its instance goes
+    w->cancel_one = false;
+    w->cancel.clear();
+    return true;
+  }
+  return false;
+}
+
+void FunctionPool::give_back_locked(Worker* w) {
+  w->borrowed = false;
+  w->idle_since = Clock::now();
+  --m_borrowed;
+  --m_busy;
+  ++m_idle;
+  // A reserved instance that ended starts again, on its worker's thread.
+  if (w->reserved && w->ready && !m_stopping && !w->runner->warm()) {
+    w->starting = true;
+    --m_idle;
+    ++m_starting;
+  }
 }
 
 void FunctionPool::emit_line(const Worker& w, std::string_view line) {
@@ -147,40 +177,14 @@ void FunctionPool::run_borrowed(Worker* w, sb::InvokeRequest& request, Done& don
   const auto t0 = Clock::now();
   w->current_id = request.request_id;
   sb::InvokeResult result = w->runner->invoke(request);
-  w->lines.flush([&](std::string_view line) { emit_line(*w, line); });
-  if (m_pool.metrics) {
-    m_pool.metrics->record(result);
-  }
-  m_log.invocation_finished(m_spec.name, request.request_id, sb::to_string(result.status),
-                            result.duration_ms, result.init_duration_ms, result.cold);
-  const double took_ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-  std::unique_lock<std::mutex> lock(m_mutex);
-  if (!result.cold) {
-    m_avg_duration_ms = moving_average(m_avg_duration_ms, took_ms);
-  }
-  w->answer_by = Clock::time_point::max();
-  w->busy_since = Clock::time_point::max();
-  w->request_id.clear();
-  if (w->cancel_one && !m_stopping) {  // cancel_request: its instance is gone
-    w->cancel_one = false;
-    w->cancel.clear();
-    lock.unlock();
+  if (report_borrowed(w, request.request_id, result, t0)) {
     w->runner->stop();  // still borrowed: nobody else touches it
-    lock.lock();
   }
-  w->borrowed = false;
-  w->idle_since = Clock::now();
-  --m_borrowed;
-  --m_busy;
-  ++m_idle;
-  // A reserved instance that ended starts again, on its worker's thread.
-  if (w->reserved && w->ready && !m_stopping && !w->runner->warm()) {
-    w->starting = true;
-    --m_idle;
-    ++m_starting;
+  {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    give_back_locked(w);
+    m_cv.notify_all();  // its worker (to start again, or to end) and any queued request
   }
-  m_cv.notify_all();  // its worker (to start again, or to end) and any queued request
-  lock.unlock();
   done(std::move(result));
 }
 
@@ -188,6 +192,9 @@ bool FunctionPool::submit_locked(sb::InvokeRequest& request, Done& done,
                                  Clock::time_point answer_by, std::shared_ptr<HttpServer> loop) {
   std::lock_guard<std::mutex> lock(m_mutex);
   if (m_stopping) {
+    if (m_pool.metrics) {
+      m_pool.metrics->rejected();
+    }
     return false;
   }
   reap_locked();
@@ -198,6 +205,9 @@ bool FunctionPool::submit_locked(sb::InvokeRequest& request, Done& done,
   std::size_t can_start = static_cast<std::size_t>(m_idle) + static_cast<std::size_t>(m_starting) +
                           static_cast<std::size_t>(m_pool.concurrency) - alive;
   if (m_queue.size() >= can_start + m_pool.queue) {
+    if (m_pool.metrics) {
+      m_pool.metrics->rejected();
+    }
     return false;
   }
   if (m_pool.history) {

@@ -39,30 +39,11 @@ bool FunctionPool::submit_from_loop(sb::InvokeRequest request, Done done,
   if (request.request_id.empty()) {
     request.request_id = sb::new_request_id();
   }
-  Worker* w = nullptr;
-  {
-    std::lock_guard<std::mutex> lock(m_mutex);
-    if (!m_stopping && m_queue.empty()) {
-      w = borrow_locked();
-    }
-    if (w != nullptr) {
-      w->answer_by = answer_by;
-      w->busy_since = Clock::now();
-      w->request_id = request.request_id;
-      if (m_pool.history) {
-        m_pool.history->record(m_spec.name, request);
-      }
-    }
-  }
-  if (w != nullptr) {
+  if (Worker* w = borrow(request, answer_by)) {
     run_on_loop(w, Job{std::move(request), std::move(done), answer_by, loop});
     return true;
   }
-  const bool accepted = submit_locked(request, done, answer_by, loop);
-  if (!accepted && m_pool.metrics) {
-    m_pool.metrics->rejected();
-  }
-  return accepted;
+  return submit_locked(request, done, answer_by, loop);
 }
 
 void FunctionPool::run_on_loop(Worker* w, Job job) {
@@ -125,32 +106,8 @@ void FunctionPool::progress_on_loop(Worker* w, sb::FunctionRunner::Progress p) {
 
 void FunctionPool::on_loop_done(Worker* w, sb::InvokeResult result) {
   LoopRun& run = *w->on_loop;
-  w->lines.flush([&](std::string_view line) { emit_line(*w, line); });
-  if (m_pool.metrics) {
-    m_pool.metrics->record(result);
-  }
-  m_log.invocation_finished(m_spec.name, run.job.request.request_id, sb::to_string(result.status),
-                            result.duration_ms, result.init_duration_ms, result.cold);
-  const auto now = Clock::now();
-  const double took_ms = std::chrono::duration<double, std::milli>(now - run.t0).count();
   Job job = std::move(run.job);
-  bool cancelled_one = false;
-  {
-    std::lock_guard<std::mutex> lock(m_mutex);
-    if (!result.cold) {
-      m_avg_duration_ms = moving_average(m_avg_duration_ms, took_ms);
-    }
-    w->answer_by = Clock::time_point::max();
-    w->busy_since = Clock::time_point::max();
-    w->request_id.clear();
-    w->queued_id.clear();
-    cancelled_one = w->cancel_one && !m_stopping;  // cancel_request: its instance goes
-    if (cancelled_one) {
-      w->cancel_one = false;
-      w->cancel.clear();
-    }
-  }
-  if (cancelled_one) {
+  if (report_borrowed(w, job.request.request_id, result, run.t0)) {
     w->runner->stop();  // still lent: nobody else touches it
   }
   std::shared_ptr<LoopRun> ended;  // released after `done`, the watch first
@@ -174,25 +131,17 @@ void FunctionPool::on_loop_done(Worker* w, sb::InvokeResult result) {
       m_queue.pop_front();
       go_on = true;
     }
+    w->queued_id.clear();  // (cancel_request found it there until now: cancel_queued)
     if (go_on) {
       w->answer_by = run.job.answer_by;
-      w->busy_since = now;
+      w->busy_since = Clock::now();
       w->request_id = run.job.request.request_id;
     } else {
       // Back to its worker: idle, or to start again (a reserved instance that ended), or to
       // take a request the loop does not run, or to end with the pool.
       ended = std::move(w->on_loop);
       ended->watch->clear();
-      w->idle_since = now;
-      w->borrowed = false;
-      --m_borrowed;
-      --m_busy;
-      ++m_idle;
-      if (w->reserved && w->ready && !m_stopping && !w->runner->warm()) {
-        w->starting = true;
-        --m_idle;
-        ++m_starting;
-      }
+      give_back_locked(w);
       if (w->starting || m_stopping || !m_queue.empty() || w->generation != m_generation) {
         m_cv.notify_all();
       }

@@ -177,6 +177,7 @@ class FunctionPool : public std::enable_shared_from_this<FunctionPool> {
   };
   FunctionPool(sandbox::FunctionSpec spec, sandbox::RunnerOptions options,
                const sandbox::Capabilities& caps, PoolOptions pool, Logger& log);
+  // Queues the request (a refusal counted in the metrics).
   bool submit_locked(sandbox::InvokeRequest& request, Done& done, Clock::time_point answer_by,
                      std::shared_ptr<HttpServer> loop = nullptr);
   // Whether `w`'s next request goes to its instance now, behind the running one: the queue has
@@ -187,9 +188,18 @@ class FunctionPool : public std::enable_shared_from_this<FunctionPool> {
   // free first).
   bool queue_next_locked(const Worker& w) const;
   static constexpr double k_queue_next_max_ms = 1.0;
-  // An idle warm worker free to lend its runner, marked borrowed (under the lock); null if none.
-  Worker* borrow_locked();
+  // An idle warm worker free to lend its runner to `request` (none while requests are queued:
+  // they come first), marked borrowed and busy with it, the request recorded; null if none.
+  Worker* borrow(const sandbox::InvokeRequest& request, Clock::time_point answer_by);
   void run_borrowed(Worker* w, sandbox::InvokeRequest& request, Done& done);
+  // A borrowed worker's request ended (started at `t0`): its output, metrics and log line, and
+  // the worker no longer busy with it. True when cancel_request named it: its instance must go
+  // (the caller stops the runner, which is still its own).
+  bool report_borrowed(Worker* w, const std::string& request_id,
+                       const sandbox::InvokeResult& result, Clock::time_point t0);
+  // A borrowed worker back to its thread, idle (or to start again: a reserved instance that
+  // ended).
+  void give_back_locked(Worker* w);
   // pool_loop.cpp: a worker lent to a loop. run_on_loop starts `job` on the loop's thread;
   // send_on_loop sends the run's job (`look`: FunctionRunner::send's); step_on_loop is the
   // watch's `ready`; on_loop_done answers, then runs the next of the loop's requests or gives
