@@ -180,6 +180,19 @@ void Server::after_loop_ms(event* ev, std::chrono::milliseconds after) {
   ::event_add(ev, &tv);
 }
 
+bool Server::due_at(event* ev, std::chrono::steady_clock::time_point due) {
+  const auto left =
+      std::chrono::ceil<std::chrono::microseconds>(due - std::chrono::steady_clock::now());
+  if (left.count() <= 0) {
+    return true;
+  }
+  timeval tv{};
+  tv.tv_sec = static_cast<time_t>(left.count() / 1000000);
+  tv.tv_usec = static_cast<suseconds_t>(left.count() % 1000000);
+  ::event_add(ev, &tv);
+  return false;
+}
+
 void Server::finish(Reply& reply) {
   m_pending.erase(&reply);
   end_if_done();
@@ -331,7 +344,8 @@ void Reply::deadline(std::chrono::milliseconds after, std::function<void()> late
   m_late = std::move(late);
   m_timer = ::event_new(m_server->base(), -1, 0, &Reply::on_deadline, this);
   if (m_timer != nullptr) {
-    m_server->after_loop_ms(m_timer, after);
+    m_due = std::chrono::steady_clock::now() + after;
+    Server::due_at(m_timer, m_due);
   }
 }
 
@@ -345,6 +359,9 @@ void Reply::cancel_deadline() {
 
 void Reply::on_deadline(evutil_socket_t, short, void* arg) {
   auto* self = static_cast<Reply*>(arg);
+  if (!Server::due_at(self->m_timer, self->m_due)) {
+    return;  // early by libevent's clock: re-armed for the rest
+  }
   std::shared_ptr<Reply> keep = self->shared_from_this();  // send() may finish the request
   std::function<void()> late = std::move(self->m_late);
   ::event_free(self->m_timer);  // a one-shot timer that has fired: freed in its callback

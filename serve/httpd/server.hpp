@@ -67,6 +67,7 @@ class Reply final : public HttpReply, public std::enable_shared_from_this<Reply>
   std::weak_ptr<Conn> m_conn;
   std::atomic<bool> m_sent{false};
   event* m_timer = nullptr;  // the loop's
+  std::chrono::steady_clock::time_point m_due;
   std::function<void()> m_late;
 };
 
@@ -127,6 +128,7 @@ class Watch final : public fstage::serve::LoopWatch, public std::enable_shared_f
   std::vector<pollfd> m_handed;  // what `ready` is given (kept: no allocation a turn)
   event* m_fire = nullptr;
   event* m_timer = nullptr;
+  std::chrono::steady_clock::time_point m_due;  // of m_timer, when set
   bool m_set = false;
 };
 
@@ -152,6 +154,11 @@ class Server final : public fstage::serve::HttpServer {
   // The loop: writes `response` as the answer to `reply`'s request.
   void deliver(Reply& reply, HttpResponseData response);
   void after_loop_ms(event* ev, std::chrono::milliseconds after);
+  // Adds the one-shot `ev` to fire at `due`, and says whether `due` has come. libevent times its
+  // timers by a cached, coarse clock that may run a few milliseconds behind steady_clock, so a
+  // timer may fire early: its callback asks `due_at(ev, due)` and, while false, is re-armed for
+  // the rest. Nothing set for a time ever runs before it.
+  static bool due_at(event* ev, std::chrono::steady_clock::time_point due);
   // The loop: `reply`'s answer is written, or its connection gone.
   void finish(Reply& reply);
 

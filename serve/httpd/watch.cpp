@@ -85,12 +85,11 @@ void Watch::set(const std::vector<pollfd>& fds, std::chrono::steady_clock::time_
   if (wake_at == std::chrono::steady_clock::time_point::max()) {
     ::event_del(m_timer);
   } else {
-    const auto after = std::chrono::duration_cast<std::chrono::microseconds>(std::max(
-        wake_at - std::chrono::steady_clock::now(), std::chrono::steady_clock::duration::zero()));
-    timeval tv{};
-    tv.tv_sec = static_cast<time_t>(after.count() / 1000000);
-    tv.tv_usec = static_cast<suseconds_t>(after.count() % 1000000);
-    ::event_add(m_timer, &tv);
+    m_due = wake_at;
+    if (Server::due_at(m_timer, m_due)) {
+      ::event_del(m_timer);  // already come: `ready` runs this turn
+      ::event_active(m_fire, EV_TIMEOUT, 1);
+    }
   }
   if (!m_set) {
     m_set = true;
@@ -131,7 +130,10 @@ void Watch::on_fd(evutil_socket_t fd, short what, void* arg) {
 }
 
 void Watch::on_time(evutil_socket_t, short, void* arg) {
-  ::event_active(static_cast<Watch*>(arg)->m_fire, EV_TIMEOUT, 1);
+  auto* self = static_cast<Watch*>(arg);
+  if (Server::due_at(self->m_timer, self->m_due)) {
+    ::event_active(self->m_fire, EV_TIMEOUT, 1);
+  }
 }
 
 void Watch::on_fire(evutil_socket_t, short, void* arg) {

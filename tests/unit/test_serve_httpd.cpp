@@ -453,6 +453,84 @@ TEST_CASE("httpd: a watch runs on the loop when its descriptor is ready, or when
   ::close(p[1]);
 }
 
+// Wakes a server's loop every few hundred microseconds, as a busy server's clients do.
+struct Waker {
+  std::atomic<bool> on{true};
+  std::thread thread;
+  explicit Waker(HttpServer& server)
+      : thread([this, &server] {
+          while (on) {
+            server.post([] {});
+            std::this_thread::sleep_for(300us);
+          }
+        }) {}
+  ~Waker() {
+    on = false;
+    thread.join();
+  }
+};
+
+// libevent reckons its timers on a coarse clock (4 ms a tick on many kernels) that lags the
+// real time by up to a tick; a loop woken often would fire a timer up to a tick early unless
+// the timer checks the time itself.
+TEST_CASE("httpd: a watch's time never comes early on a busy loop", "[serve][httpd][watch]") {
+  ::setenv("FSTAGE_HTTPD", FSTAGE_HTTPD_MODULE, 1);
+  auto made = make_http_server(
+      {}, [](const HttpRequestData&, HttpResponseData&) {}, nullptr);
+  REQUIRE(made);
+  std::shared_ptr<HttpServer> server = std::move(*made);
+  REQUIRE(server->bind("127.0.0.1", 0) > 0);
+  std::thread loop([&] { server->listen(); });
+  int early = 0;
+  {
+    Waker waker(*server);
+    std::shared_ptr<LoopWatch> w;
+    std::chrono::steady_clock::time_point wake_at;
+    for (int round = 0; round < 20; ++round) {
+      std::promise<bool> in_time;
+      CHECK(server->post([&] {
+        w = server->watch([&](const std::vector<pollfd>&) {
+          w->clear();
+          in_time.set_value(std::chrono::steady_clock::now() >= wake_at);
+        });
+        wake_at = std::chrono::steady_clock::now() + 8ms + round * 250us;  // any phase of a tick
+        w->set({}, wake_at);
+      }));
+      early += in_time.get_future().get() ? 0 : 1;
+    }
+    server->post([&] { w.reset(); });
+  }
+  CHECK(early == 0);
+  server->stop();
+  loop.join();
+}
+
+TEST_CASE("httpd: a reply's deadline never comes early on a busy loop", "[serve][httpd]") {
+  std::chrono::steady_clock::time_point set_at;
+  std::chrono::milliseconds after{8};
+  Running r(
+      {}, [](const HttpRequestData&, HttpResponseData&) {},
+      [&](HttpRequestData&, const std::shared_ptr<HttpReply>& reply) {
+        set_at = std::chrono::steady_clock::now();
+        reply->deadline(after, [reply] {
+          HttpResponseData late;
+          late.status = 504;
+          reply->send(late);
+        });
+        return true;
+      });
+  Waker waker(*r.server);
+  int early = 0;
+  for (int round = 0; round < 20; ++round) {
+    after = std::chrono::milliseconds(8 + round % 5);  // any phase of a tick
+    std::string got =
+        round_trip(r.port, "GET /slow HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+    CHECK(got.starts_with("HTTP/1.1 504 "));
+    early += std::chrono::steady_clock::now() - set_at >= after ? 0 : 1;
+  }
+  CHECK(early == 0);
+}
+
 TEST_CASE("httpd: listen() waits for a set watch, and post() runs on the loop until it ends",
           "[serve][httpd][watch]") {
   ::setenv("FSTAGE_HTTPD", FSTAGE_HTTPD_MODULE, 1);
