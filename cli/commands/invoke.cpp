@@ -112,20 +112,26 @@ int status_exit_code(const sb::InvokeResult& r) {
 }
 
 Expected<std::string> read_event(const Context& ctx, const InvokeOptions& o,
-                                 const manifest::Trigger* route, std::string& origin) {
+                                 const manifest::Trigger* route, bool http_function,
+                                 std::string& origin) {
   if (!o.event_file.empty() && !o.trigger.empty()) {
     return fail(ErrorCode::usage, "give either --event or --trigger, not both");
   }
-  if (!o.sets.empty() && o.trigger.empty()) {
+  // An HTTP function takes only APIG requests (PLATFORM.md 1.7): given no event, one with an
+  // APIG trigger is called on its route, as `--trigger apig` would, not with `{}` as POST /.
+  const std::string trigger =
+      o.trigger.empty() && o.event_file.empty() && http_function && route != nullptr ? "apig"
+                                                                                     : o.trigger;
+  if (!o.sets.empty() && trigger.empty()) {
     return fail(ErrorCode::usage, "--set edits a sample event: use it with --trigger",
                 "e.g. fstage invoke --trigger apig --set body=hello");
   }
-  if (!o.trigger.empty()) {
-    origin = o.trigger + " sample event";
-    std::string text = FSTAGE_TRY(scaffolds::sample_event(o.trigger));
+  if (!trigger.empty()) {
+    origin = trigger + " sample event";
+    std::string text = FSTAGE_TRY(scaffolds::sample_event(trigger));
     OrderedJson event = FSTAGE_TRY(parse_ordered_json(text, origin));
     event = FSTAGE_TRY(sb::apply_assignments(std::move(event), o.sets));
-    if (route != nullptr && to_lower(o.trigger).starts_with("apig")) {
+    if (route != nullptr && to_lower(trigger).starts_with("apig")) {
       // The function's own route, as API Gateway would call it, not the sample's /hello.
       sb::aim_at_route(event, route->fields.value("method", "ANY"), route->fields.value("path", ""),
                        o.sets);
@@ -336,7 +342,8 @@ Expected<int> run_invoke(Context& ctx, const InvokeOptions& given) {
     origin = "request " + replayed->request_id + " (from " + replayed->from + ")";
     event = replayed->event;
   } else {
-    event = FSTAGE_TRY(read_event(ctx, o, route ? &*route : nullptr, origin));
+    event = FSTAGE_TRY(read_event(ctx, o, route ? &*route : nullptr,
+                                  spec.runtime.language == manifest::Language::http, origin));
   }
   if (event.size() > sb::k_max_request_bytes) {
     return fail(ErrorCode::limit,
@@ -545,7 +552,9 @@ void register_invoke(CLI::App& app, Context& ctx) {
       ->type_name("URL");
   cmd->footer(
       "Exit codes: 0 ok, 10 function error or crashed runtime, 11 timeout, 12 out of memory,\n"
-      "13 sandbox failure, 7 request/response over 6 MB, 3 malformed event.");
+      "13 sandbox failure, 7 request/response over 6 MB, 3 malformed event.\n"
+      "Without --event or --trigger the event is {}; an http function with an APIG trigger\n"
+      "is called on its route instead, with the APIG sample event (--set edits it).");
   cmd->callback([&ctx, opts] { ctx.action = [&ctx, opts] { return run_invoke(ctx, *opts); }; });
 }
 

@@ -1,5 +1,6 @@
 # The http template with --trigger apig answers on its own route out of the box: init, serve,
-# curl; and its sample event reaches the same route under invoke.
+# curl; and its sample event reaches the same route under invoke, also when no event is given
+# (an http function takes only APIG requests: a bare invoke calls its route, not POST /).
 . "$(dirname "$0")/lib/serve.sh"
 command -v node >/dev/null || skip "no Node.js (scripts/install-deps.sh installs it)"
 cd "$T"
@@ -19,3 +20,14 @@ expect_exit 0 "$FSTAGE" invoke -e event.json
 assert_contains "$T/out" '"statusCode":200'
 expect_exit 0 "$FSTAGE" invoke --trigger apig
 assert_contains "$T/out" '"statusCode":200'
+expect_exit 0 "$FSTAGE" invoke
+assert_contains "$T/out" '"statusCode":200'
+assert_contains "$T/err" 'POST /web'
+expect_exit 0 "$FSTAGE" invoke --set 'body={"y":2}'
+body=$(sed -n 's/.*"body":"\([^"]*\)".*/\1/p' "$T/out" | base64 -d)
+case "$body" in *'"received":{"y":2}'*) ;; *) fail "--set body did not reach the route: $body" ;; esac
+# An event given is sent as it is: not APIG-shaped, it is POST / with the JSON as its body.
+echo '{"x":1}' > plain.json
+expect_exit 0 "$FSTAGE" invoke -e plain.json
+assert_contains "$T/out" '"statusCode":404'
+grep -q ' POST /$' "$T/err" || { cat "$T/err"; fail "a plain event was not sent as POST /"; }
