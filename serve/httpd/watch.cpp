@@ -87,8 +87,8 @@ void Watch::set(const std::vector<pollfd>& fds, std::chrono::steady_clock::time_
   } else {
     m_due = wake_at;
     if (Server::due_at(m_timer, m_due)) {
-      ::event_del(m_timer);  // already come: `ready` runs this turn
-      ::event_active(m_fire, EV_TIMEOUT, 1);
+      timeval now{};  // already come: on the loop's next turn, after what else is ready
+      ::event_add(m_timer, &now);
     }
   }
   if (!m_set) {
