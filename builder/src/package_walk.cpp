@@ -59,9 +59,24 @@ bool is_project(const fs::path& dir) {
   return ::stat((dir / "fstage.yaml").c_str(), &st) == 0 && S_ISREG(st.st_mode);
 }
 
+// The regular files this process writes its stdout and stderr to (`fstage package > out.txt`
+// in the project): left out, as tar leaves out its own archive. Packaged, the file would ship
+// a log; read while the command writes to it, it would fail the build as changed.
+std::vector<std::pair<dev_t, ino_t>> own_output_files() {
+  std::vector<std::pair<dev_t, ino_t>> ids;
+  for (int fd : {STDOUT_FILENO, STDERR_FILENO}) {
+    struct stat st {};
+    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+      ids.emplace_back(st.st_dev, st.st_ino);
+    }
+  }
+  return ids;
+}
+
 class Walker {
  public:
-  Walker(const WalkSettings& s, IgnoreMatcher& m) : m_s(s), m_matcher(m) {}
+  Walker(const WalkSettings& s, IgnoreMatcher& m)
+      : m_s(s), m_matcher(m), m_own_output(own_output_files()) {}
 
   Expected<std::vector<TreeEntry>> run() {
     struct stat st {};
@@ -149,6 +164,11 @@ class Walker {
       warn("skipping " + quote(rel) + ": " + std::string(kind_of(st.st_mode)));
       return {};
     }
+    if (!is_dir && std::find(m_own_output.begin(), m_own_output.end(),
+                             std::pair(st.st_dev, st.st_ino)) != m_own_output.end()) {
+      warn("skipping " + quote(rel) + ": this command's own output is written to it");
+      return {};
+    }
     if (is_dir && m_s.skip_projects && is_project(abs)) {
       return {};
     }
@@ -196,6 +216,7 @@ class Walker {
   IgnoreMatcher& m_matcher;
   std::vector<TreeEntry> m_out;
   std::vector<std::pair<dev_t, ino_t>> m_stack;
+  const std::vector<std::pair<dev_t, ino_t>> m_own_output;
 };
 
 }  // namespace
