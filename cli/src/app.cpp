@@ -163,6 +163,35 @@ void warn(const Context& ctx, const std::string& message) {
            << " " << message << "\n";
 }
 
+// What the same thing is called in another command: invoke's event is a flow's input.
+constexpr std::pair<std::string_view, std::string_view> k_named_elsewhere[] = {
+    {"-e", "-i"}, {"--event", "--input"}, {"-i", "-e"}, {"--input", "--event"}};
+
+static std::string suggestion_for(const std::string& word, const std::vector<std::string>& names,
+                                  bool option) {
+  const auto has = [&](std::string_view n) {
+    return std::find(names.begin(), names.end(), n) != names.end();
+  };
+  if (option) {
+    for (const auto& [given, here] : k_named_elsewhere) {
+      if (word == given && has(here)) {
+        return "; did you mean '" + std::string(here) + "'?";
+      }
+    }
+    if (word.size() == 2 && word[1] != '-') {
+      // One letter: every other letter is one edit away, so spelling says nothing; only a
+      // difference of case does (-F for -f).
+      for (const auto& n : names) {
+        if (n.size() == 2 && to_lower(n) == to_lower(word)) {
+          return "; did you mean '" + n + "'?";
+        }
+      }
+      return {};
+    }
+  }
+  return did_you_mean(word, names);
+}
+
 // Arguments no option or subcommand took: a typo of a subcommand or a flag. Suggest the
 // closest name, as ninja's ChooseTool does.
 static Error unexpected_argument(const CLI::App& where, const std::string& arg) {
@@ -190,8 +219,13 @@ static Error unexpected_argument(const CLI::App& where, const std::string& arg) 
       what = "command";
     }
   }
-  std::string cmd = where.get_parent() ? "fstage " + where.get_name() : "fstage";
-  Error e(ErrorCode::usage, "unknown " + what + " " + quote(word) + did_you_mean(word, names));
+  std::string cmd;  // the whole path: "fstage flow run"
+  for (const CLI::App* a = &where; a->get_parent() != nullptr; a = a->get_parent()) {
+    cmd = " " + a->get_name() + cmd;
+  }
+  cmd = "fstage" + cmd;
+  const std::string suggestion = suggestion_for(word, names, what == "option");
+  Error e(ErrorCode::usage, "unknown " + what + " " + quote(word) + suggestion);
   e.hint = "run '" + cmd + " --help' for the list";
   if (word == "-f" && where.get_option_no_throw("--force") != nullptr) {
     e.hint = "write --force: -f is --file, the manifest, in every command that reads one";

@@ -43,6 +43,31 @@ TEST_CASE("cli::run suggests a close flag for a typo", "[cli]") {
   CHECK(r.err.str().find("did you mean '--json'?") != std::string::npos);
 }
 
+TEST_CASE("cli::run suggests a swapped pair of letters, and names the subcommand's help", "[cli]") {
+  CliRun r({"flwo", "list"});
+  CHECK(r.err.str().find("unknown command 'flwo'; did you mean 'flow'?") != std::string::npos);
+  CliRun deep({"flow", "run", "orders", "--inptu", "x.json"});
+  CHECK(deep.code == cli::k_exit_usage);
+  CHECK(deep.err.str().find("did you mean '--input'?") != std::string::npos);
+  CHECK(deep.err.str().find("hint: run 'fstage flow run --help' for the list") !=
+        std::string::npos);
+}
+
+TEST_CASE("cli::run suggests no letter for a one-letter flag, but what it is called here",
+          "[cli]") {
+  CliRun flow({"flow", "run", "orders", "-e", "x.json"});  // invoke's -e is a flow's -i
+  CHECK(flow.code == cli::k_exit_usage);
+  CHECK(flow.err.str().find("unknown option '-e'; did you mean '-i'?") != std::string::npos);
+  CliRun event({"flow", "run", "orders", "--event", "x.json"});
+  CHECK(event.err.str().find("did you mean '--input'?") != std::string::npos);
+  CliRun invoke({"invoke", "-i", "x.json"});
+  CHECK(invoke.err.str().find("did you mean '-e'?") != std::string::npos);
+  CliRun other({"flow", "run", "orders", "-x"});  // not -h, one letter away like every other
+  CHECK(other.err.str().find("unknown option '-x'\n") != std::string::npos);
+  CliRun upper({"flow", "graph", "orders", "-F", "x"});
+  CHECK(upper.err.str().find("did you mean '-f'?") != std::string::npos);
+}
+
 TEST_CASE("cli::run help exit-codes prints the one table", "[cli]") {
   CliRun r({"help", "exit-codes", "--json"});
   REQUIRE(r.code == 0);

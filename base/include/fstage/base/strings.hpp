@@ -9,7 +9,7 @@
 
 namespace fstage {
 
-// Levenshtein distance, for "did you mean" suggestions.
+// Edit distance with swaps of neighbours (optimal string alignment), for "did you mean".
 std::size_t edit_distance(std::string_view a, std::string_view b);
 
 // The candidate closest to `word` if it is close enough to be a plausible typo
