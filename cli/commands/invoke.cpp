@@ -122,6 +122,13 @@ Expected<std::string> read_event(const Context& ctx, const InvokeOptions& o,
   const std::string trigger =
       o.trigger.empty() && o.event_file.empty() && http_function && route != nullptr ? "apig"
                                                                                      : o.trigger;
+  if (http_function && !trigger.empty() && !to_lower(trigger).starts_with("apig")) {
+    return fail(
+        ErrorCode::usage,
+        "an http function takes only APIG requests, not a " + quote(trigger) + " trigger's event",
+        "fstage invoke --trigger apig (or apig-base64), or -e FILE with an event of "
+        "your own");
+  }
   if (!o.sets.empty() && trigger.empty()) {
     return fail(ErrorCode::usage, "--set edits a sample event: use it with --trigger",
                 "e.g. fstage invoke --trigger apig --set body=hello");

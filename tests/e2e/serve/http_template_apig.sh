@@ -31,3 +31,6 @@ echo '{"x":1}' > plain.json
 expect_exit 0 "$FSTAGE" invoke -e plain.json
 assert_contains "$T/out" '"statusCode":404'
 grep -q ' POST /$' "$T/err" || { cat "$T/err"; fail "a plain event was not sent as POST /"; }
+# Another trigger's event is refused, as validate refuses another trigger for an http function.
+expect_exit 2 "$FSTAGE" invoke --trigger timer
+assert_contains "$T/err" "an http function takes only APIG requests, not a 'timer' trigger's event"
