@@ -64,14 +64,28 @@ void EventSources::State::on_object(const std::string& bucket, const std::string
                 static_cast<unsigned long long>(++sequence));
   e.sequencer = seq;
   std::vector<ObsTrigger> matching;
+  std::string filtered_out;  // the triggers that take this kind of change, but not this key
   {
     std::lock_guard<std::mutex> lock(mutex);
     e.region = region;
     for (const auto& t : obs) {
-      if (t.bucket == bucket && obs_trigger_matches(t.events, t.prefix, t.suffix, created, key)) {
+      if (t.bucket != bucket) {
+        continue;
+      }
+      if (obs_trigger_matches(t.events, t.prefix, t.suffix, created, key)) {
         matching.push_back(t);
+      } else if (obs_trigger_matches(t.events, "", "", created, key)) {
+        filtered_out += std::string(filtered_out.empty() ? "" : "; ") + quote(t.function) +
+                        " takes only keys" +
+                        (t.prefix.empty() ? "" : " starting with " + quote(t.prefix)) +
+                        (t.prefix.empty() || t.suffix.empty() ? "" : " and") +
+                        (t.suffix.empty() ? "" : " ending with " + quote(t.suffix));
       }
     }
+  }
+  if (matching.empty() && !filtered_out.empty()) {
+    // The platform is silent here; locally, a file dropped in the wrong place is said.
+    log("info", "OBS " + bucket + "/" + key + ": no trigger fires (" + filtered_out + ")");
   }
   OrderedJson delivered = OrderedJson::array();
   for (const auto& t : matching) {
