@@ -157,7 +157,8 @@ class Server final : public fstage::serve::HttpServer {
   // Adds the one-shot `ev` to fire at `due`, and says whether `due` has come. libevent times its
   // timers by a cached, coarse clock that may run a few milliseconds behind steady_clock, so a
   // timer may fire early: its callback asks `due_at(ev, due)` and, while false, is re-armed for
-  // the rest. Nothing set for a time ever runs before it.
+  // the rest. A watch's wake and a reply's deadline go through it, so neither runs before its
+  // time; the idle timeout and the accept back-off, where a tick early is harmless, do not.
   static bool due_at(event* ev, std::chrono::steady_clock::time_point due);
   // The loop: `reply`'s answer is written, or its connection gone.
   void finish(Reply& reply);
