@@ -122,7 +122,8 @@ Expected<std::string> read_event(const Context& ctx, const InvokeOptions& o,
   const std::string trigger =
       o.trigger.empty() && o.event_file.empty() && http_function && route != nullptr ? "apig"
                                                                                      : o.trigger;
-  if (http_function && !trigger.empty() && !to_lower(trigger).starts_with("apig")) {
+  const bool apig = to_lower(trigger).starts_with("apig");
+  if (http_function && !trigger.empty() && !apig) {
     return fail(
         ErrorCode::usage,
         "an http function takes only APIG requests, not a " + quote(trigger) + " trigger's event",
@@ -138,7 +139,7 @@ Expected<std::string> read_event(const Context& ctx, const InvokeOptions& o,
     std::string text = FSTAGE_TRY(scaffolds::sample_event(trigger));
     OrderedJson event = FSTAGE_TRY(parse_ordered_json(text, origin));
     event = FSTAGE_TRY(sb::apply_assignments(std::move(event), o.sets));
-    if (route != nullptr && to_lower(trigger).starts_with("apig")) {
+    if (route != nullptr && apig) {
       // The function's own route, as API Gateway would call it, not the sample's /hello.
       sb::aim_at_route(event, route->fields.value("method", "ANY"), route->fields.value("path", ""),
                        o.sets);

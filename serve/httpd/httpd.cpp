@@ -173,11 +173,20 @@ void Server::deliver(Reply& reply, HttpResponseData response) {
   flush(*c);
 }
 
-void Server::after_loop_ms(event* ev, std::chrono::milliseconds after) {
+namespace {
+
+// Adds the timer `ev` to fire `after` from now (libevent's now).
+void add_after(event* ev, std::chrono::microseconds after) {
   timeval tv{};
-  tv.tv_sec = static_cast<time_t>(after.count() / 1000);
-  tv.tv_usec = static_cast<suseconds_t>((after.count() % 1000) * 1000);
+  tv.tv_sec = static_cast<time_t>(after.count() / 1000000);
+  tv.tv_usec = static_cast<suseconds_t>(after.count() % 1000000);
   ::event_add(ev, &tv);
+}
+
+}  // namespace
+
+void Server::after_loop_ms(event* ev, std::chrono::milliseconds after) {
+  add_after(ev, after);
 }
 
 bool Server::due_at(event* ev, std::chrono::steady_clock::time_point due) {
@@ -186,10 +195,7 @@ bool Server::due_at(event* ev, std::chrono::steady_clock::time_point due) {
   if (left.count() <= 0) {
     return true;
   }
-  timeval tv{};
-  tv.tv_sec = static_cast<time_t>(left.count() / 1000000);
-  tv.tv_usec = static_cast<suseconds_t>(left.count() % 1000000);
-  ::event_add(ev, &tv);
+  add_after(ev, left);
   return false;
 }
 
